@@ -12,15 +12,19 @@ import org.quicktheories.QuickTheory;
 public final class Theories {
     private Theories() {}
 
-    public static final int EXAMPLES = Integer.getInteger("lanes.properties.examples", 60);
+    /** The CI default; a property's own count is scaled by {@code EXAMPLES / DEFAULT_EXAMPLES}. */
+    public static final int DEFAULT_EXAMPLES = 60;
+    public static final int EXAMPLES = Integer.getInteger("lanes.properties.examples", DEFAULT_EXAMPLES);
 
     public static QuickTheory qt() {
-        return qt(EXAMPLES);
+        return qt(DEFAULT_EXAMPLES);
     }
 
     /** A property with its own example count (for expensive shapes), still scaled by the global setting. */
     public static QuickTheory qt(int examples) {
-        QuickTheory q = QuickTheory.qt().withExamples(Math.max(1, examples)).withShrinkCycles(200);
+        long scaled = (long) examples * EXAMPLES / DEFAULT_EXAMPLES;
+        QuickTheory q = QuickTheory.qt().withExamples((int) Math.max(1, Math.min(Integer.MAX_VALUE, scaled)))
+                .withShrinkCycles(200);
         String seed = System.getProperty("lanes.properties.seed");
         return seed == null || seed.isBlank() ? q : q.withFixedSeed(Long.parseLong(seed.trim()));
     }
