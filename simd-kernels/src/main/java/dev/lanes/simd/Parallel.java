@@ -1,7 +1,6 @@
 package dev.lanes.simd;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.TimeUnit;
@@ -126,15 +125,16 @@ public final class Parallel implements AutoCloseable {
         if (grain < 1) throw new IllegalArgumentException("Parallel.forRange grain must be ≥ 1, got " + grain);
         if (n == 0) return;
         int grains = (n + grain - 1) / grain;
-        int shares = Math.min(Math.min(threads, Math.max(1, maxShares)), grains);
+        int shares = Math.min(Math.min(threads, Math.max(1, maxShares)), Math.max(1, n / grain));
         if (shares <= 1 || inOwnWorker()) {
             body.run(0, n);
             return;
         }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[shares - 1];
+        Share[] tasks = new Share[shares - 1];
         for (int s = 1; s < shares; s++) {
             int from = bound(s, shares, grains, grain, n), to = bound(s + 1, shares, grains, grain, n);
-            tasks[s - 1] = pool.submit(new RangeTask(body, from, to));
+            tasks[s - 1] = new Share(() -> body.run(from, to));
+            pool.execute(tasks[s - 1]);
         }
         runAndJoin(() -> body.run(0, bound(1, shares, grains, grain, n)), tasks);
     }
@@ -154,7 +154,7 @@ public final class Parallel implements AutoCloseable {
         if (rowGrain < 1 || colGrain < 1) throw new IllegalArgumentException("Parallel.forTiles grains must be ≥ 1, got " + rowGrain + ", " + colGrain);
         if (rows == 0 || cols == 0) return;
         int rg = (rows + rowGrain - 1) / rowGrain, cg = (cols + colGrain - 1) / colGrain;
-        int shares = (int) Math.min(Math.min(threads, Math.max(1, maxShares)), (long) rg * cg);
+        int shares = (int) Math.min(Math.min(threads, Math.max(1, maxShares)), Math.max(1L, (long) (rows / rowGrain) * (cols / colGrain)));
         if (shares <= 1 || inOwnWorker()) {
             body.run(0, rows, 0, cols);
             return;
@@ -176,12 +176,13 @@ public final class Parallel implements AutoCloseable {
             body.run(0, rows, 0, cols);
             return;
         }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[total - 1];
+        Share[] tasks = new Share[total - 1];
         for (int t = 1; t < total; t++) {
             int r = t / pc, c = t % pc;
-            tasks[t - 1] = pool.submit(new TileTask(body,
-                    bound(r, pr, rg, rowGrain, rows), bound(r + 1, pr, rg, rowGrain, rows),
-                    bound(c, pc, cg, colGrain, cols), bound(c + 1, pc, cg, colGrain, cols)));
+            int r0 = bound(r, pr, rg, rowGrain, rows), r1 = bound(r + 1, pr, rg, rowGrain, rows);
+            int c0 = bound(c, pc, cg, colGrain, cols), c1 = bound(c + 1, pc, cg, colGrain, cols);
+            tasks[t - 1] = new Share(() -> body.run(r0, r1, c0, c1));
+            pool.execute(tasks[t - 1]);
         }
         runAndJoin(() -> body.run(0, bound(1, pr, rg, rowGrain, rows), 0, bound(1, pc, cg, colGrain, cols)), tasks);
     }
@@ -201,17 +202,17 @@ public final class Parallel implements AutoCloseable {
     }
 
     /** Runs the caller's share, then waits for every task even if something failed, then rethrows. */
-    private static void runAndJoin(Runnable callerShare, ForkJoinTask<?>[] tasks) {
+    private static void runAndJoin(Runnable callerShare, Share[] tasks) {
         Throwable failure = null;
         try {
             callerShare.run();
         } catch (Throwable t) {
             failure = t;
         }
-        for (ForkJoinTask<?> task : tasks) {
-            try {
-                task.join();
-            } catch (Throwable t) {
+        for (Share task : tasks) {
+            task.quietlyJoin();
+            Throwable t = task.failure;
+            if (t != null) {
                 if (failure == null) failure = t;
                 else failure.addSuppressed(t);
             }
@@ -239,37 +240,22 @@ public final class Parallel implements AutoCloseable {
         return "Parallel[" + threads + " threads]";
     }
 
-    private static final class RangeTask extends RecursiveAction {
-        private final Range body;
-        private final int from, to;
+    /** One share run by a pool worker; keeps its own failure so the caller rethrows the original exception. */
+    private static final class Share extends RecursiveAction {
+        private final Runnable work;
+        private Throwable failure;
 
-        RangeTask(Range body, int from, int to) {
-            this.body = body;
-            this.from = from;
-            this.to = to;
+        Share(Runnable work) {
+            this.work = work;
         }
 
         @Override
         protected void compute() {
-            body.run(from, to);
-        }
-    }
-
-    private static final class TileTask extends RecursiveAction {
-        private final Tile body;
-        private final int r0, r1, c0, c1;
-
-        TileTask(Tile body, int r0, int r1, int c0, int c1) {
-            this.body = body;
-            this.r0 = r0;
-            this.r1 = r1;
-            this.c0 = c0;
-            this.c1 = c1;
-        }
-
-        @Override
-        protected void compute() {
-            body.run(r0, r1, c0, c1);
+            try {
+                work.run();
+            } catch (Throwable t) {
+                failure = t;
+            }
         }
     }
 }
