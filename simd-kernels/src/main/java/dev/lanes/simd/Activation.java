@@ -1,0 +1,154 @@
+package dev.lanes.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * An element-wise activation fused into the epilogue of a GEMM or convolution: the vocabulary the
+ * graph's fusions (Conv/Gemm/MatMul + activation) map onto.
+ *
+ * <p>One final class with a kind and two parameters rather than an interface with implementations,
+ * so that {@link #apply(FloatVector)} is a monomorphic call that C2 inlines into a kernel's loop —
+ * a megamorphic interface call there would box every vector. Kernels call it on their own species'
+ * vectors; {@link #apply(float)} is the same function on one value (tails, reference checks).
+ *
+ * <p>These kinds are exact (min/max/multiply-add): the vector and scalar forms give the same bits.
+ * The transcendental kinds (sigmoid, swish, GELU, tanh) join them on {@code VectorMath}, never a second exp.
+ */
+public final class Activation {
+
+    /** What the activation computes. */
+    public enum Kind {
+        /** x */
+        NONE,
+        /** max(x, 0) */
+        RELU,
+        /** min(max(x, lo), hi); Relu6 is Clip(0, 6) */
+        CLIP,
+        /** x ≥ 0 ? x : alpha·x */
+        LEAKY_RELU,
+        /** max(0, min(1, alpha·x + beta)) */
+        HARD_SIGMOID,
+        /** x · max(0, min(1, x/6 + 1/2)) */
+        HARD_SWISH
+    }
+
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+
+    public static final Activation NONE = new Activation(Kind.NONE, 0f, 0f);
+    public static final Activation RELU = new Activation(Kind.RELU, 0f, 0f);
+    public static final Activation RELU6 = new Activation(Kind.CLIP, 0f, 6f);
+    public static final Activation HARD_SWISH = new Activation(Kind.HARD_SWISH, 1f / 6f, 0.5f);
+
+    private final Kind kind;
+    private final float p1, p2;
+
+    private Activation(Kind kind, float p1, float p2) {
+        this.kind = kind;
+        this.p1 = p1;
+        this.p2 = p2;
+    }
+
+    /** ONNX Clip: {@code min(max(x, min), max)}; either bound may be infinite. */
+    public static Activation clip(float min, float max) {
+        if (Float.isNaN(min) || Float.isNaN(max) || min > max) {
+            throw new IllegalArgumentException("Clip needs min ≤ max, got min=" + min + " max=" + max);
+        }
+        return new Activation(Kind.CLIP, min, max);
+    }
+
+    /** ONNX LeakyRelu (default alpha 0.01). */
+    public static Activation leakyRelu(float alpha) {
+        if (!Float.isFinite(alpha)) throw new IllegalArgumentException("LeakyRelu alpha must be finite, got " + alpha);
+        return new Activation(Kind.LEAKY_RELU, alpha, 0f);
+    }
+
+    /** ONNX HardSigmoid (defaults alpha 0.2, beta 0.5). */
+    public static Activation hardSigmoid(float alpha, float beta) {
+        if (!Float.isFinite(alpha) || !Float.isFinite(beta)) {
+            throw new IllegalArgumentException("HardSigmoid alpha and beta must be finite, got alpha=" + alpha + " beta=" + beta);
+        }
+        return new Activation(Kind.HARD_SIGMOID, alpha, beta);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** First parameter: Clip's min, LeakyRelu's and HardSigmoid's alpha (0 otherwise). */
+    public float p1() {
+        return p1;
+    }
+
+    /** Second parameter: Clip's max, HardSigmoid's beta (0 otherwise). */
+    public float p2() {
+        return p2;
+    }
+
+    public boolean isIdentity() {
+        return kind == Kind.NONE;
+    }
+
+    /** The activation on one vector of any species (kernels pass their own {@code static final} species' vectors). */
+    public FloatVector apply(FloatVector x) {
+        return switch (kind) {
+            case NONE -> x;
+            case RELU -> x.max(0f);
+            case CLIP -> x.max(p1).min(p2);
+            case LEAKY_RELU -> leaky(x, p1);
+            case HARD_SIGMOID -> x.fma(p1, p2).max(0f).min(1f);
+            case HARD_SWISH -> x.mul(x.fma(p1, p2).max(0f).min(1f));
+        };
+    }
+
+    private static FloatVector leaky(FloatVector x, float alpha) {
+        return x.blend(x.mul(alpha), x.lt(0f));
+    }
+
+    /** The activation on one value: the same function, for tails and checks. */
+    public float apply(float x) {
+        return switch (kind) {
+            case NONE -> x;
+            case RELU -> Math.max(x, 0f);
+            case CLIP -> Math.min(Math.max(x, p1), p2);
+            case LEAKY_RELU -> x < 0f ? x * p1 : x;
+            case HARD_SIGMOID -> Math.min(Math.max(Math.fma(x, p1, p2), 0f), 1f);
+            case HARD_SWISH -> x * Math.min(Math.max(Math.fma(x, p1, p2), 0f), 1f);
+        };
+    }
+
+    /** Applies the activation in place to {@code x[off .. off+len)}. */
+    public void applyInPlace(float[] x, int off, int len) {
+        if (kind == Kind.NONE) return;
+        int L = S.length();
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            apply(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        }
+        if (i < len) {
+            var m = S.indexInRange(i, len);
+            apply(FloatVector.fromArray(S, x, off + i, m)).intoArray(x, off + i, m);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case CLIP -> "Clip(" + p1 + ", " + p2 + ")";
+            case LEAKY_RELU -> "LeakyRelu(" + p1 + ")";
+            case HARD_SIGMOID -> "HardSigmoid(" + p1 + ", " + p2 + ")";
+            default -> kind.name();
+        };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Activation a && a.kind == kind
+                && Float.floatToIntBits(a.p1) == Float.floatToIntBits(p1) && Float.floatToIntBits(a.p2) == Float.floatToIntBits(p2);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Float.floatToIntBits(p1) * 17 + Float.floatToIntBits(p2);
+    }
+}

@@ -1,0 +1,517 @@
+package dev.lanes.simd;
+
+import dev.lanes.reference.Gemm;
+import dev.lanes.reference.GemmShape;
+import dev.lanes.reference.MatMul;
+import dev.lanes.reference.MatMulShape;
+import java.util.Objects;
+
+/**
+ * Single-precision GEMM in the GotoBLAS/BLIS structure on the Vector API:
+ * {@code C = epilogue(alpha·op(A)·op(B) + beta·C)} with B (the weights) packed once by {@link #packB}.
+ *
+ * <h2>Two phases</h2>
+ * <pre>{@code
+ *   PackedB w = PackedGemm.packB(k, n, weights, 0, n, false);          // prepare: once per model
+ *   PackedGemm.gemm(m, n, k, x, 0, k, false, 1f, w, y, 0, n, 0f,       // run: per inference
+ *                   Epilogue.of(Activation.RELU).withBiasPerColumn(bias, 0), Parallel.shared());
+ * }</pre>
+ *
+ * <h2>Layouts</h2>
+ * Row-major with leading dimensions: A is M×K read at {@code a[aOff + i·lda + p]}, or, with
+ * {@code transA}, K×M read at {@code a[aOff + p·lda + i]}; B likewise with {@code ldb}/{@code transB}
+ * (at packing time); C is M×N at {@code c[cOff + i·ldc + j]}. C is read only when beta ≠ 0.
+ * Exactly the M×N elements of C are written.
+ *
+ * <h2>Algorithm</h2>
+ * M ≤ 4 (decode, fully connected heads) takes the GEMV path: no packing of A, the packed B streamed
+ * once, split over N between threads. Otherwise loops nc → kc → mc → nr → mr over a packed A block
+ * (mc×kc in L2) and B panels (kc×NR in L1) with the {@link Gemm12x2v} micro-kernel on 512-bit vectors
+ * ({@link Gemm6x2v} on 128/256-bit), 4-row remainder panels through {@link Gemm4x2v}, and edge tiles
+ * merged outside the hot loop. The epilogue runs on each tile right after its last k-block, while it
+ * is hot in L1.
+ *
+ * <h2>Threads and determinism</h2>
+ * Work is split over whole M tiles × N panels ({@link Parallel#forTiles}) when it is large enough;
+ * K is never split, and every element is one FMA chain over k in the same order (k-blocks in order),
+ * so the result is bit-identical for any thread count.
+ *
+ * <p>An instance implements the reference {@link Gemm} and {@link MatMul} interfaces (ONNX Gemm and
+ * MatMul) for the graph; the static {@code matmul} methods add the epilogue and pre-packed weights.
+ */
+public final class PackedGemm implements Gemm, MatMul {
+
+    private static final System.Logger LOG = System.getLogger(PackedGemm.class.getName());
+
+    /** 512-bit vectors take the 12×2v tile, narrower ones 6×2v (16-register budget of AVX2). */
+    static final boolean WIDE = VectorWidth.LANES >= 16;
+    /** Rows of the main micro-kernel. */
+    static final int MR = WIDE ? Gemm12x2v.MR : Gemm6x2v.MR;
+    /** Columns of a B panel: 2 vectors, shared by every kernel. */
+    static final int NR = 2 * VectorWidth.LANES;
+    /** Rows of the remainder kernel. */
+    static final int MR_TAIL = Gemm4x2v.MR;
+    /** Largest M that takes the GEMV path. */
+    static final int GEMV_MAX_M = 4;
+
+    /** k-block: a kc×NR B panel (32 KB at 512 bits) stays in L1 while an A block streams past it. */
+    static final int KC = tuning("kc", 256);
+    /** m-block, a multiple of MR: an mc×kc A block (96 KB) stays in L2. */
+    static final int MC = roundUp(tuning("mc", 8 * MR), MR);
+    /** n-block in panels: the kc×nc part of B reused across all M blocks. */
+    static final int NC_PANELS = Math.max(1, tuning("nc", 1024) / NR);
+    /** Least multiply-adds worth a thread of their own (fork/join costs a few microseconds). */
+    static final long MIN_MACS_PER_SHARE = tuning("minMacsPerShare", 1 << 17);
+
+    static {
+        LOG.log(System.Logger.Level.DEBUG, () -> "PackedGemm: " + VectorWidth.BITS + "-bit vectors, main tile "
+                + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail Gemm4x2v, GEMV Gemv1x4v for M=1, "
+                + "kc=" + KC + " mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE);
+    }
+
+    private final Parallel parallel;
+
+    /** A {@link Gemm} on {@link Parallel#shared()}. */
+    public PackedGemm() {
+        this(Parallel.shared());
+    }
+
+    /** A {@link Gemm} on the given runtime. */
+    public PackedGemm(Parallel parallel) {
+        this.parallel = Objects.requireNonNull(parallel, "parallel");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Packing B
+
+    /**
+     * Packs op(B) (K×N) into panels; see {@link PackedB} for the layout. B is read at
+     * {@code b[bOff + p·ldb + j]}, or with {@code transB} (B stored N×K) at {@code b[bOff + j·ldb + p]}.
+     */
+    public static PackedB packB(int k, int n, float[] b, int bOff, int ldb, boolean transB) {
+        checkDims("packB", 1, n, k);
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        int panels = (n + NR - 1) / NR;
+        long size = (long) panels * k * NR;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("packB: packed B of K=" + k + ", N=" + n + " needs " + size + " floats, more than an array holds");
+        }
+        float[] data = new float[(int) size];
+        packInto(k, n, b, bOff, ldb, transB, data);
+        return new PackedB(k, n, NR, data);
+    }
+
+    /** Packs into {@code data} (at least K × panels × NR floats, padding columns are written as 0). */
+    private static void packInto(int k, int n, float[] b, int bOff, int ldb, boolean transB, float[] data) {
+        int panels = (n + NR - 1) / NR;
+        for (int pnl = 0; pnl < panels; pnl++) {
+            int j0 = pnl * NR, cols = Math.min(NR, n - j0), base = pnl * k * NR;
+            if (!transB) {
+                for (int p = 0; p < k; p++) {
+                    int dst = base + p * NR;
+                    System.arraycopy(b, bOff + p * ldb + j0, data, dst, cols);
+                    for (int j = cols; j < NR; j++) data[dst + j] = 0f;
+                }
+            } else {
+                for (int j = 0; j < NR; j++) {
+                    if (j < cols) {
+                        int src = bOff + (j0 + j) * ldb;
+                        for (int p = 0; p < k; p++) data[base + p * NR + j] = b[src + p];
+                    } else {
+                        for (int p = 0; p < k; p++) data[base + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // GEMM entry points
+
+    /**
+     * {@code C = epilogue(alpha·op(A)·B + beta·C)} with B packed (its K and N are the product's).
+     *
+     * @param m rows of C (≥ 0)
+     * @param n columns of C, must equal {@code b.n()}
+     * @param k the reduced dimension, must equal {@code b.k()}
+     * @param epilogue bias / activation / residual, {@link Epilogue#NONE} for none
+     * @param parallel the threads to use ({@link Parallel#callerOnly()} for none)
+     */
+    public static void gemm(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                            PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue epilogue, Parallel parallel) {
+        Objects.requireNonNull(b, "packed B");
+        Objects.requireNonNull(epilogue, "epilogue");
+        Objects.requireNonNull(parallel, "parallel");
+        checkDims("gemm", m, n, k);
+        if (b.k() != k || b.n() != n) {
+            throw new IllegalArgumentException("gemm: packed B is " + b.k() + "×" + b.n() + " but K×N is " + k + "×" + n);
+        }
+        if (b.nr() != NR) throw new IllegalArgumentException("gemm: packed B has panels of " + b.nr() + ", this JVM's kernels need " + NR);
+        if (m == 0 || n == 0) return;
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        epilogue.check(m, n);
+        if (k == 0) {
+            scaleOnly(m, n, c, cOff, ldc, beta, epilogue);
+            return;
+        }
+        long macs = (long) m * n * k;
+        if (m <= GEMV_MAX_M) {
+            gemvPath(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, epilogue, parallel, macs);
+        } else {
+            blockedPath(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, epilogue, parallel, macs);
+        }
+    }
+
+    /**
+     * The same product with B not yet packed: packs it into a per-thread scratch buffer first (use
+     * {@link #packB} once instead when B is a weight used again).
+     */
+    public static void gemm(int m, int n, int k, float[] a, int aOff, int lda, boolean transA,
+                            float[] b, int bOff, int ldb, boolean transB, float alpha,
+                            float[] c, int cOff, int ldc, float beta, Epilogue epilogue, Parallel parallel) {
+        checkDims("gemm", m, n, k);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            checkMatrix("C", c, cOff, ldc, m, n);
+            Objects.requireNonNull(epilogue, "epilogue").check(m, n);
+            scaleOnly(m, n, c, cOff, ldc, beta, epilogue);
+            return;
+        }
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        Scratch s = Scratch.get();
+        PackedB packed = s.borrowB(k, n, NR);
+        try {
+            packInto(k, n, b, bOff, ldb, transB, packed.data());
+            gemm(m, n, k, a, aOff, lda, transA, alpha, packed, c, cOff, ldc, beta, epilogue, parallel);
+        } finally {
+            s.returnB(packed);
+        }
+    }
+
+    /** ONNX Gemm through the flat API (the {@link Gemm} interface the graph binds). */
+    @Override
+    public void gemm(GemmShape s, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] y, int yOff) {
+        int m = s.m(), n = s.n(), k = s.k();
+        if (m == 0 || n == 0) return;
+        int lda = s.transA() ? m : k, ldb = s.transB() ? k : n;
+        float beta = 0f;
+        Epilogue ep = Epilogue.NONE;
+        if (s.hasC() && s.beta() != 0f) {
+            Objects.requireNonNull(c, "Gemm shape has C but c is null");
+            if (s.beta() == 1f && s.cRows() == 1 && s.cCols() == n && n > 1) {
+                ep = ep.withBiasPerColumn(c, cOff);
+            } else if (s.beta() == 1f && s.cCols() == 1 && s.cRows() == m && m > 1) {
+                ep = ep.withBiasPerRow(c, cOff);
+            } else {
+                // General broadcast C: copy it into Y and let the kernels apply beta in their stores.
+                if ((long) yOff + (long) m * n > y.length) throw new IllegalArgumentException("Gemm Y overruns its array");
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        y[yOff + i * n + j] = c[cOff + (s.cRows() == 1 ? 0 : i) * s.cCols() + (s.cCols() == 1 ? 0 : j)];
+                    }
+                }
+                beta = s.beta();
+            }
+        }
+        gemm(m, n, k, a, aOff, lda, s.transA(), b, bOff, ldb, s.transB(), s.alpha(), y, yOff, n, beta, ep, parallel);
+    }
+
+    /** ONNX MatMul (batched, broadcast, 1-D promotion) on this instance's threads, no epilogue. */
+    @Override
+    public void matmul(MatMulShape s, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff) {
+        matmul(s, a, aOff, b, bOff, y, yOff, Epilogue.NONE, parallel);
+    }
+
+    /**
+     * ONNX MatMul {@code Y[b] = epilogue(A[b]·B[b])} over dense arrays laid out as {@link MatMulShape} says.
+     * The epilogue sees Y as one {@code (batchCount·M) × N} matrix (its row index runs across the batch).
+     * When B has no batch (a weight), the whole batch is one GEMM with M·batch rows; otherwise each item
+     * packs its own B, and items are spread over the threads when each is small.
+     */
+    public static void matmul(MatMulShape s, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff,
+                              Epilogue epilogue, Parallel parallel) {
+        Objects.requireNonNull(epilogue, "epilogue");
+        Objects.requireNonNull(parallel, "parallel");
+        int m = s.m(), n = s.n(), k = s.k(), batch = s.batchCount();
+        if (batch == 0 || m == 0 || n == 0) return;
+        checkMatrix("Y", y, yOff, n, batch * m, n);
+        epilogue.check(batch * m, n);
+        if (bShared(s) && aDense(s)) {
+            checkMatrix("A", a, aOff, k, batch * m, k);
+            gemm(batch * m, n, k, a, aOff, k, false, b, bOff, n, false, 1f, y, yOff, n, 0f, epilogue, parallel);
+            return;
+        }
+        long macsPerItem = (long) m * n * k;
+        int shares = parallel.sharesFor(macsPerItem * batch, MIN_MACS_PER_SHARE);
+        if (shares > 1 && macsPerItem < MIN_MACS_PER_SHARE * parallel.threads()) {
+            // Many small products (attention heads): one item per task, each single-threaded.
+            parallel.forRange(batch, 1, shares, (b0, b1) -> {
+                for (int i = b0; i < b1; i++) matmulItem(s, i, a, aOff, b, bOff, y, yOff, epilogue, Parallel.callerOnly());
+            });
+        } else {
+            for (int i = 0; i < batch; i++) matmulItem(s, i, a, aOff, b, bOff, y, yOff, epilogue, parallel);
+        }
+    }
+
+    /**
+     * ONNX MatMul whose B is a pre-packed weight (B of dims [K, N], no batch): the batch of A is
+     * folded into M and the product is one GEMM.
+     */
+    public static void matmul(MatMulShape s, float[] a, int aOff, PackedB b, float[] y, int yOff,
+                              Epilogue epilogue, Parallel parallel) {
+        if (!bShared(s)) throw new IllegalArgumentException("matmul: packed B needs B without batch dims, got " + s);
+        int rows = s.batchCount() * s.m();
+        if (rows == 0 || s.n() == 0) return;
+        if (!aDense(s)) throw new IllegalArgumentException("matmul: A is broadcast over the batch, expand it first: " + s);
+        gemm(rows, s.n(), s.k(), a, aOff, s.k(), false, 1f, b, y, yOff, s.n(), 0f, epilogue, parallel);
+    }
+
+    private static void matmulItem(MatMulShape s, int item, float[] a, int aOff, float[] b, int bOff,
+                                   float[] y, int yOff, Epilogue ep, Parallel par) {
+        int m = s.m(), n = s.n(), k = s.k();
+        gemm(m, n, k, a, aOff + s.aMatrixOffset(item), k, false, b, bOff + s.bMatrixOffset(item), n, false, 1f,
+                y, yOff + item * m * n, n, 0f, ep.shiftRows(item * m), par);
+    }
+
+    /** B is the same matrix for every item (no batch dims, or all of size 1). */
+    private static boolean bShared(MatMulShape s) {
+        for (int d : s.bBatch()) if (d != 1) return false;
+        return true;
+    }
+
+    /** A holds one matrix per item, in item order (its batch dims are the output's). */
+    private static boolean aDense(MatMulShape s) {
+        int[] ab = s.aBatch(), out = s.batchDims();
+        int shift = out.length - ab.length;
+        for (int i = 0; i < out.length; i++) {
+            int d = i < shift ? 1 : ab[i - shift];
+            if (d != out[i]) return false;
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Paths
+
+    /** K = 0: C = beta·C (0 when beta = 0), then the epilogue. */
+    private static void scaleOnly(int m, int n, float[] c, int cOff, int ldc, float beta, Epilogue ep) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int o = cOff + i * ldc + j;
+                float v = beta == 0f ? 0f : beta * c[o];
+                c[o] = ep.apply(v, i, j);
+            }
+        }
+    }
+
+    /**
+     * M ≤ 4: A rows read in place (no packing), each pair of B panels streamed once over all of K,
+     * threads split over panels.
+     */
+    private static void gemvPath(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                                 PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, long macs) {
+        int panels = b.panels();
+        // Pairs of panels are the unit for M = 1 (Gemv1x4v); keep shares on pair boundaries.
+        int shares = par.sharesFor(macs, MIN_MACS_PER_SHARE);
+        par.forRange(panels, 2, shares, (p0, p1) -> gemvPanels(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, p0, p1));
+    }
+
+    private static void gemvPanels(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                                   PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, int p0, int p1) {
+        float[] bd = b.data();
+        int rowStep = transA ? 1 : lda, ks = transA ? lda : 1;
+        float[] tile = Scratch.get().tile;
+        int p = p0;
+        if (m == 1) {
+            for (; p + 1 < p1; p += 2) {
+                int j0 = p * NR, cols = Math.min(2 * NR, n - j0);
+                if (cols == 2 * NR) {
+                    Gemv1x4v.kernel(k, a, aOff, ks, bd, b.offset(p, 0), b.offset(p + 1, 0), c, cOff + j0, alpha, beta);
+                } else {
+                    Gemv1x4v.kernel(k, a, aOff, ks, bd, b.offset(p, 0), b.offset(p + 1, 0), tile, 0, 1f, 0f);
+                    Tiles.merge(tile, 2 * NR, 1, cols, c, cOff + j0, ldc, alpha, beta);
+                }
+                ep.applyTile(c, cOff + j0, ldc, 1, cols, 0, j0);
+            }
+        }
+        int r1 = Math.min(1, m - 1), r2 = Math.min(2, m - 1), r3 = Math.min(3, m - 1);
+        for (; p < p1; p++) {
+            int j0 = p * NR, cols = Math.min(NR, n - j0);
+            int bo = b.offset(p, 0);
+            if (cols == NR) {
+                Gemm4x2v.kernel(k, a, aOff, aOff + r1 * rowStep, aOff + r2 * rowStep, aOff + r3 * rowStep, ks,
+                        bd, bo, c, cOff + j0, ldc, m, alpha, beta);
+            } else {
+                Gemm4x2v.kernel(k, a, aOff, aOff + r1 * rowStep, aOff + r2 * rowStep, aOff + r3 * rowStep, ks,
+                        bd, bo, tile, 0, NR, m, 1f, 0f);
+                Tiles.merge(tile, NR, m, cols, c, cOff + j0, ldc, alpha, beta);
+            }
+            ep.applyTile(c, cOff + j0, ldc, m, cols, 0, j0);
+        }
+    }
+
+    /** M > 4: the blocked GEMM over a 2-D grid of (MR-row tiles × panels), one block per share. */
+    private static void blockedPath(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                                    PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, long macs) {
+        int shares = par.sharesFor(macs, MIN_MACS_PER_SHARE);
+        par.forTiles(m, MR, b.panels(), 1, shares, (i0, i1, p0, p1) ->
+                blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1));
+    }
+
+    /** Rows [i0, i1) × panels [p0, p1) of C, in BLIS loop order. */
+    private static void blocked(int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                                PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep,
+                                int i0, int i1, int p0, int p1) {
+        Scratch s = Scratch.get();
+        float[] ap = s.aPanel(MC, KC);
+        float[] tile = s.tile;
+        float[] bd = b.data();
+        for (int jc = p0; jc < p1; jc += NC_PANELS) {
+            int jcEnd = Math.min(p1, jc + NC_PANELS);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean last = pc + kc == k;
+                float betaHere = pc == 0 ? beta : 1f;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    int full = mc / MR, tail = mc - full * MR;
+                    packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
+                    for (int jp = jc; jp < jcEnd; jp++) {
+                        int j0 = jp * NR, cols = Math.min(NR, n - j0);
+                        int bo = b.offset(jp, pc);
+                        for (int t = 0; t < full; t++) {
+                            int row = ic + t * MR;
+                            int co = cOff + row * ldc + j0;
+                            if (cols == NR) {
+                                mainKernel(kc, ap, t * MR * kc, bd, bo, c, co, ldc, alpha, betaHere);
+                            } else {
+                                mainKernel(kc, ap, t * MR * kc, bd, bo, tile, 0, NR, 1f, 0f);
+                                Tiles.merge(tile, NR, MR, cols, c, co, ldc, alpha, betaHere);
+                            }
+                            if (last) ep.applyTile(c, co, ldc, MR, cols, row, j0);
+                        }
+                        for (int r = 0; r < tail; r += MR_TAIL) {
+                            int rows = Math.min(MR_TAIL, tail - r);
+                            int row = ic + full * MR + r;
+                            int co = cOff + row * ldc + j0;
+                            int po = full * MR * kc + r * kc;  // 4-row panel, interleave 4
+                            if (cols == NR) {
+                                Gemm4x2v.kernel(kc, ap, po, po + 1, po + 2, po + 3, MR_TAIL, bd, bo, c, co, ldc, rows, alpha, betaHere);
+                            } else {
+                                Gemm4x2v.kernel(kc, ap, po, po + 1, po + 2, po + 3, MR_TAIL, bd, bo, tile, 0, NR, rows, 1f, 0f);
+                                Tiles.merge(tile, NR, rows, cols, c, co, ldc, alpha, betaHere);
+                            }
+                            if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void mainKernel(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, float alpha, float beta) {
+        if (WIDE) Gemm12x2v.kernel(kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta);
+        else Gemm6x2v.kernel(kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta);
+    }
+
+    /**
+     * Packs rows [i0, i0+mc) × k-range [p0, p0+kc) of op(A) into MR-row panels, then 4-row panels
+     * for the rest; rows past mc within the last panel are zero.
+     *
+     * <pre>
+     *  full panel t (rows i0+t·MR ..):   p=0: a0 a1 .. a(MR-1) | p=1: a0 a1 .. | ... kc times
+     *  tail panel (4 rows, interleave 4): p=0: a0 a1 a2 a3     | p=1: ...
+     *  panel t at t·MR·kc; tail panel q at full·MR·kc + q·4·kc
+     * </pre>
+     */
+    static void packA(float[] a, int aOff, int lda, boolean transA, int i0, int mc, int p0, int kc, float[] dst) {
+        int full = mc / MR;
+        int o = 0;
+        for (int t = 0; t < full; t++, o += MR * kc) packRows(a, aOff, lda, transA, i0 + t * MR, MR, MR, p0, kc, dst, o);
+        for (int r = full * MR; r < mc; r += MR_TAIL, o += MR_TAIL * kc) {
+            packRows(a, aOff, lda, transA, i0 + r, Math.min(MR_TAIL, mc - r), MR_TAIL, p0, kc, dst, o);
+        }
+    }
+
+    private static void packRows(float[] a, int aOff, int lda, boolean transA, int row0, int rows, int width,
+                                 int p0, int kc, float[] dst, int o) {
+        if (!transA) {
+            for (int r = 0; r < rows; r++) {
+                int src = aOff + (row0 + r) * lda + p0;
+                for (int p = 0; p < kc; p++) dst[o + p * width + r] = a[src + p];
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(a, aOff + (p0 + p) * lda + row0, dst, o + p * width, rows);
+            }
+        }
+        for (int r = rows; r < width; r++) {
+            for (int p = 0; p < kc; p++) dst[o + p * width + r] = 0f;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Checks
+
+    static void checkDims(String op, int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(op + ": dimensions must be ≥ 0, got M=" + m + " N=" + n + " K=" + k);
+        }
+    }
+
+    /** A rows×cols matrix at {@code x[off + r·ld + c]} must fit its array. */
+    static void checkMatrix(String what, float[] x, int off, int ld, int rows, int cols) {
+        Objects.requireNonNull(x, what);
+        if (rows == 0 || cols == 0) return;
+        if (off < 0) throw new IllegalArgumentException("gemm: " + what + " offset must be ≥ 0, got " + off);
+        if (ld < cols) throw new IllegalArgumentException("gemm: " + what + " leading dimension " + ld + " is less than its row length " + cols);
+        long end = off + (long) (rows - 1) * ld + cols;
+        if (end > x.length) {
+            throw new IllegalArgumentException("gemm: " + what + " " + rows + "×" + cols + " (ld " + ld + ") from offset " + off
+                    + " overruns its array of " + x.length);
+        }
+    }
+
+    private static int tuning(String name, int dflt) {
+        return Integer.getInteger("lanes.gemm." + name, dflt);
+    }
+
+    private static int roundUp(int x, int to) {
+        return Math.max(to, (x + to - 1) / to * to);
+    }
+
+    /** Per-thread buffers: the packed A block, an edge tile, a packed-B buffer for unpacked calls. */
+    static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+        final float[] tile = new float[Math.max(MR, MR_TAIL) * 2 * NR];
+        private float[] a = new float[0];
+        private float[] b = new float[0];
+        private boolean bInUse;
+
+        static Scratch get() {
+            return LOCAL.get();
+        }
+
+        float[] aPanel(int mc, int kc) {
+            int need = (mc + MR_TAIL) * kc;
+            if (a.length < need) a = new float[need];
+            return a;
+        }
+
+        /** A packed-B buffer for one call; a fresh array when this thread's is already lent out. */
+        PackedB borrowB(int k, int n, int nr) {
+            long need = (long) ((n + nr - 1) / nr) * k * nr;
+            if (need > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("gemm: B of K=" + k + ", N=" + n + " is too large to pack");
+            if (bInUse) return new PackedB(k, n, nr, new float[(int) need]);
+            if (b.length < need) b = new float[(int) need];
+            bInUse = true;
+            return new PackedB(k, n, nr, b);
+        }
+
+        void returnB(PackedB p) {
+            if (p.data() == b) bInUse = false;
+        }
+    }
+}

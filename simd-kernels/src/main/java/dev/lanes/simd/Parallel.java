@@ -1,0 +1,261 @@
+package dev.lanes.simd;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one threading runtime of Lanes: splits independent work over a dedicated {@link ForkJoinPool}
+ * (never the common pool, which belongs to the application).
+ *
+ * <p>A {@code Parallel} with {@code t} threads owns {@code t - 1} pool workers; the calling thread
+ * always runs one share itself, so {@link #callerOnly()} (t = 1) never touches a pool. Work is cut
+ * into at most {@code t} contiguous shares, each a whole number of {@code grain}s; when there is
+ * less than two grains of work it runs inline on the caller. Nested calls from inside a share run
+ * inline as well (no oversubscription, no deadlock).
+ *
+ * <p>Determinism: callers partition over <em>independent outputs</em> only (rows, columns, tiles,
+ * channels), never over a reduction, so every output element is computed by the same code in the
+ * same order whatever the thread count — results are bit-identical for 1, 2, 3… threads.
+ *
+ * <p>Thread count: {@link #shared()} uses {@code -Dlanes.threads=N} when set, else
+ * {@link Runtime#availableProcessors()}. A session that is itself called from many threads does
+ * best with {@link #callerOnly()} (one intra-op thread per call).
+ */
+public final class Parallel implements AutoCloseable {
+
+    /** Body of a 1-D loop: handles items {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /** Body of a 2-D loop: handles the tile rows {@code [rowFrom, rowTo)} × columns {@code [colFrom, colTo)}. */
+    @FunctionalInterface
+    public interface Tile {
+        void run(int rowFrom, int rowTo, int colFrom, int colTo);
+    }
+
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final Parallel CALLER_ONLY = new Parallel(1, false);
+
+    private final int threads;
+    private final ForkJoinPool pool;   // null when threads == 1
+    private final boolean closable;
+
+    private Parallel(int threads, boolean closable) {
+        this.threads = threads;
+        this.closable = closable;
+        if (threads == 1) {
+            this.pool = null;
+        } else {
+            int id = POOLS.incrementAndGet();
+            AtomicInteger workers = new AtomicInteger();
+            ForkJoinPool.ForkJoinWorkerThreadFactory factory = p -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+                t.setName("lanes-" + id + "-worker-" + workers.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+            this.pool = new ForkJoinPool(threads - 1, factory, null, false);
+        }
+    }
+
+    /** A runtime with its own pool of {@code threads - 1} workers (the caller is the last thread). Close it when done. */
+    public static Parallel create(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("Parallel threads must be ≥ 1, got " + threads);
+        return threads == 1 ? CALLER_ONLY : new Parallel(threads, true);
+    }
+
+    /** Runs everything on the calling thread. */
+    public static Parallel callerOnly() {
+        return CALLER_ONLY;
+    }
+
+    /** The process-wide runtime: {@code -Dlanes.threads} or the number of available processors. Never closed. */
+    public static Parallel shared() {
+        return Shared.INSTANCE;
+    }
+
+    private static final class Shared {
+        static final Parallel INSTANCE = make();
+
+        private static Parallel make() {
+            String s = System.getProperty("lanes.threads");
+            int n = Runtime.getRuntime().availableProcessors();
+            if (s != null && !s.isBlank()) {
+                try {
+                    n = Integer.parseInt(s.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("lanes.threads must be a positive integer, got '" + s + "'");
+                }
+                if (n < 1) throw new IllegalArgumentException("lanes.threads must be ≥ 1, got " + n);
+            }
+            return n == 1 ? CALLER_ONLY : new Parallel(n, false);
+        }
+    }
+
+    /** Threads that may work at once, the caller included. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * How many shares to cut {@code work} units of work into when a share should hold at least
+     * {@code minWorkPerShare} units: between 1 and {@link #threads()}.
+     */
+    public int sharesFor(long work, long minWorkPerShare) {
+        if (threads == 1 || work < 2 * Math.max(1, minWorkPerShare)) return 1;
+        return (int) Math.min(threads, work / Math.max(1, minWorkPerShare));
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} cut into at most {@link #threads()} contiguous shares,
+     * each a multiple of {@code grain} items (except the last); less than two grains runs inline.
+     */
+    public void forRange(int n, int grain, Range body) {
+        forRange(n, grain, threads, body);
+    }
+
+    /** As {@link #forRange(int, int, Range)} with at most {@code maxShares} shares (e.g. from {@link #sharesFor}). */
+    public void forRange(int n, int grain, int maxShares, Range body) {
+        if (n < 0) throw new IllegalArgumentException("Parallel.forRange n must be ≥ 0, got " + n);
+        if (grain < 1) throw new IllegalArgumentException("Parallel.forRange grain must be ≥ 1, got " + grain);
+        if (n == 0) return;
+        int grains = (n + grain - 1) / grain;
+        int shares = Math.min(Math.min(threads, Math.max(1, maxShares)), Math.max(1, n / grain));
+        if (shares <= 1 || inOwnWorker()) {
+            body.run(0, n);
+            return;
+        }
+        Share[] tasks = new Share[shares - 1];
+        for (int s = 1; s < shares; s++) {
+            int from = bound(s, shares, grains, grain, n), to = bound(s + 1, shares, grains, grain, n);
+            tasks[s - 1] = new Share(() -> body.run(from, to));
+            pool.execute(tasks[s - 1]);
+        }
+        runAndJoin(() -> body.run(0, bound(1, shares, grains, grain, n)), tasks);
+    }
+
+    /** As {@link #forTiles(int, int, int, int, int, Tile)} with up to {@link #threads()} tiles. */
+    public void forTiles(int rows, int rowGrain, int cols, int colGrain, Tile body) {
+        forTiles(rows, rowGrain, cols, colGrain, threads, body);
+    }
+
+    /**
+     * Runs {@code body} over a {@code rows × cols} grid cut into at most {@link #threads()} tiles, tile
+     * edges on multiples of {@code rowGrain} and {@code colGrain}. The grid is cut along the dimension
+     * with more grains first, then the other when the shares do not divide it well.
+     */
+    public void forTiles(int rows, int rowGrain, int cols, int colGrain, int maxShares, Tile body) {
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("Parallel.forTiles needs rows, cols ≥ 0, got " + rows + ", " + cols);
+        if (rowGrain < 1 || colGrain < 1) throw new IllegalArgumentException("Parallel.forTiles grains must be ≥ 1, got " + rowGrain + ", " + colGrain);
+        if (rows == 0 || cols == 0) return;
+        int rg = (rows + rowGrain - 1) / rowGrain, cg = (cols + colGrain - 1) / colGrain;
+        int shares = (int) Math.min(Math.min(threads, Math.max(1, maxShares)), Math.max(1L, (long) (rows / rowGrain) * (cols / colGrain)));
+        if (shares <= 1 || inOwnWorker()) {
+            body.run(0, rows, 0, cols);
+            return;
+        }
+        // Pick the split pr × pc (pr·pc ≤ shares) that wastes the least: balance of the largest tile.
+        int bestR = 1, bestC = 1;
+        long bestCost = Long.MAX_VALUE;
+        for (int pr = 1; pr <= Math.min(shares, rg); pr++) {
+            int pc = Math.min(shares / pr, cg);
+            long cost = (long) ceilDiv(rg, pr) * ceilDiv(cg, pc) * rowGrain * colGrain;
+            if (cost < bestCost || (cost == bestCost && pr * pc > bestR * bestC)) {
+                bestCost = cost;
+                bestR = pr;
+                bestC = pc;
+            }
+        }
+        int pr = bestR, pc = bestC, total = pr * pc;
+        if (total <= 1) {
+            body.run(0, rows, 0, cols);
+            return;
+        }
+        Share[] tasks = new Share[total - 1];
+        for (int t = 1; t < total; t++) {
+            int r = t / pc, c = t % pc;
+            int r0 = bound(r, pr, rg, rowGrain, rows), r1 = bound(r + 1, pr, rg, rowGrain, rows);
+            int c0 = bound(c, pc, cg, colGrain, cols), c1 = bound(c + 1, pc, cg, colGrain, cols);
+            tasks[t - 1] = new Share(() -> body.run(r0, r1, c0, c1));
+            pool.execute(tasks[t - 1]);
+        }
+        runAndJoin(() -> body.run(0, bound(1, pr, rg, rowGrain, rows), 0, bound(1, pc, cg, colGrain, cols)), tasks);
+    }
+
+    /** Start of share {@code s} of {@code shares} over {@code grains} grains (the last grain may be short). */
+    private static int bound(int s, int shares, int grains, int grain, int n) {
+        long g = (long) grains * s / shares;
+        return (int) Math.min(n, g * grain);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private boolean inOwnWorker() {
+        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+    }
+
+    /** Runs the caller's share, then waits for every task even if something failed, then rethrows. */
+    private static void runAndJoin(Runnable callerShare, Share[] tasks) {
+        Throwable failure = null;
+        try {
+            callerShare.run();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        for (Share task : tasks) {
+            task.quietlyJoin();
+            Throwable t = task.failure;
+            if (t != null) {
+                if (failure == null) failure = t;
+                else failure.addSuppressed(t);
+            }
+        }
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
+        if (failure != null) throw new IllegalStateException("parallel share failed", failure);
+    }
+
+    /** Shuts down this runtime's pool (no-op for {@link #shared()} and {@link #callerOnly()}). */
+    @Override
+    public void close() {
+        if (closable && pool != null) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Parallel[" + threads + " threads]";
+    }
+
+    /** One share run by a pool worker; keeps its own failure so the caller rethrows the original exception. */
+    private static final class Share extends RecursiveAction {
+        private final Runnable work;
+        private Throwable failure;
+
+        Share(Runnable work) {
+            this.work = work;
+        }
+
+        @Override
+        protected void compute() {
+            try {
+                work.run();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+    }
+}
