@@ -1,0 +1,238 @@
+package dev.lanes.graph;
+
+import dev.lanes.graph.exec.ExecutionPlan;
+import dev.lanes.graph.exec.Executor;
+import dev.lanes.graph.exec.NodeProfile;
+import dev.lanes.graph.exec.OpRegistry;
+import dev.lanes.graph.exec.PlanCompiler;
+import dev.lanes.graph.exec.RunContext;
+import dev.lanes.graph.ir.Dim;
+import dev.lanes.graph.ir.Graph;
+import dev.lanes.graph.ir.Pass;
+import dev.lanes.graph.ir.ValueInfo;
+import dev.lanes.graph.onnx.OnnxImporter;
+import dev.lanes.graph.onnx.OnnxModel;
+import dev.lanes.graph.passes.StandardPasses;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * A loaded model, ready to run many times.
+ *
+ * <pre>{@code
+ * try (Session session = Session.open(Path.of("model.onnx"))) {
+ *     Map<String, Tensor> out = session.run(Map.of("input", Tensor.of(data, 1, 3, 224, 224)));
+ *     float[] logits = out.get("output").floats();
+ * }
+ * }</pre>
+ *
+ * <p>Loading checks the whole model: an unknown op or unsupported attribute fails here, naming the
+ * node, op, domain and opset, not at the first run. {@link #run} is safe to call from many threads at
+ * once; each call has its own intermediate tensors. The tensors a run returns belong to the caller.
+ * Graph inputs that have an initializer may be left out of {@code run}: the initializer is the default.
+ */
+public final class Session implements AutoCloseable {
+    private final OnnxModel model;
+    private final SessionOptions options;
+    private final ExecutionPlan plan;
+    private final ForkJoinPool pool;
+    private final RunContext context;
+    private final NodeProfile profile;
+    private final Set<Object> protectedArrays = Collections.newSetFromMap(new IdentityHashMap<>());
+    private volatile boolean closed;
+
+    private Session(OnnxModel model, SessionOptions options) {
+        this.model = model;
+        this.options = options;
+        Graph g = model.graph();
+        if (options.optimize()) {
+            for (Pass p : StandardPasses.forOptions(options)) {
+                g = p.apply(g);
+            }
+        }
+        this.plan = new PlanCompiler(OpRegistry.standard(), options.backend()).compile(g);
+        this.pool = options.threads() > 1 ? new ForkJoinPool(options.threads()) : null;
+        this.context = new RunContext(pool, options.threads());
+        this.profile = options.profiling() ? new NodeProfile(plan.steps().size()) : null;
+        plan.constants().values().forEach(t -> protectedArrays.add(t.array()));
+    }
+
+    public static Session open(Path model) throws IOException {
+        return open(model, SessionOptions.defaults());
+    }
+
+    public static Session open(Path model, SessionOptions options) throws IOException {
+        return new Session(OnnxImporter.load(model), options);
+    }
+
+    public static Session open(byte[] model) {
+        return open(model, SessionOptions.defaults());
+    }
+
+    public static Session open(byte[] model, SessionOptions options) {
+        return new Session(OnnxImporter.load(model), options);
+    }
+
+    /** Reads the stream to its end (it is not closed). */
+    public static Session open(InputStream model, SessionOptions options) throws IOException {
+        return new Session(OnnxImporter.load(model), options);
+    }
+
+    /** A session over an already imported model (tests, model builders). */
+    public static Session open(OnnxModel model, SessionOptions options) {
+        return new Session(model, options);
+    }
+
+    public SessionOptions options() {
+        return options;
+    }
+
+    /** The model as imported (before optimisation). */
+    public OnnxModel model() {
+        return model;
+    }
+
+    /** The compiled plan (after optimisation), for tools. */
+    public ExecutionPlan plan() {
+        return plan;
+    }
+
+    /** Names of the inputs a caller may give, in the model's order (including those with defaults). */
+    public List<String> inputNames() {
+        return plan.inputNames();
+    }
+
+    public List<String> outputNames() {
+        return plan.outputNames();
+    }
+
+    /** What the model declares about each input. */
+    public List<ValueInfo> inputs() {
+        return plan.graph().inputs();
+    }
+
+    public List<ValueInfo> outputs() {
+        return plan.graph().outputs();
+    }
+
+    /** True when input {@code name} has a default value and may be left out of {@link #run}. */
+    public boolean hasDefault(String name) {
+        return plan.graph().initializers().containsKey(name);
+    }
+
+    /**
+     * Runs the model. Every input without a default must be given, with the declared element type,
+     * rank and fixed dimensions (symbolic dimensions must agree across inputs).
+     *
+     * @return the outputs by name, in the model's order
+     */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        if (closed) {
+            throw new IllegalStateException("session is closed");
+        }
+        Tensor[] feeds = validate(inputs);
+        Tensor[] outs = Executor.run(plan, feeds, new Tensor[0], context, profile);
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        Set<Object> fed = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor t : feeds) {
+            if (t != null) {
+                fed.add(t.array());
+            }
+        }
+        for (int i = 0; i < outs.length; i++) {
+            Tensor t = outs[i];
+            // Never hand out a session constant or the caller's own input array: copy those.
+            if (protectedArrays.contains(t.array()) || fed.contains(t.array())) {
+                t = t.copy();
+            }
+            result.put(plan.outputNames().get(i), t);
+        }
+        return result;
+    }
+
+    private Tensor[] validate(Map<String, Tensor> inputs) {
+        List<String> names = plan.inputNames();
+        for (String given : inputs.keySet()) {
+            if (!names.contains(given)) {
+                throw new ModelException("unknown input '" + given + "'; the model's inputs are " + names);
+            }
+        }
+        Tensor[] feeds = new Tensor[names.size()];
+        Map<String, Integer> symbols = new HashMap<>();
+        List<ValueInfo> declared = plan.graph().inputs();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Tensor t = inputs.get(name);
+            if (t == null) {
+                if (!hasDefault(name)) {
+                    throw new ModelException("missing input '" + name + "' (" + describe(declared.get(i)) + ")");
+                }
+                continue;
+            }
+            ValueInfo info = declared.get(i);
+            if (info.dtype() != null && info.dtype() != t.dtype()) {
+                throw new ModelException("input '" + name + "' must be " + info.dtype() + ", got " + t.dtype());
+            }
+            if (info.dims() != null) {
+                List<Dim> dims = info.dims();
+                int[] shape = t.shape();
+                if (dims.size() != shape.length) {
+                    throw new ModelException("input '" + name + "' must have rank " + dims.size() + " " + describe(info)
+                            + ", got shape " + java.util.Arrays.toString(shape));
+                }
+                for (int d = 0; d < shape.length; d++) {
+                    Dim dim = dims.get(d);
+                    if (dim.isFixed() && dim.value() != shape[d]) {
+                        throw new ModelException("input '" + name + "' dimension " + d + " must be " + dim.value() + " "
+                                + describe(info) + ", got shape " + java.util.Arrays.toString(shape));
+                    }
+                    if (dim.isSymbolic()) {
+                        Integer seen = symbols.putIfAbsent(dim.symbol(), shape[d]);
+                        if (seen != null && seen != shape[d]) {
+                            throw new ModelException("input '" + name + "' dimension " + d + " ('" + dim.symbol() + "') is "
+                                    + shape[d] + ", but another input gave '" + dim.symbol() + "' = " + seen);
+                        }
+                    }
+                }
+            }
+            feeds[i] = t;
+        }
+        return feeds;
+    }
+
+    private static String describe(ValueInfo v) {
+        return (v.dtype() == null ? "?" : v.dtype().toString()) + (v.dims() == null ? "" : v.dims().toString());
+    }
+
+    /** Time per node over the profiled runs (empty unless profiling is on), in schedule order. */
+    public List<NodeTiming> profile() {
+        List<NodeTiming> r = new ArrayList<>();
+        if (profile == null) {
+            return r;
+        }
+        for (int i = 0; i < plan.steps().size(); i++) {
+            var n = plan.steps().get(i).node();
+            r.add(new NodeTiming(n.name(), n.opType(), profile.calls(i), profile.nanos(i)));
+        }
+        return r;
+    }
+
+    /** Releases the worker pool. Runs in progress finish; later runs fail. */
+    @Override
+    public void close() {
+        closed = true;
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+}

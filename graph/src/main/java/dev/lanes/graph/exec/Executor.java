@@ -1,0 +1,94 @@
+package dev.lanes.graph.exec;
+
+import dev.lanes.graph.ModelException;
+import dev.lanes.graph.Tensor;
+import java.util.Arrays;
+
+/**
+ * Runs an {@link ExecutionPlan}. All per-run state (the slot array) is local to the call, so any
+ * number of threads may run the same plan at once.
+ */
+public final class Executor {
+    private Executor() {}
+
+    /**
+     * Runs the plan.
+     *
+     * @param inputs one tensor per {@link ExecutionPlan#inputNames()} (null only where the input has a default)
+     * @param outer  one tensor per {@link ExecutionPlan#outerNames()}
+     * @param profile per-step timing sink, or null
+     * @return one tensor per {@link ExecutionPlan#outputNames()}
+     */
+    public static Tensor[] run(ExecutionPlan plan, Tensor[] inputs, Tensor[] outer, RunContext ctx, NodeProfile profile) {
+        Tensor[] slots = new Tensor[plan.slotCount()];
+        plan.constants().forEach((s, t) -> slots[s] = t);
+        int[] in = plan.inputSlots();
+        for (int i = 0; i < in.length; i++) {
+            if (inputs[i] != null) {
+                slots[in[i]] = inputs[i];
+            }
+        }
+        int[] os = plan.outerSlots();
+        for (int i = 0; i < os.length; i++) {
+            slots[os[i]] = outer[i];
+        }
+        var steps = plan.steps();
+        for (int si = 0; si < steps.size(); si++) {
+            ExecutionPlan.Step step = steps.get(si);
+            Tensor[] args = new Tensor[step.inputs().length];
+            for (int i = 0; i < args.length; i++) {
+                int s = step.inputs()[i];
+                args[i] = s < 0 ? null : slots[s];
+                if (s >= 0 && args[i] == null) {
+                    throw new ModelException(step.node().describe() + ": input '" + step.node().allReads().get(
+                            Math.min(i, step.node().allReads().size() - 1)) + "' has no value (a graph input was not given?)");
+                }
+            }
+            long t0 = profile != null ? System.nanoTime() : 0;
+            Tensor[] results;
+            try {
+                results = step.op().run(args, ctx);
+            } catch (ModelException e) {
+                throw e;
+            } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | IndexOutOfBoundsException
+                     | ClassCastException | NegativeArraySizeException e) {
+                throw new ModelException(step.node().describe() + ": " + e.getMessage() + inputShapes(args), e);
+            } catch (OutOfMemoryError e) {
+                throw new ModelException(step.node().describe() + ": out of memory computing outputs" + inputShapes(args), e);
+            }
+            if (profile != null) {
+                profile.record(si, System.nanoTime() - t0);
+            }
+            int[] outs = step.outputs();
+            if (results.length < outs.length) {
+                throw new ModelException(step.node().describe() + ": produced " + results.length + " outputs, the node declares " + outs.length);
+            }
+            for (int i = 0; i < outs.length; i++) {
+                if (outs[i] >= 0) {
+                    if (results[i] == null) {
+                        throw new ModelException(step.node().describe() + ": output " + i + " ('" + step.node().outputs().get(i)
+                                + "') was not computed");
+                    }
+                    slots[outs[i]] = results[i];
+                }
+            }
+            for (int r : step.release()) {
+                slots[r] = null;
+            }
+        }
+        int[] out = plan.outputSlots();
+        Tensor[] result = new Tensor[out.length];
+        for (int i = 0; i < out.length; i++) {
+            result[i] = slots[out[i]];
+        }
+        return result;
+    }
+
+    private static String inputShapes(Tensor[] args) {
+        StringBuilder sb = new StringBuilder(" (inputs:");
+        for (Tensor t : args) {
+            sb.append(' ').append(t == null ? "-" : t.dtype() + Arrays.toString(t.shape()));
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.lanes.graph.exec;
+
+import dev.lanes.graph.Backend;
+import dev.lanes.graph.ModelException;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.ir.Attribute;
+import dev.lanes.graph.ir.Graph;
+import dev.lanes.graph.ir.Node;
+import dev.lanes.graph.ir.ValueInfo;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What an {@link OpFactory} sees of its node at session creation: attributes (each read marks it as
+ * understood), constant inputs, known input types, and a way to compile subgraphs. Errors raised
+ * here name the node, op, domain and opset.
+ */
+public final class OpSetup {
+    private final Node node;
+    private final Backend backend;
+    private final Map<String, Tensor> constants;
+    private final Function<String, ValueInfo> infoOf;
+    private final SubgraphCompiler subgraphs;
+    private final Set<String> read = new HashSet<>();
+
+    /** Compiles a subgraph whose free values are supplied by the enclosing node at run time. */
+    @FunctionalInterface
+    public interface SubgraphCompiler {
+        ExecutionPlan compile(Graph subgraph);
+    }
+
+    public OpSetup(Node node, Backend backend, Map<String, Tensor> constants, Function<String, ValueInfo> infoOf,
+                   SubgraphCompiler subgraphs) {
+        this.node = node;
+        this.backend = backend;
+        this.constants = constants;
+        this.infoOf = infoOf;
+        this.subgraphs = subgraphs;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public int opset() {
+        return node.opset();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Number of inputs as written (omitted trailing inputs not counted). */
+    public int inputCount() {
+        return node.inputs().size();
+    }
+
+    public int outputCount() {
+        return node.outputs().size();
+    }
+
+    /** True when input {@code i} is present (not omitted). */
+    public boolean hasInput(int i) {
+        return i < node.inputs().size() && !node.inputs().get(i).isEmpty();
+    }
+
+    /** True when output {@code i} is requested. */
+    public boolean hasOutput(int i) {
+        return i < node.outputs().size() && !node.outputs().get(i).isEmpty();
+    }
+
+    /** The constant value of input {@code i} (an initializer or Constant), or null if it is computed or absent. */
+    public Tensor constantInput(int i) {
+        return hasInput(i) ? constants.get(node.inputs().get(i)) : null;
+    }
+
+    /** What is known of input {@code i}'s type and shape before running. */
+    public ValueInfo inputInfo(int i) {
+        return infoOf.apply(node.input(i));
+    }
+
+    public boolean hasAttribute(String name) {
+        read.add(name);
+        return node.attributes().containsKey(name);
+    }
+
+    /** Marks attributes as understood without reading them (e.g. training-only ones that have no effect at inference). */
+    public void ignore(String... names) {
+        read.addAll(Set.of(names));
+    }
+
+    public long getLong(String name, long dflt) {
+        Attribute a = attr(name, Attribute.Kind.INT);
+        return a == null ? dflt : (Long) a.value();
+    }
+
+    public float getFloat(String name, float dflt) {
+        Attribute a = attr(name, Attribute.Kind.FLOAT);
+        return a == null ? dflt : (Float) a.value();
+    }
+
+    public String getString(String name, String dflt) {
+        Attribute a = attr(name, Attribute.Kind.STRING);
+        return a == null ? dflt : (String) a.value();
+    }
+
+    public long[] getLongs(String name, long[] dflt) {
+        Attribute a = attr(name, Attribute.Kind.INTS);
+        return a == null ? dflt : (long[]) a.value();
+    }
+
+    public float[] getFloats(String name, float[] dflt) {
+        Attribute a = attr(name, Attribute.Kind.FLOATS);
+        return a == null ? dflt : (float[]) a.value();
+    }
+
+    public String[] getStrings(String name, String[] dflt) {
+        Attribute a = attr(name, Attribute.Kind.STRINGS);
+        return a == null ? dflt : (String[]) a.value();
+    }
+
+    public Tensor getTensor(String name) {
+        Attribute a = attr(name, Attribute.Kind.TENSOR);
+        return a == null ? null : (Tensor) a.value();
+    }
+
+    public Graph getGraph(String name) {
+        Attribute a = attr(name, Attribute.Kind.GRAPH);
+        return a == null ? null : (Graph) a.value();
+    }
+
+    /** Compiles a subgraph of this node with the session's registry and backend. */
+    public ExecutionPlan compileSubgraph(Graph g) {
+        return subgraphs.compile(g);
+    }
+
+    private Attribute attr(String name, Attribute.Kind kind) {
+        read.add(name);
+        Attribute a = node.attributes().get(name);
+        if (a == null) {
+            return null;
+        }
+        if (a.kind() != kind) {
+            // ONNX writers sometimes store an INT where a FLOAT is expected; accept that one widening.
+            if (kind == Attribute.Kind.FLOAT && a.kind() == Attribute.Kind.INT) {
+                return new Attribute(name, kind, (float) (long) (Long) a.value());
+            }
+            throw invalid("attribute '" + name + "' must be " + kind + ", the model has " + a.kind());
+        }
+        return a;
+    }
+
+    /** Attributes present on the node that the factory never read. */
+    public Set<String> unreadAttributes() {
+        Set<String> s = new HashSet<>(node.attributes().keySet());
+        s.removeAll(read);
+        return s;
+    }
+
+    /** An error for an attribute value or input form this runtime does not support. */
+    public ModelException unsupported(String what) {
+        return new ModelException(node.describe() + ": unsupported " + what);
+    }
+
+    /** An error for a model that breaks the op's definition. */
+    public ModelException invalid(String what) {
+        return new ModelException(node.describe() + ": " + what);
+    }
+}

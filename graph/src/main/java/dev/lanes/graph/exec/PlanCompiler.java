@@ -1,0 +1,215 @@
+package dev.lanes.graph.exec;
+
+import dev.lanes.graph.Backend;
+import dev.lanes.graph.ModelException;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.ir.Graph;
+import dev.lanes.graph.ir.Node;
+import dev.lanes.graph.ir.ValueInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Compiles a {@link Graph} into an {@link ExecutionPlan}: checks that every value read is defined
+ * exactly once (graph input, constant, node output or, for subgraphs, an outer-scope value), orders
+ * the nodes topologically (keeping the file's order where it is free, and naming the nodes of a cycle
+ * when there is one), prepares each node's operator through the {@link OpRegistry}, and computes where
+ * each intermediate value dies.
+ */
+public final class PlanCompiler {
+    private final OpRegistry registry;
+    private final Backend backend;
+
+    public PlanCompiler(OpRegistry registry, Backend backend) {
+        this.registry = registry;
+        this.backend = backend;
+    }
+
+    /** Compiles a main graph. */
+    public ExecutionPlan compile(Graph g) {
+        return compile(g, List.of());
+    }
+
+    /** Compiles a graph whose reads of {@code outerNames} are supplied from an enclosing scope. */
+    public ExecutionPlan compile(Graph g, Collection<String> outerNames) {
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        Map<String, String> definedBy = new HashMap<>();
+        Map<Integer, Tensor> constants = new HashMap<>();
+        for (String o : outerNames) {
+            define(g, slots, definedBy, o, "outer scope");
+        }
+        List<String> inputNames = new ArrayList<>();
+        for (ValueInfo in : g.inputs()) {
+            if (definedBy.containsKey(in.name()) && !g.initializers().containsKey(in.name())) {
+                throw new ModelException("graph '" + g.name() + "' declares input '" + in.name() + "' twice");
+            }
+            if (!slots.containsKey(in.name())) {
+                define(g, slots, definedBy, in.name(), "graph input");
+            }
+            inputNames.add(in.name());
+        }
+        for (Map.Entry<String, Tensor> e : g.initializers().entrySet()) {
+            if (!slots.containsKey(e.getKey())) {
+                define(g, slots, definedBy, e.getKey(), "initializer");
+            }
+            constants.put(slots.get(e.getKey()), e.getValue());
+        }
+        Map<String, Node> producer = new HashMap<>();
+        for (Node n : g.nodes()) {
+            for (String out : n.outputs()) {
+                if (out.isEmpty()) {
+                    continue;
+                }
+                if (slots.containsKey(out)) {
+                    throw new ModelException(n.describe() + " writes '" + out + "', which is already defined by "
+                            + definedBy.get(out) + " (ONNX values are assigned once)");
+                }
+                define(g, slots, definedBy, out, n.describe());
+                producer.put(out, n);
+            }
+        }
+        for (Node n : g.nodes()) {
+            for (String r : n.allReads()) {
+                if (!slots.containsKey(r)) {
+                    throw new ModelException(n.describe() + " reads '" + r + "', which no node, input or initializer of graph '"
+                            + g.name() + "' defines");
+                }
+            }
+        }
+        List<String> outputNames = new ArrayList<>();
+        for (ValueInfo out : g.outputs()) {
+            if (!slots.containsKey(out.name())) {
+                throw new ModelException("graph '" + g.name() + "' output '" + out.name() + "' is never computed");
+            }
+            outputNames.add(out.name());
+        }
+
+        List<Node> order = topologicalOrder(g, producer);
+
+        // Prepare operators, in schedule order so that load errors point at the first bad node.
+        Map<String, Tensor> constantsByName = new HashMap<>(g.initializers());
+        List<Node> steps = order;
+        List<Operator> ops = new ArrayList<>();
+        for (Node n : steps) {
+            OpSetup setup = new OpSetup(n, backend, constantsByName, g::info,
+                    sub -> compile(sub, dev.lanes.graph.onnx.OnnxImporter.freeValues(sub)));
+            Operator op;
+            try {
+                op = registry.create(setup);
+            } catch (ModelException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ModelException(n.describe() + ": " + e.getMessage(), e);
+            }
+            ops.add(op);
+        }
+
+        // Liveness: the last step reading each non-persistent slot releases it.
+        int[] lastUse = new int[slots.size()];
+        java.util.Arrays.fill(lastUse, -1);
+        for (int i = 0; i < steps.size(); i++) {
+            for (String r : steps.get(i).allReads()) {
+                lastUse[slots.get(r)] = i;
+            }
+        }
+        boolean[] persistent = new boolean[slots.size()];
+        for (String o : outputNames) {
+            persistent[slots.get(o)] = true;
+        }
+        constants.keySet().forEach(s -> persistent[s] = true);
+        List<List<Integer>> releaseAt = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            releaseAt.add(new ArrayList<>());
+        }
+        for (int s = 0; s < lastUse.length; s++) {
+            if (!persistent[s] && lastUse[s] >= 0) {
+                releaseAt.get(lastUse[s]).add(s);
+            }
+        }
+        List<ExecutionPlan.Step> planSteps = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Node n = steps.get(i);
+            int[] in = new int[n.inputs().size() + n.implicitInputs().size()];
+            int k = 0;
+            for (String s : n.inputs()) {
+                in[k++] = s.isEmpty() ? -1 : slots.get(s);
+            }
+            for (String s : n.implicitInputs()) {
+                in[k++] = slots.get(s);
+            }
+            int[] out = n.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slots.get(s)).toArray();
+            // An output nobody reads is released right away (unless it is a graph output).
+            List<Integer> rel = new ArrayList<>(releaseAt.get(i));
+            for (int o : out) {
+                if (o >= 0 && !persistent[o] && lastUse[o] < 0) {
+                    rel.add(o);
+                }
+            }
+            planSteps.add(new ExecutionPlan.Step(n, ops.get(i), in, out, rel.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return new ExecutionPlan(g, planSteps, slots.size(), slots, constants, inputNames, List.copyOf(outerNames), outputNames);
+    }
+
+    private static void define(Graph g, Map<String, Integer> slots, Map<String, String> definedBy, String name, String by) {
+        if (name.isEmpty()) {
+            throw new ModelException("graph '" + g.name() + "' has a value with an empty name (" + by + ")");
+        }
+        slots.putIfAbsent(name, slots.size());
+        definedBy.putIfAbsent(name, by);
+    }
+
+    /** Kahn's algorithm, taking the earliest ready node in file order; names the nodes left on a cycle. */
+    static List<Node> topologicalOrder(Graph g, Map<String, Node> producer) {
+        List<Node> nodes = g.nodes();
+        Map<Node, Integer> index = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            index.put(nodes.get(i), i);
+        }
+        int[] pending = new int[nodes.size()];
+        List<List<Integer>> dependents = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            dependents.add(new ArrayList<>());
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String r : nodes.get(i).allReads()) {
+                Node p = producer.get(r);
+                if (p != null) {
+                    pending[i]++;
+                    dependents.get(index.get(p)).add(i);
+                }
+            }
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (pending[i] == 0) {
+                ready.add(i);
+            }
+        }
+        List<Node> order = new ArrayList<>(nodes.size());
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            order.add(nodes.get(i));
+            for (int d : dependents.get(i)) {
+                if (--pending[d] == 0) {
+                    ready.add(d);
+                }
+            }
+        }
+        if (order.size() < nodes.size()) {
+            List<String> stuck = new ArrayList<>();
+            for (int i = 0; i < nodes.size() && stuck.size() < 6; i++) {
+                if (pending[i] > 0) {
+                    stuck.add("'" + nodes.get(i).name() + "' (" + nodes.get(i).opType() + ")");
+                }
+            }
+            throw new ModelException("graph '" + g.name() + "' has a cycle: nodes " + String.join(", ", stuck)
+                    + " wait on each other's outputs");
+        }
+        return order;
+    }
+}

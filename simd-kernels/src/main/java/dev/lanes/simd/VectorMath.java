@@ -1,0 +1,232 @@
+package dev.lanes.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Fast float approximations of exp, sigmoid, tanh, erf and GELU on {@link FloatVector}s of
+ * {@link VectorWidth#FLOAT}, so that fused kernels (softmax, attention, GEMM epilogues) keep their
+ * values in registers; plus array maps over {@code float[]} with offsets.
+ *
+ * <p>Why not {@code lanewise(VectorOperators.EXP)}: on JDK 25 those call an out-of-line stub per
+ * vector (measured in {@code bench}), which spills everything around it inside a fused loop.
+ *
+ * <p>Accuracy (measured by {@code VectorMathAccuracyTest} over a dense sample of every float, against
+ * double-precision references; the bounds in simd-kernels/README.md are the ones that test enforces):
+ * exp ≤ 1.5 ulp, sigmoid ≤ 2.5 ulp, tanh ≤ 5.5 ulp, erf ≤ 6 ulp, GELU ≤ 3 ulp for x ≥ 0; for x &lt; 0 the
+ * erf form inherits the cancellation in {@code 1 + erf(x/√2)} (the same formula ONNX and ONNX Runtime
+ * use), so its error there is bounded relative to |x|, not to the result. Special values follow the
+ * functions: NaN → NaN, exp(+∞) = +∞, exp(-∞) = +0, exp underflows gracefully through the subnormals,
+ * tanh/erf(±∞) = ±1, tanh/erf(±0) = ±0, and GELU(-∞) = NaN, exactly as ONNX's defining formula
+ * {@code 0.5·x·(1 + erf(x/√2))} evaluates it.
+ */
+public final class VectorMath {
+    private VectorMath() {}
+
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
+
+    // ---- exp: e^x = 2^n · e^r, n = round(x / ln 2), r = x - n·ln 2 in [-ln2/2, ln2/2] (Cody–Waite).
+    /** Below this e^x is under half the smallest subnormal; clamping keeps n ≥ -150. */
+    private static final float EXP_MIN = -104.0f;
+    /** Above ln(Float.MAX_VALUE) ≈ 88.7228 the result overflows; clamping keeps n ≤ 128. */
+    private static final float EXP_MAX = 88.8f;
+    private static final float LOG2E = 0x1.715476p+0f;
+    /** 1.5·2^23: adding it rounds x·log2e to an integer held in the low mantissa bits. */
+    private static final float ROUND_MAGIC = 0x1.8p23f;
+    private static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
+    /** ln 2 = LN2_HI + LN2_LO; with FMA, n·LN2_HI is exact inside the first reduction step. */
+    private static final float LN2_HI = 0x1.62e430p-1f;
+    private static final float LN2_LO = -0x1.05c610p-29f;
+    /** e^r - 1 = r·(E1 + r·(E2 + … + r·E6)): a minimax fit of relative error on [-ln2/2, ln2/2] (own Lawson fit, ~0.03 ulp). */
+    private static final float E1 = 0x1.000000p+0f;
+    private static final float E2 = 0x1.fffffcp-2f;
+    private static final float E3 = 0x1.55541ap-3f;
+    private static final float E4 = 0x1.555822p-5f;
+    private static final float E5 = 0x1.126788p-7f;
+    private static final float E6 = 0x1.6ae742p-10f;
+
+    /**
+     * e^x, within 1.5 ulp over the whole range, including subnormal results: the scale 2^n is applied
+     * as two normal factors 2^(n/2)·2^(n - n/2), so n from -150 to 128 needs no special case.
+     */
+    public static FloatVector exp(FloatVector x) {
+        // Java min/max propagate NaN, so NaN flows through to the result.
+        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
+        FloatVector n = t.sub(ROUND_MAGIC);
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = step(step(step(step(r.fma(E6, E5), r, E4), r, E3), r, E2), r, E1).mul(r);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        // s1·(1 + p) is exact-then-rounded once (s1 is normal); the final ·s2 rounds once into subnormals.
+        return p.fma(s1, s1).mul(s2);
+    }
+
+    /**
+     * 1 / (1 + e^-x), computed as e/(1 + e) for x &lt; 0 and 1/(1 + e) for x ≥ 0 with e = e^-|x|:
+     * e never overflows, so tiny results keep their relative accuracy.
+     */
+    public static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        FloatVector num = FloatVector.broadcast(F, 1f).blend(e, x.compare(VectorOperators.LT, 0f));
+        return num.div(e.add(1f));
+    }
+
+    // ---- tanh: x·P(x²)/Q(x²), an odd rational 9/8 fitted (own Lawson/SK iteration) on [0, TANH_SAT].
+    /** The smallest float whose tanh rounds to 1f. */
+    private static final float TANH_SAT = 0x1.205968p+3f;
+    private static final float TP0 = 0x1.000000p+0f;
+    private static final float TP1 = 0x1.1207a2p-3f;
+    private static final float TP2 = 0x1.ca1204p-9f;
+    private static final float TP3 = 0x1.598b84p-16f;
+    private static final float TP4 = 0x1.ca3e2ap-27f;
+    private static final float TQ1 = 0x1.de591ap-2f;
+    private static final float TQ2 = 0x1.a7eb5ap-6f;
+    private static final float TQ3 = 0x1.586374p-12f;
+    private static final float TQ4 = 0x1.a11acap-21f;
+
+    /** tanh(x), within 5.5 ulp; exactly ±1 from |x| ≥ 9.0109 on, exactly x for tiny x. */
+    public static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector a = ax.min(TANH_SAT);
+        FloatVector u = a.mul(a);
+        FloatVector p = step(step(step(u.fma(TP4, TP3), u, TP2), u, TP1), u, TP0);
+        FloatVector q = step(step(step(u.fma(TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
+        FloatVector r = a.mul(p).div(q).min(1f).blend(FloatVector.broadcast(F, 1f), ax.compare(VectorOperators.GE, TANH_SAT));
+        return copySign(r, x);
+    }
+
+    // ---- erf: x·P(x²)/Q(x²), an odd rational 11/10 fitted (own Lawson/SK iteration) on [0, ERF_SAT].
+    /** The smallest float whose erf rounds to 1f. */
+    private static final float ERF_SAT = 0x1.f5a88ap+1f;
+    private static final float EP0 = 0x1.20dd74p+0f;
+    private static final float EP1 = 0x1.85f45ep-3f;
+    private static final float EP2 = 0x1.b01e5ap-5f;
+    private static final float EP3 = 0x1.ed92a4p-9f;
+    private static final float EP4 = 0x1.2ab8e6p-12f;
+    private static final float EP5 = 0x1.132850p-19f;
+    private static final float EQ1 = 0x1.01103cp-1f;
+    private static final float EQ2 = 0x1.d36482p-4f;
+    private static final float EQ3 = 0x1.ea839ep-7f;
+    private static final float EQ4 = 0x1.30c12ap-10f;
+    private static final float EQ5 = 0x1.3f8952p-15f;
+
+    /** erf(x), within 6 ulp; exactly ±1 from |x| ≥ 3.9192 on. */
+    public static FloatVector erf(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector a = ax.min(ERF_SAT);
+        FloatVector u = a.mul(a);
+        FloatVector p = step(step(step(step(u.fma(EP5, EP4), u, EP3), u, EP2), u, EP1), u, EP0);
+        FloatVector q = step(step(step(step(u.fma(EQ5, EQ4), u, EQ3), u, EQ2), u, EQ1), u, 1f);
+        FloatVector r = a.mul(p).div(q).min(1f).blend(FloatVector.broadcast(F, 1f), ax.compare(VectorOperators.GE, ERF_SAT));
+        return copySign(r, x);
+    }
+
+    private static final float SQRT1_2 = 0x1.6a09e6p-1f;
+
+    /** GELU, erf form (ONNX Gelu, approximate = "none"): 0.5·x·(1 + erf(x/√2)). */
+    public static FloatVector geluErf(FloatVector x) {
+        FloatVector h = x.mul(0.5f);
+        return erf(x.mul(SQRT1_2)).fma(h, h);
+    }
+
+    /** 2·√(2/π) and 2·√(2/π)·0.044715: the tanh form's argument, doubled for the sigmoid identity. */
+    private static final float GELU_K1 = 0x1.988454p+0f;
+    private static final float GELU_K3 = 0x1.2444f2p-4f;
+
+    /**
+     * GELU, tanh form (ONNX Gelu, approximate = "tanh"): 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³),
+     * evaluated as x·sigmoid(2u) — the same function, without the cancellation in 1 + tanh(u) for x &lt; 0.
+     */
+    public static FloatVector geluTanh(FloatVector x) {
+        FloatVector twoU = x.mul(x).fma(GELU_K3, GELU_K1).mul(x);
+        return x.mul(sigmoid(twoU));
+    }
+
+    /** One Horner step, p·u + c, as a single fused multiply-add. */
+    private static FloatVector step(FloatVector p, FloatVector u, float c) {
+        return p.fma(u, FloatVector.broadcast(F, c));
+    }
+
+    /** |r| with the sign bit of s (r is never negative here). */
+    private static FloatVector copySign(FloatVector r, FloatVector s) {
+        IntVector sign = s.reinterpretAsInts().and(0x80000000);
+        return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    // ---- Array maps: y[yOff + i] = f(x[xOff + i]) for i in [0, n). x and y may be the same range.
+    // One explicit loop per function (no lambda in the loop); the tail is one masked step.
+
+    public static void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            exp(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    public static void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            sigmoid(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    public static void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            tanh(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    public static void erf(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            erf(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            erf(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    public static void geluErf(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            geluErf(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            geluErf(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    public static void geluTanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            geluTanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            geluTanh(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+}
