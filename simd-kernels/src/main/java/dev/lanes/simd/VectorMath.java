@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * erf form inherits the cancellation in {@code 1 + erf(x/√2)} (the same formula ONNX and ONNX Runtime
  * use), so its error there is bounded relative to |x|, not to the result. Special values follow the
  * functions: NaN → NaN, exp(+∞) = +∞, exp(-∞) = +0, exp underflows gracefully through the subnormals,
- * tanh/erf(±∞) = ±1, tanh/erf(±0) = ±0, and GELU(-∞) = NaN, exactly as ONNX's defining formula
- * {@code 0.5·x·(1 + erf(x/√2))} evaluates it.
+ * tanh/erf(±∞) = ±1, tanh/erf(±0) = ±0, and GELU(-∞) = -0, the function's limit (as the reference
+ * kernels define it; a literal evaluation of ONNX's formula would give -∞·0 = NaN).
  */
 public final class VectorMath {
     private VectorMath() {}
@@ -131,10 +131,11 @@ public final class VectorMath {
 
     private static final float SQRT1_2 = 0x1.6a09e6p-1f;
 
-    /** GELU, erf form (ONNX Gelu, approximate = "none"): 0.5·x·(1 + erf(x/√2)). */
+    /** GELU, erf form (ONNX Gelu, approximate = "none"): 0.5·x·(1 + erf(x/√2)); GELU(-∞) = -0. */
     public static FloatVector geluErf(FloatVector x) {
-        FloatVector h = x.mul(0.5f);
-        return erf(x.mul(SQRT1_2)).fma(h, h);
+        // -∞ becomes -MAX so that the product is -MAX/2 · 0 = -0, the limit, instead of NaN; NaN stays NaN.
+        FloatVector h = x.max(-Float.MAX_VALUE).mul(0.5f);
+        return erf(x.mul(SQRT1_2)).add(1f).mul(h);
     }
 
     /** 2·√(2/π) and 2·√(2/π)·0.044715: the tanh form's argument, doubled for the sigmoid identity. */
@@ -144,10 +145,12 @@ public final class VectorMath {
     /**
      * GELU, tanh form (ONNX Gelu, approximate = "tanh"): 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³),
      * evaluated as x·sigmoid(2u) — the same function, without the cancellation in 1 + tanh(u) for x &lt; 0.
+     * GELU(-∞) = -0.
      */
     public static FloatVector geluTanh(FloatVector x) {
-        FloatVector twoU = x.mul(x).fma(GELU_K3, GELU_K1).mul(x);
-        return x.mul(sigmoid(twoU));
+        FloatVector xc = x.max(-Float.MAX_VALUE);
+        FloatVector twoU = xc.mul(xc).fma(GELU_K3, GELU_K1).mul(xc);
+        return xc.mul(sigmoid(twoU));
     }
 
     /** One Horner step, p·u + c, as a single fused multiply-add. */
