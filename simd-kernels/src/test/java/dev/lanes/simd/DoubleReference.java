@@ -14,6 +14,10 @@ final class DoubleReference {
         return StrictMath.exp(x);
     }
 
+    static double log(double x) {
+        return StrictMath.log(x);
+    }
+
     static double sigmoid(double x) {
         return x >= 0 ? 1 / (1 + StrictMath.exp(-x)) : StrictMath.exp(x) / (1 + StrictMath.exp(x));
     }

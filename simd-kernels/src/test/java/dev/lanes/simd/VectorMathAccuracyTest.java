@@ -130,6 +130,11 @@ class VectorMathAccuracyTest {
     }
 
     @Test
+    void log() {
+        assertTrue(measure("log", VectorMath::log, DoubleReference::log, false).maxUlp() <= 1.5);
+    }
+
+    @Test
     void sigmoid() {
         assertTrue(measure("sigmoid", VectorMath::sigmoid, DoubleReference::sigmoid, false).maxUlp() <= 2.5);
     }

@@ -62,6 +62,25 @@ class VectorMathSpecialValuesTest {
     }
 
     @Test
+    void log() {
+        Map f = VectorMath::log;
+        check(f, Float.NaN, Float.NaN);
+        check(f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY);
+        check(f, Float.NEGATIVE_INFINITY, Float.NaN);
+        check(f, 0f, Float.NEGATIVE_INFINITY);
+        check(f, -0f, Float.NEGATIVE_INFINITY);
+        check(f, -1f, Float.NaN);
+        check(f, -Float.MIN_VALUE, Float.NaN);
+        check(f, 1f, 0f);
+        check(f, 2f, (float) Math.log(2));
+        check(f, Float.MAX_VALUE, (float) Math.log(Float.MAX_VALUE));
+        checkNear(f, Float.MIN_VALUE, Math.log(Float.MIN_VALUE), 2e-7);   // subnormal input, scaled first
+        checkNear(f, 0x1.fffffcp-127f, Math.log(0x1.fffffcp-127), 2e-7);
+        checkNear(f, Float.MIN_NORMAL, Math.log(Float.MIN_NORMAL), 2e-7);
+        checkNear(f, Math.nextUp(1f), Math.log(Math.nextUp(1f)), 2e-7);
+    }
+
+    @Test
     void sigmoid() {
         Map f = VectorMath::sigmoid;
         check(f, Float.NaN, Float.NaN);
