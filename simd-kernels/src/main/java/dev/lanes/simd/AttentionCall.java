@@ -177,23 +177,21 @@ final class AttentionCall {
             max = Math.max(max, score(qd, qRow, keyData(t), keyAt(b, kvh, t), d) + bias);
         }
         java.util.Arrays.fill(acc, 0, dv, 0);
-        float[] yd = y.data();
-        int yRow = y.at(b, h, i);
-        if (max == Double.NEGATIVE_INFINITY) {
-            for (int c = 0; c < dv; c++) yd[yRow + c] = 0f;
-            return;
-        }
+        // Every live score -inf: all probabilities are 0, and 0·v is still NaN for an infinite v, as in the reference.
+        boolean none = max == Double.NEGATIVE_INFINITY;
         double sum = 0;
         for (int t = 0; t < end; t++) {
             float bias = bias(b, h, i, t);
             if (bias == Float.NEGATIVE_INFINITY) continue;
-            double e = Math.exp(score(qd, qRow, keyData(t), keyAt(b, kvh, t), d) + bias - max);
+            double e = none ? 0 : Math.exp(score(qd, qRow, keyData(t), keyAt(b, kvh, t), d) + bias - max);
             sum += e;
             float[] vd = valueData(t);
             int vRow = valueAt(b, kvh, t);
             for (int c = 0; c < dv; c++) acc[c] += e * vd[vRow + c];
         }
-        for (int c = 0; c < dv; c++) yd[yRow + c] = (float) (acc[c] / sum);
+        float[] yd = y.data();
+        int yRow = y.at(b, h, i);
+        for (int c = 0; c < dv; c++) yd[yRow + c] = (float) (none ? acc[c] : acc[c] / sum);
     }
 
     /** {@code softcap(scale · q·k)} in double. */

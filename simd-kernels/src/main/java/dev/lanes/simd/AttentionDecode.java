@@ -203,16 +203,14 @@ public final class AttentionDecode {
             int h = kvh * call.s.group() + (r0 + r) / S, i = (r0 + r) % S;
             int dst = call.y.at(b, h, i), src = r * s.dvPad;
             float l = s.l[r];
-            if (l == 0f) {
-                for (int c = 0; c < dv; c++) y[dst + c] = 0f;
-                continue;
-            }
-            float inv = 1f / l;
+            // Every key masked (l = 0): Y = 0, unless an infinite V made o non-finite.
+            float inv = l == 0f ? 0f : 1f / l;
             boolean finite = true;
             for (int c = 0; c < dv; c++) {
-                float o = s.o[src + c] * inv;
-                y[dst + c] = o;
+                float o = s.o[src + c];
                 finite &= Float.isFinite(o);
+                y[dst + c] = o * inv;
+                finite &= Float.isFinite(y[dst + c]);
             }
             if (!finite) call.strictRow(b, h, i, s.strict(dv));
         }

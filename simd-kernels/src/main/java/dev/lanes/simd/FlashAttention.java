@@ -457,14 +457,12 @@ public final class FlashAttention implements Attention {
             int row = base + lane * rowStride;
             float inv = l[lane];
             boolean finite = true;
-            if (inv == 0f) {
-                for (int c = 0; c < dv; c++) y[row + c] = 0f;
-                continue;
-            }
             for (int c = 0; c < dv; c++) {
-                float o = ot[c * MQ + lane] * inv;
-                y[row + c] = o;
+                // inv = 0 when every key was masked: Y = 0, unless an infinite V made ot non-finite.
+                float o = ot[c * MQ + lane];
                 finite &= Float.isFinite(o);
+                y[row + c] = o * inv;
+                finite &= Float.isFinite(y[row + c]);
             }
             if (!finite) call.strictRow(b, h, i0 + lane, s.strict(dv));
         }
