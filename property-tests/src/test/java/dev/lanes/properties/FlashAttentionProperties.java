@@ -210,11 +210,15 @@ class FlashAttentionProperties {
             return 2.0 * (c.d() + c.total()) + 16;
         }
 
-        /** Reference Y and its error scale. */
+        /**
+         * Reference Y and its error scale. A row whose live scores are all -inf has Y = 0 with terms = ∞·0 = NaN:
+         * such an element must then match exactly (terms 0).
+         */
         float[] reference(double[] terms) {
             float[] y = new float[ySize()];
             REF.attention(shape, q, 0, k, 0, v, 0, maskAdd, maskBool, 0, pastK, 0, pastV, 0, nonpad, y, 0,
                     null, 0, null, 0, null, 0, terms);
+            for (int i = 0; i < y.length; i++) if (Double.isNaN(terms[i]) && Float.isFinite(y[i])) terms[i] = 0;
             return y;
         }
 

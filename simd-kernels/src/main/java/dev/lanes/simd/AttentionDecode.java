@@ -4,7 +4,6 @@ import dev.lanes.reference.AttentionShape;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -124,27 +123,9 @@ public final class AttentionDecode {
                 if (full < d) {
                     acc = Fma.madd(FloatVector.fromArray(F, qs, qo + full), FloatVector.fromArray(F, k, row + full, tail), acc);
                 }
-                sc[r * KT + jj] = sum(acc);
+                sc[r * KT + jj] = LaneSum.of(acc);
             }
         }
-    }
-
-    /** Lane-swap shuffles at distance 1, 2, 4, 8 (those narrower than the vector). */
-    private static final VectorShuffle<Float> X1 = swap(1), X2 = swap(2), X4 = swap(4), X8 = swap(8);
-
-    private static VectorShuffle<Float> swap(int distance) {
-        return distance < LANES ? VectorShuffle.fromOp(F, i -> i ^ distance) : null;
-    }
-
-    /**
-     * The sum of the lanes in a fixed butterfly order. {@code reduceLanes(ADD)} may add in another order
-     * once C2 compiles it than before, which would make results depend on when a call ran.
-     */
-    private static float sum(FloatVector x) {
-        if (LANES >= 16) x = x.add(x.rearrange(X8));
-        if (LANES >= 8) x = x.add(x.rearrange(X4));
-        x = x.add(x.rearrange(X2));
-        return x.add(x.rearrange(X1)).lane(0);
     }
 
     /**
@@ -188,7 +169,7 @@ public final class AttentionDecode {
             sum = sum.add(e);
         }
         float alpha = (float) Math.exp((double) old - safe);
-        s.l[r] = s.l[r] * alpha + sum(sum);
+        s.l[r] = s.l[r] * alpha + LaneSum.of(sum);
         s.alpha[r] = alpha;
     }
 
