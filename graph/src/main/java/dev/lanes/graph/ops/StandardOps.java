@@ -2,6 +2,7 @@ package dev.lanes.graph.ops;
 
 import dev.lanes.graph.exec.OpRegistry;
 import dev.lanes.graph.ops.BinaryOps.Kind;
+import dev.lanes.reference.PoolShape;
 
 /**
  * Registers the reference binding of every op Lanes implements. The opset numbers are the first
@@ -59,6 +60,70 @@ public final class StandardOps {
         // Linear algebra.
         r.register("MatMul", 1, LinearOps::matmul);
         r.register("Gemm", 1, LinearOps::gemm);
+        // Convolution and pooling.
+        r.register("Conv", 1, ConvOps::conv);
+        r.register("ConvTranspose", 1, ConvOps::convTranspose);
+        r.register("MaxPool", 1, s -> ConvOps.pool(s, PoolShape.Mode.MAX));
+        r.register("AveragePool", 1, s -> ConvOps.pool(s, PoolShape.Mode.AVERAGE));
+        r.register("GlobalMaxPool", 1, s -> ConvOps.globalPool(s, PoolShape.Mode.MAX));
+        r.register("GlobalAveragePool", 1, s -> ConvOps.globalPool(s, PoolShape.Mode.AVERAGE));
+        // Normalisation, softmax, attention.
+        r.register("BatchNormalization", 1, NormOps::batchNorm);
+        r.register("LayerNormalization", 17, NormOps::layerNorm);
+        r.register("InstanceNormalization", 1, NormOps::instanceNorm);
+        r.register("RMSNormalization", 23, NormOps::rmsNorm);
+        r.register("Softmax", 1, s -> NormOps.softmax(s, false));
+        r.register("LogSoftmax", 1, s -> NormOps.softmax(s, true));
+        r.register("Attention", 23, AttentionOp::create);
+        // Element-wise unary.
+        for (String op : new String[] {"Relu", "LeakyRelu", "Elu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Exp", "Log",
+            "Sqrt", "Reciprocal", "Neg", "Abs"}) {
+            r.register(op, 1, UnaryOps::reference);
+        }
+        r.register("Erf", 9, UnaryOps::reference);
+        r.register("Gelu", 20, UnaryOps::reference);
+        r.register("Clip", 1, UnaryOps::clip);
+        registerExtra(r, "Floor", 1, UnaryOps.Extra.FLOOR);
+        registerExtra(r, "Ceil", 1, UnaryOps.Extra.CEIL);
+        registerExtra(r, "Round", 11, UnaryOps.Extra.ROUND);
+        registerExtra(r, "Sign", 9, UnaryOps.Extra.SIGN);
+        registerExtra(r, "Sin", 7, UnaryOps.Extra.SIN);
+        registerExtra(r, "Cos", 7, UnaryOps.Extra.COS);
+        registerExtra(r, "Tan", 7, UnaryOps.Extra.TAN);
+        registerExtra(r, "Asin", 7, UnaryOps.Extra.ASIN);
+        registerExtra(r, "Acos", 7, UnaryOps.Extra.ACOS);
+        registerExtra(r, "Atan", 7, UnaryOps.Extra.ATAN);
+        registerExtra(r, "Sinh", 9, UnaryOps.Extra.SINH);
+        registerExtra(r, "Cosh", 9, UnaryOps.Extra.COSH);
+        registerExtra(r, "Asinh", 9, UnaryOps.Extra.ASINH);
+        registerExtra(r, "Acosh", 9, UnaryOps.Extra.ACOSH);
+        registerExtra(r, "Atanh", 9, UnaryOps.Extra.ATANH);
+        registerExtra(r, "Softplus", 1, UnaryOps.Extra.SOFTPLUS);
+        registerExtra(r, "Softsign", 1, UnaryOps.Extra.SOFTSIGN);
+        registerExtra(r, "Selu", 1, UnaryOps.Extra.SELU);
+        registerExtra(r, "Celu", 12, UnaryOps.Extra.CELU);
+        registerExtra(r, "ThresholdedRelu", 10, UnaryOps.Extra.THRESHOLDED_RELU);
+        registerExtra(r, "Mish", 18, UnaryOps.Extra.MISH);
+        registerExtra(r, "IsNaN", 9, UnaryOps.Extra.IS_NAN);
+        registerExtra(r, "IsInf", 10, UnaryOps.Extra.IS_INF);
+        registerExtra(r, "Not", 1, UnaryOps.Extra.NOT);
+        // Reductions.
+        r.register("ReduceSum", 1, s -> ReduceOps.create(s, ReduceOps.Kind.SUM));
+        r.register("ReduceMean", 1, s -> ReduceOps.create(s, ReduceOps.Kind.MEAN));
+        r.register("ReduceMax", 1, s -> ReduceOps.create(s, ReduceOps.Kind.MAX));
+        r.register("ReduceMin", 1, s -> ReduceOps.create(s, ReduceOps.Kind.MIN));
+        r.register("ReduceProd", 1, s -> ReduceOps.create(s, ReduceOps.Kind.PROD));
+        r.register("ReduceL1", 1, s -> ReduceOps.create(s, ReduceOps.Kind.L1));
+        r.register("ReduceL2", 1, s -> ReduceOps.create(s, ReduceOps.Kind.L2));
+        r.register("ReduceLogSum", 1, s -> ReduceOps.create(s, ReduceOps.Kind.LOG_SUM));
+        r.register("ReduceLogSumExp", 1, s -> ReduceOps.create(s, ReduceOps.Kind.LOG_SUM_EXP));
+        r.register("ReduceSumSquare", 1, s -> ReduceOps.create(s, ReduceOps.Kind.SUM_SQUARE));
+        r.register("ArgMax", 1, s -> ReduceOps.arg(s, true));
+        r.register("ArgMin", 1, s -> ReduceOps.arg(s, false));
         ControlFlow.register(r);
+    }
+
+    private static void registerExtra(OpRegistry r, String op, int since, UnaryOps.Extra kind) {
+        r.register(op, since, s -> UnaryOps.extra(s, kind));
     }
 }
