@@ -1,0 +1,171 @@
+package dev.lanes.simd;
+
+import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.conv.ConvAlgorithm;
+import dev.lanes.simd.conv.ConvKernel;
+import dev.lanes.simd.conv.DepthwiseConv;
+import dev.lanes.simd.conv.GemmConv;
+import dev.lanes.simd.conv.Layouts;
+import dev.lanes.simd.conv.WinogradConv;
+import java.util.Objects;
+
+/**
+ * A convolution layer prepared once and run many times (ONNX Conv, plus a fused epilogue).
+ *
+ * <h2>Two phases</h2>
+ * <pre>{@code
+ *   ConvOperator conv = ConvOperator.prepare(shape, w, 0, bias, 0, Activation.RELU);   // session creation
+ *   conv.runNchw(x, 0, y, 0, Parallel.shared());                                      // every inference
+ * }</pre>
+ * {@link #prepare} chooses the algorithm for the shape ({@link #choose}) and packs or transforms the
+ * weights; {@code run} allocates nothing once its thread's work buffers have grown.
+ *
+ * <h2>Layouts</h2>
+ * The API layout is ONNX's NCHW ({@link #runNchw}); the kernels themselves run in NHWC
+ * ({@link #runNhwc}), and the NCHW entry reorders input and output around them. A graph that keeps
+ * a chain of convolutions in NHWC calls {@link #runNhwc} and reorders only at its boundaries (see
+ * simd-kernels/README.md, "Convolution and pooling: layout decision"). Weights and bias are always
+ * given in ONNX's layout ({@code [M, C/group, k…]}, {@code [M]}).
+ *
+ * <h2>Epilogue</h2>
+ * {@code y = act(conv(x, W) + B + residual)}: bias, an optional residual tensor (shaped like the
+ * output, in the run's layout) and the activation are applied while each output is in registers.
+ *
+ * <h2>Threads</h2>
+ * Work is split over independent outputs only (rows, tiles, pixel blocks, channel panels), with
+ * block sizes fixed by the shape: the result is bit-identical for any thread count. An operator is
+ * immutable and may be run from several threads at once.
+ */
+public final class ConvOperator {
+    private final ConvShape shape;
+    private final Activation activation;
+    private final ConvKernel kernel;
+
+    private ConvOperator(ConvShape shape, Activation activation, ConvKernel kernel) {
+        this.shape = shape;
+        this.activation = activation;
+        this.kernel = kernel;
+    }
+
+    /** Prepares with the algorithm {@link #choose} picks. */
+    public static ConvOperator prepare(ConvShape s, float[] w, int wOff, float[] bias, int bOff, Activation act) {
+        return prepare(s, w, wOff, bias, bOff, act, choose(s));
+    }
+
+    /**
+     * Prepares with a given algorithm (tests and benchmarks compare them); throws naming the shape
+     * when the algorithm cannot run it.
+     */
+    public static ConvOperator prepare(ConvShape s, float[] w, int wOff, float[] bias, int bOff, Activation act,
+                                       ConvAlgorithm algorithm) {
+        Objects.requireNonNull(s, "Conv shape");
+        Objects.requireNonNull(w, "Conv weights");
+        Objects.requireNonNull(act, "Conv activation");
+        Objects.requireNonNull(algorithm, "Conv algorithm");
+        long wSize = (long) s.outChannels() * s.inChannelsPerGroup() * s.kernelSize();
+        if (wOff < 0 || wOff + wSize > w.length) {
+            throw new IllegalArgumentException("Conv W needs " + wSize + " floats from offset " + wOff + ", array has " + w.length + " (" + s + ")");
+        }
+        if (s.hasBias()) {
+            if (bias == null) throw new IllegalArgumentException("Conv shape has a bias but B is null (" + s + ")");
+            if (bOff < 0 || (long) bOff + s.outChannels() > bias.length) {
+                throw new IllegalArgumentException("Conv B needs " + s.outChannels() + " floats from offset " + bOff + ", array has " + bias.length);
+            }
+        }
+        ConvKernel k = switch (algorithm) {
+            case DEPTHWISE_3X3, DEPTHWISE_5X5, DEPTHWISE_GENERIC -> new DepthwiseConv(s, w, wOff, bias, bOff, act, algorithm);
+            case WINOGRAD_F2X3, WINOGRAD_F4X3 -> new WinogradConv(s, w, wOff, bias, bOff, act, algorithm);
+            case POINTWISE_GEMM, IM2COL_GEMM -> {
+                GemmConv g = new GemmConv(s, w, wOff, bias, bOff, act);
+                if (g.algorithm() != algorithm) throw new IllegalArgumentException("Conv cannot run " + s + " as " + algorithm);
+                yield g;
+            }
+            case GROUPED_DIRECT -> throw new IllegalArgumentException("Conv algorithm " + algorithm + " is not available");
+        };
+        return new ConvOperator(s, act, k);
+    }
+
+    /**
+     * The algorithm for a shape, by rules measured on this machine (bench/RESULTS.md, "Convolution
+     * and pooling"): depthwise kernels for {@code groups = C}; Winograd for 3x3 stride-1 layers with
+     * enough channels to amortise the transforms; GEMM over the feature map for 1x1; im2col + GEMM
+     * for the rest.
+     */
+    public static ConvAlgorithm choose(ConvShape s) {
+        int[] k = s.kernel();
+        if (s.isDepthwise()) {
+            boolean twoD = s.spatialRank() == 2 && s.channelMultiplier() == 1;
+            if (twoD && k[0] == 3 && k[1] == 3) return ConvAlgorithm.DEPTHWISE_3X3;
+            if (twoD && k[0] == 5 && k[1] == 5) return ConvAlgorithm.DEPTHWISE_5X5;
+            return ConvAlgorithm.DEPTHWISE_GENERIC;
+        }
+        if (WinogradConv.supports(s) && s.inChannels() >= 16 && s.outChannels() >= 16) {
+            int[] out = s.outSpatial();
+            return Math.min(out[0], out[1]) >= 8 ? ConvAlgorithm.WINOGRAD_F4X3 : ConvAlgorithm.WINOGRAD_F2X3;
+        }
+        boolean pointwise = s.kernelSize() == 1;
+        for (int i = 0; i < s.spatialRank(); i++) {
+            pointwise &= s.padsBegin()[i] == 0 && s.padsEnd()[i] == 0 && s.strides()[i] == 1;
+        }
+        return pointwise ? ConvAlgorithm.POINTWISE_GEMM : ConvAlgorithm.IM2COL_GEMM;
+    }
+
+    public ConvShape shape() {
+        return shape;
+    }
+
+    public ConvAlgorithm algorithm() {
+        return kernel.algorithm();
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    /** {@code y = act(conv(x) + B)} with X and Y in NCHW. */
+    public void runNchw(float[] x, int xOff, float[] y, int yOff, Parallel parallel) {
+        runNchw(x, xOff, y, yOff, null, 0, parallel);
+    }
+
+    /** {@code y = act(conv(x) + B + residual)} with X, Y and the residual (shaped like Y; null for none) in NCHW. */
+    public void runNchw(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
+        check(x, xOff, y, yOff, residual, rOff, parallel);
+        if (shape.batch() == 0) return;
+        Layouts.runNchw(kernel, shape.batch(), shape.inChannels(), shape.inSpatialSize(), shape.outChannels(),
+                shape.outSpatialSize(), x, xOff, y, yOff, residual, rOff, parallel);
+    }
+
+    /** {@code y = act(conv(x) + B)} with X and Y in NHWC ({@code [N, spatial…, C]}). */
+    public void runNhwc(float[] x, int xOff, float[] y, int yOff, Parallel parallel) {
+        runNhwc(x, xOff, y, yOff, null, 0, parallel);
+    }
+
+    /** {@code y = act(conv(x) + B + residual)} with X, Y and the residual (null for none) in NHWC. */
+    public void runNhwc(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
+        check(x, xOff, y, yOff, residual, rOff, parallel);
+        if (shape.batch() == 0) return;
+        kernel.run(x, xOff, y, yOff, residual, rOff, parallel);
+    }
+
+    private void check(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
+        Objects.requireNonNull(parallel, "parallel");
+        long in = (long) shape.batch() * shape.inChannels() * shape.inSpatialSize();
+        long out = (long) shape.batch() * shape.outChannels() * shape.outSpatialSize();
+        range("X", x, xOff, in);
+        range("Y", y, yOff, out);
+        if (residual != null) range("residual", residual, rOff, out);
+    }
+
+    private void range(String what, float[] a, int off, long n) {
+        Objects.requireNonNull(a, "Conv " + what);
+        if (off < 0 || off + n > a.length) {
+            throw new IllegalArgumentException("Conv " + what + " needs " + n + " floats from offset " + off + ", array has "
+                    + a.length + " (" + shape + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConvOperator[" + algorithm() + ", " + activation + ", " + shape + "]";
+    }
+}

@@ -1,0 +1,21 @@
+package dev.lanes.simd.conv;
+
+/** The convolution algorithms of simd-kernels; {@code ConvOperator} picks one per layer at prepare time. */
+public enum ConvAlgorithm {
+    /** Depthwise 3x3 (multiplier 1), unrolled interior with weights in registers: {@link DepthwiseConv3x3}. */
+    DEPTHWISE_3X3,
+    /** Depthwise 5x5 (multiplier 1): {@link DepthwiseConv5x5}. */
+    DEPTHWISE_5X5,
+    /** Depthwise with any kernel, multiplier, 1-3 spatial axes: {@link DepthwiseConvGeneric}. */
+    DEPTHWISE_GENERIC,
+    /** 1x1, unit strides, no padding: one packed GEMM over the feature map, no copy. */
+    POINTWISE_GEMM,
+    /** Everything else: im2col in blocks of output pixels, then packed GEMM per group. */
+    IM2COL_GEMM,
+    /** 3x3 stride 1: Winograd F(2x2,3x3), batched GEMMs over channels. */
+    WINOGRAD_F2X3,
+    /** 3x3 stride 1: Winograd F(4x4,3x3). */
+    WINOGRAD_F4X3,
+    /** Grouped convolution with few channels per group: direct kernel over all groups at once. */
+    GROUPED_DIRECT
+}

@@ -1,0 +1,71 @@
+package dev.lanes.simd.conv;
+
+import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.Parallel;
+
+/**
+ * A prepared depthwise convolution ({@code groups = C}, any multiplier): dispatches to the 3x3 or
+ * 5x5 kernel when the shape allows, else to the generic one. Work is split over output rows of all
+ * images; each row is computed the same way whatever the split, so results do not depend on the
+ * thread count.
+ */
+public final class DepthwiseConv implements ConvKernel {
+    /** Least multiply-adds worth a thread of its own. */
+    private static final long MIN_MACS_PER_SHARE = 1 << 16;
+
+    private final ConvAlgorithm algorithm;
+    private final Geometry g;
+    private final int batch, cin, mult, cout;
+    private final float[] w, bias;
+    private final int[] channelMap;
+    private final Activation act;
+    private final long macsPerRow;
+
+    public DepthwiseConv(ConvShape s, float[] weights, int wOff, float[] b, int bOff, Activation act, ConvAlgorithm algorithm) {
+        if (!s.isDepthwise()) throw new IllegalArgumentException("DepthwiseConv needs groups = input channels, got " + s);
+        this.g = Geometry.of(s.inSpatial(), s.outSpatial(), s.kernel(), s.strides(), s.dilations(), s.padsBegin());
+        this.batch = s.batch();
+        this.cin = s.inChannels();
+        this.mult = s.channelMultiplier();
+        this.cout = s.outChannels();
+        boolean square2d = g.isTwoD() && mult == 1;
+        if (algorithm == ConvAlgorithm.DEPTHWISE_3X3 && !(square2d && g.kH() == 3 && g.kW() == 3)
+                || algorithm == ConvAlgorithm.DEPTHWISE_5X5 && !(square2d && g.kH() == 5 && g.kW() == 5)
+                || algorithm != ConvAlgorithm.DEPTHWISE_3X3 && algorithm != ConvAlgorithm.DEPTHWISE_5X5
+                        && algorithm != ConvAlgorithm.DEPTHWISE_GENERIC) {
+            throw new IllegalArgumentException("DepthwiseConv cannot run " + s + " as " + algorithm);
+        }
+        this.algorithm = algorithm;
+        this.w = DepthwiseConvGeneric.pack(weights, wOff, cout, g.taps());
+        this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
+        this.channelMap = DepthwiseConvGeneric.channelMap(cout, mult);
+        this.act = act;
+        this.macsPerRow = (long) g.outW() * cout * g.taps();
+    }
+
+    @Override
+    public ConvAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    @Override
+    public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
+        int rowsPerImage = g.outD() * g.outH();
+        int rows = batch * rowsPerImage;
+        int shares = parallel.sharesFor(rows * macsPerRow, MIN_MACS_PER_SHARE);
+        parallel.forRange(rows, 1, shares, (r0, r1) -> {
+            for (int r = r0; r < r1; ) {
+                int n = r / rowsPerImage, first = r % rowsPerImage;
+                int last = Math.min(rowsPerImage, first + (r1 - r));
+                int xo = xOff + n * g.inPixels() * cin, yo = yOff + n * g.outPixels() * cout, ro = resOff + n * g.outPixels() * cout;
+                switch (algorithm) {
+                    case DEPTHWISE_3X3 -> DepthwiseConv3x3.rows(x, xo, cin, w, bias, g, y, yo, res, ro, act, first, last);
+                    case DEPTHWISE_5X5 -> DepthwiseConv5x5.rows(x, xo, cin, w, bias, g, y, yo, res, ro, act, first, last);
+                    default -> DepthwiseConvGeneric.rows(x, xo, cin, mult, channelMap, w, bias, g, y, yo, res, ro, act, first, last);
+                }
+                r += last - first;
+            }
+        });
+    }
+}

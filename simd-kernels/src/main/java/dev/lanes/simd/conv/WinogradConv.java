@@ -1,0 +1,122 @@
+package dev.lanes.simd.conv;
+
+import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.Epilogue;
+import dev.lanes.simd.PackedB;
+import dev.lanes.simd.PackedGemm;
+import dev.lanes.simd.Parallel;
+import dev.lanes.simd.VectorWidth;
+
+/**
+ * 2-D 3x3 convolution with unit strides and dilations, one group, by Winograd F(2x2,3x3) or
+ * F(4x4,3x3) over NHWC. Prepare transforms each filter once ({@code G g Gᵀ}) and packs, for each of
+ * the α² transform positions, a Cin×Cout matrix as PackedGemm's B. Run walks blocks of output tiles:
+ *
+ * <ol>
+ * <li>input transform of the block's tiles into V, laid out per position as a T×Cin matrix:
+ * <pre>
+ *   V: | pos 0: tile 0 [c0..cin) | tile 1 [..] | ... tile T-1 | pos 1: tile 0 ... | ... | pos α²-1 ... |
+ * </pre>
+ * <li>α² GEMMs {@code M[pos] (T×Cout) = V[pos] (T×Cin) · U[pos] (Cin×Cout)};
+ * <li>output transform of M with bias, residual and activation fused, straight into the output.
+ * </ol>
+ * The block size is fixed by the shape (V and M together about {@link #BLOCK_BYTES}), never by the
+ * thread count, so results are bit-identical for any number of threads.
+ */
+public final class WinogradConv implements ConvKernel {
+    static final int BLOCK_BYTES = 768 * 1024;
+    private static final int L = VectorWidth.LANES;
+
+    private final ConvAlgorithm algorithm;
+    private final int m, alpha, positions;
+    private final int batch, cin, cout, ih, iw, oh, ow, padT, padL, tilesY, tilesX, blockTiles;
+    private final PackedB[] u;
+    private final float[] bias;
+    private final Activation act;
+
+    public WinogradConv(ConvShape s, float[] w, int wOff, float[] b, int bOff, Activation act, ConvAlgorithm algorithm) {
+        if (!supports(s)) throw new IllegalArgumentException("Winograd needs a 2-D 3x3 conv, unit strides and dilations, one group: " + s);
+        this.algorithm = algorithm;
+        this.m = switch (algorithm) {
+            case WINOGRAD_F2X3 -> WinogradF2x3.M;
+            case WINOGRAD_F4X3 -> WinogradF4x3.M;
+            default -> throw new IllegalArgumentException("WinogradConv cannot run " + algorithm);
+        };
+        this.alpha = m + 2;
+        this.positions = alpha * alpha;
+        this.batch = s.batch();
+        this.cin = s.inChannels();
+        this.cout = s.outChannels();
+        int[] in = s.inSpatial(), out = s.outSpatial(), pb = s.padsBegin();
+        this.ih = in[0];
+        this.iw = in[1];
+        this.oh = out[0];
+        this.ow = out[1];
+        this.padT = pb[0];
+        this.padL = pb[1];
+        this.tilesY = (oh + m - 1) / m;
+        this.tilesX = (ow + m - 1) / m;
+        int perTile = 4 * positions * (cin + cout);
+        this.blockTiles = Math.max(12, Math.min(240, BLOCK_BYTES / perTile / 12 * 12));
+        // U[pos][ci][co] = (G g Gᵀ)[pos] of filter (co, ci)
+        float[] t = new float[positions * cin * cout];
+        for (int co = 0; co < cout; co++) {
+            for (int ci = 0; ci < cin; ci++) {
+                int src = wOff + (co * cin + ci) * 9, dst = ci * cout + co;
+                if (m == 2) WinogradF2x3.transformFilter(w, src, t, dst, cin * cout);
+                else WinogradF4x3.transformFilter(w, src, t, dst, cin * cout);
+            }
+        }
+        this.u = new PackedB[positions];
+        for (int p = 0; p < positions; p++) u[p] = PackedGemm.packB(cin, cout, t, p * cin * cout, cout, false);
+        this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
+        this.act = act;
+    }
+
+    /** True when Winograd can run this convolution. */
+    public static boolean supports(ConvShape s) {
+        if (s.spatialRank() != 2 || s.groups() != 1) return false;
+        int[] k = s.kernel(), st = s.strides(), d = s.dilations();
+        return k[0] == 3 && k[1] == 3 && st[0] == 1 && st[1] == 1 && d[0] == 1 && d[1] == 1;
+    }
+
+    @Override
+    public ConvAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    @Override
+    public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
+        int tiles = batch * tilesY * tilesX;
+        int blocks = (tiles + blockTiles - 1) / blockTiles;
+        parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int blk = b0; blk < b1; blk++) block(x, xOff, y, yOff, res, resOff, blk);
+        });
+    }
+
+    private void block(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int blk) {
+        int t0 = blk * blockTiles, n = Math.min(blockTiles, batch * tilesY * tilesX - t0);
+        float[] v = ConvScratch.get(ConvScratch.WINO_V, (long) positions * blockTiles * cin);
+        float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * blockTiles * cout);
+        float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) positions * L);
+        int vStride = blockTiles * cin, mStride = blockTiles * cout;
+        int perImage = tilesY * tilesX;
+        for (int i = 0; i < n; i++) {
+            int tile = t0 + i, img = tile / perImage, ty = tile % perImage / tilesX, tx = tile % tilesX;
+            int xo = xOff + img * ih * iw * cin;
+            if (m == 2) WinogradF2x3.input(x, xo, cin, ih, iw, ty * m - padT, tx * m - padL, v, i * cin, vStride, tmp);
+            else WinogradF4x3.input(x, xo, cin, ih, iw, ty * m - padT, tx * m - padL, v, i * cin, vStride, tmp);
+        }
+        for (int p = 0; p < positions; p++) {
+            PackedGemm.gemm(n, cout, cin, v, p * vStride, cin, false, 1f, u[p], mm, p * mStride, cout, 0f,
+                    Epilogue.NONE, Parallel.callerOnly());
+        }
+        for (int i = 0; i < n; i++) {
+            int tile = t0 + i, img = tile / perImage, ty = tile % perImage / tilesX, tx = tile % tilesX;
+            int yo = yOff + img * oh * ow * cout, ro = resOff + img * oh * ow * cout;
+            if (m == 2) WinogradF2x3.output(mm, i * cout, mStride, cout, bias, act, res, ro, y, yo, oh, ow, ty * m, tx * m, tmp);
+            else WinogradF4x3.output(mm, i * cout, mStride, cout, bias, act, res, ro, y, yo, oh, ow, ty * m, tx * m, tmp);
+        }
+    }
+}
