@@ -31,6 +31,8 @@ public final class StandardOps {
         r.register("Expand", 8, MovementOps::expand);
         r.register("Tile", 6, MovementOps::tile);
         r.register("Pad", 1, Pad::create);
+        r.register("Resize", 10, Resize::resize);
+        r.register("Upsample", 7, Resize::upsample);
         r.register("ConstantOfShape", 9, GeneratorOps::constantOfShape);
         r.register("Range", 11, GeneratorOps::range);
         r.register("Where", 9, GeneratorOps::where);
