@@ -17,9 +17,7 @@ public record BatchNormShape(int n, int c, int spatial, float epsilon) {
             throw new IllegalArgumentException("BatchNormalization needs N ≥ 0, C ≥ 1 and spatial ≥ 0, got N=" + n
                     + " C=" + c + " spatial=" + spatial);
         }
-        if (!(epsilon >= 0) || Float.isInfinite(epsilon)) {
-            throw new IllegalArgumentException("BatchNormalization epsilon must be finite and ≥ 0, got " + epsilon);
-        }
+        RowNormalisation.requireEpsilon("BatchNormalization", epsilon);
         Dims.size(n, c, spatial);
     }
 

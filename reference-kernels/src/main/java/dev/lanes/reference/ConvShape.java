@@ -15,7 +15,8 @@ import java.util.Arrays;
  * may be smaller than the kernel, as long as every axis has at least one output position.
  */
 public record ConvShape(int batch, int inChannels, int outChannels, int groups, int[] inSpatial, int[] kernel,
-                        int[] padsBegin, int[] padsEnd, int[] strides, int[] dilations, boolean hasBias) {
+                        int[] padsBegin, int[] padsEnd, int[] strides, int[] dilations, boolean hasBias)
+        implements SlidingWindow, GroupedChannels {
 
     public ConvShape {
         inSpatial = inSpatial.clone();
@@ -25,7 +26,6 @@ public record ConvShape(int batch, int inChannels, int outChannels, int groups, 
         strides = strides.clone();
         dilations = dilations.clone();
         int rank = inSpatial.length;
-        if (rank < 1) throw new IllegalArgumentException("Conv needs at least one spatial axis");
         if (batch < 0 || inChannels < 1 || outChannels < 1 || groups < 1) {
             throw new IllegalArgumentException("Conv needs batch ≥ 0 and C, M, group ≥ 1, got N=" + batch + " C=" + inChannels
                     + " M=" + outChannels + " group=" + groups);
@@ -34,17 +34,7 @@ public record ConvShape(int batch, int inChannels, int outChannels, int groups, 
             throw new IllegalArgumentException("Conv group " + groups + " must divide input channels " + inChannels
                     + " and output channels " + outChannels);
         }
-        Spatial.requireRank("Conv", "kernel_shape", kernel, rank);
-        Spatial.requireRank("Conv", "pads begin", padsBegin, rank);
-        Spatial.requireRank("Conv", "pads end", padsEnd, rank);
-        Spatial.requireRank("Conv", "strides", strides, rank);
-        Spatial.requireRank("Conv", "dilations", dilations, rank);
-        Spatial.requireAtLeast("Conv", "input spatial dims", inSpatial, 0);
-        Spatial.requireAtLeast("Conv", "kernel_shape", kernel, 1);
-        Spatial.requireAtLeast("Conv", "pads", padsBegin, 0);
-        Spatial.requireAtLeast("Conv", "pads", padsEnd, 0);
-        Spatial.requireAtLeast("Conv", "strides", strides, 1);
-        Spatial.requireAtLeast("Conv", "dilations", dilations, 1);
+        Spatial.checkWindow("Conv", inSpatial, 0, kernel, padsBegin, padsEnd, 0, strides, dilations);
         for (int i = 0; i < rank; i++) {
             long eff = (long) (kernel[i] - 1) * dilations[i] + 1;
             if ((long) inSpatial[i] + padsBegin[i] + padsEnd[i] < eff) {
@@ -102,10 +92,6 @@ public record ConvShape(int batch, int inChannels, int outChannels, int groups, 
     @Override public int[] strides() { return strides.clone(); }
     @Override public int[] dilations() { return dilations.clone(); }
 
-    public int spatialRank() {
-        return inSpatial.length;
-    }
-
     /** Output positions per axis: {@code floor((in + padsBegin + padsEnd - ((k-1)·d + 1)) / stride) + 1}. */
     public int[] outSpatial() {
         int[] out = new int[inSpatial.length];
@@ -113,14 +99,6 @@ public record ConvShape(int batch, int inChannels, int outChannels, int groups, 
             out[i] = Spatial.windows(inSpatial[i], padsBegin[i], padsEnd[i], Spatial.effectiveKernel(kernel[i], dilations[i]), strides[i]);
         }
         return out;
-    }
-
-    public int inChannelsPerGroup() {
-        return inChannels / groups;
-    }
-
-    public int outChannelsPerGroup() {
-        return outChannels / groups;
     }
 
     /** Depthwise: one input channel per group (each output channel filters one input channel). */
@@ -131,21 +109,6 @@ public record ConvShape(int batch, int inChannels, int outChannels, int groups, 
     /** Output channels per input channel of a depthwise conv (the channel multiplier). */
     public int channelMultiplier() {
         return outChannelsPerGroup();
-    }
-
-    /** Elements of one input plane ({@code prod(in)}). */
-    public int inSpatialSize() {
-        return Dims.size(inSpatial);
-    }
-
-    /** Elements of one output plane ({@code prod(out)}). */
-    public int outSpatialSize() {
-        return Dims.size(outSpatial());
-    }
-
-    /** Taps of one filter over one channel ({@code prod(kernel)}). */
-    public int kernelSize() {
-        return Dims.size(kernel);
     }
 
     public int[] inputShape() {

@@ -19,7 +19,8 @@ import java.util.Arrays;
  */
 public record ConvTransposeShape(int batch, int inChannels, int outChannels, int groups, int[] inSpatial, int[] kernel,
                                  int[] padsBegin, int[] padsEnd, int[] strides, int[] dilations, int[] outputPadding,
-                                 boolean hasBias) {
+                                 boolean hasBias)
+        implements SlidingWindow, GroupedChannels {
 
     public ConvTransposeShape {
         inSpatial = inSpatial.clone();
@@ -31,7 +32,6 @@ public record ConvTransposeShape(int batch, int inChannels, int outChannels, int
         outputPadding = outputPadding.clone();
         int rank = inSpatial.length;
         String op = "ConvTranspose";
-        if (rank < 1) throw new IllegalArgumentException(op + " needs at least one spatial axis");
         if (batch < 0 || inChannels < 1 || outChannels < 1 || groups < 1) {
             throw new IllegalArgumentException(op + " needs batch ≥ 0 and C, M, group ≥ 1, got N=" + batch + " C=" + inChannels
                     + " M=" + outChannels + " group=" + groups);
@@ -40,16 +40,8 @@ public record ConvTransposeShape(int batch, int inChannels, int outChannels, int
             throw new IllegalArgumentException(op + " group " + groups + " must divide input channels " + inChannels
                     + " and output channels " + outChannels);
         }
-        Spatial.requireRank(op, "kernel_shape", kernel, rank);
-        Spatial.requireRank(op, "pads begin", padsBegin, rank);
-        Spatial.requireRank(op, "pads end", padsEnd, rank);
-        Spatial.requireRank(op, "strides", strides, rank);
-        Spatial.requireRank(op, "dilations", dilations, rank);
+        Spatial.checkWindow(op, inSpatial, 1, kernel, padsBegin, padsEnd, Integer.MIN_VALUE, strides, dilations);
         Spatial.requireRank(op, "output_padding", outputPadding, rank);
-        Spatial.requireAtLeast(op, "input spatial dims", inSpatial, 1);
-        Spatial.requireAtLeast(op, "kernel_shape", kernel, 1);
-        Spatial.requireAtLeast(op, "strides", strides, 1);
-        Spatial.requireAtLeast(op, "dilations", dilations, 1);
         Spatial.requireAtLeast(op, "output_padding", outputPadding, 0);
         for (int i = 0; i < rank; i++) {
             long out = fullSize(inSpatial[i], kernel[i], strides[i], dilations[i], outputPadding[i]) - padsBegin[i] - padsEnd[i];
@@ -126,32 +118,8 @@ public record ConvTransposeShape(int batch, int inChannels, int outChannels, int
     @Override public int[] dilations() { return dilations.clone(); }
     @Override public int[] outputPadding() { return outputPadding.clone(); }
 
-    public int spatialRank() {
-        return inSpatial.length;
-    }
-
     public int[] outSpatial() {
         return outSpatialOf(inSpatial, kernel, padsBegin, padsEnd, strides, dilations, outputPadding);
-    }
-
-    public int inChannelsPerGroup() {
-        return inChannels / groups;
-    }
-
-    public int outChannelsPerGroup() {
-        return outChannels / groups;
-    }
-
-    public int inSpatialSize() {
-        return Dims.size(inSpatial);
-    }
-
-    public int outSpatialSize() {
-        return Dims.size(outSpatial());
-    }
-
-    public int kernelSize() {
-        return Dims.size(kernel);
     }
 
     public int[] inputShape() {

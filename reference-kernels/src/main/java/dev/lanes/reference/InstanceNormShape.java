@@ -17,9 +17,7 @@ public record InstanceNormShape(int n, int c, int spatial, float epsilon) {
             throw new IllegalArgumentException("InstanceNormalization needs N ≥ 0, C ≥ 1 and spatial ≥ 1, got N=" + n
                     + " C=" + c + " spatial=" + spatial);
         }
-        if (!(epsilon >= 0) || Float.isInfinite(epsilon)) {
-            throw new IllegalArgumentException("InstanceNormalization epsilon must be finite and ≥ 0, got " + epsilon);
-        }
+        RowNormalisation.requireEpsilon("InstanceNormalization", epsilon);
         Dims.size(n, c, spatial);
     }
 

@@ -23,9 +23,7 @@ public record LayerNormShape(int outer, int n, float epsilon, boolean hasBias) {
             throw new IllegalArgumentException("LayerNormalization needs rows ≥ 0 and a normalised size ≥ 1, got rows="
                     + outer + " n=" + n);
         }
-        if (!(epsilon >= 0) || Float.isInfinite(epsilon)) {
-            throw new IllegalArgumentException("LayerNormalization epsilon must be finite and ≥ 0, got " + epsilon);
-        }
+        RowNormalisation.requireEpsilon("LayerNormalization", epsilon);
         Dims.size(outer, n);
     }
 

@@ -19,7 +19,8 @@ import java.util.Arrays;
  * count). {@code storageOrder} (MaxPool's argmax indices): 0 row-major, 1 column-major spatial index.
  */
 public record PoolShape(Mode mode, int batch, int channels, int[] inSpatial, int[] kernel, int[] padsBegin, int[] padsEnd,
-                        int[] strides, int[] dilations, boolean ceilMode, boolean countIncludePad, int storageOrder) {
+                        int[] strides, int[] dilations, boolean ceilMode, boolean countIncludePad, int storageOrder)
+        implements SlidingWindow {
 
     public enum Mode { MAX, AVERAGE }
 
@@ -32,20 +33,9 @@ public record PoolShape(Mode mode, int batch, int channels, int[] inSpatial, int
         dilations = dilations.clone();
         String op = opName(mode);
         int rank = inSpatial.length;
-        if (rank < 1) throw new IllegalArgumentException(op + " needs at least one spatial axis");
         if (batch < 0 || channels < 0) throw new IllegalArgumentException(op + " needs N, C ≥ 0, got N=" + batch + " C=" + channels);
         if (storageOrder != 0 && storageOrder != 1) throw new IllegalArgumentException(op + " storage_order " + storageOrder + " is not 0 or 1");
-        Spatial.requireRank(op, "kernel_shape", kernel, rank);
-        Spatial.requireRank(op, "pads begin", padsBegin, rank);
-        Spatial.requireRank(op, "pads end", padsEnd, rank);
-        Spatial.requireRank(op, "strides", strides, rank);
-        Spatial.requireRank(op, "dilations", dilations, rank);
-        Spatial.requireAtLeast(op, "input spatial dims", inSpatial, 1);
-        Spatial.requireAtLeast(op, "kernel_shape", kernel, 1);
-        Spatial.requireAtLeast(op, "pads", padsBegin, 0);
-        Spatial.requireAtLeast(op, "pads", padsEnd, 0);
-        Spatial.requireAtLeast(op, "strides", strides, 1);
-        Spatial.requireAtLeast(op, "dilations", dilations, 1);
+        Spatial.checkWindow(op, inSpatial, 1, kernel, padsBegin, padsEnd, 0, strides, dilations);
         for (int i = 0; i < rank; i++) {
             long eff = (long) (kernel[i] - 1) * dilations[i] + 1;
             // ONNX shape inference: a pad as large as the window could make windows of padding only
@@ -111,10 +101,6 @@ public record PoolShape(Mode mode, int batch, int channels, int[] inSpatial, int
     @Override public int[] strides() { return strides.clone(); }
     @Override public int[] dilations() { return dilations.clone(); }
 
-    public int spatialRank() {
-        return inSpatial.length;
-    }
-
     public int[] outSpatial() {
         int[] out = new int[inSpatial.length];
         for (int i = 0; i < out.length; i++) {
@@ -129,18 +115,6 @@ public record PoolShape(Mode mode, int batch, int channels, int[] inSpatial, int
             }
         }
         return out;
-    }
-
-    public int inSpatialSize() {
-        return Dims.size(inSpatial);
-    }
-
-    public int outSpatialSize() {
-        return Dims.size(outSpatial());
-    }
-
-    public int kernelSize() {
-        return Dims.size(kernel);
     }
 
     public int[] inputShape() {

@@ -18,24 +18,8 @@ public final class ReferenceInstanceNorm implements InstanceNorm {
         for (int b = 0; b < s.n(); b++) {
             for (int ch = 0; ch < s.c(); ch++) {
                 int plane = (b * s.c() + ch) * m;
-                double sum = 0, absSum = 0;
-                for (int i = 0; i < m; i++) {
-                    sum += x[xOff + plane + i];
-                    absSum += Math.abs(x[xOff + plane + i]);
-                }
-                double mu = sum / m;
-                double sq = 0;
-                for (int i = 0; i < m; i++) {
-                    double d = x[xOff + plane + i] - mu;
-                    sq += d * d;
-                }
-                double inv = 1 / Math.sqrt(sq / m + s.epsilon());
-                double g = scale[scaleOff + ch], beta = bias[biasOff + ch];
-                for (int i = 0; i < m; i++) {
-                    double xv = x[xOff + plane + i];
-                    y[yOff + plane + i] = (float) ((xv - mu) * inv * g + beta);
-                    if (terms != null) terms[plane + i] = (Math.abs(xv) + absSum / m) * inv * Math.abs(g) + Math.abs(beta);
-                }
+                RowNormalisation.normalise(x, xOff + plane, m, s.epsilon(), scale, scaleOff + ch, 0, bias, biasOff + ch, 0,
+                        y, yOff + plane, terms, plane);
             }
         }
     }

@@ -22,26 +22,9 @@ public final class ReferenceLayerNorm implements LayerNorm {
         if (s.hasBias() && bias == null) throw new IllegalArgumentException("LayerNormalization shape has B but bias is null");
         int n = s.n();
         for (int r = 0; r < s.outer(); r++) {
-            int row = xOff + r * n;
-            double sum = 0, absSum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += x[row + i];
-                absSum += Math.abs(x[row + i]);
-            }
-            double mu = sum / n;
-            double sq = 0;
-            for (int i = 0; i < n; i++) {
-                double d = x[row + i] - mu;
-                sq += d * d;
-            }
-            double inv = 1 / Math.sqrt(sq / n + s.epsilon());
-            for (int i = 0; i < n; i++) {
-                double g = scale[scaleOff + i];
-                double b = s.hasBias() ? bias[biasOff + i] : 0;
-                int at = r * n + i;
-                y[yOff + at] = (float) ((x[row + i] - mu) * inv * g + b);
-                if (terms != null) terms[at] = (Math.abs(x[row + i]) + absSum / n) * inv * Math.abs(g) + Math.abs(b);
-            }
+            double[] stats = RowNormalisation.normalise(x, xOff + r * n, n, s.epsilon(), scale, scaleOff, 1,
+                    s.hasBias() ? bias : null, biasOff, 1, y, yOff + r * n, terms, r * n);
+            double mu = stats[0], inv = stats[1];
             if (mean != null) mean[meanOff + r] = (float) mu;
             if (invStdDev != null) invStdDev[invStdDevOff + r] = (float) inv;
         }

@@ -16,9 +16,7 @@ public record RmsNormShape(int outer, int n, float epsilon) {
             throw new IllegalArgumentException("RMSNormalization needs rows ≥ 0 and a normalised size ≥ 1, got rows="
                     + outer + " n=" + n);
         }
-        if (!(epsilon >= 0) || Float.isInfinite(epsilon)) {
-            throw new IllegalArgumentException("RMSNormalization epsilon must be finite and ≥ 0, got " + epsilon);
-        }
+        RowNormalisation.requireEpsilon("RMSNormalization", epsilon);
         Dims.size(outer, n);
     }
 

@@ -34,6 +34,27 @@ public final class Spatial {
         return new int[][] {Arrays.copyOfRange(pads, 0, rank), Arrays.copyOfRange(pads, rank, 2 * rank)};
     }
 
+    /**
+     * Checks the per-axis arrays of a window: one value per axis of {@code in}, inputs ≥ {@code minIn},
+     * kernel, strides and dilations ≥ 1, pads ≥ {@code minPad}.
+     */
+    public static void checkWindow(String op, int[] in, int minIn, int[] kernel, int[] padsBegin, int[] padsEnd, int minPad,
+                                   int[] strides, int[] dilations) {
+        int rank = in.length;
+        if (rank < 1) throw new IllegalArgumentException(op + " needs at least one spatial axis");
+        requireRank(op, "kernel_shape", kernel, rank);
+        requireRank(op, "pads begin", padsBegin, rank);
+        requireRank(op, "pads end", padsEnd, rank);
+        requireRank(op, "strides", strides, rank);
+        requireRank(op, "dilations", dilations, rank);
+        requireAtLeast(op, "input spatial dims", in, minIn);
+        requireAtLeast(op, "kernel_shape", kernel, 1);
+        requireAtLeast(op, "pads", padsBegin, minPad);
+        requireAtLeast(op, "pads", padsEnd, minPad);
+        requireAtLeast(op, "strides", strides, 1);
+        requireAtLeast(op, "dilations", dilations, 1);
+    }
+
     public static void requireAtLeast(String op, String what, int[] values, int min) {
         for (int v : values) {
             if (v < min) throw new IllegalArgumentException(op + " " + what + " " + Arrays.toString(values) + " has a value below " + min);
