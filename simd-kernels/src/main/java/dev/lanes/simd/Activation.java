@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * a megamorphic interface call there would box every vector. Kernels call it on their own species'
  * vectors; {@link #apply(float)} is the same function on one value (tails, reference checks).
  *
- * <p>These kinds are exact (min/max/multiply-add): the vector and scalar forms give the same bits.
- * The transcendental kinds (sigmoid, swish, GELU, tanh) join them on {@code VectorMath}, never a second exp.
+ * <p>Relu, Clip, LeakyRelu, HardSigmoid and HardSwish are exact (min/max/multiply-add); the
+ * transcendental kinds (sigmoid, swish, GELU, tanh) use {@link VectorMath} and its accuracy
+ * (a few ulp, see simd-kernels/README.md). Vector and scalar forms give the same bits.
  */
 public final class Activation {
 
@@ -30,7 +31,17 @@ public final class Activation {
         /** max(0, min(1, alpha·x + beta)) */
         HARD_SIGMOID,
         /** x · max(0, min(1, x/6 + 1/2)) */
-        HARD_SWISH
+        HARD_SWISH,
+        /** 1 / (1 + e^-x) */
+        SIGMOID,
+        /** x · sigmoid(x), also called SiLU */
+        SWISH,
+        /** x/2 · (1 + erf(x/√2)) (ONNX Gelu, approximate = "none") */
+        GELU_ERF,
+        /** x/2 · (1 + tanh(√(2/π)·(x + 0.044715·x³))) (ONNX Gelu, approximate = "tanh") */
+        GELU_TANH,
+        /** tanh(x) */
+        TANH
     }
 
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -39,6 +50,11 @@ public final class Activation {
     public static final Activation RELU = new Activation(Kind.RELU, 0f, 0f);
     public static final Activation RELU6 = new Activation(Kind.CLIP, 0f, 6f);
     public static final Activation HARD_SWISH = new Activation(Kind.HARD_SWISH, 1f / 6f, 0.5f);
+    public static final Activation SIGMOID = new Activation(Kind.SIGMOID, 0f, 0f);
+    public static final Activation SWISH = new Activation(Kind.SWISH, 0f, 0f);
+    public static final Activation GELU_ERF = new Activation(Kind.GELU_ERF, 0f, 0f);
+    public static final Activation GELU_TANH = new Activation(Kind.GELU_TANH, 0f, 0f);
+    public static final Activation TANH = new Activation(Kind.TANH, 0f, 0f);
 
     private final Kind kind;
     private final float p1, p2;
@@ -89,7 +105,7 @@ public final class Activation {
         return kind == Kind.NONE;
     }
 
-    /** The activation on one vector of any species (kernels pass their own {@code static final} species' vectors). */
+    /** The activation on one vector of {@link VectorWidth#FLOAT}'s species (what every kernel uses); inlines into a kernel loop. */
     public FloatVector apply(FloatVector x) {
         return switch (kind) {
             case NONE -> x;
@@ -98,6 +114,11 @@ public final class Activation {
             case LEAKY_RELU -> leaky(x, p1);
             case HARD_SIGMOID -> x.fma(p1, p2).max(0f).min(1f);
             case HARD_SWISH -> x.mul(x.fma(p1, p2).max(0f).min(1f));
+            case SIGMOID -> VectorMath.sigmoid(x);
+            case SWISH -> x.mul(VectorMath.sigmoid(x));
+            case GELU_ERF -> VectorMath.geluErf(x);
+            case GELU_TANH -> VectorMath.geluTanh(x);
+            case TANH -> VectorMath.tanh(x);
         };
     }
 
@@ -114,6 +135,8 @@ public final class Activation {
             case LEAKY_RELU -> x < 0f ? x * p1 : x;
             case HARD_SIGMOID -> Math.min(Math.max(Math.fma(x, p1, p2), 0f), 1f);
             case HARD_SWISH -> x * Math.min(Math.max(Math.fma(x, p1, p2), 0f), 1f);
+            // One lane of the vector form: a tail element gets the same bits as in a full vector.
+            case SIGMOID, SWISH, GELU_ERF, GELU_TANH, TANH -> apply(FloatVector.broadcast(S, x)).lane(0);
         };
     }
 

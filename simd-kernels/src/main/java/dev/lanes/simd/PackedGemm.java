@@ -325,28 +325,17 @@ public final class PackedGemm implements Gemm, MatMul {
         int p = p0;
         if (m == 1) {
             for (; p + 1 < p1; p += 2) {
-                int j0 = p * NR, cols = Math.min(2 * NR, n - j0);
-                if (cols == 2 * NR) {
-                    Gemv1x4v.kernel(k, a, aOff, ks, bd, b.offset(p, 0), b.offset(p + 1, 0), c, cOff + j0, alpha, beta);
-                } else {
-                    Gemv1x4v.kernel(k, a, aOff, ks, bd, b.offset(p, 0), b.offset(p + 1, 0), tile, 0, 1f, 0f);
-                    Tiles.merge(tile, 2 * NR, 1, cols, c, cOff + j0, ldc, alpha, beta);
-                }
-                ep.applyTile(c, cOff + j0, ldc, 1, cols, 0, j0);
+                int j0 = p * NR;
+                tile(GEMV1, k, a, aOff, 0, 0, 0, ks, bd, b.offset(p, 0), b.offset(p + 1, 0),
+                        c, cOff + j0, ldc, 1, Math.min(2 * NR, n - j0), alpha, beta, true, tile);
+                ep.applyTile(c, cOff + j0, ldc, 1, Math.min(2 * NR, n - j0), 0, j0);
             }
         }
-        int r1 = Math.min(1, m - 1), r2 = Math.min(2, m - 1), r3 = Math.min(3, m - 1);
+        // Rows past M repeat the last row: computed into the scratch tile, never stored.
+        int a1 = aOff + Math.min(1, m - 1) * rowStep, a2 = aOff + Math.min(2, m - 1) * rowStep, a3 = aOff + Math.min(3, m - 1) * rowStep;
         for (; p < p1; p++) {
             int j0 = p * NR, cols = Math.min(NR, n - j0);
-            int bo = b.offset(p, 0);
-            if (cols == NR) {
-                Gemm4x2v.kernel(k, a, aOff, aOff + r1 * rowStep, aOff + r2 * rowStep, aOff + r3 * rowStep, ks,
-                        bd, bo, c, cOff + j0, ldc, m, alpha, beta);
-            } else {
-                Gemm4x2v.kernel(k, a, aOff, aOff + r1 * rowStep, aOff + r2 * rowStep, aOff + r3 * rowStep, ks,
-                        bd, bo, tile, 0, NR, m, 1f, 0f);
-                Tiles.merge(tile, NR, m, cols, c, cOff + j0, ldc, alpha, beta);
-            }
+            tile(TAIL4, k, a, aOff, a1, a2, a3, ks, bd, b.offset(p, 0), 0, c, cOff + j0, ldc, m, cols, alpha, beta, true, tile);
             ep.applyTile(c, cOff + j0, ldc, m, cols, 0, j0);
         }
     }
@@ -371,8 +360,7 @@ public final class PackedGemm implements Gemm, MatMul {
             int jcEnd = Math.min(p1, jc + NC_PANELS);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean last = pc + kc == k;
-                float betaHere = pc == 0 ? beta : 1f;
+                boolean first = pc == 0, last = pc + kc == k;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     int full = mc / MR, tail = mc - full * MR;
@@ -381,27 +369,15 @@ public final class PackedGemm implements Gemm, MatMul {
                         int j0 = jp * NR, cols = Math.min(NR, n - j0);
                         int bo = b.offset(jp, pc);
                         for (int t = 0; t < full; t++) {
-                            int row = ic + t * MR;
-                            int co = cOff + row * ldc + j0;
-                            if (cols == NR) {
-                                mainKernel(kc, ap, t * MR * kc, bd, bo, c, co, ldc, alpha, betaHere);
-                            } else {
-                                mainKernel(kc, ap, t * MR * kc, bd, bo, tile, 0, NR, 1f, 0f);
-                                Tiles.merge(tile, NR, MR, cols, c, co, ldc, alpha, betaHere);
-                            }
+                            int row = ic + t * MR, co = cOff + row * ldc + j0;
+                            tile(MAIN, kc, ap, t * MR * kc, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, MR, cols, row, j0);
                         }
                         for (int r = 0; r < tail; r += MR_TAIL) {
                             int rows = Math.min(MR_TAIL, tail - r);
-                            int row = ic + full * MR + r;
-                            int co = cOff + row * ldc + j0;
-                            int po = full * MR * kc + r * kc;  // 4-row panel, interleave 4
-                            if (cols == NR) {
-                                Gemm4x2v.kernel(kc, ap, po, po + 1, po + 2, po + 3, MR_TAIL, bd, bo, c, co, ldc, rows, alpha, betaHere);
-                            } else {
-                                Gemm4x2v.kernel(kc, ap, po, po + 1, po + 2, po + 3, MR_TAIL, bd, bo, tile, 0, NR, rows, 1f, 0f);
-                                Tiles.merge(tile, NR, rows, cols, c, co, ldc, alpha, betaHere);
-                            }
+                            int row = ic + full * MR + r, co = cOff + row * ldc + j0;
+                            int po = full * MR * kc + r * kc;  // a 4-row panel, interleave 4
+                            tile(TAIL4, kc, ap, po, po + 1, po + 2, po + 3, MR_TAIL, bd, bo, 0, c, co, ldc, rows, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
                         }
                     }
@@ -410,9 +386,38 @@ public final class PackedGemm implements Gemm, MatMul {
         }
     }
 
-    private static void mainKernel(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, float alpha, float beta) {
-        if (WIDE) Gemm12x2v.kernel(kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta);
-        else Gemm6x2v.kernel(kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta);
+    /** Micro-kernel kinds for {@link #tile}. */
+    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2;
+
+    /**
+     * One micro-kernel tile of C, {@code rows × cols} valid elements at {@code c[co ..]}. A full tile of
+     * the first k-block with alpha = 1 and beta = 0 is stored by the kernel straight into C; every other
+     * tile (edges, alpha, beta, later k-blocks, which add to C) goes through the scratch tile and
+     * {@link Tiles#merge}. {@code firstK} is true for the first k-block, whose beta is the caller's.
+     */
+    private static void tile(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int ks,
+                             float[] b, int b0, int b1, float[] c, int co, int ldc, int rows, int cols,
+                             float alpha, float beta, boolean firstK, float[] t) {
+        int tr = kind == MAIN ? MR : kind == TAIL4 ? MR_TAIL : 1;
+        int tc = kind == GEMV1 ? 2 * NR : NR;
+        if (firstK && alpha == 1f && beta == 0f && rows == tr && cols == tc) {
+            run(kind, kc, a, a0, a1, a2, a3, ks, b, b0, b1, c, co, ldc);
+        } else {
+            run(kind, kc, a, a0, a1, a2, a3, ks, b, b0, b1, t, 0, tc);
+            Tiles.merge(t, tc, rows, cols, c, co, ldc, alpha, firstK ? beta : 1f);
+        }
+    }
+
+    private static void run(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int ks,
+                            float[] b, int b0, int b1, float[] c, int co, int ldc) {
+        switch (kind) {
+            case MAIN -> {
+                if (WIDE) Gemm12x2v.kernel(kc, a, a0, b, b0, c, co, ldc);
+                else Gemm6x2v.kernel(kc, a, a0, b, b0, c, co, ldc);
+            }
+            case TAIL4 -> Gemm4x2v.kernel(kc, a, a0, a1, a2, a3, ks, b, b0, c, co, ldc);
+            default -> Gemv1x4v.kernel(kc, a, a0, ks, b, b0, b1, c, co);
+        }
     }
 
     /**

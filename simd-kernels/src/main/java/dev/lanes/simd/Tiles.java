@@ -4,34 +4,36 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Writing micro-kernel results into C: alpha and beta folded into the store, and edge tiles (rows
- * or columns past the matrix) computed into a scratch tile and merged here, outside the hot loop.
- * The vector and scalar forms round identically (one multiply by alpha, one multiply-add with beta),
- * so an element gets the same bits whether it sits in a full or an edge tile.
+ * Merging a micro-kernel's result into C, outside the hot loop. The kernels only compute a fresh
+ * tile t = Σ a·b and store it; a tile that is not simply stored into C (edge tiles past the matrix,
+ * alpha ≠ 1, beta ≠ 0, and every k-block after the first) is computed into a scratch tile and
+ * merged here as {@code C = alpha·t + beta·C}.
+ *
+ * <p>Rounding: {@code v = t·alpha} (exact when alpha = 1), then {@code fma(beta, C, v)} (mul+add without
+ * hardware FMA), the same in the vector and the scalar tail, so an element gets the same bits in a
+ * full tile and an edge tile, whatever the thread count.
  */
 final class Tiles {
     private Tiles() {}
 
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = S.length();
 
-    /** {@code c[off ..] = alpha·acc + beta·c[off ..]} (C not read when beta = 0). */
-    static void put(FloatVector acc, float[] c, int off, float alpha, float beta) {
-        FloatVector v = alpha == 1f ? acc : acc.mul(alpha);
-        if (beta != 0f) v = Fma.madd(FloatVector.fromArray(S, c, off), FloatVector.broadcast(S, beta), v);
-        v.intoArray(c, off);
-    }
-
-    /**
-     * Merges a {@code rows × cols} corner of a scratch tile (row stride {@code ldt}, computed with
-     * alpha 1, beta 0) into C with alpha and beta, exactly as {@link #put} would have.
-     */
+    /** {@code C = alpha·t + beta·C} over a {@code rows × cols} corner of the scratch tile (row stride {@code ldt}); C not read when beta = 0. */
     static void merge(float[] t, int ldt, int rows, int cols, float[] c, int cOff, int ldc, float alpha, float beta) {
+        int full = cols - cols % L;
+        FloatVector vb = FloatVector.broadcast(S, beta);
         for (int r = 0; r < rows; r++) {
             int to = r * ldt, co = cOff + r * ldc;
-            for (int j = 0; j < cols; j++) {
-                float v = alpha == 1f ? t[to + j] : t[to + j] * alpha;
-                if (beta != 0f) v = Fma.madd(c[co + j], beta, v);
-                c[co + j] = v;
+            int j = 0;
+            for (; j < full; j += L) {
+                FloatVector v = FloatVector.fromArray(S, t, to + j).mul(alpha);
+                if (beta != 0f) v = Fma.madd(vb, FloatVector.fromArray(S, c, co + j), v);
+                v.intoArray(c, co + j);
+            }
+            for (; j < cols; j++) {
+                float v = t[to + j] * alpha;
+                c[co + j] = beta == 0f ? v : Fma.madd(beta, c[co + j], v);
             }
         }
     }

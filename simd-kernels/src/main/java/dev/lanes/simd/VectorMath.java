@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Fast float approximations of exp, sigmoid, tanh, erf and GELU on {@link FloatVector}s of
+ * Fast float approximations of exp, log, sigmoid, tanh, erf and GELU on {@link FloatVector}s of
  * {@link VectorWidth#FLOAT}, so that fused kernels (softmax, attention, GEMM epilogues) keep their
  * values in registers; plus array maps over {@code float[]} with offsets.
  *
@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * erf form inherits the cancellation in {@code 1 + erf(x/√2)} (the same formula ONNX and ONNX Runtime
  * use), so its error there is bounded relative to |x|, not to the result. Special values follow the
  * functions: NaN → NaN, exp(+∞) = +∞, exp(-∞) = +0, exp underflows gracefully through the subnormals,
- * tanh/erf(±∞) = ±1, tanh/erf(±0) = ±0, and GELU(-∞) = NaN, exactly as ONNX's defining formula
- * {@code 0.5·x·(1 + erf(x/√2))} evaluates it.
+ * tanh/erf(±∞) = ±1, tanh/erf(±0) = ±0, and GELU(-∞) = -0, the function's limit (as the reference
+ * kernels define it; a literal evaluation of ONNX's formula would give -∞·0 = NaN).
  */
 public final class VectorMath {
     private VectorMath() {}
@@ -37,9 +37,12 @@ public final class VectorMath {
     /** 1.5·2^23: adding it rounds x·log2e to an integer held in the low mantissa bits. */
     private static final float ROUND_MAGIC = 0x1.8p23f;
     private static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
-    /** ln 2 = LN2_HI + LN2_LO; with FMA, n·LN2_HI is exact inside the first reduction step. */
-    private static final float LN2_HI = 0x1.62e430p-1f;
-    private static final float LN2_LO = -0x1.05c610p-29f;
+    /**
+     * ln 2 = LN2_HI + LN2_LO with LN2_HI short (16 significant bits): n·LN2_HI is exact for |n| ≤ 150
+     * with or without hardware FMA ({@link Fma#madd}), so x - n·LN2_HI loses nothing.
+     */
+    private static final float LN2_HI = 0x1.62e400p-1f;
+    private static final float LN2_LO = 0x1.7f7d1cp-20f;
     /** e^r - 1 = r·(E1 + r·(E2 + … + r·E6)): a minimax fit of relative error on [-ln2/2, ln2/2] (own Lawson fit, ~0.03 ulp). */
     private static final float E1 = 0x1.000000p+0f;
     private static final float E2 = 0x1.fffffcp-2f;
@@ -55,18 +58,18 @@ public final class VectorMath {
     public static FloatVector exp(FloatVector x) {
         // Java min/max propagate NaN, so NaN flows through to the result.
         FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
+        FloatVector t = Fma.madd(xc, FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, ROUND_MAGIC));
         FloatVector n = t.sub(ROUND_MAGIC);
         IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector p = step(step(step(step(r.fma(E6, E5), r, E4), r, E3), r, E2), r, E1).mul(r);
+        FloatVector r = Fma.madd(n, FloatVector.broadcast(F, -LN2_HI), xc);
+        r = Fma.madd(n, FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = step(step(step(step(step(FloatVector.broadcast(F, E6), r, E5), r, E4), r, E3), r, E2), r, E1).mul(r);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = ni.sub(n1);
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         // s1·(1 + p) is exact-then-rounded once (s1 is normal); the final ·s2 rounds once into subnormals.
-        return p.fma(s1, s1).mul(s2);
+        return Fma.madd(p, s1, s1).mul(s2);
     }
 
     /**
@@ -77,6 +80,40 @@ public final class VectorMath {
         FloatVector e = exp(x.abs().neg());
         FloatVector num = FloatVector.broadcast(F, 1f).blend(e, x.compare(VectorOperators.LT, 0f));
         return num.div(e.add(1f));
+    }
+
+    // ---- log: x = 2^e·m with m in [√½, √2), ln x = e·ln 2 + log1p(f), f = m - 1, log1p(f) = f + f²·L(f).
+    /** Bits of √½: subtracting them puts m in [√½, √2) and e in the high bits. */
+    private static final int SQRT_HALF_BITS = 0x3f3504f3;
+    /** L(f) = (log1p(f) - f)/f²: a degree-8 minimax fit of relative error on [√½ - 1, √2 - 1] (own Lawson fit, ~0.07 ulp). */
+    private static final float L0 = -0x1.fffff8p-2f;
+    private static final float L1 = 0x1.555550p-2f;
+    private static final float L2 = -0x1.000426p-2f;
+    private static final float L3 = 0x1.99a3f4p-3f;
+    private static final float L4 = -0x1.542766p-3f;
+    private static final float L5 = 0x1.227182p-3f;
+    private static final float L6 = -0x1.0f3788p-3f;
+    private static final float L7 = 0x1.08491cp-3f;
+    private static final float L8 = -0x1.383134p-4f;
+
+    /**
+     * ln x, within the bound in simd-kernels/README.md; subnormal inputs are scaled by 2^23 first.
+     * ln(±0) = -∞, ln(x &lt; 0) = NaN, ln(+∞) = +∞, ln(NaN) = NaN.
+     */
+    public static FloatVector log(FloatVector x) {
+        VectorMask<Float> subnormal = x.lt(Float.MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(0x1p23f), subnormal);
+        IntVector bits = xs.reinterpretAsInts();
+        IntVector e = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 23);
+        FloatVector f = bits.sub(e.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector ef = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(FloatVector.zero(F).blend(FloatVector.broadcast(F, 23f), subnormal));
+        FloatVector q = step(step(step(step(step(step(step(step(FloatVector.broadcast(F, L8), f, L7), f, L6), f, L5), f, L4), f, L3), f, L2), f, L1), f, L0);
+        FloatVector r = Fma.madd(f.mul(f), q, f);
+        r = Fma.madd(ef, FloatVector.broadcast(F, LN2_LO), r);
+        r = Fma.madd(ef, FloatVector.broadcast(F, LN2_HI), r);
+        r = r.blend(FloatVector.broadcast(F, Float.POSITIVE_INFINITY), x.eq(Float.POSITIVE_INFINITY));
+        r = r.blend(FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), x.eq(0f));
+        return r.blend(FloatVector.broadcast(F, Float.NaN), x.lt(0f).or(x.test(VectorOperators.IS_NAN)));
     }
 
     // ---- tanh: x·P(x²)/Q(x²), an odd rational 9/8 fitted (own Lawson/SK iteration) on [0, TANH_SAT].
@@ -97,8 +134,8 @@ public final class VectorMath {
         FloatVector ax = x.abs();
         FloatVector a = ax.min(TANH_SAT);
         FloatVector u = a.mul(a);
-        FloatVector p = step(step(step(u.fma(TP4, TP3), u, TP2), u, TP1), u, TP0);
-        FloatVector q = step(step(step(u.fma(TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
+        FloatVector p = step(step(step(step(FloatVector.broadcast(F, TP4), u, TP3), u, TP2), u, TP1), u, TP0);
+        FloatVector q = step(step(step(step(FloatVector.broadcast(F, TQ4), u, TQ3), u, TQ2), u, TQ1), u, 1f);
         FloatVector r = a.mul(p).div(q).min(1f).blend(FloatVector.broadcast(F, 1f), ax.compare(VectorOperators.GE, TANH_SAT));
         return copySign(r, x);
     }
@@ -123,18 +160,19 @@ public final class VectorMath {
         FloatVector ax = x.abs();
         FloatVector a = ax.min(ERF_SAT);
         FloatVector u = a.mul(a);
-        FloatVector p = step(step(step(step(u.fma(EP5, EP4), u, EP3), u, EP2), u, EP1), u, EP0);
-        FloatVector q = step(step(step(step(u.fma(EQ5, EQ4), u, EQ3), u, EQ2), u, EQ1), u, 1f);
+        FloatVector p = step(step(step(step(step(FloatVector.broadcast(F, EP5), u, EP4), u, EP3), u, EP2), u, EP1), u, EP0);
+        FloatVector q = step(step(step(step(step(FloatVector.broadcast(F, EQ5), u, EQ4), u, EQ3), u, EQ2), u, EQ1), u, 1f);
         FloatVector r = a.mul(p).div(q).min(1f).blend(FloatVector.broadcast(F, 1f), ax.compare(VectorOperators.GE, ERF_SAT));
         return copySign(r, x);
     }
 
     private static final float SQRT1_2 = 0x1.6a09e6p-1f;
 
-    /** GELU, erf form (ONNX Gelu, approximate = "none"): 0.5·x·(1 + erf(x/√2)). */
+    /** GELU, erf form (ONNX Gelu, approximate = "none"): 0.5·x·(1 + erf(x/√2)); GELU(-∞) = -0. */
     public static FloatVector geluErf(FloatVector x) {
-        FloatVector h = x.mul(0.5f);
-        return erf(x.mul(SQRT1_2)).fma(h, h);
+        // -∞ becomes -MAX so that the product is -MAX/2 · 0 = -0, the limit, instead of NaN; NaN stays NaN.
+        FloatVector h = x.max(-Float.MAX_VALUE).mul(0.5f);
+        return erf(x.mul(SQRT1_2)).add(1f).mul(h);
     }
 
     /** 2·√(2/π) and 2·√(2/π)·0.044715: the tanh form's argument, doubled for the sigmoid identity. */
@@ -144,15 +182,17 @@ public final class VectorMath {
     /**
      * GELU, tanh form (ONNX Gelu, approximate = "tanh"): 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³),
      * evaluated as x·sigmoid(2u) — the same function, without the cancellation in 1 + tanh(u) for x &lt; 0.
+     * GELU(-∞) = -0.
      */
     public static FloatVector geluTanh(FloatVector x) {
-        FloatVector twoU = x.mul(x).fma(GELU_K3, GELU_K1).mul(x);
-        return x.mul(sigmoid(twoU));
+        FloatVector xc = x.max(-Float.MAX_VALUE);
+        FloatVector twoU = step(xc.mul(xc), FloatVector.broadcast(F, GELU_K3), GELU_K1).mul(xc);
+        return xc.mul(sigmoid(twoU));
     }
 
-    /** One Horner step, p·u + c, as a single fused multiply-add. */
+    /** One Horner step, p·u + c, fused where the hardware has FMA. */
     private static FloatVector step(FloatVector p, FloatVector u, float c) {
-        return p.fma(u, FloatVector.broadcast(F, c));
+        return Fma.madd(p, u, FloatVector.broadcast(F, c));
     }
 
     /** |r| with the sign bit of s (r is never negative here). */
@@ -172,6 +212,17 @@ public final class VectorMath {
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             exp(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    public static void log(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            log(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            log(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
         }
     }
 

@@ -51,16 +51,43 @@ class VectorMathAccuracyTest {
     record Measured(double maxUlp, float worstX, double negativeRelX, float worstNegX) {}
 
     /**
+     * With {@code -Dlanes.vectormath.exhaustive=true} the sweep covers all 2^32 bit patterns instead
+     * of the sample (minutes per function: run by hand to confirm the README's figures, not in CI).
+     */
+    private static final boolean EXHAUSTIVE = Boolean.getBoolean("lanes.vectormath.exhaustive");
+
+    /**
      * Applies {@code fast} to every sample and compares with {@code ref}. When {@code splitNegative},
      * results for x &lt; 0 are judged by |y - r| / max(eps32·|x|, 2^-149) instead of ulps (GELU's cancellation).
      */
     static Measured measure(String name, Map fast, DoubleUnaryOperator ref, boolean splitNegative) {
-        float[] y = new float[samples.length];
-        fast.apply(samples, 0, y, 0, samples.length);
-        double maxUlp = 0, maxRel = 0;
-        float worst = 0, worstNeg = 0;
-        for (int i = 0; i < samples.length; i++) {
-            float x = samples[i];
+        Worst w = new Worst();
+        if (EXHAUSTIVE) {
+            float[] block = new float[1 << 20];
+            for (long start = 0; start < (1L << 32); start += block.length) {
+                for (int i = 0; i < block.length; i++) block[i] = Float.intBitsToFloat((int) (start + i));
+                measureBlock(name, fast, ref, splitNegative, block, w);
+            }
+        } else {
+            measureBlock(name, fast, ref, splitNegative, samples, w);
+        }
+        Measured m = new Measured(w.maxUlp, w.worst, w.maxRel, w.worstNeg);
+        System.out.printf("VectorMath %-9s max %.3f ulp at x = %s%s (%s)%n", name, w.maxUlp, w.worst,
+                splitNegative ? String.format("; x < 0: |y - r| <= %.3f eps32 |x| at x = %s", w.maxRel, w.worstNeg) : "",
+                EXHAUSTIVE ? "all 2^32 floats" : samples.length + " samples");
+        return m;
+    }
+
+    private static final class Worst {
+        double maxUlp, maxRel;
+        float worst, worstNeg;
+    }
+
+    private static void measureBlock(String name, Map fast, DoubleUnaryOperator ref, boolean splitNegative, float[] xs, Worst w) {
+        float[] y = new float[xs.length];
+        fast.apply(xs, 0, y, 0, xs.length);
+        for (int i = 0; i < xs.length; i++) {
+            float x = xs[i];
             double r = ref.applyAsDouble(x);
             float yi = y[i];
             if (Double.isNaN(r) || Float.isNaN(yi)) {
@@ -75,23 +102,18 @@ class VectorMathAccuracyTest {
             double err = Math.abs(yi - r);
             if (splitNegative && x < 0) {
                 double rel = err / Math.max(Math.ulp(1f) * -(double) x, Float.MIN_VALUE);
-                if (rel > maxRel) {
-                    maxRel = rel;
-                    worstNeg = x;
+                if (rel > w.maxRel) {
+                    w.maxRel = rel;
+                    w.worstNeg = x;
                 }
             } else {
                 double ulps = err / ulpBelow(Math.abs(r));
-                if (ulps > maxUlp) {
-                    maxUlp = ulps;
-                    worst = x;
+                if (ulps > w.maxUlp) {
+                    w.maxUlp = ulps;
+                    w.worst = x;
                 }
             }
         }
-        Measured m = new Measured(maxUlp, worst, maxRel, worstNeg);
-        System.out.printf("VectorMath %-9s max %.3f ulp at x = %s%s (%d samples)%n", name, maxUlp, worst,
-                splitNegative ? String.format("; x < 0: |y - r| <= %.3f eps32 |x| at x = %s", maxRel, worstNeg) : "",
-                samples.length);
-        return m;
     }
 
     /** The ulp of the largest float not above a: the spacing that judges a result of size a. */
@@ -105,6 +127,11 @@ class VectorMathAccuracyTest {
     @Test
     void exp() {
         assertTrue(measure("exp", VectorMath::exp, DoubleReference::exp, false).maxUlp() <= 1.5);
+    }
+
+    @Test
+    void log() {
+        assertTrue(measure("log", VectorMath::log, DoubleReference::log, false).maxUlp() <= 1.5);
     }
 
     @Test
