@@ -75,11 +75,7 @@ public final class ConvOperator {
         ConvKernel k = switch (algorithm) {
             case DEPTHWISE_3X3, DEPTHWISE_5X5, DEPTHWISE_GENERIC -> new DepthwiseConv(s, w, wOff, bias, bOff, act, algorithm);
             case WINOGRAD_F2X3, WINOGRAD_F4X3 -> new WinogradConv(s, w, wOff, bias, bOff, act, algorithm);
-            case POINTWISE_GEMM, IM2COL_GEMM -> {
-                GemmConv g = new GemmConv(s, w, wOff, bias, bOff, act);
-                if (g.algorithm() != algorithm) throw new IllegalArgumentException("Conv cannot run " + s + " as " + algorithm);
-                yield g;
-            }
+            case POINTWISE_GEMM, IM2COL_GEMM -> new GemmConv(s, w, wOff, bias, bOff, act, algorithm);
             case GROUPED_DIRECT -> throw new IllegalArgumentException("Conv algorithm " + algorithm + " is not available");
         };
         return new ConvOperator(s, act, k);

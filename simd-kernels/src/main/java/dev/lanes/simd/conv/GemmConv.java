@@ -40,7 +40,8 @@ public final class GemmConv implements ConvKernel {
     private final Epilogue[] epilogues;
     private final int blockRows;
 
-    public GemmConv(ConvShape s, float[] w, int wOff, float[] bias, int bOff, Activation act) {
+    /** Prepares {@code algorithm} (POINTWISE_GEMM or IM2COL_GEMM; the latter runs any shape, 1x1 included). */
+    public GemmConv(ConvShape s, float[] w, int wOff, float[] bias, int bOff, Activation act, ConvAlgorithm algorithm) {
         this.g = Geometry.of(s.inSpatial(), s.outSpatial(), s.kernel(), s.strides(), s.dilations(), s.padsBegin());
         this.batch = s.batch();
         this.cin = s.inChannels();
@@ -50,7 +51,11 @@ public final class GemmConv implements ConvKernel {
         this.coutG = s.outChannelsPerGroup();
         int taps = g.taps();
         this.k = taps * cinG;
-        this.pointwise = taps == 1 && allZero(s.padsBegin()) && allZero(s.padsEnd()) && allOne(s.strides());
+        boolean unit = taps == 1 && allZero(s.padsBegin()) && allZero(s.padsEnd()) && allOne(s.strides());
+        if (algorithm == ConvAlgorithm.POINTWISE_GEMM && !unit || algorithm != ConvAlgorithm.POINTWISE_GEMM && algorithm != ConvAlgorithm.IM2COL_GEMM) {
+            throw new IllegalArgumentException("GemmConv cannot run " + s + " as " + algorithm);
+        }
+        this.pointwise = algorithm == ConvAlgorithm.POINTWISE_GEMM;
         this.packed = new PackedB[groups];
         this.epilogues = new Epilogue[groups];
         float[] b = new float[k * coutG];
@@ -149,7 +154,7 @@ public final class GemmConv implements ConvKernel {
                         int kx0 = Math.min(kw, DepthwiseConvGeneric.firstTap(ix0, 1));
                         int kx1 = Math.max(kx0, DepthwiseConvGeneric.endTap(ix0, 1, kw, iw));
                         java.util.Arrays.fill(a, dst, dst + kx0 * cin, 0f);
-                        System.arraycopy(x, rowBase + (ix0 + kx0) * cin, a, dst + kx0 * cin, (kx1 - kx0) * cin);
+                        if (kx1 > kx0) System.arraycopy(x, rowBase + (ix0 + kx0) * cin, a, dst + kx0 * cin, (kx1 - kx0) * cin);
                         java.util.Arrays.fill(a, dst + kx1 * cin, dst + kw * cin, 0f);
                         dst += kw * cin;
                     } else {

@@ -1,0 +1,294 @@
+package dev.lanes.properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lanes.reference.ConvShape;
+import dev.lanes.reference.Dims;
+import dev.lanes.reference.ReferenceConv;
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.ConvOperator;
+import dev.lanes.simd.Parallel;
+import dev.lanes.simd.conv.ConvAlgorithm;
+import dev.lanes.simd.conv.Layouts;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/**
+ * Every convolution algorithm of simd-kernels against the reference Conv, on generated shapes
+ * (refa's {@link ConvShapes} plus wider channel counts here, so that full vectors and partial last
+ * vectors are both exercised at every width).
+ *
+ * <p>Error bound (DESIGN.md): {@code |y - r| ≤ c·eps32·scale}. Direct, depthwise and GEMM paths add
+ * K = C/group·taps products and the bias in FMA chains: scale = the reference's terms and
+ * c = K + 4, the recursive-summation bound PackedGemm's properties use (largest err/(eps·terms)
+ * measured on random layers: 1.9).
+ *
+ * <p>Winograd mixes every input of a tile with every tap of a filter in its transforms, so its
+ * rounding follows the tile's magnitudes, not one output's terms: an output whose own products are
+ * tiny can carry the error of its large neighbours. Its scale is therefore, per output,
+ * {@code |b| + Σ_ci (Σ |x| over the α×α input tile) · (Σ |w| over the 3×3 filter)}, and the
+ * constants are F(2x2,3x3): c = 8, F(4x4,3x3): c = 48. Measured on 800 random layers (1 to 70
+ * channels, magnitudes spread over four decades): largest err/(eps·scale) 1.03 for F(2,3) and 5.1
+ * for F(4,3) — F(4,3)'s constants up to 8 (Aᵀ) and 1/24 (G) amplify rounding about five times more
+ * (Barabasz et al., arXiv:1803.10986).
+ */
+@WidthSensitive
+class ConvOperatorProperties {
+    private static final ReferenceConv REFERENCE = new ReferenceConv();
+    private static final Parallel TWO = Parallel.create(2), THREE = Parallel.create(3);
+
+    @AfterAll
+    static void closePools() {
+        TWO.close();
+        THREE.close();
+    }
+
+    static double bound(ConvShape s, ConvAlgorithm a) {
+        return switch (a) {
+            case WINOGRAD_F2X3 -> 8;
+            case WINOGRAD_F4X3 -> 48;
+            default -> s.inChannelsPerGroup() * s.kernelSize() + 1 + 4;
+        };
+    }
+
+    /** The error scale of an algorithm: the reference's terms, or the Winograd tile scale (see the class comment). */
+    static double[] scale(ConvShape s, Inputs d, ConvAlgorithm a, double[] terms) {
+        int m = switch (a) {
+            case WINOGRAD_F2X3 -> 2;
+            case WINOGRAD_F4X3 -> 4;
+            default -> 0;
+        };
+        if (m == 0) return terms;
+        int alpha = m + 2, c = s.inChannels(), co = s.outChannels();
+        int h = s.inSpatial()[0], w = s.inSpatial()[1], oh = s.outSpatial()[0], ow = s.outSpatial()[1];
+        int pt = s.padsBegin()[0], pl = s.padsBegin()[1];
+        double[] out = new double[terms.length];
+        double[] wsum = new double[co * c];
+        for (int o = 0; o < co; o++) for (int ci = 0; ci < c; ci++) for (int k = 0; k < 9; k++) wsum[o * c + ci] += Math.abs(d.w[(o * c + ci) * 9 + k]);
+        for (int n = 0; n < s.batch(); n++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int ty = oy / m * m - pt, tx = ox / m * m - pl;
+                    double[] xsum = new double[c];
+                    for (int ci = 0; ci < c; ci++) {
+                        for (int iy = Math.max(0, ty); iy < Math.min(h, ty + alpha); iy++) {
+                            for (int ix = Math.max(0, tx); ix < Math.min(w, tx + alpha); ix++) {
+                                xsum[ci] += Math.abs(d.x[((n * c + ci) * h + iy) * w + ix]);
+                            }
+                        }
+                    }
+                    for (int o = 0; o < co; o++) {
+                        double v = d.bias == null ? 0 : Math.abs(d.bias[o]);
+                        for (int ci = 0; ci < c; ci++) v += xsum[ci] * wsum[o * c + ci];
+                        out[((n * co + o) * oh + oy) * ow + ox] = v;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The reference output and its terms for one case. */
+    record Expected(float[] y, double[] terms) {
+        static Expected of(ConvShape s, Inputs d) {
+            int n = Dims.size(s.outputShape());
+            float[] y = new float[n];
+            double[] t = new double[n];
+            REFERENCE.conv(s, d.x, 0, d.w, 0, d.bias, 0, y, 0, t);
+            return new Expected(y, t);
+        }
+    }
+
+    /** Runs an operator on NCHW data into a guarded output. */
+    static float[] runNchw(ConvOperator op, Inputs d, Parallel p) {
+        Guarded y = new Guarded(Dims.size(op.shape().outputShape()));
+        op.runNchw(d.x, 0, y.array(), y.offset(), p);
+        y.assertCanariesIntact();
+        return y.region();
+    }
+
+    static void checkAlgorithm(Gen<ConvShape> shapes, ConvAlgorithm forced, int examples) {
+        Theories.qt(examples).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE,
+                    forced == null ? ConvOperator.choose(s) : forced);
+            Expected e = Expected.of(s, d);
+            Tolerance.assertClose(op.toString(), runNchw(op, d, Parallel.callerOnly()), e.y,
+                    scale(s, d, op.algorithm(), e.terms), bound(s, op.algorithm()));
+        });
+    }
+
+    @Test
+    void chosenAlgorithmMatchesTheReferenceOnAnyShape() {
+        checkAlgorithm(ConvShapes.any(), null, 60);
+    }
+
+    @Test
+    void im2colRunsEveryShape() {
+        checkAlgorithm(ConvShapes.any().mix(ConvShapes.grouped(), 30), ConvAlgorithm.IM2COL_GEMM, 40);
+    }
+
+    @Test
+    void pointwiseGemm() {
+        Gen<ConvShape> unitStride = ConvShapes.pointwise().assuming(s -> s.strides()[0] == 1 && s.strides()[1] == 1);
+        checkAlgorithm(unitStride, ConvAlgorithm.POINTWISE_GEMM, 30);
+        checkAlgorithm(wide(1, 0, 1), null, 20);
+    }
+
+    @Test
+    void winogradF2x3() {
+        checkAlgorithm(ConvShapes.threeByThreeStride1(), ConvAlgorithm.WINOGRAD_F2X3, 30);
+        checkAlgorithm(wide(3, 2, 1), ConvAlgorithm.WINOGRAD_F2X3, 20);
+    }
+
+    @Test
+    void winogradF4x3() {
+        checkAlgorithm(ConvShapes.threeByThreeStride1(), ConvAlgorithm.WINOGRAD_F4X3, 30);
+        checkAlgorithm(wide(3, 2, 1), ConvAlgorithm.WINOGRAD_F4X3, 20);
+    }
+
+    @Test
+    void depthwiseKernels() {
+        checkAlgorithm(ConvShapes.depthwise(), null, 40);
+        checkAlgorithm(depthwiseWide(3), ConvAlgorithm.DEPTHWISE_3X3, 30);
+        checkAlgorithm(depthwiseWide(5), ConvAlgorithm.DEPTHWISE_5X5, 30);
+        checkAlgorithm(depthwiseWide(3).mix(depthwiseWide(4), 50), ConvAlgorithm.DEPTHWISE_GENERIC, 20);
+    }
+
+    @Test
+    void groupedConvolution() {
+        checkAlgorithm(ConvShapes.grouped(), null, 40);
+    }
+
+    /** Epilogue in NHWC: {@code act(conv + B + residual)}, against the reference plus the same scalar epilogue. */
+    @Test
+    void nhwcEpilogueWithResidualAndActivation() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.leakyRelu(0.1f),
+                Activation.HARD_SWISH, Activation.hardSigmoid(0.2f, 0.5f), Activation.clip(-0.5f, 0.25f));
+        Gen<ConvShape> shapes = ConvShapes.twoD().mix(depthwiseWide(3), 25).mix(wide(3, 1, 1), 25);
+        Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+            Inputs d = Inputs.of(s, seed);
+            Expected e = Expected.of(s, d);
+            int n = e.y.length, cout = s.outChannels(), pix = s.outSpatialSize();
+            float[] res = Data.uniform(seed + 7, n);
+            float[] expected = new float[n];
+            double[] terms = new double[n];
+            for (int i = 0; i < n; i++) {
+                expected[i] = act.apply(e.y[i] + res[i]);
+                terms[i] = e.terms[i] + Math.abs(res[i]) + Math.abs(expected[i]);
+            }
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act);
+            double[] sc = scale(s, d, op.algorithm(), e.terms);
+            for (int i = 0; i < n; i++) terms[i] += sc[i] - e.terms[i];
+            float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize());
+            float[] rh = nhwc(res, s.batch(), cout, pix);
+            Guarded yh = new Guarded(n);
+            op.runNhwc(xh, 0, yh.array(), yh.offset(), rh, 0, Parallel.callerOnly());
+            yh.assertCanariesIntact();
+            float[] y = new float[n];
+            Layouts.toNchw(yh.region(), 0, s.batch(), cout, pix, y, 0, Parallel.callerOnly());
+            Tolerance.assertClose(op.toString(), y, expected, terms, 2 * bound(s, op.algorithm()));
+
+            // the NCHW entry with a residual computes the same bits
+            Guarded yc = new Guarded(n);
+            op.runNchw(d.x, 0, yc.array(), yc.offset(), res, 0, Parallel.callerOnly());
+            yc.assertCanariesIntact();
+            Tolerance.assertBitsEqual(op + " NCHW vs NHWC", yc.region(), y);
+        });
+    }
+
+    @Test
+    void resultsAreIdenticalForOneTwoAndThreeThreads() {
+        Gen<ConvShape> shapes = ConvShapes.any().mix(wide(3, 1, 2), 30).mix(depthwiseWide(3), 20).mix(wide(1, 0, 2), 20);
+        Theories.qt(30).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU);
+            float[] one = runNchw(op, d, Parallel.callerOnly());
+            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
+            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+        });
+    }
+
+    /** Exact mode: small integers make every product and partial sum exact, so order cannot matter. */
+    @Test
+    void exactOnSmallIntegersForEveryNonWinogradAlgorithm() {
+        Theories.qt(40).forAll(ConvShapes.any().mix(depthwiseWide(3), 20).mix(depthwiseWide(5), 20), Sizes.seeds()).checkAssert((s, seed) -> {
+            Inputs d = Inputs.integers(s, seed);
+            ConvAlgorithm a = ConvOperator.choose(s);
+            if (a == ConvAlgorithm.WINOGRAD_F2X3 || a == ConvAlgorithm.WINOGRAD_F4X3) a = ConvAlgorithm.IM2COL_GEMM;
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, a);
+            Tolerance.assertBitsEqual(op.toString(), runNchw(op, d, Parallel.callerOnly()), Expected.of(s, d).y);
+        });
+    }
+
+    @Test
+    void algorithmChoiceFollowsTheShape() {
+        assertEquals(ConvAlgorithm.WINOGRAD_F4X3, ConvOperator.choose(conv(64, 64, 1, 56, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 2)));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));
+        assertEquals(ConvAlgorithm.DEPTHWISE_GENERIC, ConvOperator.choose(conv(16, 16, 16, 20, 7, 3, 1)));
+    }
+
+    static ConvShape conv(int c, int m, int groups, int hw, int k, int pad, int stride) {
+        return new ConvShape(1, c, m, groups, new int[] {hw, hw}, new int[] {k, k}, new int[] {pad, pad}, new int[] {pad, pad},
+                new int[] {stride, stride}, new int[] {1, 1}, true);
+    }
+
+    /**
+     * 2-D convolutions with one group and channel counts that cross vector lengths (up to 70): a
+     * square kernel of side {@code k}, pads up to {@code maxPad}, strides up to {@code maxStride}.
+     */
+    static Gen<ConvShape> wide(int k, int maxPad, int maxStride) {
+        return in -> {
+            int c = Sizes.between(1, 70).generate(in), m = Sizes.between(1, 70).generate(in);
+            int h = Sizes.between(1, 9).generate(in), w = Sizes.between(1, 9).generate(in);
+            int[] pb = {Generate.range(0, maxPad).generate(in), Generate.range(0, maxPad).generate(in)};
+            int[] pe = {Generate.range(0, maxPad).generate(in), Generate.range(0, maxPad).generate(in)};
+            int stride = Generate.range(1, maxStride).generate(in);
+            ConvShapes.fitPadding(new int[] {h, w}, new int[] {k, k}, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {k, k}, pb, pe,
+                    new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+    }
+
+    /** 2-D depthwise (multiplier 1) with a k×k kernel, channels up to 70, strides and dilations up to 2, pads up to k. */
+    static Gen<ConvShape> depthwiseWide(int k) {
+        return in -> {
+            int c = Sizes.between(1, 70).generate(in);
+            int h = Sizes.between(1, 14).generate(in), w = Sizes.between(1, 14).generate(in);
+            int[] pb = {Generate.range(0, k).generate(in), Generate.range(0, k).generate(in)};
+            int[] pe = {Generate.range(0, k).generate(in), Generate.range(0, k).generate(in)};
+            int stride = Generate.range(1, 2).generate(in), dil = Generate.range(1, 2).generate(in);
+            int eff = (k - 1) * dil + 1;
+            ConvShapes.fitPadding(new int[] {h, w}, new int[] {eff, eff}, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, c, c, new int[] {h, w}, new int[] {k, k}, pb, pe,
+                    new int[] {stride, stride}, new int[] {dil, dil}, Generate.booleans().generate(in));
+        };
+    }
+
+    static float[] nhwc(float[] nchw, int batch, int c, int pixels) {
+        float[] out = new float[nchw.length];
+        Layouts.toNhwc(nchw, 0, batch, c, pixels, out, 0, Parallel.callerOnly());
+        return out;
+    }
+
+    /** X, W and B of a case. */
+    record Inputs(float[] x, float[] w, float[] bias) {
+        static Inputs of(ConvShape s, long seed) {
+            return new Inputs(Data.uniform(seed, Dims.size(s.inputShape())), Data.uniform(seed + 1, Dims.size(s.weightShape())),
+                    s.hasBias() ? Data.uniform(seed + 2, s.outChannels()) : null);
+        }
+
+        static Inputs integers(ConvShape s, long seed) {
+            return new Inputs(Data.smallIntegers(seed, Dims.size(s.inputShape()), 3),
+                    Data.smallIntegers(seed + 1, Dims.size(s.weightShape()), 3),
+                    s.hasBias() ? Data.smallIntegers(seed + 2, s.outChannels(), 20) : null);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.lanes.simd;
+
+import dev.lanes.reference.AttentionShape;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Attention for few query rows against many keys — the decode step of generation (S = 1, or a handful
+ * of speculative tokens) over a long KV cache. Memory-bound: the kernel reads each key and value row
+ * once per kv head, for all the query rows that use it (every q head of a grouped-query group and every
+ * query position), and folds them in with the online softmax of Rabe & Staats (arXiv:2112.05682).
+ *
+ * <p><b>Head dimension in the lanes.</b> A score is a dot product {@code Q[r]·K[j]} along d (vectors,
+ * one reduction per score); the output row accumulates {@code p · V[j]} along dv. A d or dv that is not
+ * a multiple of the vector length ends in one masked vector. Per task the scratch holds the pre-scaled
+ * query rows, a tile of {@link #KT} scores per row and the output rows: O(tile), never O(L) per query.
+ *
+ * <p>Tasks are (batch × kv head × block of {@link #RB} rows) over {@link Parallel}; results are
+ * bit-identical for any thread count. Same semantics as {@link FlashAttention}.
+ */
+public final class AttentionDecode {
+    private AttentionDecode() {}
+
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
+    private static final int LANES = F.length();
+    /** Keys per tile: RB × KT scores stay in L1. */
+    static final int KT = 256;
+    /** Query rows (q heads of a group × positions) that share one pass over K and V. */
+    static final int RB = 8;
+    private static final long MIN_WORK_PER_SHARE = 1L << 16;
+
+    /** As {@link FlashAttention#attend(AttentionShape, AttentionOperand, AttentionOperand, AttentionOperand, AttentionOperand, AttentionOperand, float[], boolean[], int, int[], AttentionOperand, Parallel)}, for few query rows. */
+    public static void attend(AttentionShape s, AttentionOperand q, AttentionOperand pastK, AttentionOperand pastV,
+                              AttentionOperand k, AttentionOperand v, float[] maskAdd, boolean[] maskBool, int maskOff,
+                              int[] nonpad, AttentionOperand y, Parallel par) {
+        attend(new AttentionCall(s, q, pastK, pastV, k, v, maskAdd, maskBool, maskOff, nonpad, y), par);
+    }
+
+    /**
+     * One decode step of generation over a {@link KvCache} that already holds this step's keys and values
+     * (append first, then attend): the {@code S} query rows {@code q} {@code [B, Hq, S, D]} are the cache's
+     * last S positions, so with {@code causal} row i sees keys {@code t ≤ length − S + i}.
+     */
+    public static void attend(KvCache cache, AttentionOperand q, int qHeads, int qSeq, float scale, float softcap,
+                              boolean causal, AttentionOperand y, Parallel par) {
+        int total = cache.length(), past = total - qSeq;
+        if (past < 0) {
+            throw new IllegalArgumentException("Attention over a KvCache of " + total + " rows for " + qSeq
+                    + " query rows: append this step's keys and values first");
+        }
+        AttentionShape s = new AttentionShape(cache.batch(), qHeads, cache.kvHeads(), qSeq, qSeq, past, cache.headSize(),
+                cache.vHeadSize(), false, scale, softcap, causal, AttentionShape.Mask.NONE, true, false, 0);
+        AttentionOperand keys = cache.keys(), values = cache.values();
+        AttentionOperand newKeys = keys.skipRows(past), newValues = values.skipRows(past);
+        attend(new AttentionCall(s, q, keys, values, newKeys, newValues, null, null, 0, null, y), par);
+    }
+
+    static void attend(AttentionCall call, Parallel par) {
+        AttentionShape s = call.s;
+        int rowsPerKvHead = s.group() * s.qSeq();
+        int blocks = (rowsPerKvHead + RB - 1) / RB;
+        long tasks = (long) s.batch() * s.kvHeads() * blocks;
+        if (tasks == 0) return;
+        if (tasks > Integer.MAX_VALUE) throw new IllegalArgumentException("Attention has too many query blocks: " + tasks);
+        int shares = par.sharesFor(s.flops() / 2, MIN_WORK_PER_SHARE);
+        par.forRange((int) tasks, 1, shares, (from, to) -> {
+            Scratch sc = Scratch.get(s.headSize(), s.vHeadSize());
+            for (int t = from; t < to; t++) {
+                int block = t % blocks, bkv = t / blocks;
+                int r0 = block * RB;
+                rowBlock(call, bkv / s.kvHeads(), bkv % s.kvHeads(), r0, Math.min(RB, rowsPerKvHead - r0), sc);
+            }
+        });
+    }
+
+    /**
+     * Rows {@code [r0, r0 + rows)} of kv head {@code kvh}: row r is query position {@code r mod S} of query
+     * head {@code kvh·group + r / S}.
+     */
+    static void rowBlock(AttentionCall call, int b, int kvh, int r0, int rows, Scratch s) {
+        AttentionShape shape = call.s;
+        int d = shape.headSize(), S = shape.qSeq(), g = shape.group();
+        int dPad = s.dPad, dvPad = s.dvPad;
+        float[] qd = call.q.data();
+        int keyEnd = 0;
+        for (int r = 0; r < rows; r++) {
+            int h = kvh * g + (r0 + r) / S, i = (r0 + r) % S;
+            int src = call.q.at(b, h, i);
+            for (int c = 0; c < d; c++) s.qs[r * dPad + c] = qd[src + c] * shape.scale();
+            for (int c = d; c < dPad; c++) s.qs[r * dPad + c] = 0f;
+            java.util.Arrays.fill(s.o, r * dvPad, r * dvPad + dvPad, 0f);
+            s.m[r] = Float.NEGATIVE_INFINITY;
+            s.l[r] = 0f;
+            s.end[r] = call.keyEnd(b, i);
+            keyEnd = Math.max(keyEnd, s.end[r]);
+        }
+        for (int j0 = 0; j0 < keyEnd; ) {
+            int n = Math.min(KT, Math.min(keyEnd, call.segmentEnd(j0)) - j0);
+            scores(call.keyData(j0), call.keyAt(b, kvh, j0), call.keyStride(j0), n, d, rows, s);
+            for (int r = 0; r < rows; r++) {
+                softmaxRow(call, b, kvh * g + (r0 + r) / S, (r0 + r) % S, j0, n, r, s);
+            }
+            accumulate(call.valueData(j0), call.valueAt(b, kvh, j0), call.valueStride(j0), n, shape.vHeadSize(), rows, s);
+            j0 += n;
+        }
+        finish(call, b, kvh, r0, rows, s);
+    }
+
+    /** {@code sc[r][jj] = qs[r] · K[jj]}: each key row is loaded once for all rows of the block. */
+    private static void scores(float[] k, int kRow, int ks, int n, int d, int rows, Scratch s) {
+        int full = d - d % LANES, dPad = s.dPad;
+        VectorMask<Float> tail = F.indexInRange(full, d);
+        float[] qs = s.qs, sc = s.sc;
+        for (int jj = 0, row = kRow; jj < n; jj++, row += ks) {
+            for (int r = 0; r < rows; r++) {
+                int qo = r * dPad;
+                FloatVector acc = FloatVector.zero(F);
+                for (int c = 0; c < full; c += LANES) {
+                    acc = Fma.madd(FloatVector.fromArray(F, qs, qo + c), FloatVector.fromArray(F, k, row + c), acc);
+                }
+                if (full < d) {
+                    acc = Fma.madd(FloatVector.fromArray(F, qs, qo + full), FloatVector.fromArray(F, k, row + full, tail), acc);
+                }
+                sc[r * KT + jj] = LaneSum.of(acc);
+            }
+        }
+    }
+
+    /**
+     * Row r of the score tile: softcap, mask, causal; then the running max, {@code α = exp(m_old − m)},
+     * {@code sc = exp(sc − m)} in place and {@code l = α·l + Σ sc}. The output row is rescaled by α here.
+     */
+    private static void softmaxRow(AttentionCall call, int b, int h, int i, int j0, int n, int r, Scratch s) {
+        float[] sc = s.sc;
+        int base = r * KT;
+        float cap = call.s.softcap();
+        if (cap > 0) {
+            float invCap = 1f / cap;
+            for (int jj = 0; jj < n; jj += LANES) {
+                VectorMask<Float> in = F.indexInRange(jj, n);
+                FloatVector x = FloatVector.fromArray(F, sc, base + jj, in);
+                VectorMath.tanh(x.mul(invCap)).mul(cap).intoArray(sc, base + jj, in);
+            }
+        }
+        if (call.hasMask()) {
+            for (int jj = 0; jj < n; jj++) sc[base + jj] += call.bias(b, h, i, j0 + jj);
+        }
+        int visible = Math.max(0, Math.min(n, s.end[r] - j0));
+        for (int jj = visible; jj < n; jj++) sc[base + jj] = Float.NEGATIVE_INFINITY;
+
+        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int jj = 0; jj < n; jj += LANES) {
+            VectorMask<Float> in = F.indexInRange(jj, n);
+            mx = mx.max(FloatVector.fromArray(F, sc, base + jj, in).blend(Float.NEGATIVE_INFINITY, in.not()));
+        }
+        float old = s.m[r];
+        float now = Math.max(old, mx.reduceLanes(VectorOperators.MAX));
+        s.m[r] = now;
+        // Only masked keys so far: exp(-inf − 0) = 0 instead of exp(-inf − -inf) = NaN.
+        float safe = now == Float.NEGATIVE_INFINITY ? 0f : now;
+        FloatVector shift = FloatVector.broadcast(F, safe);
+        FloatVector sum = FloatVector.zero(F);
+        for (int jj = 0; jj < n; jj += LANES) {
+            VectorMask<Float> in = F.indexInRange(jj, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, sc, base + jj, in).sub(shift)).blend(0f, in.not());
+            e.intoArray(sc, base + jj, in);
+            sum = sum.add(e);
+        }
+        float alpha = (float) Math.exp((double) old - safe);
+        s.l[r] = s.l[r] * alpha + LaneSum.of(sum);
+        s.alpha[r] = alpha;
+    }
+
+    /**
+     * {@code Y = o / l} per row; a row whose keys were all masked ({@code l = 0}) is 0 as in the reference, a
+     * row that comes out non-finite is recomputed by {@link AttentionCall#strictRow}.
+     */
+    private static void finish(AttentionCall call, int b, int kvh, int r0, int rows, Scratch s) {
+        int S = call.s.qSeq(), dv = call.s.vHeadSize();
+        float[] y = call.y.data();
+        for (int r = 0; r < rows; r++) {
+            int h = kvh * call.s.group() + (r0 + r) / S, i = (r0 + r) % S;
+            int dst = call.y.at(b, h, i), src = r * s.dvPad;
+            float l = s.l[r];
+            // Every key masked (l = 0): Y = 0, unless an infinite V made o non-finite.
+            float inv = l == 0f ? 0f : 1f / l;
+            boolean finite = true;
+            for (int c = 0; c < dv; c++) {
+                float o = s.o[src + c];
+                finite &= Float.isFinite(o);
+                y[dst + c] = o * inv;
+                finite &= Float.isFinite(y[dst + c]);
+            }
+            if (!finite) call.strictRow(b, h, i, s.strict(dv));
+        }
+    }
+
+    /** {@code o[r] = α[r]·o[r] + Σ_jj sc[r][jj] · V[jj]}, each value row loaded once for all rows. */
+    private static void accumulate(float[] v, int vRow, int vs, int n, int dv, int rows, Scratch s) {
+        int dvPad = s.dvPad, full = dv - dv % LANES;
+        VectorMask<Float> tail = F.indexInRange(full, dv);
+        float[] o = s.o, sc = s.sc;
+        for (int r = 0; r < rows; r++) {
+            FloatVector a = FloatVector.broadcast(F, s.alpha[r]);
+            for (int c = 0; c < dvPad; c += LANES) FloatVector.fromArray(F, o, r * dvPad + c).mul(a).intoArray(o, r * dvPad + c);
+        }
+        for (int jj = 0, row = vRow; jj < n; jj++, row += vs) {
+            for (int r = 0; r < rows; r++) {
+                FloatVector pb = FloatVector.broadcast(F, sc[r * KT + jj]);
+                int oo = r * dvPad;
+                for (int c = 0; c < full; c += LANES) {
+                    Fma.madd(pb, FloatVector.fromArray(F, v, row + c), FloatVector.fromArray(F, o, oo + c)).intoArray(o, oo + c);
+                }
+                if (full < dv) {
+                    Fma.madd(pb, FloatVector.fromArray(F, v, row + full, tail), FloatVector.fromArray(F, o, oo + full))
+                            .intoArray(o, oo + full);
+                }
+            }
+        }
+    }
+
+    /** Per-thread tiles, grown on demand and reused by every later call on the thread. */
+    static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+        int dPad, dvPad;
+        float[] qs = new float[0], o = new float[0];
+        final float[] sc = new float[RB * KT];
+        final float[] m = new float[RB], l = new float[RB], alpha = new float[RB];
+        final int[] end = new int[RB];
+        private double[] strict = new double[0];
+
+        double[] strict(int dv) {
+            if (strict.length < dv) strict = new double[dv];
+            return strict;
+        }
+
+        static Scratch get(int d, int dv) {
+            Scratch s = LOCAL.get();
+            s.dPad = (d + LANES - 1) / LANES * LANES;
+            s.dvPad = (dv + LANES - 1) / LANES * LANES;
+            if (s.qs.length < RB * s.dPad) s.qs = new float[RB * s.dPad];
+            if (s.o.length < RB * s.dvPad) s.o = new float[RB * s.dvPad];
+            return s;
+        }
+    }
+}
