@@ -5,6 +5,7 @@ import dev.lanes.graph.exec.Executor;
 import dev.lanes.graph.exec.NodeProfile;
 import dev.lanes.graph.exec.OpRegistry;
 import dev.lanes.graph.exec.PlanCompiler;
+import dev.lanes.graph.exec.BufferArena;
 import dev.lanes.graph.exec.RunContext;
 import dev.lanes.graph.ir.Dim;
 import dev.lanes.graph.ir.Graph;
@@ -12,7 +13,9 @@ import dev.lanes.graph.ir.Pass;
 import dev.lanes.graph.ir.ValueInfo;
 import dev.lanes.graph.onnx.OnnxImporter;
 import dev.lanes.graph.onnx.OnnxModel;
+import dev.lanes.graph.passes.GraphCopy;
 import dev.lanes.graph.passes.StandardPasses;
+import dev.lanes.simd.Parallel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -24,7 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loaded model, ready to run many times.
@@ -45,10 +48,13 @@ public final class Session implements AutoCloseable {
     private final OnnxModel model;
     private final SessionOptions options;
     private final ExecutionPlan plan;
-    private final ForkJoinPool pool;
+    private final PlanCache specialised;
+    private final Parallel parallel;
     private final RunContext context;
-    private final NodeProfile profile;
-    private final Set<Object> protectedArrays = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final ThreadLocal<BufferArena> arenas = ThreadLocal.withInitial(BufferArena::new);
+    private final Map<ExecutionPlan, NodeProfile> profiles = new ConcurrentHashMap<>();
+    private volatile ExecutionPlan lastPlan;
+    private final Map<ExecutionPlan, Set<Object>> protectedArrays = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private Session(OnnxModel model, SessionOptions options) {
@@ -56,15 +62,17 @@ public final class Session implements AutoCloseable {
         this.options = options;
         Graph g = model.graph();
         if (options.optimize()) {
+            g = GraphCopy.of(g);
             for (Pass p : StandardPasses.forOptions(options)) {
                 g = p.apply(g);
             }
         }
-        this.plan = new PlanCompiler(OpRegistry.standard(), options.backend()).compile(g);
-        this.pool = options.threads() > 1 ? new ForkJoinPool(options.threads()) : null;
-        this.context = new RunContext(pool, options.threads());
-        this.profile = options.profiling() ? new NodeProfile(plan.steps().size()) : null;
-        plan.constants().values().forEach(t -> protectedArrays.add(t.array()));
+        PlanCompiler compiler = new PlanCompiler(OpRegistry.standard(), options.backend());
+        this.plan = compiler.compile(g);
+        this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan) : null;
+        this.parallel = Parallel.create(options.threads());
+        this.context = new RunContext(parallel, null);
+        this.lastPlan = plan;
     }
 
     public static Session open(Path model) throws IOException {
@@ -102,9 +110,22 @@ public final class Session implements AutoCloseable {
         return model;
     }
 
-    /** The compiled plan (after optimisation), for tools. */
+    /**
+     * The general compiled plan (after the optimisation passes that hold for every input shape), for
+     * tools. A run may use a plan specialised for its input shapes instead: see {@link #planFor}.
+     */
     public ExecutionPlan plan() {
         return plan;
+    }
+
+    /**
+     * The plan a run with these inputs uses: specialised for their shapes (shape chains folded, shape-
+     * dependent fusions applied) when the session optimises and the model has dims that are not fixed.
+     * Validates the inputs as {@link #run} does; compiles and caches the plan if it is new.
+     */
+    public ExecutionPlan planFor(Map<String, Tensor> inputs) {
+        Tensor[] feeds = validate(inputs);
+        return specialised == null ? plan : specialised.planFor(feeds);
     }
 
     /** Names of the inputs a caller may give, in the model's order (including those with defaults). */
@@ -141,7 +162,17 @@ public final class Session implements AutoCloseable {
             throw new IllegalStateException("session is closed");
         }
         Tensor[] feeds = validate(inputs);
-        Tensor[] outs = Executor.run(plan, feeds, new Tensor[0], context, profile);
+        ExecutionPlan p = specialised == null ? plan : specialised.planFor(feeds);
+        lastPlan = p;
+        NodeProfile profile = options.profiling() ? profiles.computeIfAbsent(p, q -> new NodeProfile(q.steps().size())) : null;
+        BufferArena arena = arenas.get();
+        Tensor[] outs;
+        try {
+            outs = Executor.run(p, feeds, new Tensor[0], context.withArena(arena), profile);
+        } finally {
+            arena.forget();
+        }
+        Set<Object> constants = constantArrays(p);
         Map<String, Tensor> result = new LinkedHashMap<>();
         Set<Object> fed = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Tensor t : feeds) {
@@ -152,12 +183,21 @@ public final class Session implements AutoCloseable {
         for (int i = 0; i < outs.length; i++) {
             Tensor t = outs[i];
             // Never hand out a session constant or the caller's own input array: copy those.
-            if (protectedArrays.contains(t.array()) || fed.contains(t.array())) {
+            if (constants.contains(t.array()) || fed.contains(t.array())) {
                 t = t.copy();
             }
             result.put(plan.outputNames().get(i), t);
         }
         return result;
+    }
+
+    /** The arrays of a plan's constants (never handed to a caller without a copy). */
+    private Set<Object> constantArrays(ExecutionPlan p) {
+        return protectedArrays.computeIfAbsent(p, q -> {
+            Set<Object> s = Collections.newSetFromMap(new IdentityHashMap<>());
+            q.constants().values().forEach(t -> s.add(t.array()));
+            return s;
+        });
     }
 
     private Tensor[] validate(Map<String, Tensor> inputs) {
@@ -214,9 +254,14 @@ public final class Session implements AutoCloseable {
         return (v.dtype() == null ? "?" : v.dtype().toString()) + (v.dims() == null ? "" : v.dims().toString());
     }
 
-    /** Time per node over the profiled runs (empty unless profiling is on), in schedule order. */
+    /**
+     * Time per node over the profiled runs (empty unless profiling is on), in schedule order, for the
+     * plan of the latest run (a session specialises its plan per input-shape signature).
+     */
     public List<NodeTiming> profile() {
         List<NodeTiming> r = new ArrayList<>();
+        ExecutionPlan plan = lastPlan;
+        NodeProfile profile = profiles.get(plan);
         if (profile == null) {
             return r;
         }
@@ -231,8 +276,6 @@ public final class Session implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (pool != null) {
-            pool.shutdown();
-        }
+        parallel.close();
     }
 }

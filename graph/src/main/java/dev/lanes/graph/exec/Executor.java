@@ -32,6 +32,7 @@ public final class Executor {
         for (int i = 0; i < os.length; i++) {
             slots[os[i]] = outer[i];
         }
+        BufferArena arena = ctx.arena();
         var steps = plan.steps();
         for (int si = 0; si < steps.size(); si++) {
             ExecutionPlan.Step step = steps.get(si);
@@ -43,6 +44,9 @@ public final class Executor {
                     throw new ModelException(step.node().describe() + ": input '" + step.node().allReads().get(
                             Math.min(i, step.node().allReads().size() - 1)) + "' has no value (a graph input was not given?)");
                 }
+            }
+            if (arena != null && step.op() instanceof InPlaceOperator) {
+                releaseDyingInputs(step, slots, arena);
             }
             long t0 = profile != null ? System.nanoTime() : 0;
             Tensor[] results;
@@ -70,10 +74,17 @@ public final class Executor {
                                 + "') was not computed");
                     }
                     slots[outs[i]] = results[i];
+                    if (arena != null) {
+                        arena.retain(results[i].array());
+                    }
                 }
             }
             for (int r : step.release()) {
+                Tensor t = slots[r];
                 slots[r] = null;
+                if (t != null && arena != null) {
+                    arena.release(t.array());
+                }
             }
         }
         int[] out = plan.outputSlots();
@@ -82,6 +93,23 @@ public final class Executor {
             result[i] = slots[out[i]];
         }
         return result;
+    }
+
+    /** Releases, before an in-place step runs, the inputs whose last reader it is (their buffers may become its output). */
+    private static void releaseDyingInputs(ExecutionPlan.Step step, Tensor[] slots, BufferArena arena) {
+        for (int s : step.inputs()) {
+            if (s < 0 || slots[s] == null) {
+                continue;
+            }
+            for (int r : step.release()) {
+                if (r == s) {
+                    Tensor t = slots[s];
+                    slots[s] = null;
+                    arena.release(t.array());
+                    break;
+                }
+            }
+        }
     }
 
     private static String inputShapes(Tensor[] args) {

@@ -1,14 +1,76 @@
 package dev.lanes.graph.passes;
 
 import dev.lanes.graph.SessionOptions;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.ir.Dim;
+import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Pass;
+import dev.lanes.graph.ir.ValueInfo;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The passes a session applies when optimisation is on, in order. */
+/**
+ * The passes a session applies when optimisation is on, in order. The same list runs twice: once at
+ * session creation on the graph with its declared (possibly symbolic) input dims, and again, on a
+ * copy, for each input-shape signature the session meets ({@link #specialise}), when fixed dims let
+ * the shape chains fold and the shape-dependent fusions apply.
+ *
+ * <p>Order: folding first (so that fusions see constants), the weight folds into Conv before the
+ * activation fusion (which needs the Conv's direct consumer to be the activation), pattern fusions
+ * before MatMul + Add (the attention pattern contains MatMul + Add shapes of its own), dead nodes
+ * last.
+ */
 public final class StandardPasses {
     private StandardPasses() {}
 
     public static List<Pass> forOptions(SessionOptions options) {
-        return List.of();
+        List<Pass> p = new ArrayList<>();
+        p.add(new TopologicalSort());
+        p.add(new ConstantFolding());
+        p.add(new DeadNodeElimination());
+        return p;
+    }
+
+    /** True when some graph input has a dim that is not fixed: runs then get plans specialised per input shape. */
+    public static boolean worthSpecialising(Graph g) {
+        for (ValueInfo in : g.inputs()) {
+            if (g.initializers().containsKey(in.name())) {
+                continue;
+            }
+            if (in.dims() == null) {
+                return true;
+            }
+            for (Dim d : in.dims()) {
+                if (!d.isFixed()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A copy of {@code g} with its input dims fixed to {@code shapes} (one per graph input, null where
+     * the input's default is used), optimised again with every pass.
+     */
+    public static Graph specialise(Graph g, int[][] shapes, SessionOptions options) {
+        Graph c = GraphCopy.of(g);
+        List<ValueInfo> inputs = c.inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            ValueInfo in = inputs.get(i);
+            int[] s = i < shapes.length ? shapes[i] : null;
+            if (s == null) {
+                Tensor dflt = c.initializers().get(in.name());
+                if (dflt == null) {
+                    continue;
+                }
+                s = dflt.shape();
+            }
+            inputs.set(i, ValueInfo.of(in.name(), in.dtype(), s));
+        }
+        for (Pass p : forOptions(options)) {
+            c = p.apply(c);
+        }
+        return c;
     }
 }
