@@ -173,6 +173,20 @@ class PackedGemmProperties {
     }
 
     @Test
+    void wideProductsWithinTheBound() {
+        // N > 256 packs A in blocks (at 512 bits narrower N read A in place): keep that path busy too.
+        Gen<Case> wide = cases(5, 200, 600, 600).map(c -> c.n() > 256 ? c : new Case(c.m(), 257 + c.n() % 300,
+                Math.max(1, Math.min(c.k(), (int) (MAC_CAP / ((long) c.m() * (257 + c.n() % 300))))), c.transA(), c.transB(),
+                c.padA(), c.padB(), c.padC(), c.offset(), c.alpha(), c.beta(), c.seed()));
+        Theories.qt(30).forAll(wide).checkAssert(c -> {
+            Operands o = new Operands(c, false);
+            double[] terms = new double[c.m() * c.n()];
+            float[] expected = o.reference(terms);
+            Tolerance.assertClose("PackedGemm " + c, o.fast(Epilogue.NONE, Parallel.callerOnly()), expected, terms, bound(c, 1));
+        });
+    }
+
+    @Test
     void gemvPathWithinTheBound() {
         Theories.qt(40).forAll(cases(1, 4, 1100, 700)).checkAssert(c -> {
             Operands o = new Operands(c, false);

@@ -60,6 +60,9 @@ public final class PackedGemm implements Gemm, MatMul {
     static final int MC = roundUp(tuning("mc", 8 * MR), MR);
     /** n-block in panels: the kc×nc part of B reused across all M blocks. */
     static final int NC_PANELS = Math.max(1, tuning("nc", 1024) / NR);
+    /** Largest N, and largest packed B in bytes, for reading A in place (see {@link #inPlaceA}). */
+    static final int IN_PLACE_MAX_N = tuning("inPlaceMaxN", 256);
+    static final long IN_PLACE_MAX_B_BYTES = tuning("inPlaceMaxBKiB", 512) * 1024L;
     /** Least multiply-adds worth a thread of their own (fork/join costs a few microseconds). */
     static final long MIN_MACS_PER_SHARE = tuning("minMacsPerShare", 1 << 17);
 
@@ -326,7 +329,7 @@ public final class PackedGemm implements Gemm, MatMul {
         if (m == 1) {
             for (; p + 1 < p1; p += 2) {
                 int j0 = p * NR;
-                tile(GEMV1, k, a, aOff, 0, 0, 0, ks, bd, b.offset(p, 0), b.offset(p + 1, 0),
+                tile(GEMV1, k, a, aOff, 0, 0, 0, 0, 0, ks, bd, b.offset(p, 0), b.offset(p + 1, 0),
                         c, cOff + j0, ldc, 1, Math.min(2 * NR, n - j0), alpha, beta, true, tile);
                 ep.applyTile(c, cOff + j0, ldc, 1, Math.min(2 * NR, n - j0), 0, j0);
             }
@@ -335,7 +338,7 @@ public final class PackedGemm implements Gemm, MatMul {
         int a1 = aOff + Math.min(1, m - 1) * rowStep, a2 = aOff + Math.min(2, m - 1) * rowStep, a3 = aOff + Math.min(3, m - 1) * rowStep;
         for (; p < p1; p++) {
             int j0 = p * NR, cols = Math.min(NR, n - j0);
-            tile(TAIL4, k, a, aOff, a1, a2, a3, ks, bd, b.offset(p, 0), 0, c, cOff + j0, ldc, m, cols, alpha, beta, true, tile);
+            tile(TAIL4, k, a, aOff, a1, a2, a3, 0, 0, ks, bd, b.offset(p, 0), 0, c, cOff + j0, ldc, m, cols, alpha, beta, true, tile);
             ep.applyTile(c, cOff + j0, ldc, m, cols, 0, j0);
         }
     }
@@ -344,8 +347,50 @@ public final class PackedGemm implements Gemm, MatMul {
     private static void blockedPath(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                     PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, long macs) {
         int shares = par.sharesFor(macs, MIN_MACS_PER_SHARE);
-        par.forTiles(m, MR, b.panels(), 1, shares, (i0, i1, p0, p1) ->
-                blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1));
+        if (inPlaceA(n, k)) {
+            par.forTiles(m, Gemm6x4v.MR, b.panels(), 2, shares, (i0, i1, p0, p1) ->
+                    inPlace(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1));
+        } else {
+            par.forTiles(m, MR, b.panels(), 1, shares, (i0, i1, p0, p1) ->
+                    blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1));
+        }
+    }
+
+    /**
+     * Whether to read A in place ({@link Gemm6x4v}) instead of packing it: when N is small, packing A
+     * costs about as much as the product (one copy per element of A against N/L vector FMAs), and
+     * when all of packed B fits comfortably in L2, so that no k-blocking is needed to keep it close.
+     */
+    static boolean inPlaceA(int n, int k) {
+        return WIDE && n <= IN_PLACE_MAX_N && (long) k * roundUp(n, NR) * Float.BYTES <= IN_PLACE_MAX_B_BYTES;
+    }
+
+    /**
+     * Rows [i0, i1) × panels [p0, p1) with A read in place: for each 6-row block (its A rows stay in
+     * L1), every pair of B panels over all of K (B stays in L2). Every C element is one FMA chain
+     * over all of K.
+     */
+    private static void inPlace(int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                                PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep,
+                                int i0, int i1, int p0, int p1) {
+        int rs = transA ? 1 : lda, ks = transA ? lda : 1;
+        float[] tile = Scratch.get().tile;
+        float[] bd = b.data();
+        int last = b.panels() - 1;
+        for (int i = i0; i < i1; i += Gemm6x4v.MR) {
+            int rows = Math.min(Gemm6x4v.MR, i1 - i);
+            // Rows past the block repeat its last row: computed into the scratch tile, never stored.
+            int r0 = aOff + i * rs;
+            int r1 = r0 + Math.min(1, rows - 1) * rs, r2 = r0 + Math.min(2, rows - 1) * rs;
+            int r3 = r0 + Math.min(3, rows - 1) * rs, r4 = r0 + Math.min(4, rows - 1) * rs, r5 = r0 + Math.min(5, rows - 1) * rs;
+            for (int jp = p0; jp < p1; jp += 2) {
+                int j0 = jp * NR, cols = Math.min(Math.min(2, p1 - jp) * NR, n - j0);
+                int co = cOff + i * ldc + j0;
+                tile(IN_PLACE6, k, a, r0, r1, r2, r3, r4, r5, ks, bd, b.offset(jp, 0), b.offset(Math.min(jp + 1, last), 0),
+                        c, co, ldc, rows, cols, alpha, beta, true, tile);
+                ep.applyTile(c, co, ldc, rows, cols, i, j0);
+            }
+        }
     }
 
     /** Rows [i0, i1) × panels [p0, p1) of C, in BLIS loop order. */
@@ -370,14 +415,14 @@ public final class PackedGemm implements Gemm, MatMul {
                         int bo = b.offset(jp, pc);
                         for (int t = 0; t < full; t++) {
                             int row = ic + t * MR, co = cOff + row * ldc + j0;
-                            tile(MAIN, kc, ap, t * MR * kc, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
+                            tile(MAIN, kc, ap, t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, MR, cols, row, j0);
                         }
                         for (int r = 0; r < tail; r += MR_TAIL) {
                             int rows = Math.min(MR_TAIL, tail - r);
                             int row = ic + full * MR + r, co = cOff + row * ldc + j0;
                             int po = full * MR * kc + r * kc;  // a 4-row panel, interleave 4
-                            tile(TAIL4, kc, ap, po, po + 1, po + 2, po + 3, MR_TAIL, bd, bo, 0, c, co, ldc, rows, cols, alpha, beta, first, tile);
+                            tile(TAIL4, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0, c, co, ldc, rows, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
                         }
                     }
@@ -387,7 +432,7 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /** Micro-kernel kinds for {@link #tile}. */
-    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2;
+    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2, IN_PLACE6 = 3;
 
     /**
      * One micro-kernel tile of C, {@code rows × cols} valid elements at {@code c[co ..]}. A full tile of
@@ -395,20 +440,20 @@ public final class PackedGemm implements Gemm, MatMul {
      * tile (edges, alpha, beta, later k-blocks, which add to C) goes through the scratch tile and
      * {@link Tiles#merge}. {@code firstK} is true for the first k-block, whose beta is the caller's.
      */
-    private static void tile(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int ks,
+    private static void tile(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ks,
                              float[] b, int b0, int b1, float[] c, int co, int ldc, int rows, int cols,
                              float alpha, float beta, boolean firstK, float[] t) {
-        int tr = kind == MAIN ? MR : kind == TAIL4 ? MR_TAIL : 1;
-        int tc = kind == GEMV1 ? 2 * NR : NR;
+        int tr = kind == MAIN ? MR : kind == TAIL4 ? MR_TAIL : kind == IN_PLACE6 ? Gemm6x4v.MR : 1;
+        int tc = kind == GEMV1 || kind == IN_PLACE6 ? 2 * NR : NR;
         if (firstK && alpha == 1f && beta == 0f && rows == tr && cols == tc) {
-            run(kind, kc, a, a0, a1, a2, a3, ks, b, b0, b1, c, co, ldc);
+            run(kind, kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, c, co, ldc);
         } else {
-            run(kind, kc, a, a0, a1, a2, a3, ks, b, b0, b1, t, 0, tc);
+            run(kind, kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, t, 0, tc);
             Tiles.merge(t, tc, rows, cols, c, co, ldc, alpha, firstK ? beta : 1f);
         }
     }
 
-    private static void run(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int ks,
+    private static void run(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ks,
                             float[] b, int b0, int b1, float[] c, int co, int ldc) {
         switch (kind) {
             case MAIN -> {
@@ -416,6 +461,7 @@ public final class PackedGemm implements Gemm, MatMul {
                 else Gemm6x2v.kernel(kc, a, a0, b, b0, c, co, ldc);
             }
             case TAIL4 -> Gemm4x2v.kernel(kc, a, a0, a1, a2, a3, ks, b, b0, c, co, ldc);
+            case IN_PLACE6 -> Gemm6x4v.kernel(kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, c, co, ldc);
             default -> Gemv1x4v.kernel(kc, a, a0, ks, b, b0, b1, c, co);
         }
     }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         description = {"A pure-Java inference engine for the CPU.",
             "With no command: sentence embeddings of a few example sentences with all-MiniLM-L6-v2,",
             "their cosine-similarity matrix and the latency."},
-        subcommands = {EmbedCommand.class, DetectTextCommand.class, InfoCommand.class, BenchCommand.class, CompareCommand.class})
+        subcommands = {EmbedCommand.class, DetectTextCommand.class, InfoCommand.class, BenchCommand.class, CompareCommand.class,
+            RunCommand.class, OnnxTestCommand.class})
 public final class LanesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
