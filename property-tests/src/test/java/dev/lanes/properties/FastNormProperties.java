@@ -51,7 +51,7 @@ class FastNormProperties {
                     float eps = EPSILONS.get(pick.nextInt(EPSILONS.size())), offset = OFFSETS.get(pick.nextInt(OFFSETS.size()));
                     LayerNormShape s = new LayerNormShape(rows, n, eps, hasBias);
                     float[] x = AwkwardData.uniform(seed, s.size(), 2f, offset);
-                    if (specials) AwkwardData.sprinkle(x, seed, 0.01);
+                    if (specials) SpecialValues.sprinkle(x, seed, 0.01);
                     float[] g = AwkwardData.uniform(seed + 1, n, 1.5f, 0f), b = hasBias ? AwkwardData.uniform(seed + 2, n, 1f, 0f) : null;
                     float[] r = new float[s.size()], rMean = new float[rows], rInv = new float[rows];
                     double[] terms = new double[s.size()];
@@ -83,7 +83,7 @@ class FastNormProperties {
                     float eps = EPSILONS.get(pick.nextInt(EPSILONS.size())), offset = OFFSETS.get(pick.nextInt(OFFSETS.size()));
                     RmsNormShape s = new RmsNormShape(rows, n, eps);
                     float[] x = AwkwardData.uniform(seed, s.size(), 2f, offset);
-                    if (specials) AwkwardData.sprinkle(x, seed, 0.01);
+                    if (specials) SpecialValues.sprinkle(x, seed, 0.01);
                     float[] g = AwkwardData.uniform(seed + 1, n, 1.5f, 0f);
                     float[] r = new float[s.size()];
                     double[] terms = new double[s.size()];

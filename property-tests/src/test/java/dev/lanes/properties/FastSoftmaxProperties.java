@@ -43,8 +43,8 @@ class FastSoftmaxProperties {
     /** Input: uniform at a scale, -∞ sprinkled, optionally specials, and sometimes one whole row of -∞. */
     static float[] input(SoftmaxShape s, long seed, float scale, boolean specials) {
         float[] x = AwkwardData.uniform(seed, s.size(), scale, 0f);
-        AwkwardData.sprinkle(x, seed, 0.05, Float.NEGATIVE_INFINITY);
-        if (specials) AwkwardData.sprinkle(x, seed, 0.02);
+        SpecialValues.sprinkle(x, seed, 0.05, Float.NEGATIVE_INFINITY);
+        if (specials) SpecialValues.sprinkle(x, seed + 1, 0.02);
         SplittableRandom r = new SplittableRandom(seed);
         if (s.outer() > 0 && s.inner() > 0 && r.nextBoolean()) {
             int o = r.nextInt(s.outer()), j = r.nextInt(s.inner());

@@ -6,7 +6,6 @@ import dev.lanes.reference.UnaryShape;
 import dev.lanes.simd.FastUnary;
 import dev.lanes.simd.Parallel;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
@@ -46,28 +45,14 @@ class FastUnaryProperties {
         };
     }
 
-    private static UnaryShape shape(UnaryOp op, int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        return switch (op) {
-            case LEAKY_RELU, ELU -> new UnaryShape(op, (float) (r.nextDouble() * 2), 0f, n);
-            case HARD_SIGMOID -> new UnaryShape(op, (float) r.nextDouble(), (float) r.nextDouble(), n);
-            case CLIP -> {
-                float lo = (float) (r.nextDouble() * 4 - 3);
-                yield new UnaryShape(op, r.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY : lo, lo + (float) (r.nextDouble() * 3), n);
-            }
-            default -> UnaryShape.of(op, n);
-        };
-    }
-
     @Test
     void everyOpEqualsTheReference() {
-        Theories.qt(150).forAll(Generate.enumValues(UnaryOp.class), Sizes.between(0, 300), Generate.pick(List.of(1f, 4f, 30f, 120f)),
-                        Sizes.seeds())
-                .checkAssert((op, n, scale, seed) -> {
-                    boolean specials = seed % 3 == 0;
-                    UnaryShape s = shape(op, n, seed);
+        Theories.qt(150).forAll(ElementwiseShapes.unaries(), Generate.pick(List.of(1f, 4f, 30f, 120f)), Sizes.seeds())
+                .checkAssert((s, scale, seed) -> {
+                    UnaryOp op = s.op();
+                    int n = s.size();
                     float[] x = AwkwardData.uniform(seed, n, scale, 0f);
-                    if (specials) AwkwardData.sprinkle(x, seed, 0.1);
+                    if (seed % 3 == 0) SpecialValues.sprinkle(x, seed, 0.1);
                     float[] r = new float[n];
                     double[] terms = new double[n];
                     REF.apply(s, x, 0, r, 0, terms);
@@ -85,9 +70,9 @@ class FastUnaryProperties {
 
     @Test
     void threadsGiveTheSameBits() {
-        Theories.qt(10).forAll(Generate.enumValues(UnaryOp.class), Sizes.seeds()).checkAssert((op, seed) -> {
-            int n = 3 * LARGE + 13;
-            UnaryShape s = shape(op, n, seed);
+        Theories.qt(10).forAll(ElementwiseShapes.unaries(), Sizes.seeds()).checkAssert((small, seed) -> {
+            UnaryShape s = small.withSize(3 * LARGE + 13);
+            int n = s.size();
             float[] x = AwkwardData.uniform(seed, n, 10f, 0f);
             float[] one = new float[n], two = new float[n];
             new FastUnary(Parallel.callerOnly()).apply(s, x, 0, one, 0);

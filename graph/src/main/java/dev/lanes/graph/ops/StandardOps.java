@@ -62,6 +62,7 @@ public final class StandardOps {
         // Linear algebra.
         r.register("MatMul", 1, LinearOps::matmul);
         r.register("Gemm", 1, LinearOps::gemm);
+        r.register("Einsum", 12, Einsum::create);
         // Convolution and pooling.
         r.register("Conv", 1, ConvOps::conv);
         r.register("ConvTranspose", 1, ConvOps::convTranspose);

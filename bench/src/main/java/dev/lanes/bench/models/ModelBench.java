@@ -1,0 +1,87 @@
+package dev.lanes.bench.models;
+
+import dev.lanes.bench.peers.OrtPeer;
+import dev.lanes.graph.Session;
+import dev.lanes.graph.SessionOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * Steady-state latency of one inference, Lanes against ONNX Runtime on the same file and the same
+ * input, at 1 and 2 intra-op threads: the table of {@code bench/RESULTS.md} "Models (issue 7)".
+ * Both engines hand their outputs back as Java arrays, so both timings include that copy. Each
+ * benchmark method opens only its own engine, so the two never share the process's caches in one
+ * trial. {@link ModelReport} turns the JSON result into the table and the ratio chart.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 4, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
+        "--enable-native-access=ALL-UNNAMED", "-Xss8m", "-Xmx6g"})
+@State(Scope.Thread)
+public class ModelBench {
+
+    @Param({"minilm_l6_v2", "ppocr_v4_det", "ppocr_mobile_v2_cls", "resnet50", "mobilenetv2", "bert_base", "gpt2_small"})
+    public String model;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private BenchModel.Prepared prepared;
+    private Session lanes;
+    private OrtPeer peer;
+    private OrtPeer.Inputs ortInputs;
+
+    @Setup(Level.Trial)
+    public void open(BenchmarkParams params) throws IOException {
+        prepared = BenchModel.byId(model).prepare();
+        if (params.getBenchmark().endsWith(".lanes")) {
+            lanes = Session.open(prepared.file(), SessionOptions.defaults().withThreads(threads));
+        } else {
+            peer = OrtPeer.open(prepared.file(), threads);
+            ortInputs = prepared.ortInputs(peer);
+        }
+    }
+
+    @Benchmark
+    public Object lanes() {
+        return lanes.run(prepared.inputs());
+    }
+
+    @Benchmark
+    public Object onnxRuntime() {
+        return peer.run(ortInputs);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        if (lanes != null) {
+            lanes.close();
+        }
+        if (peer != null) {
+            ortInputs.close();
+            peer.close();
+        }
+        try {
+            prepared.close();
+        } catch (UncheckedIOException e) {
+            // A temporary file that cannot be deleted is not worth failing a benchmark for.
+        }
+    }
+}

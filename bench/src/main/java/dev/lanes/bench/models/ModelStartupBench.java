@@ -1,0 +1,101 @@
+package dev.lanes.bench.models;
+
+import dev.lanes.bench.peers.OrtPeer;
+import dev.lanes.graph.Session;
+import dev.lanes.graph.SessionOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * What a user meets first, in a fresh JVM (one measured call per fork, no warm-up): the time to open
+ * a session on the model file ({@code *Load}), and the latency of the first inference after that
+ * ({@code *FirstRun}) — for Lanes this includes running its Vector API kernels before C2 has compiled
+ * them. Lanes against ONNX Runtime on the same file and input.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 0)
+@Measurement(iterations = 1)
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
+        "--enable-native-access=ALL-UNNAMED", "-Xss8m", "-Xmx6g"})
+@State(Scope.Thread)
+public class ModelStartupBench {
+
+    @Param({"minilm_l6_v2", "ppocr_v4_det", "ppocr_mobile_v2_cls", "resnet50", "mobilenetv2", "bert_base", "gpt2_small"})
+    public String model;
+
+    @Param({"2"})
+    public int threads;
+
+    private BenchModel.Prepared prepared;
+    private Session lanes;
+    private OrtPeer peer;
+    private OrtPeer.Inputs ortInputs;
+
+    @Setup(Level.Trial)
+    public void prepare(BenchmarkParams params) throws IOException {
+        prepared = BenchModel.byId(model).prepare();
+        String method = params.getBenchmark();
+        if (method.endsWith(".lanesFirstRun")) {
+            lanes = Session.open(prepared.file(), SessionOptions.defaults().withThreads(threads));
+        } else if (method.endsWith(".onnxRuntimeFirstRun")) {
+            peer = OrtPeer.open(prepared.file(), threads);
+            ortInputs = prepared.ortInputs(peer);
+        }
+    }
+
+    @Benchmark
+    public Session lanesLoad() throws IOException {
+        lanes = Session.open(prepared.file(), SessionOptions.defaults().withThreads(threads));
+        return lanes;
+    }
+
+    @Benchmark
+    public Object lanesFirstRun() {
+        return lanes.run(prepared.inputs());
+    }
+
+    @Benchmark
+    public OrtPeer onnxRuntimeLoad() {
+        peer = OrtPeer.open(prepared.file(), threads);
+        return peer;
+    }
+
+    @Benchmark
+    public Object onnxRuntimeFirstRun() {
+        return peer.run(ortInputs);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        if (lanes != null) {
+            lanes.close();
+        }
+        if (ortInputs != null) {
+            ortInputs.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
+        try {
+            prepared.close();
+        } catch (UncheckedIOException e) {
+            // A temporary file that cannot be deleted is not worth failing a benchmark for.
+        }
+    }
+}
