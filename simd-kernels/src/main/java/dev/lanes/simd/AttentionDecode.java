@@ -25,6 +25,11 @@ public final class AttentionDecode {
 
     private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final int LANES = F.length();
+    /**
+     * {@link Fma#HARDWARE}, tested inline: a call to {@code Fma.madd} per FMA overflows C2's inlining
+     * budget in the 24-accumulator kernels (vectors then get boxed, 30× slower); a constant branch folds away.
+     */
+    private static final boolean FMA = Fma.HARDWARE;
     /** Keys per tile: RB × KT scores stay in L1. */
     static final int KT = 256;
     /** Query rows (q heads of a group × positions) that share one pass over K and V. */
@@ -118,10 +123,10 @@ public final class AttentionDecode {
                 int qo = r * dPad;
                 FloatVector acc = FloatVector.zero(F);
                 for (int c = 0; c < full; c += LANES) {
-                    acc = Fma.madd(FloatVector.fromArray(F, qs, qo + c), FloatVector.fromArray(F, k, row + c), acc);
+                    acc = (FMA ? FloatVector.fromArray(F, qs, qo + c).fma(FloatVector.fromArray(F, k, row + c), acc) : FloatVector.fromArray(F, qs, qo + c).mul(FloatVector.fromArray(F, k, row + c)).add(acc));
                 }
                 if (full < d) {
-                    acc = Fma.madd(FloatVector.fromArray(F, qs, qo + full), FloatVector.fromArray(F, k, row + full, tail), acc);
+                    acc = (FMA ? FloatVector.fromArray(F, qs, qo + full).fma(FloatVector.fromArray(F, k, row + full, tail), acc) : FloatVector.fromArray(F, qs, qo + full).mul(FloatVector.fromArray(F, k, row + full, tail)).add(acc));
                 }
                 sc[r * KT + jj] = LaneSum.of(acc);
             }
@@ -211,10 +216,10 @@ public final class AttentionDecode {
                 FloatVector pb = FloatVector.broadcast(F, sc[r * KT + jj]);
                 int oo = r * dvPad;
                 for (int c = 0; c < full; c += LANES) {
-                    Fma.madd(pb, FloatVector.fromArray(F, v, row + c), FloatVector.fromArray(F, o, oo + c)).intoArray(o, oo + c);
+                    (FMA ? pb.fma(FloatVector.fromArray(F, v, row + c), FloatVector.fromArray(F, o, oo + c)) : pb.mul(FloatVector.fromArray(F, v, row + c)).add(FloatVector.fromArray(F, o, oo + c))).intoArray(o, oo + c);
                 }
                 if (full < dv) {
-                    Fma.madd(pb, FloatVector.fromArray(F, v, row + full, tail), FloatVector.fromArray(F, o, oo + full))
+                    (FMA ? pb.fma(FloatVector.fromArray(F, v, row + full, tail), FloatVector.fromArray(F, o, oo + full)) : pb.mul(FloatVector.fromArray(F, v, row + full, tail)).add(FloatVector.fromArray(F, o, oo + full)))
                             .intoArray(o, oo + full);
                 }
             }

@@ -38,6 +38,11 @@ public final class FlashAttention implements Attention {
 
     private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final int LANES = F.length();
+    /**
+     * {@link Fma#HARDWARE}, tested inline: a call to {@code Fma.madd} per FMA overflows C2's inlining
+     * budget in the 24-accumulator kernels (vectors then get boxed, 30× slower); a constant branch folds away.
+     */
+    private static final boolean FMA = Fma.HARDWARE;
     /** Query vectors per tile: 6 keys × 4 vectors = 24 accumulators in the score kernel (32 registers). */
     static final int QV = 4;
     /** Queries per tile, one per lane. */
@@ -204,17 +209,17 @@ public final class FlashAttention implements Attention {
             FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * LANES);
             FloatVector q3 = FloatVector.fromArray(F, qt, qo + 3 * LANES);
             FloatVector kb = FloatVector.broadcast(F, k[r0 + p]);
-            a00 = Fma.madd(kb, q0, a00); a01 = Fma.madd(kb, q1, a01); a02 = Fma.madd(kb, q2, a02); a03 = Fma.madd(kb, q3, a03);
+            a00 = (FMA ? kb.fma(q0, a00) : kb.mul(q0).add(a00)); a01 = (FMA ? kb.fma(q1, a01) : kb.mul(q1).add(a01)); a02 = (FMA ? kb.fma(q2, a02) : kb.mul(q2).add(a02)); a03 = (FMA ? kb.fma(q3, a03) : kb.mul(q3).add(a03));
             kb = FloatVector.broadcast(F, k[r1 + p]);
-            a10 = Fma.madd(kb, q0, a10); a11 = Fma.madd(kb, q1, a11); a12 = Fma.madd(kb, q2, a12); a13 = Fma.madd(kb, q3, a13);
+            a10 = (FMA ? kb.fma(q0, a10) : kb.mul(q0).add(a10)); a11 = (FMA ? kb.fma(q1, a11) : kb.mul(q1).add(a11)); a12 = (FMA ? kb.fma(q2, a12) : kb.mul(q2).add(a12)); a13 = (FMA ? kb.fma(q3, a13) : kb.mul(q3).add(a13));
             kb = FloatVector.broadcast(F, k[r2 + p]);
-            a20 = Fma.madd(kb, q0, a20); a21 = Fma.madd(kb, q1, a21); a22 = Fma.madd(kb, q2, a22); a23 = Fma.madd(kb, q3, a23);
+            a20 = (FMA ? kb.fma(q0, a20) : kb.mul(q0).add(a20)); a21 = (FMA ? kb.fma(q1, a21) : kb.mul(q1).add(a21)); a22 = (FMA ? kb.fma(q2, a22) : kb.mul(q2).add(a22)); a23 = (FMA ? kb.fma(q3, a23) : kb.mul(q3).add(a23));
             kb = FloatVector.broadcast(F, k[r3 + p]);
-            a30 = Fma.madd(kb, q0, a30); a31 = Fma.madd(kb, q1, a31); a32 = Fma.madd(kb, q2, a32); a33 = Fma.madd(kb, q3, a33);
+            a30 = (FMA ? kb.fma(q0, a30) : kb.mul(q0).add(a30)); a31 = (FMA ? kb.fma(q1, a31) : kb.mul(q1).add(a31)); a32 = (FMA ? kb.fma(q2, a32) : kb.mul(q2).add(a32)); a33 = (FMA ? kb.fma(q3, a33) : kb.mul(q3).add(a33));
             kb = FloatVector.broadcast(F, k[r4 + p]);
-            a40 = Fma.madd(kb, q0, a40); a41 = Fma.madd(kb, q1, a41); a42 = Fma.madd(kb, q2, a42); a43 = Fma.madd(kb, q3, a43);
+            a40 = (FMA ? kb.fma(q0, a40) : kb.mul(q0).add(a40)); a41 = (FMA ? kb.fma(q1, a41) : kb.mul(q1).add(a41)); a42 = (FMA ? kb.fma(q2, a42) : kb.mul(q2).add(a42)); a43 = (FMA ? kb.fma(q3, a43) : kb.mul(q3).add(a43));
             kb = FloatVector.broadcast(F, k[r5 + p]);
-            a50 = Fma.madd(kb, q0, a50); a51 = Fma.madd(kb, q1, a51); a52 = Fma.madd(kb, q2, a52); a53 = Fma.madd(kb, q3, a53);
+            a50 = (FMA ? kb.fma(q0, a50) : kb.mul(q0).add(a50)); a51 = (FMA ? kb.fma(q1, a51) : kb.mul(q1).add(a51)); a52 = (FMA ? kb.fma(q2, a52) : kb.mul(q2).add(a52)); a53 = (FMA ? kb.fma(q3, a53) : kb.mul(q3).add(a53));
         }
         FloatVector m0 = FloatVector.fromArray(F, tmax, 0), m1 = FloatVector.fromArray(F, tmax, LANES);
         FloatVector m2 = FloatVector.fromArray(F, tmax, 2 * LANES), m3 = FloatVector.fromArray(F, tmax, 3 * LANES);
@@ -255,10 +260,10 @@ public final class FlashAttention implements Attention {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int p = 0, qo = 0; p < d; p++, qo += MQ) {
             FloatVector kb = FloatVector.broadcast(F, k[r0 + p]);
-            a0 = Fma.madd(kb, FloatVector.fromArray(F, qt, qo), a0);
-            a1 = Fma.madd(kb, FloatVector.fromArray(F, qt, qo + LANES), a1);
-            a2 = Fma.madd(kb, FloatVector.fromArray(F, qt, qo + 2 * LANES), a2);
-            a3 = Fma.madd(kb, FloatVector.fromArray(F, qt, qo + 3 * LANES), a3);
+            a0 = (FMA ? kb.fma(FloatVector.fromArray(F, qt, qo), a0) : kb.mul(FloatVector.fromArray(F, qt, qo)).add(a0));
+            a1 = (FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + LANES), a1) : kb.mul(FloatVector.fromArray(F, qt, qo + LANES)).add(a1));
+            a2 = (FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + 2 * LANES), a2) : kb.mul(FloatVector.fromArray(F, qt, qo + 2 * LANES)).add(a2));
+            a3 = (FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + 3 * LANES), a3) : kb.mul(FloatVector.fromArray(F, qt, qo + 3 * LANES)).add(a3));
         }
         float c = bias[b0];
         a0 = a0.add(c); a1 = a1.add(c); a2 = a2.add(c); a3 = a3.add(c);
@@ -336,7 +341,7 @@ public final class FlashAttention implements Attention {
             }
             FloatVector alpha = VectorMath.exp(old.sub(safe));
             alpha.intoArray(s.alpha, o);
-            Fma.madd(FloatVector.fromArray(F, s.l, o), alpha, sum).intoArray(s.l, o);
+            (FMA ? FloatVector.fromArray(F, s.l, o).fma(alpha, sum) : FloatVector.fromArray(F, s.l, o).mul(alpha).add(sum)).intoArray(s.l, o);
         }
     }
 
@@ -367,13 +372,13 @@ public final class FlashAttention implements Attention {
             FloatVector p2 = FloatVector.fromArray(F, st, at + 2 * LANES);
             FloatVector p3 = FloatVector.fromArray(F, st, at + 3 * LANES);
             FloatVector vb = FloatVector.broadcast(F, v[row]);
-            a00 = Fma.madd(vb, p0, a00); a01 = Fma.madd(vb, p1, a01); a02 = Fma.madd(vb, p2, a02); a03 = Fma.madd(vb, p3, a03);
+            a00 = (FMA ? vb.fma(p0, a00) : vb.mul(p0).add(a00)); a01 = (FMA ? vb.fma(p1, a01) : vb.mul(p1).add(a01)); a02 = (FMA ? vb.fma(p2, a02) : vb.mul(p2).add(a02)); a03 = (FMA ? vb.fma(p3, a03) : vb.mul(p3).add(a03));
             vb = FloatVector.broadcast(F, v[row + 1]);
-            a10 = Fma.madd(vb, p0, a10); a11 = Fma.madd(vb, p1, a11); a12 = Fma.madd(vb, p2, a12); a13 = Fma.madd(vb, p3, a13);
+            a10 = (FMA ? vb.fma(p0, a10) : vb.mul(p0).add(a10)); a11 = (FMA ? vb.fma(p1, a11) : vb.mul(p1).add(a11)); a12 = (FMA ? vb.fma(p2, a12) : vb.mul(p2).add(a12)); a13 = (FMA ? vb.fma(p3, a13) : vb.mul(p3).add(a13));
             vb = FloatVector.broadcast(F, v[row + 2]);
-            a20 = Fma.madd(vb, p0, a20); a21 = Fma.madd(vb, p1, a21); a22 = Fma.madd(vb, p2, a22); a23 = Fma.madd(vb, p3, a23);
+            a20 = (FMA ? vb.fma(p0, a20) : vb.mul(p0).add(a20)); a21 = (FMA ? vb.fma(p1, a21) : vb.mul(p1).add(a21)); a22 = (FMA ? vb.fma(p2, a22) : vb.mul(p2).add(a22)); a23 = (FMA ? vb.fma(p3, a23) : vb.mul(p3).add(a23));
             vb = FloatVector.broadcast(F, v[row + 3]);
-            a30 = Fma.madd(vb, p0, a30); a31 = Fma.madd(vb, p1, a31); a32 = Fma.madd(vb, p2, a32); a33 = Fma.madd(vb, p3, a33);
+            a30 = (FMA ? vb.fma(p0, a30) : vb.mul(p0).add(a30)); a31 = (FMA ? vb.fma(p1, a31) : vb.mul(p1).add(a31)); a32 = (FMA ? vb.fma(p2, a32) : vb.mul(p2).add(a32)); a33 = (FMA ? vb.fma(p3, a33) : vb.mul(p3).add(a33));
         }
         a00.intoArray(ot, o0); a01.intoArray(ot, o0 + LANES); a02.intoArray(ot, o0 + 2 * LANES); a03.intoArray(ot, o0 + 3 * LANES);
         a10.intoArray(ot, o1); a11.intoArray(ot, o1 + LANES); a12.intoArray(ot, o1 + 2 * LANES); a13.intoArray(ot, o1 + 3 * LANES);
@@ -404,17 +409,17 @@ public final class FlashAttention implements Attention {
             FloatVector p2 = FloatVector.fromArray(F, st, at + 2 * LANES);
             FloatVector p3 = FloatVector.fromArray(F, st, at + 3 * LANES);
             FloatVector vb = FloatVector.broadcast(F, v[row]);
-            a00 = Fma.madd(vb, p0, a00); a01 = Fma.madd(vb, p1, a01); a02 = Fma.madd(vb, p2, a02); a03 = Fma.madd(vb, p3, a03);
+            a00 = (FMA ? vb.fma(p0, a00) : vb.mul(p0).add(a00)); a01 = (FMA ? vb.fma(p1, a01) : vb.mul(p1).add(a01)); a02 = (FMA ? vb.fma(p2, a02) : vb.mul(p2).add(a02)); a03 = (FMA ? vb.fma(p3, a03) : vb.mul(p3).add(a03));
             vb = FloatVector.broadcast(F, v[row + 1]);
-            a10 = Fma.madd(vb, p0, a10); a11 = Fma.madd(vb, p1, a11); a12 = Fma.madd(vb, p2, a12); a13 = Fma.madd(vb, p3, a13);
+            a10 = (FMA ? vb.fma(p0, a10) : vb.mul(p0).add(a10)); a11 = (FMA ? vb.fma(p1, a11) : vb.mul(p1).add(a11)); a12 = (FMA ? vb.fma(p2, a12) : vb.mul(p2).add(a12)); a13 = (FMA ? vb.fma(p3, a13) : vb.mul(p3).add(a13));
             vb = FloatVector.broadcast(F, v[row + 2]);
-            a20 = Fma.madd(vb, p0, a20); a21 = Fma.madd(vb, p1, a21); a22 = Fma.madd(vb, p2, a22); a23 = Fma.madd(vb, p3, a23);
+            a20 = (FMA ? vb.fma(p0, a20) : vb.mul(p0).add(a20)); a21 = (FMA ? vb.fma(p1, a21) : vb.mul(p1).add(a21)); a22 = (FMA ? vb.fma(p2, a22) : vb.mul(p2).add(a22)); a23 = (FMA ? vb.fma(p3, a23) : vb.mul(p3).add(a23));
             vb = FloatVector.broadcast(F, v[row + 3]);
-            a30 = Fma.madd(vb, p0, a30); a31 = Fma.madd(vb, p1, a31); a32 = Fma.madd(vb, p2, a32); a33 = Fma.madd(vb, p3, a33);
+            a30 = (FMA ? vb.fma(p0, a30) : vb.mul(p0).add(a30)); a31 = (FMA ? vb.fma(p1, a31) : vb.mul(p1).add(a31)); a32 = (FMA ? vb.fma(p2, a32) : vb.mul(p2).add(a32)); a33 = (FMA ? vb.fma(p3, a33) : vb.mul(p3).add(a33));
             vb = FloatVector.broadcast(F, v[row + 4]);
-            a40 = Fma.madd(vb, p0, a40); a41 = Fma.madd(vb, p1, a41); a42 = Fma.madd(vb, p2, a42); a43 = Fma.madd(vb, p3, a43);
+            a40 = (FMA ? vb.fma(p0, a40) : vb.mul(p0).add(a40)); a41 = (FMA ? vb.fma(p1, a41) : vb.mul(p1).add(a41)); a42 = (FMA ? vb.fma(p2, a42) : vb.mul(p2).add(a42)); a43 = (FMA ? vb.fma(p3, a43) : vb.mul(p3).add(a43));
             vb = FloatVector.broadcast(F, v[row + 5]);
-            a50 = Fma.madd(vb, p0, a50); a51 = Fma.madd(vb, p1, a51); a52 = Fma.madd(vb, p2, a52); a53 = Fma.madd(vb, p3, a53);
+            a50 = (FMA ? vb.fma(p0, a50) : vb.mul(p0).add(a50)); a51 = (FMA ? vb.fma(p1, a51) : vb.mul(p1).add(a51)); a52 = (FMA ? vb.fma(p2, a52) : vb.mul(p2).add(a52)); a53 = (FMA ? vb.fma(p3, a53) : vb.mul(p3).add(a53));
         }
         a00.intoArray(ot, o0); a01.intoArray(ot, o0 + LANES); a02.intoArray(ot, o0 + 2 * LANES); a03.intoArray(ot, o0 + 3 * LANES);
         a10.intoArray(ot, o1); a11.intoArray(ot, o1 + LANES); a12.intoArray(ot, o1 + 2 * LANES); a13.intoArray(ot, o1 + 3 * LANES);
@@ -432,10 +437,10 @@ public final class FlashAttention implements Attention {
         FloatVector a3 = FloatVector.fromArray(F, ot, out + 3 * LANES).mul(FloatVector.fromArray(F, alpha, 3 * LANES));
         for (int jj = 0, row = v0, at = 0; jj < n; jj++, row += vs, at += MQ) {
             FloatVector vb = FloatVector.broadcast(F, v[row]);
-            a0 = Fma.madd(vb, FloatVector.fromArray(F, st, at), a0);
-            a1 = Fma.madd(vb, FloatVector.fromArray(F, st, at + LANES), a1);
-            a2 = Fma.madd(vb, FloatVector.fromArray(F, st, at + 2 * LANES), a2);
-            a3 = Fma.madd(vb, FloatVector.fromArray(F, st, at + 3 * LANES), a3);
+            a0 = (FMA ? vb.fma(FloatVector.fromArray(F, st, at), a0) : vb.mul(FloatVector.fromArray(F, st, at)).add(a0));
+            a1 = (FMA ? vb.fma(FloatVector.fromArray(F, st, at + LANES), a1) : vb.mul(FloatVector.fromArray(F, st, at + LANES)).add(a1));
+            a2 = (FMA ? vb.fma(FloatVector.fromArray(F, st, at + 2 * LANES), a2) : vb.mul(FloatVector.fromArray(F, st, at + 2 * LANES)).add(a2));
+            a3 = (FMA ? vb.fma(FloatVector.fromArray(F, st, at + 3 * LANES), a3) : vb.mul(FloatVector.fromArray(F, st, at + 3 * LANES)).add(a3));
         }
         a0.intoArray(ot, out); a1.intoArray(ot, out + LANES); a2.intoArray(ot, out + 2 * LANES); a3.intoArray(ot, out + 3 * LANES);
     }

@@ -1,0 +1,40 @@
+package dev.lanes.graph.ops;
+
+import dev.lanes.graph.DType;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.exec.InPlaceOperator;
+import dev.lanes.graph.exec.OpSetup;
+import dev.lanes.graph.exec.Operator;
+import dev.lanes.graph.exec.RunContext;
+import dev.lanes.reference.UnaryShape;
+import dev.lanes.simd.FastUnary;
+
+/**
+ * Fast bindings of the element-wise unary ops: float32 runs on simd-kernels' {@link FastUnary} into a
+ * buffer from the run's arena (in place when the input dies here, see {@link InPlaceOperator}); other
+ * element types take the reference path.
+ */
+final class FastElementwise {
+    private FastElementwise() {}
+
+    /** Relu, Sigmoid, Tanh, Erf, Gelu, HardSwish… (the ops of the reference kernels' set). */
+    static Operator unary(OpSetup s) {
+        UnaryShape params = UnaryOps.params(s);
+        return (InPlaceOperator) (in, ctx) -> new Tensor[] {unary(params, in[0], ctx)};
+    }
+
+    static Operator clip(OpSetup s) {
+        return UnaryOps.clip(s, true);
+    }
+
+    /** {@code params.op()} of {@code x}: Vector API for float32, the reference otherwise. */
+    static Tensor unary(UnaryShape params, Tensor x, RunContext ctx) {
+        if (x.dtype() != DType.FLOAT32) {
+            return UnaryOps.apply(params, x);
+        }
+        int n = x.size();
+        float[] y = ctx.floats(n);
+        new FastUnary(ctx.parallel()).apply(params.withSize(n), x.floats(), 0, y, 0);
+        return Tensor.of(y, x.shape());
+    }
+}
