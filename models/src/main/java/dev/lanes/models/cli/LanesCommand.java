@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code lanes} command line. With no sub-command it runs the main job. */
 @Command(name = "lanes", mixinStandardHelpOptions = true, version = "lanes 0.1.0",
-        subcommands = {OnnxTestCommand.class, RunCommand.class},
+        subcommands = {OnnxTestCommand.class, RunCommand.class, BuildModelCommand.class},
         description = "A pure-Java inference engine for the CPU.")
 public final class LanesCommand implements Callable<Integer> {
 
