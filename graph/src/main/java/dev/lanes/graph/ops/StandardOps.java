@@ -124,6 +124,8 @@ public final class StandardOps {
         r.register("ArgMax", 1, s -> ReduceOps.arg(s, true));
         r.register("ArgMin", 1, s -> ReduceOps.arg(s, false));
         ControlFlow.register(r);
+        FusedOps.register(r);
+        FastOps.registerAll(r);
     }
 
     private static void registerExtra(OpRegistry r, String op, int since, UnaryOps.Extra kind) {
