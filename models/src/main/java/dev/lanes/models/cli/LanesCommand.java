@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
             "With no command: sentence embeddings of a few example sentences with all-MiniLM-L6-v2,",
             "their cosine-similarity matrix and the latency."},
         subcommands = {EmbedCommand.class, DetectTextCommand.class, InfoCommand.class, BenchCommand.class, CompareCommand.class,
-            RunCommand.class, OnnxTestCommand.class})
+            RunCommand.class, OnnxTestCommand.class, BuildModelCommand.class})
 public final class LanesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
