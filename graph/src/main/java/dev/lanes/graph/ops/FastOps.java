@@ -23,6 +23,11 @@ final class FastOps {
             r.registerFast("", op, FastElementwise::unary);
         }
         r.registerFast("", "Clip", FastElementwise::clip);
+        r.registerFast("", "Add", s -> FastElementwise.binary(s, BinaryOps.Kind.ADD));
+        r.registerFast("", "Sub", s -> FastElementwise.binary(s, BinaryOps.Kind.SUB));
+        r.registerFast("", "Mul", s -> FastElementwise.binary(s, BinaryOps.Kind.MUL));
+        r.registerFast("", "Div", s -> FastElementwise.binary(s, BinaryOps.Kind.DIV));
+        r.registerFast("", "Pow", s -> FastElementwise.binary(s, BinaryOps.Kind.POW));
         r.registerFast("", "Softmax", s -> NormOps.softmax(s, false, true));
         r.registerFast("", "LogSoftmax", s -> NormOps.softmax(s, true, true));
         r.registerFast("", "LayerNormalization", s -> NormOps.layerNorm(s, true));
