@@ -135,7 +135,9 @@ class ConvOperatorProperties {
     void pointwiseGemm() {
         Gen<ConvShape> unitStride = ConvShapes.pointwise().assuming(s -> s.strides()[0] == 1 && s.strides()[1] == 1);
         checkAlgorithm(unitStride, ConvAlgorithm.POINTWISE_GEMM, 30);
-        checkAlgorithm(wide(1, 0, 1), null, 20);
+        checkAlgorithm(ConvShapes.pointwise(), ConvAlgorithm.POINTWISE_DIRECT, 30);
+        checkAlgorithm(wide(1, 0, 2), ConvAlgorithm.POINTWISE_DIRECT, 30);
+        checkAlgorithm(wide(1, 0, 1), ConvAlgorithm.POINTWISE_GEMM, 20);
     }
 
     @Test
@@ -227,8 +229,9 @@ class ConvOperatorProperties {
     @Test
     void algorithmChoiceFollowsTheShape() {
         assertEquals(ConvAlgorithm.WINOGRAD_F4X3, ConvOperator.choose(conv(64, 64, 1, 56, 3, 1, 1)));
-        assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
-        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 2)));
+        assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
+        assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 512, 1, 56, 1, 0, 2)));
+        assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
         assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));

@@ -18,6 +18,7 @@ final class FastOps {
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_GEMM, FastLinearOps::gemm);
         r.registerFast("", "Conv", FastConvOps::conv);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_CONV, FastConvOps::conv);
+        r.registerFast("", "ConvTranspose", FastConvTransposeOps::convTranspose);
         for (String op : new String[] {"Relu", "LeakyRelu", "Elu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Exp", "Log",
             "Sqrt", "Reciprocal", "Neg", "Abs", "Erf", "Gelu"}) {
             r.registerFast("", op, FastElementwise::unary);
