@@ -1,6 +1,5 @@
 package dev.lanes.simd;
 
-import dev.lanes.reference.Attention;
 import dev.lanes.reference.AttentionShape;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -8,10 +7,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Fused multi-head attention, flash style: scores are computed one tile of keys at a time and folded into
- * the output with an online softmax (running max and sum, rescaled when the max grows — Milakov &
- * Gimelshein, arXiv:1805.02867; Dao et al., arXiv:2205.14135), so the {@code [S, L]} score matrix never
- * exists. Extra memory is a few tiles per thread, kept in a per-thread scratch reused across calls.
+ * The prompt kernel of fused multi-head attention, flash style (the ONNX operator is {@link FusedAttention}):
+ * scores are computed one tile of keys at a time and folded into the output with an online softmax
+ * (running max and sum, rescaled when the max grows — Milakov & Gimelshein, arXiv:1805.02867; Dao et al.,
+ * arXiv:2205.14135), so the {@code [S, L]} score matrix never exists. Extra memory is a few tiles per
+ * thread, kept in a per-thread scratch reused across calls.
  *
  * <p><b>Queries in the lanes.</b> A task owns one (batch, query head, tile of {@link #MQ} queries) and puts
  * one query in each lane of {@link #QV} vectors. Then every step is a plain vertical vector operation:
@@ -35,7 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  * one any query of a tile may attend (causal diagonal, nonpad_kv_seqlen) are never read; a row that comes
  * out non-finite is recomputed strictly so that NaN/Inf in masked K/V entries cannot leak into it.
  */
-public final class FlashAttention implements Attention {
+public final class FlashAttention {
+    private FlashAttention() {}
 
     private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final int LANES = F.length();
@@ -52,52 +53,6 @@ public final class FlashAttention implements Attention {
     static final int KT = 60;
     /** Below this many multiply-adds a call runs on the caller (forking costs more). */
     private static final long MIN_WORK_PER_SHARE = 1L << 16;
-    /**
-     * Up to this many query rows per kv head (q heads of a group × positions) {@link AttentionDecode} runs
-     * instead: it streams K and V once for all of them, while a query tile here would leave most lanes empty.
-     */
-    static final int DECODE_MAX_ROWS = 8;
-
-    private final Parallel par;
-
-    /** The ONNX operator on the process-wide {@link Parallel#shared()} runtime. */
-    public FlashAttention() {
-        this(Parallel.shared());
-    }
-
-    /** The ONNX operator on {@code par}; results do not depend on its thread count. */
-    public FlashAttention(Parallel par) {
-        this.par = java.util.Objects.requireNonNull(par, "par");
-    }
-
-    /**
-     * ONNX Attention on dense arrays in the layouts of {@link AttentionShape}: writes present_key and
-     * present_value when asked (the past rows, then the new ones), qk_matmul_output when asked (which by
-     * definition materialises the scores, see {@link AttentionScores}), and Y with the fused kernel —
-     * {@link AttentionDecode} for a few query rows per kv head, the query-tiled kernel otherwise.
-     */
-    @Override
-    public void attention(AttentionShape s, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
-                          float[] maskAdd, boolean[] maskBool, int maskOff,
-                          float[] pastKey, int pastKeyOff, float[] pastValue, int pastValueOff,
-                          int[] nonpadKvSeqlen, float[] y, int yOff,
-                          float[] presentKey, int presentKeyOff, float[] presentValue, int presentValueOff,
-                          float[] qk, int qkOff) {
-        AttentionCall call = new AttentionCall(s, view(s, q, qOff, s.qHeads(), s.qSeq(), s.headSize()),
-                s.hasPast() ? AttentionOperand.bhsd(pastKey, pastKeyOff, s.kvHeads(), s.pastSeq(), s.headSize()) : null,
-                s.hasPast() ? AttentionOperand.bhsd(pastValue, pastValueOff, s.kvHeads(), s.pastSeq(), s.vHeadSize()) : null,
-                view(s, k, kOff, s.kvHeads(), s.kvSeq(), s.headSize()), view(s, v, vOff, s.kvHeads(), s.kvSeq(), s.vHeadSize()),
-                maskAdd, maskBool, maskOff, nonpadKvSeqlen, view(s, y, yOff, s.qHeads(), s.qSeq(), s.vHeadSize()));
-        if (presentKey != null || presentValue != null) call.writePresent(presentKey, presentKeyOff, presentValue, presentValueOff);
-        if (qk != null) AttentionScores.write(call, qk, qkOff);
-        if (s.group() * s.qSeq() <= DECODE_MAX_ROWS) AttentionDecode.attend(call, par);
-        else attend(call, par);
-    }
-
-    private static AttentionOperand view(AttentionShape s, float[] data, int offset, int heads, int rows, int cols) {
-        if (data == null) throw new IllegalArgumentException("Attention input array is null");
-        return s.threeD() ? AttentionOperand.bsHd(data, offset, heads, rows, cols) : AttentionOperand.bhsd(data, offset, heads, rows, cols);
-    }
 
     /**
      * The prefill kernel: attention for every (batch, query head, query row) of {@code s} into {@code y},
@@ -214,17 +169,23 @@ public final class FlashAttention implements Attention {
             FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * LANES);
             FloatVector q3 = FloatVector.fromArray(F, qt, qo + 3 * LANES);
             FloatVector kb = FloatVector.broadcast(F, k[r0 + p]);
-            a00 = (FMA ? kb.fma(q0, a00) : kb.mul(q0).add(a00)); a01 = (FMA ? kb.fma(q1, a01) : kb.mul(q1).add(a01)); a02 = (FMA ? kb.fma(q2, a02) : kb.mul(q2).add(a02)); a03 = (FMA ? kb.fma(q3, a03) : kb.mul(q3).add(a03));
+            a00 = FMA ? kb.fma(q0, a00) : kb.mul(q0).add(a00); a01 = FMA ? kb.fma(q1, a01) : kb.mul(q1).add(a01);
+            a02 = FMA ? kb.fma(q2, a02) : kb.mul(q2).add(a02); a03 = FMA ? kb.fma(q3, a03) : kb.mul(q3).add(a03);
             kb = FloatVector.broadcast(F, k[r1 + p]);
-            a10 = (FMA ? kb.fma(q0, a10) : kb.mul(q0).add(a10)); a11 = (FMA ? kb.fma(q1, a11) : kb.mul(q1).add(a11)); a12 = (FMA ? kb.fma(q2, a12) : kb.mul(q2).add(a12)); a13 = (FMA ? kb.fma(q3, a13) : kb.mul(q3).add(a13));
+            a10 = FMA ? kb.fma(q0, a10) : kb.mul(q0).add(a10); a11 = FMA ? kb.fma(q1, a11) : kb.mul(q1).add(a11);
+            a12 = FMA ? kb.fma(q2, a12) : kb.mul(q2).add(a12); a13 = FMA ? kb.fma(q3, a13) : kb.mul(q3).add(a13);
             kb = FloatVector.broadcast(F, k[r2 + p]);
-            a20 = (FMA ? kb.fma(q0, a20) : kb.mul(q0).add(a20)); a21 = (FMA ? kb.fma(q1, a21) : kb.mul(q1).add(a21)); a22 = (FMA ? kb.fma(q2, a22) : kb.mul(q2).add(a22)); a23 = (FMA ? kb.fma(q3, a23) : kb.mul(q3).add(a23));
+            a20 = FMA ? kb.fma(q0, a20) : kb.mul(q0).add(a20); a21 = FMA ? kb.fma(q1, a21) : kb.mul(q1).add(a21);
+            a22 = FMA ? kb.fma(q2, a22) : kb.mul(q2).add(a22); a23 = FMA ? kb.fma(q3, a23) : kb.mul(q3).add(a23);
             kb = FloatVector.broadcast(F, k[r3 + p]);
-            a30 = (FMA ? kb.fma(q0, a30) : kb.mul(q0).add(a30)); a31 = (FMA ? kb.fma(q1, a31) : kb.mul(q1).add(a31)); a32 = (FMA ? kb.fma(q2, a32) : kb.mul(q2).add(a32)); a33 = (FMA ? kb.fma(q3, a33) : kb.mul(q3).add(a33));
+            a30 = FMA ? kb.fma(q0, a30) : kb.mul(q0).add(a30); a31 = FMA ? kb.fma(q1, a31) : kb.mul(q1).add(a31);
+            a32 = FMA ? kb.fma(q2, a32) : kb.mul(q2).add(a32); a33 = FMA ? kb.fma(q3, a33) : kb.mul(q3).add(a33);
             kb = FloatVector.broadcast(F, k[r4 + p]);
-            a40 = (FMA ? kb.fma(q0, a40) : kb.mul(q0).add(a40)); a41 = (FMA ? kb.fma(q1, a41) : kb.mul(q1).add(a41)); a42 = (FMA ? kb.fma(q2, a42) : kb.mul(q2).add(a42)); a43 = (FMA ? kb.fma(q3, a43) : kb.mul(q3).add(a43));
+            a40 = FMA ? kb.fma(q0, a40) : kb.mul(q0).add(a40); a41 = FMA ? kb.fma(q1, a41) : kb.mul(q1).add(a41);
+            a42 = FMA ? kb.fma(q2, a42) : kb.mul(q2).add(a42); a43 = FMA ? kb.fma(q3, a43) : kb.mul(q3).add(a43);
             kb = FloatVector.broadcast(F, k[r5 + p]);
-            a50 = (FMA ? kb.fma(q0, a50) : kb.mul(q0).add(a50)); a51 = (FMA ? kb.fma(q1, a51) : kb.mul(q1).add(a51)); a52 = (FMA ? kb.fma(q2, a52) : kb.mul(q2).add(a52)); a53 = (FMA ? kb.fma(q3, a53) : kb.mul(q3).add(a53));
+            a50 = FMA ? kb.fma(q0, a50) : kb.mul(q0).add(a50); a51 = FMA ? kb.fma(q1, a51) : kb.mul(q1).add(a51);
+            a52 = FMA ? kb.fma(q2, a52) : kb.mul(q2).add(a52); a53 = FMA ? kb.fma(q3, a53) : kb.mul(q3).add(a53);
         }
         FloatVector m0 = FloatVector.fromArray(F, tmax, 0), m1 = FloatVector.fromArray(F, tmax, LANES);
         FloatVector m2 = FloatVector.fromArray(F, tmax, 2 * LANES), m3 = FloatVector.fromArray(F, tmax, 3 * LANES);
@@ -265,10 +226,10 @@ public final class FlashAttention implements Attention {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int p = 0, qo = 0; p < d; p++, qo += MQ) {
             FloatVector kb = FloatVector.broadcast(F, k[r0 + p]);
-            a0 = (FMA ? kb.fma(FloatVector.fromArray(F, qt, qo), a0) : kb.mul(FloatVector.fromArray(F, qt, qo)).add(a0));
-            a1 = (FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + LANES), a1) : kb.mul(FloatVector.fromArray(F, qt, qo + LANES)).add(a1));
-            a2 = (FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + 2 * LANES), a2) : kb.mul(FloatVector.fromArray(F, qt, qo + 2 * LANES)).add(a2));
-            a3 = (FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + 3 * LANES), a3) : kb.mul(FloatVector.fromArray(F, qt, qo + 3 * LANES)).add(a3));
+            a0 = FMA ? kb.fma(FloatVector.fromArray(F, qt, qo), a0) : kb.mul(FloatVector.fromArray(F, qt, qo)).add(a0);
+            a1 = FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + LANES), a1) : kb.mul(FloatVector.fromArray(F, qt, qo + LANES)).add(a1);
+            a2 = FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + 2 * LANES), a2) : kb.mul(FloatVector.fromArray(F, qt, qo + 2 * LANES)).add(a2);
+            a3 = FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + 3 * LANES), a3) : kb.mul(FloatVector.fromArray(F, qt, qo + 3 * LANES)).add(a3);
         }
         float c = bias[b0];
         a0 = a0.add(c); a1 = a1.add(c); a2 = a2.add(c); a3 = a3.add(c);
@@ -397,17 +358,17 @@ public final class FlashAttention implements Attention {
             FloatVector v2v = FloatVector.fromArray(F, v, row + 2 * LANES);
             FloatVector v3v = FloatVector.fromArray(F, v, row + 3 * LANES);
             FloatVector pb = FloatVector.broadcast(F, st[at]);
-            a00 = (FMA ? pb.fma(v0v, a00) : pb.mul(v0v).add(a00)); a01 = (FMA ? pb.fma(v1v, a01) : pb.mul(v1v).add(a01));
-            a02 = (FMA ? pb.fma(v2v, a02) : pb.mul(v2v).add(a02)); a03 = (FMA ? pb.fma(v3v, a03) : pb.mul(v3v).add(a03));
+            a00 = FMA ? pb.fma(v0v, a00) : pb.mul(v0v).add(a00); a01 = FMA ? pb.fma(v1v, a01) : pb.mul(v1v).add(a01);
+            a02 = FMA ? pb.fma(v2v, a02) : pb.mul(v2v).add(a02); a03 = FMA ? pb.fma(v3v, a03) : pb.mul(v3v).add(a03);
             pb = FloatVector.broadcast(F, st[at + 1]);
-            a10 = (FMA ? pb.fma(v0v, a10) : pb.mul(v0v).add(a10)); a11 = (FMA ? pb.fma(v1v, a11) : pb.mul(v1v).add(a11));
-            a12 = (FMA ? pb.fma(v2v, a12) : pb.mul(v2v).add(a12)); a13 = (FMA ? pb.fma(v3v, a13) : pb.mul(v3v).add(a13));
+            a10 = FMA ? pb.fma(v0v, a10) : pb.mul(v0v).add(a10); a11 = FMA ? pb.fma(v1v, a11) : pb.mul(v1v).add(a11);
+            a12 = FMA ? pb.fma(v2v, a12) : pb.mul(v2v).add(a12); a13 = FMA ? pb.fma(v3v, a13) : pb.mul(v3v).add(a13);
             pb = FloatVector.broadcast(F, st[at + 2]);
-            a20 = (FMA ? pb.fma(v0v, a20) : pb.mul(v0v).add(a20)); a21 = (FMA ? pb.fma(v1v, a21) : pb.mul(v1v).add(a21));
-            a22 = (FMA ? pb.fma(v2v, a22) : pb.mul(v2v).add(a22)); a23 = (FMA ? pb.fma(v3v, a23) : pb.mul(v3v).add(a23));
+            a20 = FMA ? pb.fma(v0v, a20) : pb.mul(v0v).add(a20); a21 = FMA ? pb.fma(v1v, a21) : pb.mul(v1v).add(a21);
+            a22 = FMA ? pb.fma(v2v, a22) : pb.mul(v2v).add(a22); a23 = FMA ? pb.fma(v3v, a23) : pb.mul(v3v).add(a23);
             pb = FloatVector.broadcast(F, st[at + 3]);
-            a30 = (FMA ? pb.fma(v0v, a30) : pb.mul(v0v).add(a30)); a31 = (FMA ? pb.fma(v1v, a31) : pb.mul(v1v).add(a31));
-            a32 = (FMA ? pb.fma(v2v, a32) : pb.mul(v2v).add(a32)); a33 = (FMA ? pb.fma(v3v, a33) : pb.mul(v3v).add(a33));
+            a30 = FMA ? pb.fma(v0v, a30) : pb.mul(v0v).add(a30); a31 = FMA ? pb.fma(v1v, a31) : pb.mul(v1v).add(a31);
+            a32 = FMA ? pb.fma(v2v, a32) : pb.mul(v2v).add(a32); a33 = FMA ? pb.fma(v3v, a33) : pb.mul(v3v).add(a33);
         }
         a00.intoArray(o, o0); a01.intoArray(o, o0 + LANES); a02.intoArray(o, o0 + 2 * LANES); a03.intoArray(o, o0 + 3 * LANES);
         a10.intoArray(o, o1); a11.intoArray(o, o1 + LANES); a12.intoArray(o, o1 + 2 * LANES); a13.intoArray(o, o1 + 3 * LANES);
@@ -428,8 +389,8 @@ public final class FlashAttention implements Attention {
             FloatVector vv = FloatVector.fromArray(F, v, row, in);
             FloatVector p0 = FloatVector.broadcast(F, st[at]), p1 = FloatVector.broadcast(F, st[at + 1]);
             FloatVector p2 = FloatVector.broadcast(F, st[at + 2]), p3 = FloatVector.broadcast(F, st[at + 3]);
-            a0 = (FMA ? p0.fma(vv, a0) : p0.mul(vv).add(a0)); a1 = (FMA ? p1.fma(vv, a1) : p1.mul(vv).add(a1));
-            a2 = (FMA ? p2.fma(vv, a2) : p2.mul(vv).add(a2)); a3 = (FMA ? p3.fma(vv, a3) : p3.mul(vv).add(a3));
+            a0 = FMA ? p0.fma(vv, a0) : p0.mul(vv).add(a0); a1 = FMA ? p1.fma(vv, a1) : p1.mul(vv).add(a1);
+            a2 = FMA ? p2.fma(vv, a2) : p2.mul(vv).add(a2); a3 = FMA ? p3.fma(vv, a3) : p3.mul(vv).add(a3);
         }
         a0.intoArray(o, o0); a1.intoArray(o, o1); a2.intoArray(o, o2); a3.intoArray(o, o3);
     }
