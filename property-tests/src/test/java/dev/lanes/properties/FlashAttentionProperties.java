@@ -13,7 +13,6 @@ import dev.lanes.reference.ReferenceAttention;
 import dev.lanes.simd.AttentionDecode;
 import dev.lanes.simd.AttentionOperand;
 import dev.lanes.simd.FlashAttention;
-import dev.lanes.simd.FusedAttention;
 import dev.lanes.simd.Parallel;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,13 +22,13 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * The fused attention kernels ({@link FlashAttention}, queries tiled into lanes, and {@link AttentionDecode})
+ * The fused attention kernels (FlashAttention's query-tiled prompt kernel and {@link AttentionDecode})
  * against {@link ReferenceAttention} on generated ONNX Attention problems: 3-D and 4-D layouts, S or L = 1,
  * head sizes that are not a multiple of any vector length, grouped-query heads, causal with S ≠ L and with
  * a past, softcap, additive (incl. BERT's float32-minimum) and boolean masks with every broadcast, masks
  * shorter than T, nonpad_kv_seqlen, rows with every key masked, -inf and NaN inputs, present_key/value and
  * qk_matmul_output; both kernels run every case, directly through strided views with padded rows, and
- * the operator ({@link FusedAttention}) runs it through the {@code Attention} interface. Thread counts 1, 2, 3 give identical bits.
+ * the operator ({@link FlashAttention}) runs it through the {@code Attention} interface. Thread counts 1, 2, 3 give identical bits.
  *
  * <p>Error bound: the reference's {@code terms} is {@code (1 + 2A)·Σ p·|v|} with A the largest score
  * magnitude (see ReferenceAttention). A fast score is an FMA chain over D (plus the scale folded into Q
@@ -271,10 +270,10 @@ class FlashAttentionProperties {
         float[] decode = runKernel(p, true, Parallel.callerOnly());
         Tolerance.assertClose("AttentionDecode " + c, decode, expected, terms, p.bound());
         Guarded op = new Guarded(p.ySize());
-        new FusedAttention(Parallel.callerOnly()).attention(p.shape, p.q, 0, p.k, 0, p.v, 0, p.maskAdd, p.maskBool, 0,
+        new FlashAttention(Parallel.callerOnly()).attention(p.shape, p.q, 0, p.k, 0, p.v, 0, p.maskAdd, p.maskBool, 0,
                 p.pastK, 0, p.pastV, 0, p.nonpad, op.array(), op.offset(), null, 0, null, 0, null, 0);
         op.assertCanariesIntact();
-        Tolerance.assertClose("FusedAttention operator " + c, op.region(), expected, terms, p.bound());
+        Tolerance.assertClose("FlashAttention operator " + c, op.region(), expected, terms, p.bound());
     }
 
     @Test
@@ -354,7 +353,7 @@ class FlashAttentionProperties {
             REF.attention(s, p.q, 0, p.k, 0, p.v, 0, p.maskAdd, p.maskBool, 0, p.pastK, 0, p.pastV, 0, p.nonpad,
                     ry, 0, rpk, 0, rpv, 0, rqk, 0);
             Guarded gpk = new Guarded(pkSize), gpv = new Guarded(pvSize), gqk = new Guarded(qkSize);
-            new FusedAttention(Parallel.callerOnly()).attention(s, p.q, 0, p.k, 0, p.v, 0, p.maskAdd, p.maskBool, 0,
+            new FlashAttention(Parallel.callerOnly()).attention(s, p.q, 0, p.k, 0, p.v, 0, p.maskAdd, p.maskBool, 0,
                     p.pastK, 0, p.pastV, 0, p.nonpad, y, 0, gpk.array(), gpk.offset(), gpv.array(), gpv.offset(),
                     gqk.array(), gqk.offset());
             gpk.assertCanariesIntact();

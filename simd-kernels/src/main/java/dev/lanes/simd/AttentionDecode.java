@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * query rows, a tile of {@link #KT} scores per row and the output rows: O(tile), never O(L) per query.
  *
  * <p>Tasks are (batch × kv head × block of {@link #RB} rows) over {@link Parallel}; results are
- * bit-identical for any thread count. Same semantics as {@link FlashAttention}.
+ * bit-identical for any thread count. Same semantics as the prompt kernel ({@link QueryTileKernel}).
  */
 public final class AttentionDecode {
     private AttentionDecode() {}

@@ -2,7 +2,7 @@ package dev.lanes.bench.attention;
 
 import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.reference.AttentionShape;
-import dev.lanes.simd.FusedAttention;
+import dev.lanes.simd.FlashAttention;
 import dev.lanes.simd.Parallel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Lanes' fused attention operator ({@link FusedAttention}, which hands S = 1 to its decode kernel) next
+ * Lanes' fused attention operator ({@link FlashAttention}, which hands S = 1 to its decode kernel) next
  * to ONNX Runtime running the same single-node ONNX Attention (opset 23) model, in the same fork, on the
  * same inputs, at {@code threads} intra-op threads. Throughput in calls per second: GFLOP/s =
  * {@link AttentionShapes#flops} · score / 1e9. ONNX Runtime's time includes allocating its output (it
@@ -44,7 +44,7 @@ public class AttentionBench {
     private AttentionShape s;
     private float[] q, k, v, y;
     private Parallel parallel;
-    private FusedAttention lanes;
+    private FlashAttention lanes;
     private OrtPeer ort;
     private OrtPeer.Inputs ortInputs;
 
@@ -57,7 +57,7 @@ public class AttentionBench {
         v = AttentionShapes.data(3, h * s.kvSeq() * d);
         y = new float[h * s.qSeq() * d];
         parallel = Parallel.create(threads);
-        lanes = new FusedAttention(parallel);
+        lanes = new FlashAttention(parallel);
         ort = OrtPeer.open(AttentionShapes.onnxModel(s.qSeq(), s.kvSeq(), 0), threads);
         ortInputs = ort.inputs()
                 .float32("Q", new long[] {1, h, s.qSeq(), d}, q)

@@ -7,7 +7,7 @@ import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.reference.AttentionShape;
 import dev.lanes.simd.AttentionDecode;
 import dev.lanes.simd.AttentionOperand;
-import dev.lanes.simd.FusedAttention;
+import dev.lanes.simd.FlashAttention;
 import dev.lanes.simd.KvCache;
 import dev.lanes.simd.Parallel;
 import java.util.Map;
@@ -26,7 +26,7 @@ class AttentionOrtTest {
             int s = sl[0], l = sl[1];
             float[] q = AttentionShapes.data(1, H * s * D), k = AttentionShapes.data(2, H * l * D), v = AttentionShapes.data(3, H * l * D);
             float[] y = new float[H * s * D];
-            new FusedAttention(Parallel.callerOnly()).attention(AttentionShape.of(1, H, H, s, l, D, D), q, 0, k, 0, v, 0, y, 0);
+            new FlashAttention(Parallel.callerOnly()).attention(AttentionShape.of(1, H, H, s, l, D, D), q, 0, k, 0, v, 0, y, 0);
             try (OrtPeer ort = OrtPeer.open(AttentionShapes.onnxModel(s, l, 0), 1); OrtPeer.Inputs in = ort.inputs()) {
                 in.float32("Q", new long[] {1, H, s, D}, q).float32("K", new long[] {1, H, l, D}, k).float32("V", new long[] {1, H, l, D}, v);
                 assertClose(ort.run(in).get("Y").floats(), y, "S=" + s + " L=" + l);
