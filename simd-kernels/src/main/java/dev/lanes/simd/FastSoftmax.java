@@ -79,23 +79,8 @@ public final class FastSoftmax implements Softmax {
     /** Softmax of one contiguous row {@code x[xOff, xOff + n)} into {@code y[yOff, yOff + n)} (may be the same range). */
     public static void softmaxRow(float[] x, int xOff, float[] y, int yOff, int n) {
         if (n == 0) return;
-        float max = rowMax(x, xOff, n);
-        FloatVector vmax = FloatVector.broadcast(F, max);
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector inv = FloatVector.broadcast(F, 1f / expSum(x, xOff, rowMax(x, xOff, n), y, yOff, n));
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(vmax));
-            e.intoArray(y, yOff + i);
-            acc = acc.add(e);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, m).sub(vmax));
-            e.intoArray(y, yOff + i, m);
-            acc = acc.add(e, m);
-        }
-        FloatVector inv = FloatVector.broadcast(F, 1f / LaneSum.of(acc));
-        i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, y, yOff + i).mul(inv).intoArray(y, yOff + i);
         }
@@ -109,18 +94,8 @@ public final class FastSoftmax implements Softmax {
     public static void logSoftmaxRow(float[] x, int xOff, float[] y, int yOff, int n) {
         if (n == 0) return;
         float max = rowMax(x, xOff, n);
-        FloatVector vmax = FloatVector.broadcast(F, max);
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector shift = FloatVector.broadcast(F, (float) (max + Math.log(expSum(x, xOff, max, null, 0, n))));
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(vmax)));
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, m).sub(vmax)), m);
-        }
-        FloatVector shift = FloatVector.broadcast(F, (float) (max + Math.log(LaneSum.of(acc))));
-        i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, x, xOff + i).sub(shift).intoArray(y, yOff + i);
         }
@@ -128,6 +103,28 @@ public final class FastSoftmax implements Softmax {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector.fromArray(F, x, xOff + i, m).sub(shift).intoArray(y, yOff + i, m);
         }
+    }
+
+    /**
+     * Σ exp(x - max) over the row, also storing each exp into {@code y} unless it is null (the
+     * null test is loop-invariant: C2 unswitches it).
+     */
+    static float expSum(float[] x, int xOff, float max, float[] y, int yOff, int n) {
+        FloatVector vmax = FloatVector.broadcast(F, max);
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(vmax));
+            if (y != null) e.intoArray(y, yOff + i);
+            acc = acc.add(e);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, m).sub(vmax));
+            if (y != null) e.intoArray(y, yOff + i, m);
+            acc = acc.add(e, m);
+        }
+        return LaneSum.of(acc);
     }
 
     /** The row's max; NaN when it holds a NaN (Java's max propagates it). Two accumulators hide the max latency. */
