@@ -2,6 +2,8 @@ package dev.lanes.graph;
 
 import dev.lanes.graph.exec.ExecutionPlan;
 import dev.lanes.graph.exec.Executor;
+import dev.lanes.graph.exec.MemoryPlan;
+import dev.lanes.graph.exec.MemoryPlanner;
 import dev.lanes.graph.exec.NodeProfile;
 import dev.lanes.graph.exec.OpRegistry;
 import dev.lanes.graph.exec.PlanCompiler;
@@ -126,6 +128,14 @@ public final class Session implements AutoCloseable {
     public ExecutionPlan planFor(Map<String, Tensor> inputs) {
         Tensor[] feeds = validate(inputs);
         return specialised == null ? plan : specialised.planFor(feeds);
+    }
+
+    /**
+     * The memory plan of the plan a run with these inputs uses: the planned peak of the intermediate
+     * tensors with buffer reuse, the live peak, and the size without reuse (see {@link MemoryPlanner}).
+     */
+    public MemoryPlan memoryPlan(Map<String, Tensor> inputs) {
+        return MemoryPlanner.plan(planFor(inputs));
     }
 
     /** Names of the inputs a caller may give, in the model's order (including those with defaults). */

@@ -96,6 +96,30 @@ class ImportFeaturesTest {
     }
 
     @Test
+    void splitReduceAndUpsampleAttributeForms() {
+        byte[] model = new OnnxModelBuilder("old11").opset(11)
+                .input("X", DType.FLOAT32, 1, 6)
+                .node("Split").inputs("X").outputs("a", "b").attr("axis", 1).attrInts("split", 2, 4).add()
+                .node("ReduceMean").inputs("b").outputs("m").attrInts("axes", 1).attr("keepdims", 0).add()
+                .output("a", DType.FLOAT32, 1, 2).output("m", DType.FLOAT32, 1)
+                .toBytes();
+        try (Session s = Session.open(model, OPTS)) {
+            var out = s.run(Map.of("X", Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 1, 6)));
+            assertArrayEquals(new float[] {1, 2}, out.get("a").floats());
+            assertArrayEquals(new float[] {4.5f}, out.get("m").floats());
+        }
+        byte[] up = new OnnxModelBuilder("up").opset(8)
+                .input("X", DType.FLOAT32, 1, 1, 1, 2)
+                .node("Upsample").inputs("X").outputs("Y").attrFloats("scales", 1, 1, 2, 2).attr("mode", "nearest").add()
+                .output("Y", DType.FLOAT32, 1, 1, 2, 4)
+                .toBytes();
+        try (Session s = Session.open(up, OPTS)) {
+            assertArrayEquals(new float[] {1, 1, 2, 2, 1, 1, 2, 2},
+                    s.run(Map.of("X", Tensor.of(new float[] {1, 2}, 1, 1, 1, 2))).get("Y").floats());
+        }
+    }
+
+    @Test
     void npyRoundTripsEveryNumpyType(@TempDir Path dir) throws Exception {
         Tensor[] ts = {
             Tensor.of(new float[] {1.5f, -2, Float.NaN}, 3),

@@ -54,8 +54,14 @@ public final class PackedGemm implements Gemm, MatMul {
     /** Largest M that takes the GEMV path. */
     static final int GEMV_MAX_M = 4;
 
-    /** k-block: a kc×NR B panel (32 KB at 512 bits) stays in L1 while an A block streams past it. */
-    static final int KC = tuning("kc", 256);
+    /**
+     * k-blocks: K up to KC_SINGLE is one block (no partial sums through C at all); longer K is cut into
+     * equal blocks of at most KC. Measured here (per CPU-second, 512-bit): one block of 768 beats three of
+     * 256 for 16×768×768, and 512-blocks beat 256 and 1024 for the 512 and 1024 squares — the kc×NR B
+     * panel (64 KB at kc = 512) is read from L2 fast enough for 24 FMAs per 2 loads.
+     */
+    static final int KC = tuning("kc", 512);
+    static final int KC_SINGLE = Math.max(KC, tuning("kcSingle", 768));
     /** m-block, a multiple of MR: an mc×kc A block (96 KB) stays in L2. */
     static final int MC = roundUp(tuning("mc", 8 * MR), MR);
     /** n-block in panels: the kc×nc part of B reused across all M blocks. */
@@ -69,7 +75,7 @@ public final class PackedGemm implements Gemm, MatMul {
     static {
         LOG.log(System.Logger.Level.DEBUG, () -> "PackedGemm: " + VectorWidth.BITS + "-bit vectors, main tile "
                 + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail Gemm4x2v, GEMV Gemv1x4v for M=1, "
-                + "kc=" + KC + " mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE);
+                + "kc=" + KC + " (one block up to " + KC_SINGLE + ") mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE);
     }
 
     private final Parallel parallel;
@@ -93,7 +99,7 @@ public final class PackedGemm implements Gemm, MatMul {
      */
     public static PackedB packB(int k, int n, float[] b, int bOff, int ldb, boolean transB) {
         checkDims("packB", 1, n, k);
-        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("packB", "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         int panels = (n + NR - 1) / NR;
         long size = (long) panels * k * NR;
         if (size > Integer.MAX_VALUE - 8) {
@@ -151,8 +157,8 @@ public final class PackedGemm implements Gemm, MatMul {
         }
         if (b.nr() != NR) throw new IllegalArgumentException("gemm: packed B has panels of " + b.nr() + ", this JVM's kernels need " + NR);
         if (m == 0 || n == 0) return;
-        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
-        checkMatrix("C", c, cOff, ldc, m, n);
+        checkMatrix("gemm", "A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("gemm", "C", c, cOff, ldc, m, n);
         epilogue.check(m, n);
         if (k == 0) {
             scaleOnly(m, n, c, cOff, ldc, beta, epilogue);
@@ -176,12 +182,12 @@ public final class PackedGemm implements Gemm, MatMul {
         checkDims("gemm", m, n, k);
         if (m == 0 || n == 0) return;
         if (k == 0) {
-            checkMatrix("C", c, cOff, ldc, m, n);
+            checkMatrix("gemm", "C", c, cOff, ldc, m, n);
             Objects.requireNonNull(epilogue, "epilogue").check(m, n);
             scaleOnly(m, n, c, cOff, ldc, beta, epilogue);
             return;
         }
-        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("gemm", "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         Scratch s = Scratch.get();
         PackedB packed = s.borrowB(k, n, NR);
         try {
@@ -238,10 +244,10 @@ public final class PackedGemm implements Gemm, MatMul {
         Objects.requireNonNull(parallel, "parallel");
         int m = s.m(), n = s.n(), k = s.k(), batch = s.batchCount();
         if (batch == 0 || m == 0 || n == 0) return;
-        checkMatrix("Y", y, yOff, n, batch * m, n);
+        checkMatrix("gemm", "Y", y, yOff, n, batch * m, n);
         epilogue.check(batch * m, n);
         if (bShared(s) && aDense(s)) {
-            checkMatrix("A", a, aOff, k, batch * m, k);
+            checkMatrix("gemm", "A", a, aOff, k, batch * m, k);
             gemm(batch * m, n, k, a, aOff, k, false, b, bOff, n, false, 1f, y, yOff, n, 0f, epilogue, parallel);
             return;
         }
@@ -398,13 +404,14 @@ public final class PackedGemm implements Gemm, MatMul {
                                 PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep,
                                 int i0, int i1, int p0, int p1) {
         Scratch s = Scratch.get();
-        float[] ap = s.aPanel(MC, KC);
+        int kcMax = kBlock(k);
+        float[] ap = s.aPanel(MC, kcMax);
         float[] tile = s.tile;
         float[] bd = b.data();
         for (int jc = p0; jc < p1; jc += NC_PANELS) {
             int jcEnd = Math.min(p1, jc + NC_PANELS);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 boolean first = pc == 0, last = pc + kc == k;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -429,6 +436,13 @@ public final class PackedGemm implements Gemm, MatMul {
                 }
             }
         }
+    }
+
+    /** The k-block length for a product of depth k: all of it up to KC_SINGLE, else equal blocks of at most KC. */
+    static int kBlock(int k) {
+        if (k <= KC_SINGLE) return k;
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
     }
 
     /** Micro-kernel kinds for {@link #tile}. */
@@ -512,14 +526,14 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /** A rows×cols matrix at {@code x[off + r·ld + c]} must fit its array. */
-    static void checkMatrix(String what, float[] x, int off, int ld, int rows, int cols) {
+    static void checkMatrix(String op, String what, float[] x, int off, int ld, int rows, int cols) {
         Objects.requireNonNull(x, what);
         if (rows == 0 || cols == 0) return;
-        if (off < 0) throw new IllegalArgumentException("gemm: " + what + " offset must be ≥ 0, got " + off);
-        if (ld < cols) throw new IllegalArgumentException("gemm: " + what + " leading dimension " + ld + " is less than its row length " + cols);
+        if (off < 0) throw new IllegalArgumentException(op + ": " + what + " offset must be ≥ 0, got " + off);
+        if (ld < cols) throw new IllegalArgumentException(op + ": " + what + " leading dimension " + ld + " is less than its row length " + cols);
         long end = off + (long) (rows - 1) * ld + cols;
         if (end > x.length) {
-            throw new IllegalArgumentException("gemm: " + what + " " + rows + "×" + cols + " (ld " + ld + ") from offset " + off
+            throw new IllegalArgumentException(op + ": " + what + " " + rows + "×" + cols + " (ld " + ld + ") from offset " + off
                     + " overruns its array of " + x.length);
         }
     }

@@ -10,7 +10,9 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
@@ -18,7 +20,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The machine's fp32 FMA peak as the Vector API reaches it: 16 independent accumulator chains of
  * preferred-width FMAs (enough to cover 2 ports × 4-cycle latency twice over), no loads in the loop.
- * Score = vector FMAs per second; FLOP/s = score × 2 × lanes ({@link #lanes()}, 16 at 512 bits).
+ * Score = vector FMAs per second; FLOP/s = score × 2 × {@link #lanes} (16 at 512 bits).
  * Run with {@code -t 1} for a core, {@code -t 2} for both.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -34,6 +36,21 @@ public class PeakFmaBench {
 
     public float x = 0.999f, y = 1e-7f;
 
+    /**
+     * Floats per vector of the preferred species, recorded in the JSON for {@link GemmReport}; the
+     * setup checks it (another value means another machine: pass {@code -p lanes=8} on AVX2).
+     */
+    @Param({"16"})
+    public int lanes;
+
+    @Setup
+    public void checkLanes() {
+        if (lanes != S.length()) {
+            throw new IllegalStateException("PeakFmaBench: this JVM's preferred vectors hold " + S.length()
+                    + " floats; run with -p lanes=" + S.length());
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(ITERATIONS * CHAINS)
     public void fmaPeak(Blackhole bh) {
@@ -48,10 +65,5 @@ public class PeakFmaBench {
         }
         bh.consume(c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7)
                 .add(c8).add(c9).add(c10).add(c11).add(c12).add(c13).add(c14).add(c15));
-    }
-
-    /** Lanes per vector of the species measured, to turn the per-lane score into FLOP/s. */
-    public static int lanes() {
-        return S.length();
     }
 }

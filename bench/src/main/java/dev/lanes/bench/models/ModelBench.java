@@ -1,10 +1,5 @@
 package dev.lanes.bench.models;
 
-import dev.lanes.bench.peers.OrtPeer;
-import dev.lanes.graph.Session;
-import dev.lanes.graph.SessionOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,45 +38,30 @@ public class ModelBench {
     @Param({"1", "2"})
     public int threads;
 
-    private BenchModel.Prepared prepared;
-    private Session lanes;
-    private OrtPeer peer;
-    private OrtPeer.Inputs ortInputs;
+    private Engines engines;
 
     @Setup(Level.Trial)
-    public void open(BenchmarkParams params) throws IOException {
-        prepared = BenchModel.byId(model).prepare();
+    public void open(BenchmarkParams params) {
+        engines = new Engines(model, threads);
         if (params.getBenchmark().endsWith(".lanes")) {
-            lanes = Session.open(prepared.file(), SessionOptions.defaults().withThreads(threads));
+            engines.openLanes();
         } else {
-            peer = OrtPeer.open(prepared.file(), threads);
-            ortInputs = prepared.ortInputs(peer);
+            engines.openOnnxRuntime();
         }
     }
 
     @Benchmark
     public Object lanes() {
-        return lanes.run(prepared.inputs());
+        return engines.runLanes();
     }
 
     @Benchmark
     public Object onnxRuntime() {
-        return peer.run(ortInputs);
+        return engines.runOnnxRuntime();
     }
 
     @TearDown(Level.Trial)
     public void close() {
-        if (lanes != null) {
-            lanes.close();
-        }
-        if (peer != null) {
-            ortInputs.close();
-            peer.close();
-        }
-        try {
-            prepared.close();
-        } catch (UncheckedIOException e) {
-            // A temporary file that cannot be deleted is not worth failing a benchmark for.
-        }
+        engines.close();
     }
 }

@@ -2,9 +2,6 @@ package dev.lanes.bench.models;
 
 import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.graph.Session;
-import dev.lanes.graph.SessionOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,60 +39,41 @@ public class ModelStartupBench {
     @Param({"2"})
     public int threads;
 
-    private BenchModel.Prepared prepared;
-    private Session lanes;
-    private OrtPeer peer;
-    private OrtPeer.Inputs ortInputs;
+    private Engines engines;
 
     @Setup(Level.Trial)
-    public void prepare(BenchmarkParams params) throws IOException {
-        prepared = BenchModel.byId(model).prepare();
+    public void prepare(BenchmarkParams params) {
+        engines = new Engines(model, threads);
         String method = params.getBenchmark();
         if (method.endsWith(".lanesFirstRun")) {
-            lanes = Session.open(prepared.file(), SessionOptions.defaults().withThreads(threads));
+            engines.openLanes();
         } else if (method.endsWith(".onnxRuntimeFirstRun")) {
-            peer = OrtPeer.open(prepared.file(), threads);
-            ortInputs = prepared.ortInputs(peer);
+            engines.openOnnxRuntime();
         }
     }
 
     @Benchmark
-    public Session lanesLoad() throws IOException {
-        lanes = Session.open(prepared.file(), SessionOptions.defaults().withThreads(threads));
-        return lanes;
+    public Session lanesLoad() {
+        return engines.openLanes();
     }
 
     @Benchmark
     public Object lanesFirstRun() {
-        return lanes.run(prepared.inputs());
+        return engines.runLanes();
     }
 
     @Benchmark
     public OrtPeer onnxRuntimeLoad() {
-        peer = OrtPeer.open(prepared.file(), threads);
-        return peer;
+        return engines.openOnnxRuntime();
     }
 
     @Benchmark
     public Object onnxRuntimeFirstRun() {
-        return peer.run(ortInputs);
+        return engines.runOnnxRuntime();
     }
 
     @TearDown(Level.Trial)
     public void close() {
-        if (lanes != null) {
-            lanes.close();
-        }
-        if (ortInputs != null) {
-            ortInputs.close();
-        }
-        if (peer != null) {
-            peer.close();
-        }
-        try {
-            prepared.close();
-        } catch (UncheckedIOException e) {
-            // A temporary file that cannot be deleted is not worth failing a benchmark for.
-        }
+        engines.close();
     }
 }

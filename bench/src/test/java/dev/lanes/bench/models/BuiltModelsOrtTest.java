@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * ONNX Runtime runs the very files the builders write, and Lanes' fast backend agrees with it within
- * 1e-4 absolute on every output. The tiny configurations run always; the full-size ones (minutes on
- * the reference kernels) run with {@code -Dlanes.fullModels=true}.
+ * 1e-4 absolute on every output. The tiny configurations run always, and ONNX Runtime runs the
+ * full-size files always; Lanes on the full-size ones (minutes where an op still runs on a reference
+ * kernel) runs with {@code -Dlanes.fullModels=true}.
  */
 class BuiltModelsOrtTest {
 
@@ -28,6 +29,30 @@ class BuiltModelsOrtTest {
     @EnumSource(Architecture.class)
     void tinyModelsAgreeWithOnnxRuntime(Architecture a, @TempDir Path dir) throws Exception {
         compare(a.build(Architecture.Size.TINY, 5), dir);
+    }
+
+    /** ONNX Runtime takes every full-size file as written, and its outputs are at a sane scale. */
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void fullSizeModelsRunInOnnxRuntimeAtASaneScale(Architecture a, @TempDir Path dir) throws Exception {
+        BuiltModel m = a.build(Architecture.Size.FULL, Architecture.DEFAULT_SEED);
+        Path file = dir.resolve(m.name() + ".onnx");
+        m.writeTo(file);
+        BenchModel.Prepared prepared = new BenchModel.Prepared(file, m.exampleInputs(), false);
+        try (OrtPeer peer = OrtPeer.open(file, 2); OrtPeer.Inputs in = prepared.ortInputs(peer)) {
+            for (var e : peer.run(in).entrySet()) {
+                float[] v = e.getValue().floats();
+                double s = 0, s2 = 0;
+                for (float f : v) {
+                    assertTrue(Float.isFinite(f), m.name() + " " + e.getKey() + " has a non-finite value");
+                    s += f;
+                    s2 += (double) f * f;
+                }
+                double std = Math.sqrt(s2 / v.length - (s / v.length) * (s / v.length));
+                assertTrue(std > 0.05 && std < 50, m.name() + " " + e.getKey() + " has std " + std);
+            }
+        }
+        Files.deleteIfExists(file);
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import dev.lanes.graph.ModelException;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
+import dev.lanes.graph.ir.Schedule;
 import dev.lanes.graph.ir.ValueInfo;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * Compiles a {@link Graph} into an {@link ExecutionPlan}: checks that every value read is defined
@@ -59,7 +59,6 @@ public final class PlanCompiler {
             }
             constants.put(slots.get(e.getKey()), e.getValue());
         }
-        Map<String, Node> producer = new HashMap<>();
         for (Node n : g.nodes()) {
             for (String out : n.outputs()) {
                 if (out.isEmpty()) {
@@ -70,7 +69,6 @@ public final class PlanCompiler {
                             + definedBy.get(out) + " (ONNX values are assigned once)");
                 }
                 define(g, slots, definedBy, out, n.describe());
-                producer.put(out, n);
             }
         }
         for (Node n : g.nodes()) {
@@ -89,7 +87,7 @@ public final class PlanCompiler {
             outputNames.add(out.name());
         }
 
-        List<Node> order = topologicalOrder(g, producer);
+        List<Node> order = topologicalOrder(g);
 
         // Prepare operators, in schedule order so that load errors point at the first bad node.
         Map<String, Tensor> constantsByName = new HashMap<>(g.initializers());
@@ -163,53 +161,34 @@ public final class PlanCompiler {
         definedBy.putIfAbsent(name, by);
     }
 
-    /** Kahn's algorithm, taking the earliest ready node in file order; names the nodes left on a cycle. */
-    static List<Node> topologicalOrder(Graph g, Map<String, Node> producer) {
-        List<Node> nodes = g.nodes();
-        Map<Node, Integer> index = new java.util.IdentityHashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            index.put(nodes.get(i), i);
+    /** The schedule of {@link Schedule#order}; on a cycle, an error naming (some of) the nodes on it. */
+    static List<Node> topologicalOrder(Graph g) {
+        List<Node> order = Schedule.order(g.nodes());
+        if (order != null) {
+            return order;
         }
-        int[] pending = new int[nodes.size()];
-        List<List<Integer>> dependents = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            dependents.add(new ArrayList<>());
-        }
-        for (int i = 0; i < nodes.size(); i++) {
-            for (String r : nodes.get(i).allReads()) {
-                Node p = producer.get(r);
-                if (p != null) {
-                    pending[i]++;
-                    dependents.get(index.get(p)).add(i);
+        // Nodes that cannot be scheduled: those not reached when every schedulable node has run.
+        java.util.Set<String> done = new java.util.HashSet<>();
+        List<Node> rest = new ArrayList<>(g.nodes());
+        boolean progress = true;
+        java.util.Set<String> produced = new java.util.HashSet<>();
+        g.nodes().forEach(n -> produced.addAll(n.outputs()));
+        while (progress) {
+            progress = false;
+            for (var it = rest.iterator(); it.hasNext(); ) {
+                Node n = it.next();
+                if (n.allReads().stream().allMatch(r -> !produced.contains(r) || done.contains(r))) {
+                    done.addAll(n.outputs());
+                    it.remove();
+                    progress = true;
                 }
             }
         }
-        PriorityQueue<Integer> ready = new PriorityQueue<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            if (pending[i] == 0) {
-                ready.add(i);
-            }
+        List<String> stuck = new ArrayList<>();
+        for (Node n : rest.subList(0, Math.min(6, rest.size()))) {
+            stuck.add("'" + n.name() + "' (" + n.opType() + ")");
         }
-        List<Node> order = new ArrayList<>(nodes.size());
-        while (!ready.isEmpty()) {
-            int i = ready.poll();
-            order.add(nodes.get(i));
-            for (int d : dependents.get(i)) {
-                if (--pending[d] == 0) {
-                    ready.add(d);
-                }
-            }
-        }
-        if (order.size() < nodes.size()) {
-            List<String> stuck = new ArrayList<>();
-            for (int i = 0; i < nodes.size() && stuck.size() < 6; i++) {
-                if (pending[i] > 0) {
-                    stuck.add("'" + nodes.get(i).name() + "' (" + nodes.get(i).opType() + ")");
-                }
-            }
-            throw new ModelException("graph '" + g.name() + "' has a cycle: nodes " + String.join(", ", stuck)
-                    + " wait on each other's outputs");
-        }
-        return order;
+        throw new ModelException("graph '" + g.name() + "' has a cycle: nodes " + String.join(", ", stuck)
+                + " wait on each other's outputs");
     }
 }

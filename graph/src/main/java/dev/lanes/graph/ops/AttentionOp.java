@@ -6,6 +6,7 @@ import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
 import dev.lanes.reference.AttentionShape;
 import dev.lanes.reference.ReferenceAttention;
+import dev.lanes.simd.FlashAttention;
 
 /** ONNX Attention (opsets 23 and 24) bound to the reference kernel (float32). */
 final class AttentionOp {
@@ -14,6 +15,11 @@ final class AttentionOp {
     private static final ReferenceAttention ATTENTION = new ReferenceAttention();
 
     static Operator create(OpSetup s) {
+        return create(s, false);
+    }
+
+    /** Attention; {@code fast} runs simd-kernels' {@link FlashAttention} on the session's threads. */
+    static Operator create(OpSetup s, boolean fast) {
         boolean causal = s.getLong("is_causal", 0) != 0;
         Integer qHeads = s.hasAttribute("q_num_heads") ? (int) s.getLong("q_num_heads", 0) : null;
         Integer kvHeads = s.hasAttribute("kv_num_heads") ? (int) s.getLong("kv_num_heads", 0) : null;
@@ -43,7 +49,8 @@ final class AttentionOp {
             AttentionShape shape = AttentionShape.fromOnnx(q.shape(), k.shape(), v.shape(), mask == null ? null : mask.shape(),
                     maskBool, pastK == null ? null : pastK.shape(), pastV == null ? null : pastV.shape(),
                     nonpad == null ? null : nonpad.shape(), qHeads, kvHeads, scale, causal, softcap, qkMode);
-            float[] y = new float[Tensor.checkedSize(shape.outputShape())];
+            int outSize = Tensor.checkedSize(shape.outputShape());
+            float[] y = fast ? ctx.floats(outSize) : new float[outSize];
             boolean present = wantPresent || pastK != null;
             float[] pk = present ? new float[Tensor.checkedSize(shape.presentKeyShape())] : null;
             float[] pv = present ? new float[Tensor.checkedSize(shape.presentValueShape())] : null;
@@ -56,7 +63,7 @@ final class AttentionOp {
                     mb[i] = m[i] != 0;
                 }
             }
-            ATTENTION.attention(shape, q.floats(), 0, k.floats(), 0, v.floats(), 0,
+            (fast ? new FlashAttention(ctx.parallel()) : ATTENTION).attention(shape, q.floats(), 0, k.floats(), 0, v.floats(), 0,
                     mask != null && !maskBool ? mask.floats() : null, mb, 0,
                     pastK == null ? null : f(pastK, "past_key").floats(), 0, pastV == null ? null : f(pastV, "past_value").floats(), 0,
                     nonpadLens, y, 0, pk, 0, pv, 0, qk, 0);

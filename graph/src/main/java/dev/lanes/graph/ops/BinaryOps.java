@@ -4,11 +4,15 @@ import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
+import dev.lanes.reference.BinaryOp;
+import dev.lanes.reference.BinaryShape;
+import dev.lanes.reference.ReferenceBinary;
 
 /**
  * Element-wise binary ops with numpy broadcasting over every element type: arithmetic (Add, Sub, Mul,
  * Div, Pow, Mod, Min, Max, PRelu), comparisons (Equal, Less, Greater, LessOrEqual, GreaterOrEqual →
- * bool) and logic (And, Or, Xor). Integers compute in long with ONNX's integer semantics (Div
+ * bool) and logic (And, Or, Xor). Float32 Add/Sub/Mul/Div/Pow/Min/Max run on {@link ReferenceBinary};
+ * the other cases are defined here: integers compute in long with ONNX's integer semantics (Div
  * truncates, Mod follows the divisor's sign unless fmod=1), floats in double rounded once.
  */
 final class BinaryOps {
@@ -70,8 +74,36 @@ final class BinaryOps {
         };
     }
 
+    private static final ReferenceBinary REFERENCE = new ReferenceBinary();
+
+    /** The reference kernels' op for a float32 arithmetic kind, or null when they do not define it. */
+    private static BinaryOp referenceOp(Kind k) {
+        return switch (k) {
+            case ADD -> BinaryOp.ADD;
+            case SUB -> BinaryOp.SUB;
+            case MUL -> BinaryOp.MUL;
+            case DIV -> BinaryOp.DIV;
+            case POW -> BinaryOp.POW;
+            case MIN -> BinaryOp.MIN;
+            case MAX -> BinaryOp.MAX;
+            default -> null;
+        };
+    }
+
     static Tensor apply(String op, Kind kind, Tensor a, Tensor b) {
         DType t = a.dtype();
+        BinaryOp ref = referenceOp(kind);
+        if (ref != null && t == DType.FLOAT32 && b.dtype() == DType.FLOAT32) {
+            BinaryShape shape;
+            try {
+                shape = new BinaryShape(ref, a.shape(), b.shape());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+            }
+            float[] y = new float[shape.size()];
+            REFERENCE.apply(shape, a.floats(), 0, b.floats(), 0, y, 0);
+            return Tensor.of(y, shape.outputShape());
+        }
         if (kind == Kind.POW) {
             return pow(op, a, b);
         }

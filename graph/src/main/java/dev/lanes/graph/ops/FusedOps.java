@@ -1,6 +1,24 @@
 package dev.lanes.graph.ops;
 
-/** Names of the ops Lanes' fusion passes create (domain {@value #DOMAIN}). */
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.exec.OpRegistry;
+import dev.lanes.graph.exec.OpSetup;
+import dev.lanes.graph.exec.Operator;
+import java.util.Arrays;
+
+/**
+ * The ops Lanes' fusion passes create, in domain {@value #DOMAIN}, with their reference bindings
+ * (the unfused computation, step by step, so that a fused graph on the reference backend still
+ * means exactly what the model said):
+ *
+ * <ul>
+ *   <li>{@value #FUSED_CONV}{@code (X, W, B?, Z?)}: Conv's attributes plus a {@link FusedActivation};
+ *       {@code Y = act(Conv(X, W, B) + Z)}, Z (a residual shaped like Y) optional.</li>
+ *   <li>{@value #FUSED_MATMUL}{@code (A, B, bias?)}: {@code Y = act(MatMul(A, B) + bias)}, bias of
+ *       B's last dim (N) values.</li>
+ *   <li>{@value #FUSED_GEMM}{@code (A, B, C?)}: Gemm's attributes plus an activation.</li>
+ * </ul>
+ */
 public final class FusedOps {
     private FusedOps() {}
 
@@ -8,4 +26,57 @@ public final class FusedOps {
     public static final String FUSED_CONV = "FusedConv";
     public static final String FUSED_MATMUL = "FusedMatMul";
     public static final String FUSED_GEMM = "FusedGemm";
+
+    static void register(OpRegistry r) {
+        r.register(DOMAIN, FUSED_CONV, 1, FusedOps::conv);
+        r.register(DOMAIN, FUSED_MATMUL, 1, FusedOps::matmul);
+        r.register(DOMAIN, FUSED_GEMM, 1, FusedOps::gemm);
+    }
+
+    static Operator conv(OpSetup s) {
+        Operator conv = ConvOps.conv(s);
+        FusedActivation act = FusedActivation.read(s);
+        boolean residual = s.hasInput(3);
+        return (in, ctx) -> {
+            Tensor y = conv.run(Arrays.copyOf(in, Math.min(3, in.length)), ctx)[0];
+            if (residual) {
+                Tensor z = LinearOps.float32(in[3], "FusedConv Z");
+                if (!Arrays.equals(z.shape(), y.shape())) {
+                    throw new IllegalArgumentException("FusedConv Z " + Shapes.str(z.shape()) + " must have the output's shape "
+                            + Shapes.str(y.shape()));
+                }
+                y = BinaryOps.apply(FUSED_CONV, BinaryOps.Kind.ADD, y, z);
+            }
+            return new Tensor[] {act.applyReference(y)};
+        };
+    }
+
+    static Operator matmul(OpSetup s) {
+        Operator mm = LinearOps.matmul(s);
+        FusedActivation act = FusedActivation.read(s);
+        boolean bias = s.hasInput(2);
+        return (in, ctx) -> {
+            Tensor y = mm.run(new Tensor[] {in[0], in[1]}, ctx)[0];
+            if (bias) {
+                Tensor b = LinearOps.float32(in[2], "FusedMatMul bias");
+                checkBias(b, y);
+                y = BinaryOps.apply(FUSED_MATMUL, BinaryOps.Kind.ADD, y, b);
+            }
+            return new Tensor[] {act.applyReference(y)};
+        };
+    }
+
+    /** A FusedMatMul bias is one value per output column: shape [N]. */
+    static void checkBias(Tensor bias, Tensor y) {
+        int n = y.rank() == 0 ? 1 : y.dim(y.rank() - 1);
+        if (bias.rank() != 1 || bias.dim(0) != n) {
+            throw new IllegalArgumentException("FusedMatMul bias " + Shapes.str(bias.shape()) + " must have shape [" + n + "]");
+        }
+    }
+
+    static Operator gemm(OpSetup s) {
+        Operator gemm = LinearOps.gemm(s);
+        FusedActivation act = FusedActivation.read(s);
+        return (in, ctx) -> new Tensor[] {act.applyReference(gemm.run(in, ctx)[0])};
+    }
 }

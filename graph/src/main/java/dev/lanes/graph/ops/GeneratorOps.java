@@ -4,6 +4,8 @@ import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
+import dev.lanes.reference.ReferenceWhere;
+import dev.lanes.reference.WhereShape;
 
 /** Ops that make tensors from scalars and shapes: ConstantOfShape, Range, and Where's selection. */
 final class GeneratorOps {
@@ -68,6 +70,9 @@ final class GeneratorOps {
         return (int) c;
     }
 
+    private static final ReferenceWhere WHERE = new ReferenceWhere();
+
+    /** Where: float32 on {@link ReferenceWhere}; every other type selects through an index map here. */
     static Operator where(OpSetup s) {
         return (in, ctx) -> {
             Tensor c = in[0], x = in[1], y = in[2];
@@ -75,6 +80,17 @@ final class GeneratorOps {
                 throw new IllegalArgumentException("Where condition must be bool, got " + c.dtype());
             }
             IndexCopy.sameType("Where", x, y);
+            if (x.dtype() == DType.FLOAT32) {
+                WhereShape shape = new WhereShape(c.shape(), x.shape(), y.shape());
+                byte[] cb = c.bytes();
+                boolean[] cond = new boolean[cb.length];
+                for (int i = 0; i < cb.length; i++) {
+                    cond[i] = cb[i] != 0;
+                }
+                float[] out = new float[shape.size()];
+                WHERE.where(shape, cond, 0, x.floats(), 0, y.floats(), 0, out, 0);
+                return new Tensor[] {Tensor.of(out, shape.outputShape())};
+            }
             int[] out = Shapes.broadcast("Where", c.shape(), x.shape(), y.shape());
             int n = Tensor.checkedSize(out);
             int[] ic = Shapes.broadcastIndex(c.shape(), out);

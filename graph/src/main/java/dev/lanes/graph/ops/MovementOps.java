@@ -329,6 +329,9 @@ final class MovementOps {
             Tensor x = in[0];
             int[] target = Shapes.toInts(Shapes.longs(in[1], "Expand shape"), "Expand shape");
             int[] out = Shapes.broadcast("Expand", x.shape(), target);
+            if (Tensor.checkedSize(out) > GeneratorOps.MAX_GENERATED) {
+                throw new IllegalArgumentException("Expand to " + Shapes.str(out) + " is too large");
+            }
             int[] map = Shapes.broadcastIndex(x.shape(), out);
             return new Tensor[] {map == null ? x : IndexCopy.gather(x, map, out)};
         };
@@ -351,6 +354,9 @@ final class MovementOps {
                 out[d] = Math.toIntExact(sh[d] * reps[d]);
             }
             int n = Tensor.checkedSize(out);
+            if (n > GeneratorOps.MAX_GENERATED) {
+                throw new IllegalArgumentException("Tile output " + Shapes.str(out) + " is too large");
+            }
             int[] xs = Shapes.strides(sh);
             int[] map = new int[n];
             int[] pos = new int[r];

@@ -12,7 +12,10 @@ import dev.lanes.reference.ReferenceLayerNorm;
 import dev.lanes.reference.ReferenceRmsNorm;
 import dev.lanes.reference.ReferenceSoftmax;
 import dev.lanes.reference.RmsNormShape;
+import dev.lanes.reference.Softmax;
 import dev.lanes.reference.SoftmaxShape;
+import dev.lanes.simd.FastLayerNorm;
+import dev.lanes.simd.FastSoftmax;
 import java.util.Arrays;
 
 /** Normalisations and Softmax / LogSoftmax, bound to the reference kernels (float32). */
@@ -42,6 +45,11 @@ final class NormOps {
     }
 
     static Operator layerNorm(OpSetup s) {
+        return layerNorm(s, false);
+    }
+
+    /** LayerNormalization; {@code fast} runs simd-kernels' {@link FastLayerNorm} on the session's threads. */
+    static Operator layerNorm(OpSetup s, boolean fast) {
         long axis = s.getLong("axis", -1);
         float eps = s.getFloat("epsilon", 1e-5f);
         long stash = s.getLong("stash_type", 1);
@@ -56,11 +64,11 @@ final class NormOps {
             Tensor sc = fitTo(f(in[1]), norm, "Scale");
             Tensor b = in.length > 2 && in[2] != null ? fitTo(f(in[2]), norm, "B") : null;
             LayerNormShape shape = LayerNormShape.fromOnnx(x.shape(), (int) axis, eps, sc.shape(), b == null ? null : b.shape());
-            float[] y = new float[x.size()];
+            float[] y = fast ? ctx.floats(x.size()) : new float[x.size()];
             int[] stat = LayerNormShape.statShape(x.shape(), (int) axis);
             float[] mean = wantMean ? new float[Tensor.checkedSize(stat)] : null;
             float[] inv = wantInv ? new float[Tensor.checkedSize(stat)] : null;
-            LN.layerNorm(shape, x.floats(), 0, sc.floats(), 0, b == null ? null : b.floats(), 0, y, 0, mean, 0, inv, 0);
+            (fast ? new FastLayerNorm(ctx.parallel()) : LN).layerNorm(shape, x.floats(), 0, sc.floats(), 0, b == null ? null : b.floats(), 0, y, 0, mean, 0, inv, 0);
             return new Tensor[] {Tensor.of(y, x.shape()), mean == null ? null : Tensor.of(mean, stat),
                 inv == null ? null : Tensor.of(inv, stat)};
         };
@@ -113,16 +121,22 @@ final class NormOps {
     }
 
     static Operator softmax(OpSetup s, boolean log) {
+        return softmax(s, log, false);
+    }
+
+    /** Softmax / LogSoftmax; {@code fast} runs simd-kernels' {@link FastSoftmax} on the session's threads. */
+    static Operator softmax(OpSetup s, boolean log, boolean fast) {
         int opset = s.opset();
         long axis = s.getLong("axis", opset < 13 ? 1 : -1);
         return (in, ctx) -> {
             Tensor x = f(in[0]);
             SoftmaxShape shape = SoftmaxShape.fromOnnx(x.shape(), (int) axis, opset);
-            float[] y = new float[x.size()];
+            float[] y = fast ? ctx.floats(x.size()) : new float[x.size()];
+            Softmax kernel = fast ? new FastSoftmax(ctx.parallel()) : SOFTMAX;
             if (log) {
-                SOFTMAX.logSoftmax(shape, x.floats(), 0, y, 0);
+                kernel.logSoftmax(shape, x.floats(), 0, y, 0);
             } else {
-                SOFTMAX.softmax(shape, x.floats(), 0, y, 0);
+                kernel.softmax(shape, x.floats(), 0, y, 0);
             }
             return new Tensor[] {Tensor.of(y, x.shape())};
         };

@@ -16,25 +16,7 @@ final class Shapes {
         if (Arrays.equals(in, out)) {
             return null;
         }
-        int[] strides = Broadcast.strides(in, out);
-        int n = Tensor.checkedSize(out);
-        int[] map = new int[n];
-        int rank = out.length;
-        int[] idx = new int[rank];
-        int off = 0;
-        for (int i = 0; i < n; i++) {
-            map[i] = off;
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                off += strides[d];
-                if (idx[d] < out[d]) {
-                    break;
-                }
-                off -= strides[d] * idx[d];
-                idx[d] = 0;
-            }
-        }
-        return map;
+        return MovementOps.stridedMap(out, Broadcast.strides(in, out), 0);
     }
 
     static int[] broadcast(String op, int[]... shapes) {

@@ -62,6 +62,7 @@ public final class StandardOps {
         // Linear algebra.
         r.register("MatMul", 1, LinearOps::matmul);
         r.register("Gemm", 1, LinearOps::gemm);
+        r.register("Einsum", 12, Einsum::create);
         // Convolution and pooling.
         r.register("Conv", 1, ConvOps::conv);
         r.register("ConvTranspose", 1, ConvOps::convTranspose);
@@ -123,6 +124,8 @@ public final class StandardOps {
         r.register("ArgMax", 1, s -> ReduceOps.arg(s, true));
         r.register("ArgMin", 1, s -> ReduceOps.arg(s, false));
         ControlFlow.register(r);
+        FusedOps.register(r);
+        FastOps.registerAll(r);
     }
 
     private static void registerExtra(OpRegistry r, String op, int since, UnaryOps.Extra kind) {

@@ -2,6 +2,7 @@ package dev.lanes.graph.ops;
 
 import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
+import dev.lanes.graph.exec.InPlaceOperator;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
 import dev.lanes.reference.ReferenceUnary;
@@ -21,6 +22,12 @@ final class UnaryOps {
 
     /** An op of the reference kernels' {@link UnaryOp} set, with its alpha/beta attributes. */
     static Operator reference(OpSetup s) {
+        UnaryShape params = params(s);
+        return (in, ctx) -> new Tensor[] {apply(params, in[0])};
+    }
+
+    /** The op and its alpha/beta as the node's attributes give them (size 0: set per run). */
+    static UnaryShape params(OpSetup s) {
         String type = s.node().opType();
         String approx = type.equals("Gelu") ? s.getString("approximate", "none") : null;
         UnaryOp op;
@@ -41,8 +48,7 @@ final class UnaryOps {
         if (s.opset() < 6) {
             s.ignore("consumed_inputs");
         }
-        UnaryShape params = new UnaryShape(op, alpha, beta, 0);
-        return (in, ctx) -> new Tensor[] {apply(params, in[0])};
+        return new UnaryShape(op, alpha, beta, 0);
     }
 
     static Tensor apply(UnaryShape params, Tensor x) {
@@ -80,18 +86,24 @@ final class UnaryOps {
 
     /** Clip: min/max as attributes before opset 11, as optional inputs from 11 on; any numeric type. */
     static Operator clip(OpSetup s) {
+        return clip(s, false);
+    }
+
+    /** Clip; {@code fast} runs float32 on the Vector API kernels, in place when the executor allows. */
+    static Operator clip(OpSetup s, boolean fast) {
         boolean attrForm = s.opset() < 11;
         float aMin = attrForm ? s.getFloat("min", Float.NEGATIVE_INFINITY) : 0;
         float aMax = attrForm ? s.getFloat("max", Float.POSITIVE_INFINITY) : 0;
         if (s.opset() < 6) {
             s.ignore("consumed_inputs");
         }
-        return (in, ctx) -> {
+        Operator body = (in, ctx) -> {
             Tensor x = in[0];
             if (x.dtype().isFloatingPoint()) {
                 float lo = attrForm ? aMin : in.length > 1 && in[1] != null ? (float) in[1].getDouble(0) : Float.NEGATIVE_INFINITY;
                 float hi = attrForm ? aMax : in.length > 2 && in[2] != null ? (float) in[2].getDouble(0) : Float.POSITIVE_INFINITY;
-                return new Tensor[] {apply(new UnaryShape(UnaryOp.CLIP, lo, hi, 0), x)};
+                UnaryShape p = new UnaryShape(UnaryOp.CLIP, lo, hi, 0);
+                return new Tensor[] {fast ? FastElementwise.unary(p, x, ctx) : apply(p, x)};
             }
             long lo = in.length > 1 && in[1] != null ? in[1].getLong(0) : Long.MIN_VALUE;
             long hi = in.length > 2 && in[2] != null ? in[2].getLong(0) : Long.MAX_VALUE;
@@ -101,6 +113,7 @@ final class UnaryOps {
             }
             return new Tensor[] {Cast.fromLongs(y, x.dtype(), x.shape())};
         };
+        return fast ? (InPlaceOperator) body::run : body;
     }
 
     /** Ops outside the reference kernels' set. */

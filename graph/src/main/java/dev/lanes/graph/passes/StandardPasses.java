@@ -28,6 +28,16 @@ public final class StandardPasses {
         p.add(new TopologicalSort());
         p.add(new ConstantFolding());
         p.add(new DeadNodeElimination());
+        p.add(new ConvBatchNormFold());
+        p.add(new ConvScaleShiftFold());
+        p.add(new HardSwishFusion());
+        p.add(new GeluFusion());
+        p.add(new LayerNormFusion());
+        p.add(new AttentionFusion());
+        p.add(new MatMulAddFusion());
+        p.add(new ActivationFusion());
+        p.add(new DeadNodeElimination());
+        p.add(new ShapeInference());
         return p;
     }
 

@@ -64,6 +64,13 @@ final class PassCheck {
         assertClose(want, got, tol);
     }
 
+    /** The rewritten graph on the fast backend, against the original on the reference backend. */
+    static void sameOutputsFast(OnnxModel original, Graph rewritten, Map<String, Tensor> inputs, double tol) {
+        Map<String, Tensor> want = run(original, inputs);
+        Map<String, Tensor> got = run(withGraph(original, rewritten), inputs, REFERENCE.withBackend(Backend.FAST));
+        assertClose(want, got, tol);
+    }
+
     static void assertClose(Map<String, Tensor> want, Map<String, Tensor> got, double tol) {
         assertEquals(want.keySet(), got.keySet());
         for (var e : want.entrySet()) {

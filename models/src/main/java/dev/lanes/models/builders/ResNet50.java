@@ -70,7 +70,7 @@ public final class ResNet50 {
         String y = ConvLayers.convBn(b, name + ".conv1", name + ".bn1", x, in, w, 1, 1, 1, Activation.RELU, 1);
         y = ConvLayers.convBn(b, name + ".conv2", name + ".bn2", y, w, w, 3, stride, 1, Activation.RELU, 1);
         // A smaller scale on the branch's last norm keeps the residual sum from growing block by block.
-        y = ConvLayers.convBn(b, name + ".conv3", name + ".bn3", y, w, 4 * w, 1, 1, 1, Activation.NONE, 0.5);
+        y = ConvLayers.convBn(b, name + ".conv3", name + ".bn3", y, w, 4 * w, 1, 1, 1, Activation.NONE, 0.3);
         String shortcut = x;
         if (stride != 1 || in != 4 * w) {
             shortcut = ConvLayers.convBn(b, name + ".downsample.0", name + ".downsample.1", x, in, 4 * w, 1, stride, 1,

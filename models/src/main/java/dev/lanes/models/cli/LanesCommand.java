@@ -1,34 +1,39 @@
 package dev.lanes.models.cli;
 
-import dev.lanes.reference.GemmShape;
-import dev.lanes.reference.ReferenceGemm;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The {@code lanes} command line. With no sub-command it runs the main job. */
+/** The {@code lanes} command line. With no sub-command it runs the main job ({@link MainJob}). */
 @Command(name = "lanes", mixinStandardHelpOptions = true, version = "lanes 0.1.0",
-        subcommands = {OnnxTestCommand.class, RunCommand.class},
-        description = "A pure-Java inference engine for the CPU.")
+        description = {"A pure-Java inference engine for the CPU.",
+            "With no command: sentence embeddings of a few example sentences with all-MiniLM-L6-v2,",
+            "their cosine-similarity matrix and the latency."},
+        subcommands = {EmbedCommand.class, DetectTextCommand.class, InfoCommand.class, BenchCommand.class, CompareCommand.class,
+            RunCommand.class, OnnxTestCommand.class, BuildModelCommand.class})
 public final class LanesCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Intra-op threads for the main job (default: all processors).")
+    int threads;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new LanesCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (for tests: set its out and err writers). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new LanesCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
     }
 
     @Override
-    public Integer call() {
-        // Placeholder main job until the graph runtime exists: one reference GEMM, timed.
-        int n = 256;
-        GemmShape s = GemmShape.of(n, n, n);
-        Random r = new Random(1);
-        float[] a = new float[n * n], b = new float[n * n], y = new float[n * n];
-        for (int i = 0; i < a.length; i++) { a[i] = r.nextFloat(); b[i] = r.nextFloat(); }
-        long t0 = System.nanoTime();
-        new ReferenceGemm().gemm(s, a, 0, b, 0, null, 0, y, 0);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        System.out.printf("reference GEMM %dx%dx%d: %.1f ms, %.2f GFLOP/s%n", n, n, n, ms, s.flops() / ms / 1e6);
-        return 0;
+    public Integer call() throws Exception {
+        return new MainJob(threads).run(spec.commandLine().getOut());
     }
 }

@@ -10,6 +10,8 @@ public enum ConvAlgorithm {
     DEPTHWISE_GENERIC,
     /** 1x1, unit strides, no padding: one packed GEMM over the feature map, no copy. */
     POINTWISE_GEMM,
+    /** 1x1 (any stride, no padding): the feature map read in place as a GEMM's A, weights packed: {@link PointwiseConv}. */
+    POINTWISE_DIRECT,
     /** Everything else: im2col in blocks of output pixels, then packed GEMM per group. */
     IM2COL_GEMM,
     /** 3x3 stride 1: Winograd F(2x2,3x3), batched GEMMs over channels. */

@@ -10,10 +10,11 @@ import dev.lanes.simd.Parallel;
  * <p>Implementations are immutable after construction and safe to run from several threads at once
  * (work buffers are per thread).
  */
-public interface ConvKernel {
+public interface ConvKernel extends Layouts.NhwcKernel {
 
     /** Which algorithm this is. */
     ConvAlgorithm algorithm();
 
+    @Override
     void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel);
 }

@@ -54,11 +54,17 @@ public final class Layouts {
         });
     }
 
+    /** Anything that runs over NHWC tensors (a convolution or pooling kernel). */
+    @FunctionalInterface
+    public interface NhwcKernel {
+        void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel);
+    }
+
     /**
      * Runs an NHWC kernel on NCHW tensors: input (and residual) reordered into per-thread buffers,
      * the kernel run there, its output reordered into {@code y}.
      */
-    public static void runNchw(ConvKernel kernel, int batch, int cin, int inPixels, int cout, int outPixels,
+    public static void runNchw(NhwcKernel kernel, int batch, int cin, int inPixels, int cout, int outPixels,
                                float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
         long in = (long) batch * cin * inPixels, out = (long) batch * cout * outPixels;
         float[] xs = ConvScratch.get(ConvScratch.NHWC_IN, in);

@@ -33,6 +33,8 @@ class ConvOperatorTest {
         check(conv2d(2, 12, 9, 3, 8, 7, 3, 1, 2, 1, true), ConvAlgorithm.IM2COL_GEMM, 4);
         check(conv2d(2, 37, 17, 1, 6, 5, 1, 0, 1, 1, true), ConvAlgorithm.POINTWISE_GEMM, 4);
         check(conv2d(1, 37, 17, 1, 6, 5, 1, 0, 2, 1, true), ConvAlgorithm.IM2COL_GEMM, 4);
+        check(conv2d(2, 37, 70, 1, 6, 5, 1, 0, 1, 1, true), ConvAlgorithm.POINTWISE_DIRECT, 4);
+        check(conv2d(1, 37, 17, 1, 7, 9, 1, 0, 2, 1, false), ConvAlgorithm.POINTWISE_DIRECT, 4);
         check(conv2d(2, 37, 37, 37, 9, 8, 3, 1, 1, 1, true), ConvAlgorithm.DEPTHWISE_3X3, 4);
         check(conv2d(1, 40, 40, 40, 10, 12, 3, 1, 2, 1, true), ConvAlgorithm.DEPTHWISE_3X3, 4);
         check(conv2d(1, 17, 17, 17, 10, 12, 3, 2, 1, 2, false), ConvAlgorithm.DEPTHWISE_3X3, 4);

@@ -1,0 +1,188 @@
+package dev.lanes.graph.ops;
+
+import dev.lanes.graph.DType;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.exec.OpSetup;
+import dev.lanes.graph.exec.Operator;
+import dev.lanes.reference.ConvShape;
+import dev.lanes.reference.ConvTransposeShape;
+import dev.lanes.reference.PoolShape;
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.ConvOperator;
+import dev.lanes.simd.ConvTransposeOperator;
+import dev.lanes.simd.PoolOperator;
+import java.util.Arrays;
+
+/**
+ * Conv (and lanes FusedConv), ConvTranspose and the pools on simd-kernels' prepared operators
+ * ({@link ConvOperator}, {@link ConvTransposeOperator}, {@link PoolOperator}): the algorithm is chosen
+ * and the weights packed or transformed once per input shape ({@link PerShape}) — at session creation
+ * when the shape is known then, which it always is in a plan specialised for its input shapes. Bias,
+ * the fused residual and the activation run in the kernels' epilogue; outputs come from the run's arena.
+ *
+ * <p>Layout: values between ops stay in ONNX's NCHW, and the operators' {@code runNchw} reorders to the
+ * kernels' NHWC and back around each call (see the graph's {@code LayoutSelection} pass).
+ *
+ * <p>Conv and ConvTranspose are bound only when W (and B, if present) are constants; otherwise, or when
+ * no fast kernel handles a shape, the reference binding runs.
+ */
+final class FastConvOps {
+    private FastConvOps() {}
+
+    /** Conv and lanes FusedConv. */
+    static Operator conv(OpSetup s) {
+        boolean fused = s.node().domain().equals(FusedOps.DOMAIN);
+        String autoPad = s.getString("auto_pad", "NOTSET");
+        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
+        int[] pads = Attrs.ints(s.getLongs("pads", null));
+        int[] strides = Attrs.ints(s.getLongs("strides", null));
+        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
+        int group = (int) s.getLong("group", 1);
+        Activation activation = (fused ? FusedActivation.read(s) : FusedActivation.NONE).toSimd();
+        Tensor w = s.constantInput(1);
+        Tensor bias = s.hasInput(2) ? s.constantInput(2) : null;
+        if (activation == null || !constantWeights(s, w, bias)) {
+            return null;
+        }
+        boolean residual = fused && s.hasInput(3);
+        Operator reference = fused ? FusedOps.conv(s) : ConvOps.conv(s);
+        String op = s.node().opType();
+        PerShape<ConvOperator> prepared = new PerShape<>(x -> {
+            ConvShape shape = ConvShape.fromOnnx(x, w.shape(), bias == null ? null : bias.shape(), autoPad, kernel, pads, strides,
+                    dilations, group);
+            try {
+                return ConvOperator.prepare(shape, w.floats(), 0, bias == null ? null : bias.floats(), 0, activation);
+            } catch (IllegalArgumentException e) {
+                return null; // no fast kernel for this shape
+            }
+        });
+        if (!prepareKnownShape(s, prepared)) {
+            return null;
+        }
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], op + " X");
+            ConvOperator c = prepared.get(x.shape());
+            if (c == null) {
+                return reference.run(in, ctx);
+            }
+            int[] outShape = c.shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            float[] z = residual ? residual(in[3], outShape, op) : null;
+            c.runNchw(x.floats(), 0, y, 0, z, 0, ctx.parallel());
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    static Operator convTranspose(OpSetup s) {
+        String autoPad = s.getString("auto_pad", "NOTSET");
+        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
+        int[] pads = Attrs.ints(s.getLongs("pads", null));
+        int[] strides = Attrs.ints(s.getLongs("strides", null));
+        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
+        int[] outputPadding = Attrs.ints(s.getLongs("output_padding", null));
+        int[] outputShape = Attrs.ints(s.getLongs("output_shape", null));
+        int group = (int) s.getLong("group", 1);
+        Tensor w = s.constantInput(1);
+        Tensor bias = s.hasInput(2) ? s.constantInput(2) : null;
+        if (!constantWeights(s, w, bias)) {
+            return null;
+        }
+        Operator reference = ConvOps.convTranspose(s);
+        PerShape<ConvTransposeOperator> prepared = new PerShape<>(x -> {
+            ConvTransposeShape shape = ConvTransposeShape.fromOnnx(x, w.shape(), bias == null ? null : bias.shape(), autoPad, kernel,
+                    pads, strides, dilations, outputPadding, outputShape, group);
+            try {
+                return ConvTransposeOperator.prepare(shape, w.floats(), 0, bias == null ? null : bias.floats(), 0, Activation.NONE);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        });
+        if (!prepareKnownShape(s, prepared)) {
+            return null;
+        }
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], "ConvTranspose X");
+            ConvTransposeOperator c = prepared.get(x.shape());
+            if (c == null) {
+                return reference.run(in, ctx);
+            }
+            int[] outShape = c.shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            c.runNchw(x.floats(), 0, y, 0, ctx.parallel());
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** MaxPool and AveragePool (MaxPool's indices output included). */
+    static Operator pool(OpSetup s, PoolShape.Mode mode) {
+        String autoPad = s.getString("auto_pad", "NOTSET");
+        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
+        int[] pads = Attrs.ints(s.getLongs("pads", null));
+        int[] strides = Attrs.ints(s.getLongs("strides", null));
+        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
+        boolean ceil = s.getLong("ceil_mode", 0) != 0;
+        boolean countPad = mode == PoolShape.Mode.AVERAGE && s.getLong("count_include_pad", 0) != 0;
+        int storageOrder = mode == PoolShape.Mode.MAX ? (int) s.getLong("storage_order", 0) : 0;
+        boolean indices = mode == PoolShape.Mode.MAX && s.hasOutput(1);
+        String op = s.node().opType();
+        PerShape<PoolOperator> prepared = new PerShape<>(x -> PoolOperator.prepare(
+                PoolShape.fromOnnx(mode, x, autoPad, kernel, pads, strides, dilations, ceil, countPad, storageOrder)));
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], op + " X");
+            PoolOperator p = prepared.get(x.shape());
+            int[] outShape = p.shape().outputShape();
+            int n = Tensor.checkedSize(outShape);
+            float[] y = ctx.floats(n);
+            if (indices) {
+                long[] idx = new long[n];
+                p.maxWithIndicesNchw(x.floats(), 0, y, 0, idx, 0, ctx.parallel());
+                return new Tensor[] {Tensor.of(y, outShape), Tensor.ofLongs(idx, outShape)};
+            }
+            p.runNchw(x.floats(), 0, y, 0, ctx.parallel());
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** GlobalMaxPool and GlobalAveragePool. */
+    static Operator globalPool(OpSetup s, PoolShape.Mode mode) {
+        String op = s.node().opType();
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], op + " X");
+            PoolOperator p = PoolOperator.prepare(PoolShape.global(mode, x.shape()));
+            int[] outShape = p.shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            p.runNchw(x.floats(), 0, y, 0, ctx.parallel());
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** W (and B when given) are float32 constants: what the prepared operators pack at creation. */
+    private static boolean constantWeights(OpSetup s, Tensor w, Tensor bias) {
+        return w != null && w.dtype() == DType.FLOAT32 && (!s.hasInput(2) || (bias != null && bias.dtype() == DType.FLOAT32));
+    }
+
+    /**
+     * Prepares the operator for the input shape known at creation, if any. False when that shape breaks
+     * the op's rules: the reference binding is then bound, and reports the problem when the node runs.
+     */
+    private static boolean prepareKnownShape(OpSetup s, PerShape<?> prepared) {
+        int[] known = s.inputInfo(0).fixedShape();
+        if (known == null) {
+            return true;
+        }
+        try {
+            prepared.get(known);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static float[] residual(Tensor z, int[] outShape, String op) {
+        Tensor zt = LinearOps.float32(z, op + " Z");
+        if (!Arrays.equals(zt.shape(), outShape)) {
+            throw new IllegalArgumentException(op + " Z " + Shapes.str(zt.shape()) + " must have the output's shape " + Shapes.str(outShape));
+        }
+        return zt.floats();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.lanes.graph.ops;
+
+import dev.lanes.graph.DType;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.exec.OpSetup;
+import dev.lanes.graph.exec.Operator;
+import dev.lanes.reference.GemmShape;
+import dev.lanes.reference.MatMulShape;
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.Epilogue;
+import dev.lanes.simd.PackedB;
+import dev.lanes.simd.PackedGemm;
+
+/**
+ * MatMul, Gemm and their fused forms on {@link PackedGemm}. A constant B (the weights) is packed once
+ * when the session is created and shared by every plan of the session ({@link PackedWeights}); the
+ * bias and the activation run in the GEMM's epilogue, on each output tile while it is in L1. The
+ * output buffer comes from the run's arena. Threads: the session's {@code Parallel}.
+ */
+final class FastLinearOps {
+    private FastLinearOps() {}
+
+    /** MatMul, or lanes FusedMatMul (bias and activation in the epilogue). */
+    static Operator matmul(OpSetup s) {
+        boolean fused = s.node().domain().equals(FusedOps.DOMAIN);
+        FusedActivation act = fused ? FusedActivation.read(s) : FusedActivation.NONE;
+        Activation activation = act.toSimd();
+        if (activation == null) {
+            return null;
+        }
+        boolean hasBias = fused && s.hasInput(2);
+        PackedB packed = packedMatMulWeights(s.constantInput(1));
+        Epilogue base = Epilogue.of(activation);
+        String op = s.node().opType();
+        return (in, ctx) -> {
+            Tensor a = LinearOps.float32(in[0], op + " A"), b = LinearOps.float32(in[1], op + " B");
+            MatMulShape shape = MatMulShape.fromOnnx(a.shape(), b.shape());
+            int[] outShape = shape.outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            Epilogue ep = base;
+            if (hasBias) {
+                Tensor bias = LinearOps.float32(in[2], op + " bias");
+                if (bias.rank() != 1 || bias.dim(0) != shape.n()) {
+                    throw new IllegalArgumentException(op + " bias " + Shapes.str(bias.shape()) + " must have shape [" + shape.n() + "]");
+                }
+                ep = ep.withBiasPerColumn(bias.floats(), 0);
+            }
+            if (packed != null && b.rank() == 2) {
+                PackedGemm.matmul(shape, a.floats(), 0, packed, y, 0, ep, ctx.parallel());
+            } else {
+                PackedGemm.matmul(shape, a.floats(), 0, b.floats(), 0, y, 0, ep, ctx.parallel());
+            }
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** A 2-D float32 weight packed as the product's B, or null when B is not one. */
+    private static PackedB packedMatMulWeights(Tensor b) {
+        if (b == null || b.dtype() != DType.FLOAT32 || b.rank() != 2 || b.size() == 0) {
+            return null;
+        }
+        return PackedWeights.of(b.floats(), b.dim(0), b.dim(1), b.dim(1), false);
+    }
+
+    /** Gemm, or lanes FusedGemm. */
+    static Operator gemm(OpSetup s) {
+        boolean fused = s.node().domain().equals(FusedOps.DOMAIN);
+        float alpha = s.getFloat("alpha", 1f);
+        float beta = s.getFloat("beta", 1f);
+        boolean transA = s.getLong("transA", 0) != 0;
+        boolean transB = s.getLong("transB", 0) != 0;
+        if (s.opset() < 7) {
+            s.ignore("broadcast");
+        }
+        FusedActivation act = fused ? FusedActivation.read(s) : FusedActivation.NONE;
+        Activation activation = act.toSimd();
+        if (activation == null) {
+            return null;
+        }
+        Tensor bc = s.constantInput(1);
+        PackedB packed = bc != null && bc.dtype() == DType.FLOAT32 && bc.rank() == 2 && bc.size() > 0
+                ? PackedWeights.of(bc.floats(), transB ? bc.dim(1) : bc.dim(0), transB ? bc.dim(0) : bc.dim(1), bc.dim(1), transB)
+                : null;
+        Epilogue base = Epilogue.of(activation);
+        String op = s.node().opType();
+        return (in, ctx) -> {
+            Tensor a = LinearOps.float32(in[0], op + " A"), b = LinearOps.float32(in[1], op + " B");
+            Tensor c = in.length > 2 ? in[2] : null;
+            if (c != null) {
+                LinearOps.float32(c, op + " C");
+            }
+            GemmShape g = GemmShape.fromOnnx(a.shape(), b.shape(), c == null ? null : c.shape(), transA, transB, alpha, beta);
+            int m = g.m(), n = g.n(), k = g.k();
+            float[] y = ctx.floats(Tensor.checkedSize(g.outputShape()));
+            Epilogue ep = base;
+            float betaC = 0f;
+            if (c != null && g.hasC() && beta != 0f) {
+                float[] cv = c.floats();
+                if (beta == 1f && g.cRows() == 1 && g.cCols() == n && n > 1) {
+                    ep = ep.withBiasPerColumn(cv, 0);
+                } else if (beta == 1f && g.cCols() == 1 && g.cRows() == m && m > 1) {
+                    ep = ep.withBiasPerRow(cv, 0);
+                } else {
+                    // General broadcast C: copied into Y, scaled by beta in the kernels' stores.
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            y[i * n + j] = cv[(g.cRows() == 1 ? 0 : i) * g.cCols() + (g.cCols() == 1 ? 0 : j)];
+                        }
+                    }
+                    betaC = beta;
+                }
+            }
+            int lda = transA ? m : k;
+            if (packed != null && packed.k() == k && packed.n() == n) {
+                PackedGemm.gemm(m, n, k, a.floats(), 0, lda, transA, alpha, packed, y, 0, n, betaC, ep, ctx.parallel());
+            } else {
+                PackedGemm.gemm(m, n, k, a.floats(), 0, lda, transA, b.floats(), 0, transB ? k : n, transB, alpha, y, 0, n, betaC,
+                        ep, ctx.parallel());
+            }
+            return new Tensor[] {Tensor.of(y, g.outputShape())};
+        };
+    }
+}

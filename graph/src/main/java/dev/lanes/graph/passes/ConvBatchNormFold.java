@@ -1,0 +1,79 @@
+package dev.lanes.graph.passes;
+
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.ir.Graph;
+import dev.lanes.graph.ir.Node;
+import dev.lanes.graph.ir.Pass;
+
+/**
+ * Conv → BatchNormalization (inference) becomes one Conv: with {@code s = scale / √(var + ε)},
+ * {@code W' = W·s} and {@code B' = (B − mean)·s + bias} per output channel.
+ *
+ * <p>Preconditions: the Conv's output is read only by the BatchNormalization; W, B and the four
+ * statistics are constant float32 with one value per output channel; the BatchNormalization is in
+ * inference mode (no training_mode, no running-statistics outputs, spatial = 1).
+ */
+public final class ConvBatchNormFold implements Pass {
+    private int folded;
+
+    @Override
+    public String name() {
+        return "conv-batchnorm-fold";
+    }
+
+    /** Folds made by the last {@link #apply}. */
+    public int folded() {
+        return folded;
+    }
+
+    @Override
+    public Graph apply(Graph g) {
+        folded = 0;
+        boolean changed = true;
+        while (changed) {
+            GraphIndex ix = new GraphIndex(g);
+            Rewrite rw = new Rewrite();
+            for (Node conv : g.nodes()) {
+                if (!ConvWeights.foldable(ix, conv)) {
+                    continue;
+                }
+                Node bn = Rewrite.consumer(ix, conv.outputs().get(0), "BatchNormalization");
+                if (bn == null || !bn.input(0).equals(conv.outputs().get(0)) || !inferenceOnly(bn)) {
+                    continue;
+                }
+                int m = ConvWeights.channels(ix, conv);
+                double[][] p = new double[4][];
+                for (int i = 0; i < 4; i++) {
+                    Tensor t = ix.constant(bn.input(i + 1));
+                    p[i] = t != null && t.rank() == 1 && t.dim(0) == m ? ConvWeights.perChannel(t.reshape(1, m), m, 2) : null;
+                    if (p[i] == null) {
+                        break;
+                    }
+                }
+                if (p[3] == null || !rw.claim(conv, bn)) {
+                    continue;
+                }
+                double eps = NodeAttrs.getFloat(bn, "epsilon", 1e-5f);
+                double[] scale = new double[m], shift = new double[m];
+                for (int c = 0; c < m; c++) {
+                    scale[c] = p[0][c] / Math.sqrt(p[3][c] + eps);
+                    shift[c] = p[1][c] - p[2][c] * scale[c];
+                }
+                rw.replace(bn, ConvWeights.fold(ix, conv, scale, shift, bn.outputs().get(0)));
+            }
+            changed = rw.applyTo(g);
+            folded += rw.count();
+        }
+        return g;
+    }
+
+    private static boolean inferenceOnly(Node bn) {
+        for (int i = 1; i < bn.outputs().size(); i++) {
+            if (!bn.outputs().get(i).isEmpty()) {
+                return false;
+            }
+        }
+        return NodeAttrs.getLong(bn, "training_mode", 0) == 0 && NodeAttrs.getLong(bn, "spatial", 1) == 1
+                && bn.inputs().size() == 5;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lanes.graph.passes;
+
+import dev.lanes.graph.DType;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.ir.Node;
+import dev.lanes.graph.ops.FusedOps;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Folding a per-output-channel affine map {@code y·s + t} into a convolution's weights:
+ * {@code W'[m] = W[m]·s[m]}, {@code B'[m] = B[m]·s[m] + t[m]} (computed in double, rounded once). What
+ * BatchNormalization, and the scale-and-shift layers of re-parameterised networks, do after a Conv.
+ */
+final class ConvWeights {
+    private ConvWeights() {}
+
+    /**
+     * The conv node when it can take a fold: a Conv (or a FusedConv with neither activation nor
+     * residual, since those come after the affine map) with constant float32 W and, if any, B.
+     */
+    static boolean foldable(GraphIndex ix, Node conv) {
+        boolean plain = conv.domain().isEmpty() && conv.opType().equals("Conv");
+        boolean fused = conv.domain().equals(FusedOps.DOMAIN) && conv.opType().equals(FusedOps.FUSED_CONV)
+                && !NodeAttrs.has(conv, dev.lanes.graph.ops.FusedActivation.ACTIVATION) && conv.input(3).isEmpty();
+        if (!(plain || fused) || conv.outputs().size() != 1) {
+            return false;
+        }
+        Tensor w = ix.constant(conv.input(1));
+        if (w == null || w.dtype() != DType.FLOAT32 || w.rank() < 3) {
+            return false;
+        }
+        if (!conv.input(2).isEmpty()) {
+            Tensor b = ix.constant(conv.input(2));
+            return b != null && b.dtype() == DType.FLOAT32 && b.rank() == 1 && b.dim(0) == w.dim(0);
+        }
+        return true;
+    }
+
+    /** Output channels of a foldable conv. */
+    static int channels(GraphIndex ix, Node conv) {
+        return ix.constant(conv.input(1)).dim(0);
+    }
+
+    /**
+     * A per-channel view of constant {@code c} broadcast against the conv output {@code [N, M, spatial…]}
+     * of rank {@code rank}: its M values when every dim of c is 1 except, possibly, the channel dim
+     * (which is then M); null when c would broadcast along another axis or widen the output.
+     */
+    static double[] perChannel(Tensor c, int m, int rank) {
+        if (c == null || !c.dtype().isFloatingPoint() || c.rank() > rank) {
+            return null;
+        }
+        int[] s = c.shape();
+        int channelAxis = 1 - (rank - s.length); // index of the channel dim in c's own dims
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] != 1 && !(i == channelAxis && s[i] == m)) {
+                return null;
+            }
+        }
+        double[] v = new double[m];
+        boolean perChannel = channelAxis >= 0 && channelAxis < s.length && s[channelAxis] == m && m != 1;
+        for (int i = 0; i < m; i++) {
+            v[i] = c.getDouble(perChannel ? i : 0);
+        }
+        return v;
+    }
+
+    /**
+     * A conv node equal to {@code conv} followed by {@code y·scale + shift} (per channel; shift may be
+     * null), writing {@code output}. New constants are added to the graph under fresh names.
+     */
+    static Node fold(GraphIndex ix, Node conv, double[] scale, double[] shift, String output) {
+        Tensor w = ix.constant(conv.input(1));
+        Tensor b = conv.input(2).isEmpty() ? null : ix.constant(conv.input(2));
+        int m = w.dim(0), per = w.size() / Math.max(1, m);
+        float[] wv = w.floats(), nw = new float[wv.length], nb = new float[m];
+        for (int o = 0; o < m; o++) {
+            double s = scale == null ? 1 : scale[o];
+            for (int i = 0; i < per; i++) {
+                nw[o * per + i] = (float) (wv[o * per + i] * s);
+            }
+            double bias = b == null ? 0 : b.floats()[o];
+            nb[o] = (float) (bias * s + (shift == null ? 0 : shift[o]));
+        }
+        String wName = ix.addConstant(conv.input(1), Tensor.of(nw, w.shape()));
+        String bName = ix.addConstant(conv.input(2).isEmpty() ? conv.input(1) + "_bias" : conv.input(2), Tensor.of(nb, m));
+        List<String> inputs = new ArrayList<>(conv.inputs());
+        while (inputs.size() < 3) {
+            inputs.add("");
+        }
+        inputs.set(1, wName);
+        inputs.set(2, bName);
+        return new Node(conv.name(), conv.opType(), conv.domain(), conv.opset(), inputs, List.of(output), conv.attributes());
+    }
+}

@@ -1,0 +1,89 @@
+package dev.lanes.models.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.lanes.graph.Backend;
+import dev.lanes.graph.Session;
+import dev.lanes.graph.Tensor;
+import dev.lanes.models.ModelStore;
+import dev.lanes.models.inspect.LatencyRecorder;
+import dev.lanes.models.inspect.ModelInputs;
+import dev.lanes.models.inspect.ModelSource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lanes bench}: latency percentiles of a model. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Times a model: session load, the first (cold) run, a warm-up, then N runs whose",
+            "p50, p90, p99 and max latency come from an HdrHistogram."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL", description = "minilm_l6_v2, ppocr_v4_det, ppocr_mobile_v2_cls, or a path to an .onnx file.")
+    String model;
+
+    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Intra-op threads (default: all processors).")
+    int threads;
+
+    @Option(names = {"-w", "--warmup"}, defaultValue = "20", description = "Warm-up runs, not timed (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = {"-n", "--runs"}, defaultValue = "50", description = "Timed runs (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--backend", defaultValue = "FAST", description = "FAST or REFERENCE (default ${DEFAULT-VALUE}).")
+    Backend backend;
+
+    @Option(names = "--dim", paramLabel = "NAME=SIZE", description = "Size of a symbolic input dimension (synthetic inputs).")
+    Map<String, String> dims;
+
+    @Option(names = "--json", description = "Print the figures as one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        ModelSource src = ModelSource.resolve(model, ModelStore.standard());
+        var loaded = SessionFactory.open(src.path(), SessionFactory.options(threads, backend));
+        try (Session session = loaded.session()) {
+            Map<String, Tensor> inputs = src.known() != null && (dims == null || dims.isEmpty())
+                    ? ModelInputs.fromReference(src.known().reference())
+                    : ModelInputs.synthetic(session, DimOption.parse(dims), 128, 42);
+            ProgressBar bar = new ProgressBar(src.displayName(), Math.max(warmup, 1) + runs, !json && ProgressBar.terminal());
+            LatencyRecorder.Latency l = LatencyRecorder.measure(() -> session.run(inputs), warmup, runs, bar::update);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.addProperty("model", src.displayName());
+                o.addProperty("backend", backend.name());
+                o.addProperty("threads", session.options().threads());
+                o.addProperty("warmup", warmup);
+                o.addProperty("runs", l.runs());
+                o.addProperty("load_ms", loaded.loadMillis());
+                o.addProperty("first_run_ms", l.firstMillis());
+                o.addProperty("mean_ms", l.meanMillis());
+                o.addProperty("min_ms", l.min());
+                o.addProperty("p50_ms", l.p50());
+                o.addProperty("p90_ms", l.p90());
+                o.addProperty("p99_ms", l.p99());
+                o.addProperty("max_ms", l.max());
+                out.println(new GsonBuilder().create().toJson(o));
+            } else {
+                out.printf(Locale.ROOT, "%s on Lanes (%s backend, %d threads)%n", src.displayName(), backend.name().toLowerCase(Locale.ROOT), session.options().threads());
+                out.printf(Locale.ROOT, "  session load %.1f ms, first run %.1f ms, %d warm-up runs%n", loaded.loadMillis(), l.firstMillis(), warmup);
+                out.printf(Locale.ROOT, "  %d runs: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (min %.3f, mean %.3f)%n",
+                        l.runs(), l.p50(), l.p90(), l.p99(), l.max(), l.min(), l.meanMillis());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}

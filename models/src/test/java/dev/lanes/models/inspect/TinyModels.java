@@ -1,0 +1,47 @@
+package dev.lanes.models.inspect;
+
+import dev.lanes.graph.DType;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.onnx.OnnxModelBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Small ONNX files written for tests, from ops every backend has. */
+public final class TinyModels {
+    private TinyModels() {}
+
+    /**
+     * {@code y = ((x W1 + b1) * (x W1 + b1)) W2} with x {@code [batch, 4]}, W1 {@code [4, 8]}, W2 {@code [8, 3]}:
+     * 64 parameters, {@code 2*batch*(4*8 + 8*3)} FLOPs.
+     */
+    public static Path mlp(Path dir) throws IOException {
+        float[] w1 = new float[32], b1 = new float[8], w2 = new float[24];
+        for (int i = 0; i < w1.length; i++) w1[i] = (i % 7 - 3) * 0.25f;
+        for (int i = 0; i < b1.length; i++) b1[i] = i * 0.1f;
+        for (int i = 0; i < w2.length; i++) w2[i] = (i % 5 - 2) * 0.5f;
+        Path file = dir.resolve("mlp.onnx");
+        new OnnxModelBuilder("mlp").opset(13)
+                .input("x", DType.FLOAT32, "batch", 4)
+                .initializer("W1", Tensor.of(w1, 4, 8))
+                .initializer("b1", Tensor.of(b1, 8))
+                .initializer("W2", Tensor.of(w2, 8, 3))
+                .node("MatMul").name("mm1").inputs("x", "W1").outputs("h0").add()
+                .node("Add").name("bias").inputs("h0", "b1").outputs("h1").add()
+                .node("Mul").name("square").inputs("h1", "h1").outputs("h2").add()
+                .node("MatMul").name("mm2").inputs("h2", "W2").outputs("y").add()
+                .output("y", DType.FLOAT32, "batch", 3)
+                .writeTo(file);
+        return file;
+    }
+
+    /** A model with an op no engine has. */
+    public static Path unsupported(Path dir) throws IOException {
+        Path file = dir.resolve("frobnicate.onnx");
+        new OnnxModelBuilder("odd").opset(13)
+                .input("x", DType.FLOAT32, 2)
+                .node("Frobnicate").name("the_odd_one").inputs("x").outputs("y").add()
+                .output("y", DType.FLOAT32, 2)
+                .writeTo(file);
+        return file;
+    }
+}

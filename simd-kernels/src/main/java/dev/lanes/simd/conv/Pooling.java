@@ -1,0 +1,164 @@
+package dev.lanes.simd.conv;
+
+import dev.lanes.simd.VectorWidth;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * MaxPool (optionally with ONNX's argmax indices) and AveragePool over NHWC, any window, stride,
+ * dilation, padding and ceil mode, 1 to 3 spatial axes; vectorised over channels, the window's
+ * inside part found once per output pixel. Global pools over NCHW planes (contiguous: no reorder
+ * needed) and over NHWC.
+ *
+ * <p>Semantics follow the reference: MaxPool takes the largest tap inside the input, NaN winning and
+ * the first largest winning ties (so its index is the first one); a window with no tap inside the
+ * input gives -∞ and index -1. AveragePool divides by the taps inside the input, or with
+ * {@code countIncludePad} by those inside {@code [-padBegin, in + padEnd)}.
+ */
+public final class Pooling {
+    private Pooling() {}
+
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final VectorSpecies<Integer> SI = VectorWidth.INT;
+    private static final int L = S.length();
+
+    /**
+     * Output rows {@code [row0, row1)} (row = oz·outH + oy) of one NHWC image of {@code c} channels.
+     * For the indices ({@code idx} not null, written at the output's NHWC positions from
+     * {@code idxOff}) the image is number {@code n} of the batch and {@code columnMajor} is ONNX's
+     * storage_order 1.
+     */
+    public static void max(float[] x, int xOff, int c, Geometry g, float[] y, int yOff, int row0, int row1,
+                           long[] idx, int idxOff, int n, boolean columnMajor) {
+        int inPlane = g.inPixels();
+        for (int row = row0; row < row1; row++) {
+            int oz = row / g.outH(), oy = row % g.outH();
+            int iz0 = oz * g.strideD() - g.padD(), iy0 = oy * g.strideH() - g.padT();
+            int kz0 = DepthwiseConvGeneric.firstTap(iz0, g.dilD()), kz1 = DepthwiseConvGeneric.endTap(iz0, g.dilD(), g.kD(), g.inD());
+            int ky0 = DepthwiseConvGeneric.firstTap(iy0, g.dilH()), ky1 = DepthwiseConvGeneric.endTap(iy0, g.dilH(), g.kH(), g.inH());
+            for (int ox = 0; ox < g.outW(); ox++) {
+                int ix0 = ox * g.strideW() - g.padL();
+                int kx0 = DepthwiseConvGeneric.firstTap(ix0, g.dilW()), kx1 = DepthwiseConvGeneric.endTap(ix0, g.dilW(), g.kW(), g.inW());
+                int o = ((oz * g.outH() + oy) * g.outW() + ox) * c;
+                for (int cb = 0; cb < c; cb += L) {
+                    VectorMask<Float> m = S.indexInRange(cb, c);
+                    FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                    IntVector where = IntVector.broadcast(SI, -1);
+                    boolean first = true;
+                    for (int kz = kz0; kz < kz1; kz++) {
+                        int iz = iz0 + kz * g.dilD();
+                        for (int ky = ky0; ky < ky1; ky++) {
+                            int iy = iy0 + ky * g.dilH();
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                int ix = ix0 + kx * g.dilW();
+                                int pix = (iz * g.inH() + iy) * g.inW() + ix;
+                                FloatVector v = FloatVector.fromArray(S, x, xOff + pix * c + cb, m);
+                                if (idx == null) {
+                                    best = first ? v : best.max(v);
+                                } else {
+                                    int spatial = columnMajor ? (ix * g.inH() + iy) * g.inD() + iz : pix;
+                                    VectorMask<Float> take = first ? S.maskAll(true)
+                                            : v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+                                    best = best.blend(v, take);
+                                    where = where.blend(IntVector.broadcast(SI, spatial), take.cast(SI));
+                                }
+                                first = false;
+                            }
+                        }
+                    }
+                    best.intoArray(y, yOff + o + cb, m);
+                    if (idx != null) {
+                        for (int l = 0; l < L && cb + l < c; l++) {
+                            int s = where.lane(l);
+                            idx[idxOff + o + cb + l] = s < 0 ? -1 : ((long) n * c + cb + l) * inPlane + s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** AveragePool rows {@code [row0, row1)} of one NHWC image; see {@link #max} for the layout. */
+    public static void average(float[] x, int xOff, int c, Geometry g, int[] padEnd, boolean countIncludePad,
+                               float[] y, int yOff, int row0, int row1) {
+        for (int row = row0; row < row1; row++) {
+            int oz = row / g.outH(), oy = row % g.outH();
+            int iz0 = oz * g.strideD() - g.padD(), iy0 = oy * g.strideH() - g.padT();
+            int kz0 = DepthwiseConvGeneric.firstTap(iz0, g.dilD()), kz1 = DepthwiseConvGeneric.endTap(iz0, g.dilD(), g.kD(), g.inD());
+            int ky0 = DepthwiseConvGeneric.firstTap(iy0, g.dilH()), ky1 = DepthwiseConvGeneric.endTap(iy0, g.dilH(), g.kH(), g.inH());
+            int cz = countIncludePad ? inPadded(iz0, g.dilD(), g.kD(), g.padD(), g.inD() + padEnd[0]) : Math.max(0, kz1 - kz0);
+            int cy = countIncludePad ? inPadded(iy0, g.dilH(), g.kH(), g.padT(), g.inH() + padEnd[1]) : Math.max(0, ky1 - ky0);
+            for (int ox = 0; ox < g.outW(); ox++) {
+                int ix0 = ox * g.strideW() - g.padL();
+                int kx0 = DepthwiseConvGeneric.firstTap(ix0, g.dilW()), kx1 = DepthwiseConvGeneric.endTap(ix0, g.dilW(), g.kW(), g.inW());
+                int cx = countIncludePad ? inPadded(ix0, g.dilW(), g.kW(), g.padL(), g.inW() + padEnd[2]) : Math.max(0, kx1 - kx0);
+                float count = (float) cz * cy * cx;
+                int o = ((oz * g.outH() + oy) * g.outW() + ox) * c;
+                for (int cb = 0; cb < c; cb += L) {
+                    VectorMask<Float> m = S.indexInRange(cb, c);
+                    FloatVector sum = FloatVector.zero(S);
+                    for (int kz = kz0; kz < kz1; kz++) {
+                        int iz = iz0 + kz * g.dilD();
+                        for (int ky = ky0; ky < ky1; ky++) {
+                            int rowBase = xOff + ((iz * g.inH() + iy0 + ky * g.dilH()) * g.inW()) * c + cb;
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                sum = sum.add(FloatVector.fromArray(S, x, rowBase + (ix0 + kx * g.dilW()) * c, m));
+                            }
+                        }
+                    }
+                    sum.div(count).intoArray(y, yOff + o + cb, m);
+                }
+            }
+        }
+    }
+
+    /** Taps k below {@code k} with {@code i0 + k·d} in {@code [-pad, end)}: the padded window's size along one axis. */
+    private static int inPadded(int i0, int d, int k, int pad, int end) {
+        int n = 0;
+        for (int t = 0; t < k; t++) {
+            int p = i0 + t * d;
+            if (p >= -pad && p < end) n++;
+        }
+        return n;
+    }
+
+    /** Global max or average of each of {@code planes} contiguous NCHW planes of {@code size} floats. */
+    public static void globalNchw(boolean max, float[] x, int xOff, int size, float[] y, int yOff, int plane0, int plane1) {
+        for (int p = plane0; p < plane1; p++) {
+            int base = xOff + p * size;
+            int full = size - size % L;
+            FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
+            int i = 0;
+            for (; i < full; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, base + i);
+                acc = max ? acc.max(v) : acc.add(v);
+            }
+            float r;
+            if (max) {
+                r = acc.reduceLanes(VectorOperators.MAX);
+                for (; i < size; i++) r = Math.max(r, x[base + i]);
+                y[yOff + p] = r;
+            } else {
+                r = acc.reduceLanes(VectorOperators.ADD);
+                for (; i < size; i++) r += x[base + i];
+                y[yOff + p] = r / size;
+            }
+        }
+    }
+
+    /** Global max or average over the {@code pixels} pixels of one NHWC image of {@code c} channels. */
+    public static void globalNhwc(boolean max, float[] x, int xOff, int pixels, int c, float[] y, int yOff) {
+        for (int cb = 0; cb < c; cb += L) {
+            VectorMask<Float> m = S.indexInRange(cb, c);
+            FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
+            for (int p = 0; p < pixels; p++) {
+                FloatVector v = FloatVector.fromArray(S, x, xOff + p * c + cb, m);
+                acc = max ? acc.max(v) : acc.add(v);
+            }
+            (max ? acc : acc.div((float) pixels)).intoArray(y, yOff + cb, m);
+        }
+    }
+}
