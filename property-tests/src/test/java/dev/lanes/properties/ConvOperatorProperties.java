@@ -8,7 +8,9 @@ import dev.lanes.reference.ReferenceConv;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.Parallel;
+import dev.lanes.simd.VectorWidth;
 import dev.lanes.simd.conv.ConvAlgorithm;
+import dev.lanes.simd.conv.GroupedConvDirect;
 import dev.lanes.simd.conv.Layouts;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -163,6 +165,23 @@ class ConvOperatorProperties {
     @Test
     void groupedConvolution() {
         checkAlgorithm(ConvShapes.grouped(), null, 40);
+        checkAlgorithm(groupedFew().assuming(GroupedConvDirect::supports), ConvAlgorithm.GROUPED_DIRECT, 40);
+        checkAlgorithm(groupedFew(), ConvAlgorithm.IM2COL_GEMM, 15);
+    }
+
+    /** 2-D grouped convolutions with 1, 2, 4 or 8 channels per group (in = out), up to 20 groups, any window. */
+    static Gen<ConvShape> groupedFew() {
+        return in -> {
+            int cg = Generate.pick(List.of(1, 2, 4, 8)).generate(in), groups = Generate.range(2, 20).generate(in);
+            int k = Generate.range(1, 3).generate(in), h = Sizes.between(1, 9).generate(in), w = Sizes.between(1, 9).generate(in);
+            int stride = Generate.range(1, 2).generate(in), dil = Generate.range(1, 2).generate(in);
+            int[] pb = {Generate.range(0, k).generate(in), Generate.range(0, k).generate(in)};
+            int[] pe = {Generate.range(0, k).generate(in), Generate.range(0, k).generate(in)};
+            int eff = (k - 1) * dil + 1;
+            ConvShapes.fitPadding(new int[] {h, w}, new int[] {eff, eff}, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), cg * groups, cg * groups, groups, new int[] {h, w}, new int[] {k, k}, pb, pe,
+                    new int[] {stride, stride}, new int[] {dil, dil}, Generate.booleans().generate(in));
+        };
     }
 
     /** Epilogue in NHWC: {@code act(conv + B + residual)}, against the reference plus the same scalar epilogue. */
@@ -236,6 +255,9 @@ class ConvOperatorProperties {
         assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
         assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_GENERIC, ConvOperator.choose(conv(16, 16, 16, 20, 7, 3, 1)));
+        // ResNeXt-50 32x4d: 4 channels per group share a vector when it holds more than 4 floats
+        assertEquals(VectorWidth.LANES > 4 ? ConvAlgorithm.GROUPED_DIRECT : ConvAlgorithm.IM2COL_GEMM,
+                ConvOperator.choose(conv(128, 128, 32, 56, 3, 1, 1)));
     }
 
     static ConvShape conv(int c, int m, int groups, int hw, int k, int pad, int stride) {

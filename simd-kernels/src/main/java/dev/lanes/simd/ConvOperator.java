@@ -5,6 +5,7 @@ import dev.lanes.simd.conv.ConvAlgorithm;
 import dev.lanes.simd.conv.ConvKernel;
 import dev.lanes.simd.conv.DepthwiseConv;
 import dev.lanes.simd.conv.GemmConv;
+import dev.lanes.simd.conv.GroupedConvDirect;
 import dev.lanes.simd.conv.Layouts;
 import dev.lanes.simd.conv.PointwiseConv;
 import dev.lanes.simd.conv.WinogradConv;
@@ -78,7 +79,7 @@ public final class ConvOperator {
             case WINOGRAD_F2X3, WINOGRAD_F4X3 -> new WinogradConv(s, w, wOff, bias, bOff, act, algorithm);
             case POINTWISE_GEMM, IM2COL_GEMM -> new GemmConv(s, w, wOff, bias, bOff, act, algorithm);
             case POINTWISE_DIRECT -> new PointwiseConv(s, w, wOff, bias, bOff, act);
-            case GROUPED_DIRECT -> throw new IllegalArgumentException("Conv algorithm " + algorithm + " is not available");
+            case GROUPED_DIRECT -> new GroupedConvDirect(s, w, wOff, bias, bOff, act);
         };
         return new ConvOperator(s, act, k);
     }
@@ -88,7 +89,8 @@ public final class ConvOperator {
      * and pooling"): depthwise kernels for {@code groups = C}; Winograd for 3x3 stride-1 layers with
      * enough channels to amortise the transforms; the feature map read in place as a GEMM's A for
      * 1x1 ({@link PointwiseConv}: 2-D, any stride, no padding, one group; PackedGemm over it when
-     * 1-D, 3-D or grouped); im2col + GEMM for the rest.
+     * 1-D, 3-D or grouped); all groups at once for grouped layers with a few channels per group
+     * ({@link GroupedConvDirect}); im2col + GEMM for the rest.
      */
     public static ConvAlgorithm choose(ConvShape s) {
         int[] k = s.kernel();
@@ -103,6 +105,7 @@ public final class ConvOperator {
             return Math.min(out[0], out[1]) >= 8 ? ConvAlgorithm.WINOGRAD_F4X3 : ConvAlgorithm.WINOGRAD_F2X3;
         }
         if (PointwiseConv.supports(s)) return ConvAlgorithm.POINTWISE_DIRECT;
+        if (GroupedConvDirect.supports(s)) return ConvAlgorithm.GROUPED_DIRECT;
         boolean pointwise = s.kernelSize() == 1;
         for (int i = 0; i < s.spatialRank(); i++) {
             pointwise &= s.padsBegin()[i] == 0 && s.padsEnd()[i] == 0 && s.strides()[i] == 1;

@@ -99,7 +99,7 @@ public final class PackedGemm implements Gemm, MatMul {
      */
     public static PackedB packB(int k, int n, float[] b, int bOff, int ldb, boolean transB) {
         checkDims("packB", 1, n, k);
-        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("packB", "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         int panels = (n + NR - 1) / NR;
         long size = (long) panels * k * NR;
         if (size > Integer.MAX_VALUE - 8) {
@@ -157,8 +157,8 @@ public final class PackedGemm implements Gemm, MatMul {
         }
         if (b.nr() != NR) throw new IllegalArgumentException("gemm: packed B has panels of " + b.nr() + ", this JVM's kernels need " + NR);
         if (m == 0 || n == 0) return;
-        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
-        checkMatrix("C", c, cOff, ldc, m, n);
+        checkMatrix("gemm", "A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("gemm", "C", c, cOff, ldc, m, n);
         epilogue.check(m, n);
         if (k == 0) {
             scaleOnly(m, n, c, cOff, ldc, beta, epilogue);
@@ -182,12 +182,12 @@ public final class PackedGemm implements Gemm, MatMul {
         checkDims("gemm", m, n, k);
         if (m == 0 || n == 0) return;
         if (k == 0) {
-            checkMatrix("C", c, cOff, ldc, m, n);
+            checkMatrix("gemm", "C", c, cOff, ldc, m, n);
             Objects.requireNonNull(epilogue, "epilogue").check(m, n);
             scaleOnly(m, n, c, cOff, ldc, beta, epilogue);
             return;
         }
-        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("gemm", "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         Scratch s = Scratch.get();
         PackedB packed = s.borrowB(k, n, NR);
         try {
@@ -244,10 +244,10 @@ public final class PackedGemm implements Gemm, MatMul {
         Objects.requireNonNull(parallel, "parallel");
         int m = s.m(), n = s.n(), k = s.k(), batch = s.batchCount();
         if (batch == 0 || m == 0 || n == 0) return;
-        checkMatrix("Y", y, yOff, n, batch * m, n);
+        checkMatrix("gemm", "Y", y, yOff, n, batch * m, n);
         epilogue.check(batch * m, n);
         if (bShared(s) && aDense(s)) {
-            checkMatrix("A", a, aOff, k, batch * m, k);
+            checkMatrix("gemm", "A", a, aOff, k, batch * m, k);
             gemm(batch * m, n, k, a, aOff, k, false, b, bOff, n, false, 1f, y, yOff, n, 0f, epilogue, parallel);
             return;
         }
@@ -526,14 +526,14 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /** A rows×cols matrix at {@code x[off + r·ld + c]} must fit its array. */
-    static void checkMatrix(String what, float[] x, int off, int ld, int rows, int cols) {
+    static void checkMatrix(String op, String what, float[] x, int off, int ld, int rows, int cols) {
         Objects.requireNonNull(x, what);
         if (rows == 0 || cols == 0) return;
-        if (off < 0) throw new IllegalArgumentException("gemm: " + what + " offset must be ≥ 0, got " + off);
-        if (ld < cols) throw new IllegalArgumentException("gemm: " + what + " leading dimension " + ld + " is less than its row length " + cols);
+        if (off < 0) throw new IllegalArgumentException(op + ": " + what + " offset must be ≥ 0, got " + off);
+        if (ld < cols) throw new IllegalArgumentException(op + ": " + what + " leading dimension " + ld + " is less than its row length " + cols);
         long end = off + (long) (rows - 1) * ld + cols;
         if (end > x.length) {
-            throw new IllegalArgumentException("gemm: " + what + " " + rows + "×" + cols + " (ld " + ld + ") from offset " + off
+            throw new IllegalArgumentException(op + ": " + what + " " + rows + "×" + cols + " (ld " + ld + ") from offset " + off
                     + " overruns its array of " + x.length);
         }
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns the JMH JSON of one run of {@link GemmBench}, {@link ReferenceGemmBench}, {@link OrtGemmBench}
+ * Turns the JMH JSON of one run of {@link GemmBench} (Lanes and ONNX Runtime), {@link ReferenceGemmBench}
  * and {@link PeakFmaBench} into the GEMM table of {@code bench/RESULTS.md}: GFLOP/s per shape and
  * thread count, next to ONNX Runtime, the reference and the FMA peak measured in the same run.
  *
@@ -49,7 +49,7 @@ public final class GemmReport {
             String shape = params.has("shape") ? params.get("shape").getAsString() : "";
             String threads = params.has("threads") ? params.get("threads").getAsString() : "1";
             if (bench.endsWith("GemmBench.packedGemm")) lanes.put(shape + "@" + threads, s);
-            else if (bench.endsWith("OrtGemmBench.onnxRuntime")) ort.put(shape + "@" + threads, s);
+            else if (bench.endsWith("GemmBench.onnxRuntime")) ort.put(shape + "@" + threads, s);
             else if (bench.endsWith("ReferenceGemmBench.referenceGemm")) ref.put(shape, s);
             else if (bench.endsWith("PeakFmaBench.fmaPeak")) {
                 peak.put(run.get("threads").getAsInt(), s);

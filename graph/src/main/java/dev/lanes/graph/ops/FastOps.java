@@ -1,6 +1,7 @@
 package dev.lanes.graph.ops;
 
 import dev.lanes.graph.exec.OpRegistry;
+import dev.lanes.reference.PoolShape;
 
 /**
  * Registers the fast bindings: the ops that have a Vector API kernel in simd-kernels. Every one of
@@ -18,7 +19,11 @@ final class FastOps {
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_GEMM, FastLinearOps::gemm);
         r.registerFast("", "Conv", FastConvOps::conv);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_CONV, FastConvOps::conv);
-        r.registerFast("", "ConvTranspose", FastConvTransposeOps::convTranspose);
+        r.registerFast("", "ConvTranspose", FastConvOps::convTranspose);
+        r.registerFast("", "MaxPool", s -> FastConvOps.pool(s, PoolShape.Mode.MAX));
+        r.registerFast("", "AveragePool", s -> FastConvOps.pool(s, PoolShape.Mode.AVERAGE));
+        r.registerFast("", "GlobalMaxPool", s -> FastConvOps.globalPool(s, PoolShape.Mode.MAX));
+        r.registerFast("", "GlobalAveragePool", s -> FastConvOps.globalPool(s, PoolShape.Mode.AVERAGE));
         for (String op : new String[] {"Relu", "LeakyRelu", "Elu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Exp", "Log",
             "Sqrt", "Reciprocal", "Neg", "Abs", "Erf", "Gelu"}) {
             r.registerFast("", op, FastElementwise::unary);
