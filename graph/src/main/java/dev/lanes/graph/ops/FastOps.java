@@ -34,6 +34,7 @@ final class FastOps {
         r.registerFast("", "Mul", s -> FastElementwise.binary(s, BinaryOps.Kind.MUL));
         r.registerFast("", "Div", s -> FastElementwise.binary(s, BinaryOps.Kind.DIV));
         r.registerFast("", "Pow", s -> FastElementwise.binary(s, BinaryOps.Kind.POW));
+        r.registerFast("", "Resize", FastResize::resize);
         r.registerFast("", "Softmax", s -> NormOps.softmax(s, false, true));
         r.registerFast("", "LogSoftmax", s -> NormOps.softmax(s, true, true));
         r.registerFast("", "LayerNormalization", s -> NormOps.layerNorm(s, true));
