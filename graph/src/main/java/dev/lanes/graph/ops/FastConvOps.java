@@ -4,35 +4,32 @@ import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
-import dev.lanes.graph.ir.ValueInfo;
 import dev.lanes.reference.ConvShape;
+import dev.lanes.reference.ConvTransposeShape;
+import dev.lanes.reference.PoolShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
+import dev.lanes.simd.ConvTransposeOperator;
+import dev.lanes.simd.PoolOperator;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Conv and lanes FusedConv on simd-kernels' {@link ConvOperator}: the algorithm (depthwise, Winograd,
- * pointwise or im2col GEMM) is chosen and the weights packed or transformed once per input shape —
- * at session creation when the input shape is known then (always, in a plan specialised for its
- * input shapes), else at the first run with that shape. Bias, the fused residual and the activation
- * run in the kernels' epilogue.
+ * Conv (and lanes FusedConv), ConvTranspose and the pools on simd-kernels' prepared operators
+ * ({@link ConvOperator}, {@link ConvTransposeOperator}, {@link PoolOperator}): the algorithm is chosen
+ * and the weights packed or transformed once per input shape ({@link PerShape}) — at session creation
+ * when the shape is known then, which it always is in a plan specialised for its input shapes. Bias,
+ * the fused residual and the activation run in the kernels' epilogue; outputs come from the run's arena.
  *
- * <p>Layout: the graph keeps ONNX's NCHW between ops, and {@link ConvOperator#runNchw} reorders to the
- * kernels' NHWC and back around each convolution (see "Convolution and pooling: layout decision" in
- * simd-kernels/README.md and the graph's {@code LayoutSelection} pass).
+ * <p>Layout: values between ops stay in ONNX's NCHW, and the operators' {@code runNchw} reorders to the
+ * kernels' NHWC and back around each call (see the graph's {@code LayoutSelection} pass).
  *
- * <p>Bound only when W (and B, if present) are constants; otherwise, or when no fast kernel handles
- * the shape, the reference binding runs.
+ * <p>Conv and ConvTranspose are bound only when W (and B, if present) are constants; otherwise, or when
+ * no fast kernel handles a shape, the reference binding runs.
  */
 final class FastConvOps {
     private FastConvOps() {}
 
-    /** Prepared operators kept per conv node; more input shapes than this are prepared per run. */
-    static final int MAX_SHAPES = 8;
-
+    /** Conv and lanes FusedConv. */
     static Operator conv(OpSetup s) {
         boolean fused = s.node().domain().equals(FusedOps.DOMAIN);
         String autoPad = s.getString("auto_pad", "NOTSET");
@@ -41,76 +38,151 @@ final class FastConvOps {
         int[] strides = Attrs.ints(s.getLongs("strides", null));
         int[] dilations = Attrs.ints(s.getLongs("dilations", null));
         int group = (int) s.getLong("group", 1);
-        FusedActivation act = fused ? FusedActivation.read(s) : FusedActivation.NONE;
-        Activation activation = act.toSimd();
+        Activation activation = (fused ? FusedActivation.read(s) : FusedActivation.NONE).toSimd();
         Tensor w = s.constantInput(1);
         Tensor bias = s.hasInput(2) ? s.constantInput(2) : null;
-        if (activation == null || w == null || w.dtype() != DType.FLOAT32 || (s.hasInput(2) && (bias == null || bias.dtype() != DType.FLOAT32))) {
+        if (activation == null || !constantWeights(s, w, bias)) {
             return null;
         }
         boolean residual = fused && s.hasInput(3);
         Operator reference = fused ? FusedOps.conv(s) : ConvOps.conv(s);
-        Map<List<Integer>, ConvOperator> prepared = new ConcurrentHashMap<>();
         String op = s.node().opType();
-        Preparer prepare = x -> {
+        PerShape<ConvOperator> prepared = new PerShape<>(x -> {
             ConvShape shape = ConvShape.fromOnnx(x, w.shape(), bias == null ? null : bias.shape(), autoPad, kernel, pads, strides,
                     dilations, group);
             try {
                 return ConvOperator.prepare(shape, w.floats(), 0, bias == null ? null : bias.floats(), 0, activation);
             } catch (IllegalArgumentException e) {
-                return null; // no fast kernel for this shape: the reference runs it
+                return null; // no fast kernel for this shape
             }
-        };
-        ValueInfo xInfo = s.inputInfo(0);
-        int[] known = xInfo.fixedShape();
-        if (known != null) {
-            ConvOperator c;
-            try {
-                c = prepare.apply(known);
-            } catch (IllegalArgumentException e) {
-                return null; // the shape breaks Conv's rules: the reference binding reports it at run time
-            }
-            if (c == null) {
-                return null;
-            }
-            prepared.put(key(known), c);
+        });
+        if (!prepareKnownShape(s, prepared)) {
+            return null;
         }
         return (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], op + " X");
-            int[] xs = x.shape();
-            List<Integer> k = key(xs);
-            ConvOperator c = prepared.get(k);
+            ConvOperator c = prepared.get(x.shape());
             if (c == null) {
-                c = prepare.apply(xs);
-                if (c == null) {
-                    return reference.run(in, ctx);
-                }
-                if (prepared.size() < MAX_SHAPES) {
-                    prepared.putIfAbsent(k, c);
-                }
+                return reference.run(in, ctx);
             }
             int[] outShape = c.shape().outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
-            float[] z = null;
-            if (residual) {
-                Tensor zt = LinearOps.float32(in[3], op + " Z");
-                if (!Arrays.equals(zt.shape(), outShape)) {
-                    throw new IllegalArgumentException(op + " Z " + Shapes.str(zt.shape()) + " must have the output's shape "
-                            + Shapes.str(outShape));
-                }
-                z = zt.floats();
-            }
+            float[] z = residual ? residual(in[3], outShape, op) : null;
             c.runNchw(x.floats(), 0, y, 0, z, 0, ctx.parallel());
             return new Tensor[] {Tensor.of(y, outShape)};
         };
     }
 
-    @FunctionalInterface
-    private interface Preparer {
-        ConvOperator apply(int[] xShape);
+    static Operator convTranspose(OpSetup s) {
+        String autoPad = s.getString("auto_pad", "NOTSET");
+        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
+        int[] pads = Attrs.ints(s.getLongs("pads", null));
+        int[] strides = Attrs.ints(s.getLongs("strides", null));
+        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
+        int[] outputPadding = Attrs.ints(s.getLongs("output_padding", null));
+        int[] outputShape = Attrs.ints(s.getLongs("output_shape", null));
+        int group = (int) s.getLong("group", 1);
+        Tensor w = s.constantInput(1);
+        Tensor bias = s.hasInput(2) ? s.constantInput(2) : null;
+        if (!constantWeights(s, w, bias)) {
+            return null;
+        }
+        Operator reference = ConvOps.convTranspose(s);
+        PerShape<ConvTransposeOperator> prepared = new PerShape<>(x -> {
+            ConvTransposeShape shape = ConvTransposeShape.fromOnnx(x, w.shape(), bias == null ? null : bias.shape(), autoPad, kernel,
+                    pads, strides, dilations, outputPadding, outputShape, group);
+            try {
+                return ConvTransposeOperator.prepare(shape, w.floats(), 0, bias == null ? null : bias.floats(), 0, Activation.NONE);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        });
+        if (!prepareKnownShape(s, prepared)) {
+            return null;
+        }
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], "ConvTranspose X");
+            ConvTransposeOperator c = prepared.get(x.shape());
+            if (c == null) {
+                return reference.run(in, ctx);
+            }
+            int[] outShape = c.shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            c.runNchw(x.floats(), 0, y, 0, ctx.parallel());
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
     }
 
-    private static List<Integer> key(int[] shape) {
-        return Arrays.stream(shape).boxed().toList();
+    /** MaxPool and AveragePool (MaxPool's indices output included). */
+    static Operator pool(OpSetup s, PoolShape.Mode mode) {
+        String autoPad = s.getString("auto_pad", "NOTSET");
+        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
+        int[] pads = Attrs.ints(s.getLongs("pads", null));
+        int[] strides = Attrs.ints(s.getLongs("strides", null));
+        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
+        boolean ceil = s.getLong("ceil_mode", 0) != 0;
+        boolean countPad = mode == PoolShape.Mode.AVERAGE && s.getLong("count_include_pad", 0) != 0;
+        int storageOrder = mode == PoolShape.Mode.MAX ? (int) s.getLong("storage_order", 0) : 0;
+        boolean indices = mode == PoolShape.Mode.MAX && s.hasOutput(1);
+        String op = s.node().opType();
+        PerShape<PoolOperator> prepared = new PerShape<>(x -> PoolOperator.prepare(
+                PoolShape.fromOnnx(mode, x, autoPad, kernel, pads, strides, dilations, ceil, countPad, storageOrder)));
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], op + " X");
+            PoolOperator p = prepared.get(x.shape());
+            int[] outShape = p.shape().outputShape();
+            int n = Tensor.checkedSize(outShape);
+            float[] y = ctx.floats(n);
+            if (indices) {
+                long[] idx = new long[n];
+                p.maxWithIndicesNchw(x.floats(), 0, y, 0, idx, 0, ctx.parallel());
+                return new Tensor[] {Tensor.of(y, outShape), Tensor.ofLongs(idx, outShape)};
+            }
+            p.runNchw(x.floats(), 0, y, 0, ctx.parallel());
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** GlobalMaxPool and GlobalAveragePool. */
+    static Operator globalPool(OpSetup s, PoolShape.Mode mode) {
+        String op = s.node().opType();
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], op + " X");
+            PoolOperator p = PoolOperator.prepare(PoolShape.global(mode, x.shape()));
+            int[] outShape = p.shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            p.runNchw(x.floats(), 0, y, 0, ctx.parallel());
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** W (and B when given) are float32 constants: what the prepared operators pack at creation. */
+    private static boolean constantWeights(OpSetup s, Tensor w, Tensor bias) {
+        return w != null && w.dtype() == DType.FLOAT32 && (!s.hasInput(2) || (bias != null && bias.dtype() == DType.FLOAT32));
+    }
+
+    /**
+     * Prepares the operator for the input shape known at creation, if any. False when that shape breaks
+     * the op's rules: the reference binding is then bound, and reports the problem when the node runs.
+     */
+    private static boolean prepareKnownShape(OpSetup s, PerShape<?> prepared) {
+        int[] known = s.inputInfo(0).fixedShape();
+        if (known == null) {
+            return true;
+        }
+        try {
+            prepared.get(known);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static float[] residual(Tensor z, int[] outShape, String op) {
+        Tensor zt = LinearOps.float32(z, op + " Z");
+        if (!Arrays.equals(zt.shape(), outShape)) {
+            throw new IllegalArgumentException(op + " Z " + Shapes.str(zt.shape()) + " must have the output's shape " + Shapes.str(outShape));
+        }
+        return zt.floats();
     }
 }

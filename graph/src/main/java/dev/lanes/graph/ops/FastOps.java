@@ -1,6 +1,7 @@
 package dev.lanes.graph.ops;
 
 import dev.lanes.graph.exec.OpRegistry;
+import dev.lanes.reference.PoolShape;
 
 /**
  * Registers the fast bindings: the ops that have a Vector API kernel in simd-kernels. Every one of
@@ -18,7 +19,11 @@ final class FastOps {
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_GEMM, FastLinearOps::gemm);
         r.registerFast("", "Conv", FastConvOps::conv);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_CONV, FastConvOps::conv);
-        r.registerFast("", "ConvTranspose", FastConvTransposeOps::convTranspose);
+        r.registerFast("", "ConvTranspose", FastConvOps::convTranspose);
+        r.registerFast("", "MaxPool", s -> FastConvOps.pool(s, PoolShape.Mode.MAX));
+        r.registerFast("", "AveragePool", s -> FastConvOps.pool(s, PoolShape.Mode.AVERAGE));
+        r.registerFast("", "GlobalMaxPool", s -> FastConvOps.globalPool(s, PoolShape.Mode.MAX));
+        r.registerFast("", "GlobalAveragePool", s -> FastConvOps.globalPool(s, PoolShape.Mode.AVERAGE));
         for (String op : new String[] {"Relu", "LeakyRelu", "Elu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Exp", "Log",
             "Sqrt", "Reciprocal", "Neg", "Abs", "Erf", "Gelu"}) {
             r.registerFast("", op, FastElementwise::unary);
@@ -29,6 +34,7 @@ final class FastOps {
         r.registerFast("", "Mul", s -> FastElementwise.binary(s, BinaryOps.Kind.MUL));
         r.registerFast("", "Div", s -> FastElementwise.binary(s, BinaryOps.Kind.DIV));
         r.registerFast("", "Pow", s -> FastElementwise.binary(s, BinaryOps.Kind.POW));
+        r.registerFast("", "Resize", FastResize::resize);
         r.registerFast("", "Softmax", s -> NormOps.softmax(s, false, true));
         r.registerFast("", "LogSoftmax", s -> NormOps.softmax(s, true, true));
         r.registerFast("", "LayerNormalization", s -> NormOps.layerNorm(s, true));

@@ -16,27 +16,22 @@ import java.util.WeakHashMap;
 final class PackedWeights {
     private PackedWeights() {}
 
-    private record Variant(int off, int k, int n, int ld, boolean trans, PackedB packed) {}
+    private record Variant(int k, int n, int ld, boolean trans, PackedB packed) {}
 
     private static final Map<float[], List<Variant>> CACHE = new WeakHashMap<>();
 
     /** op(B) of K×N, B read at {@code b[p·ld + j]} or, with {@code trans}, {@code b[j·ld + p]}. */
     static PackedB of(float[] b, int k, int n, int ld, boolean trans) {
-        return of(b, 0, k, n, ld, trans);
-    }
-
-    /** As {@link #of(float[], int, int, int, boolean)} for the matrix starting at {@code b[off]}. */
-    static PackedB of(float[] b, int off, int k, int n, int ld, boolean trans) {
         synchronized (CACHE) {
             for (Variant v : CACHE.getOrDefault(b, List.of())) {
-                if (v.off == off && v.k == k && v.n == n && v.ld == ld && v.trans == trans) {
+                if (v.k == k && v.n == n && v.ld == ld && v.trans == trans) {
                     return v.packed;
                 }
             }
         }
-        PackedB p = PackedGemm.packB(k, n, b, off, ld, trans);
+        PackedB p = PackedGemm.packB(k, n, b, 0, ld, trans);
         synchronized (CACHE) {
-            CACHE.computeIfAbsent(b, x -> new ArrayList<>()).add(new Variant(off, k, n, ld, trans, p));
+            CACHE.computeIfAbsent(b, x -> new ArrayList<>()).add(new Variant(k, n, ld, trans, p));
         }
         return p;
     }

@@ -88,7 +88,9 @@ public final class DepthwiseConvGeneric {
         int full = cout - cout % L;
         for (int oc = ocFrom; oc < cout; oc += L) {
             boolean tail = oc >= full;
-            VectorMask<Float> m = tail ? S.indexInRange(oc, cout) : null;
+            // Never null: with "tail ? mask : null" C2 (JDK 25.0.3) compiled this method into code that stopped the VM
+            // ("fatal error: DEBUG MESSAGE") after warm-up on the PaddleOCR classifier; an all-true mask costs nothing here.
+            VectorMask<Float> m = S.indexInRange(oc, cout);
             FloatVector acc = FloatVector.fromArray(S, bias, oc);
             for (int kz = kz0; kz < kz1; kz++) {
                 int iz = iz0 + kz * g.dilD();
