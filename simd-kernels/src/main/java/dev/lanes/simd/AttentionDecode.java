@@ -205,25 +205,38 @@ public final class AttentionDecode {
     /** {@code o[r] = α[r]·o[r] + Σ_jj sc[r][jj] · V[jj]}, each value row loaded once for all rows. */
     private static void accumulate(float[] v, int vRow, int vs, int n, int dv, int rows, Scratch s) {
         int dvPad = s.dvPad, full = dv - dv % LANES;
-        VectorMask<Float> tail = F.indexInRange(full, dv);
-        float[] o = s.o, sc = s.sc;
         for (int r = 0; r < rows; r++) {
-            FloatVector a = FloatVector.broadcast(F, s.alpha[r]);
-            for (int c = 0; c < dvPad; c += LANES) FloatVector.fromArray(F, o, r * dvPad + c).mul(a).intoArray(o, r * dvPad + c);
+            int c = 0;
+            for (; c + 4 * LANES <= full; c += 4 * LANES) accumulate4(v, vRow + c, vs, n, s.sc, r * KT, s.o, r * dvPad + c, s.alpha[r]);
+            for (; c < dv; c += LANES) accumulate1(v, vRow + c, vs, n, s.sc, r * KT, s.o, r * dvPad + c, s.alpha[r], F.indexInRange(c, dv));
         }
-        for (int jj = 0, row = vRow; jj < n; jj++, row += vs) {
-            for (int r = 0; r < rows; r++) {
-                FloatVector pb = FloatVector.broadcast(F, sc[r * KT + jj]);
-                int oo = r * dvPad;
-                for (int c = 0; c < full; c += LANES) {
-                    (FMA ? pb.fma(FloatVector.fromArray(F, v, row + c), FloatVector.fromArray(F, o, oo + c)) : pb.mul(FloatVector.fromArray(F, v, row + c)).add(FloatVector.fromArray(F, o, oo + c))).intoArray(o, oo + c);
-                }
-                if (full < dv) {
-                    (FMA ? pb.fma(FloatVector.fromArray(F, v, row + full, tail), FloatVector.fromArray(F, o, oo + full)) : pb.mul(FloatVector.fromArray(F, v, row + full, tail)).add(FloatVector.fromArray(F, o, oo + full)))
-                            .intoArray(o, oo + full);
-                }
-            }
+    }
+
+    /** Four vectors of one output row in registers over the whole tile: V streams through once per row. */
+    private static void accumulate4(float[] v, int v0, int vs, int n, float[] sc, int p0, float[] o, int out, float alpha) {
+        FloatVector a0 = FloatVector.fromArray(F, o, out).mul(alpha), a1 = FloatVector.fromArray(F, o, out + LANES).mul(alpha);
+        FloatVector a2 = FloatVector.fromArray(F, o, out + 2 * LANES).mul(alpha), a3 = FloatVector.fromArray(F, o, out + 3 * LANES).mul(alpha);
+        for (int jj = 0, row = v0; jj < n; jj++, row += vs) {
+            FloatVector pb = FloatVector.broadcast(F, sc[p0 + jj]);
+            FloatVector v0v = FloatVector.fromArray(F, v, row), v1v = FloatVector.fromArray(F, v, row + LANES);
+            FloatVector v2v = FloatVector.fromArray(F, v, row + 2 * LANES), v3v = FloatVector.fromArray(F, v, row + 3 * LANES);
+            a0 = FMA ? pb.fma(v0v, a0) : pb.mul(v0v).add(a0);
+            a1 = FMA ? pb.fma(v1v, a1) : pb.mul(v1v).add(a1);
+            a2 = FMA ? pb.fma(v2v, a2) : pb.mul(v2v).add(a2);
+            a3 = FMA ? pb.fma(v3v, a3) : pb.mul(v3v).add(a3);
         }
+        a0.intoArray(o, out); a1.intoArray(o, out + LANES); a2.intoArray(o, out + 2 * LANES); a3.intoArray(o, out + 3 * LANES);
+    }
+
+    /** One vector of one output row, V loaded under {@code in} (the last columns of dv). */
+    private static void accumulate1(float[] v, int v0, int vs, int n, float[] sc, int p0, float[] o, int out, float alpha,
+                                    VectorMask<Float> in) {
+        FloatVector a = FloatVector.fromArray(F, o, out).mul(alpha);
+        for (int jj = 0, row = v0; jj < n; jj++, row += vs) {
+            FloatVector pb = FloatVector.broadcast(F, sc[p0 + jj]), vv = FloatVector.fromArray(F, v, row, in);
+            a = FMA ? pb.fma(vv, a) : pb.mul(vv).add(a);
+        }
+        a.intoArray(o, out);
     }
 
     /** Per-thread tiles, grown on demand and reused by every later call on the thread. */

@@ -3,6 +3,7 @@ package dev.lanes.simd;
 import dev.lanes.reference.Attention;
 import dev.lanes.reference.AttentionShape;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,12 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  *   qt [d ][MQ]  Q of the tile transposed and pre-scaled, zero past the last query (packed once per task)
  *   st [KT][MQ]  scores of one key tile: st[j] = Σ_p K[j][p] · qt[p]      (broadcast K, 6 keys × 4 vectors)
  *                then softcap, mask and causal, the lane-wise running max, p = exp(st − max) in place
- *   ot [dv][MQ]  output transposed:   ot[c] = α·ot[c] + Σ_j V[j][c] · st[j]  (broadcast V, 4 columns × 4 vectors)
- *   Y[i][c] = ot[c][i] / l[i]   at the end (transposed back into Y's layout)
+ *   o  [MQ][dv]  output rows:         o[i] = α[i]·o[i] + Σ_j st[j][i] · V[j]   (broadcast P, 4 rows × 4 vectors of V)
+ *   Y[i] = o[i] / l[i]   at the end, straight into Y's rows
  * </pre>
  * K and V are read in place through their strides (no packing), the softmax needs no horizontal
- * reductions, and head sizes that are not a multiple of the vector length (24, 40, 80) cost nothing
- * extra: d and dv are loop counts, never vector lengths. Query tails are zero lanes.
+ * reductions, and the head size d of Q and K is a loop count, never a vector length; a dv that is not a
+ * multiple of the vector length (24, 40, 80) ends in one masked vector. Query tails are zero lanes.
  *
  * <p>Tasks are (batch × query head × query tile), split over {@link Parallel}; each output element is
  * computed by one task in a fixed order, so results are bit-identical for any thread count. Grouped-query
@@ -47,8 +48,8 @@ public final class FlashAttention implements Attention {
     static final int QV = 4;
     /** Queries per tile, one per lane. */
     static final int MQ = QV * LANES;
-    /** Keys per tile: the score tile KT × MQ floats stays in L1 next to qt and ot. */
-    static final int KT = 64;
+    /** Keys per tile, a multiple of the score kernel's 6: the score tile KT × MQ floats stays in L1 next to qt and ot. */
+    static final int KT = 60;
     /** Below this many multiply-adds a call runs on the caller (forking costs more). */
     private static final long MIN_WORK_PER_SHARE = 1L << 16;
     /**
@@ -139,12 +140,12 @@ public final class FlashAttention implements Attention {
     static void queryTile(AttentionCall call, int b, int h, int i0, Scratch s) {
         AttentionShape shape = call.s;
         int d = shape.headSize(), dv = shape.vHeadSize();
-        int rows = Math.min(MQ, shape.qSeq() - i0);
+        int rows = Math.min(MQ, shape.qSeq() - i0), rows4 = (rows + 3) & ~3;
         int kvh = h / shape.group();
         packQueries(call.q.data(), call.q.at(b, h, i0), call.q.rowStride(), rows, d, shape.scale(), s.qt);
         java.util.Arrays.fill(s.m, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(s.l, 0f);
-        java.util.Arrays.fill(s.ot, 0, dv * MQ, 0f);
+        java.util.Arrays.fill(s.o, 0, MQ * s.dvPad, 0f);
         // No query of this tile sees keys past its last query's end (causal diagonal, nonpad).
         int keyEnd = call.keyEnd(b, i0 + rows - 1);
         int offset = call.causalOffset(b);
@@ -167,14 +168,18 @@ public final class FlashAttention implements Attention {
                 if (perQueryMask) maskTile(call, b, h, i0, rows, j0, n, s.mt);
                 adjust(call, b, h, i0, j0, n, diagonal, perKeyMask, perQueryMask, s);
             }
+            updateMax(s);
             exponentiate(n, s);
-            accumulate(call.valueData(j0), call.valueAt(b, kvh, j0), call.valueStride(j0), n, dv, s.st, s.ot, s.alpha);
+            accumulate(call.valueData(j0), call.valueAt(b, kvh, j0), call.valueStride(j0), n, dv, rows4, s.st, s.o, s.dvPad, s.alpha);
             j0 += n;
         }
         finish(call, b, h, i0, rows, s);
     }
 
-    /** {@code qt[p][lane] = scale · Q[i0 + lane][p]}, zero for lanes past the last query. */
+    /**
+     * {@code qt[p][lane] = scale · Q[i0 + lane][p]}, zero for lanes past the last query. Row by row: each
+     * Q row is read contiguously (gathers across rows measured slower, the rows being far apart in 3-D layouts).
+     */
     static void packQueries(float[] q, int base, int rowStride, int rows, int d, float scale, float[] qt) {
         for (int lane = 0; lane < rows; lane++) {
             int row = base + lane * rowStride;
@@ -319,157 +324,139 @@ public final class FlashAttention implements Attention {
     }
 
     /**
-     * Moves the running max {@code m} to include the tile's {@code tmax}; then {@code st = exp(st − m)} in
-     * place and {@code l = α·l + Σ st}, where {@code α = exp(m_old − m)} (left in {@code alpha} for the
-     * output). A lane whose max is still -inf has seen only masked keys: it uses 0 as its max so that
-     * exp(-inf − 0) = 0 instead of NaN, and its α is 0 (there is nothing to rescale).
+     * Moves the running max {@code m} to include the tile's {@code tmax}, and sets {@code alpha = exp(m_old − m)},
+     * the factor that rescales what was summed so far. A lane whose max is still -inf has seen only masked
+     * keys: its shift ({@code safe}) is 0 so that exp(-inf − 0) = 0 instead of NaN, and its α is 0.
      */
-    private static void exponentiate(int n, Scratch s) {
-        float[] st = s.st;
+    private static void updateMax(Scratch s) {
         FloatVector neg = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int c = 0; c < QV; c++) {
-            int o = c * LANES;
+        for (int o = 0; o < MQ; o += LANES) {
             FloatVector old = FloatVector.fromArray(F, s.m, o);
             FloatVector m = old.max(FloatVector.fromArray(F, s.tmax, o));
             m.intoArray(s.m, o);
             FloatVector safe = m.blend(0f, m.compare(VectorOperators.EQ, neg));
+            safe.intoArray(s.safe, o);
+            old.sub(safe).intoArray(s.alpha, o);
+        }
+        // An array map, not an inlined exp: a second inlined exp in exponentiate overflows C2's node budget.
+        VectorMath.exp(s.alpha, 0, s.alpha, 0, MQ);
+    }
+
+    /** {@code st = exp(st − safe)} in place and {@code l = α·l + Σ st}: the only exp of the hot loop. */
+    private static void exponentiate(int n, Scratch s) {
+        float[] st = s.st;
+        for (int o = 0; o < MQ; o += LANES) {
+            FloatVector safe = FloatVector.fromArray(F, s.safe, o);
             FloatVector sum = FloatVector.zero(F);
             for (int jj = 0, at = o; jj < n; jj++, at += MQ) {
                 FloatVector e = VectorMath.exp(FloatVector.fromArray(F, st, at).sub(safe));
                 e.intoArray(st, at);
                 sum = sum.add(e);
             }
-            FloatVector alpha = VectorMath.exp(old.sub(safe));
-            alpha.intoArray(s.alpha, o);
-            (FMA ? FloatVector.fromArray(F, s.l, o).fma(alpha, sum) : FloatVector.fromArray(F, s.l, o).mul(alpha).add(sum)).intoArray(s.l, o);
+            FloatVector l = FloatVector.fromArray(F, s.l, o), alpha = FloatVector.fromArray(F, s.alpha, o);
+            (FMA ? l.fma(alpha, sum) : l.mul(alpha).add(sum)).intoArray(s.l, o);
         }
-    }
-
-    /** {@code ot[c] = α·ot[c] + Σ_jj V[jj][c] · st[jj]} for the {@code n} value rows from {@code vRow}. */
-    static void accumulate(float[] v, int vRow, int vs, int n, int dv, float[] st, float[] ot, float[] alpha) {
-        int c = 0;
-        for (; c + 6 <= dv; c += 6) accumulate6(v, vRow + c, vs, n, st, ot, c * MQ, alpha);
-        for (; c + 4 <= dv; c += 4) accumulate4(v, vRow + c, vs, n, st, ot, c * MQ, alpha);
-        for (; c < dv; c++) accumulate1(v, vRow + c, vs, n, st, ot, c * MQ, alpha);
-    }
-
-    /** Four output columns × four query vectors: 16 accumulators, 4 loads and 4 broadcasts per 16 FMAs. */
-    private static void accumulate4(float[] v, int v0, int vs, int n, float[] st, float[] ot, int out, float[] alpha) {
-        FloatVector al0 = FloatVector.fromArray(F, alpha, 0), al1 = FloatVector.fromArray(F, alpha, LANES);
-        FloatVector al2 = FloatVector.fromArray(F, alpha, 2 * LANES), al3 = FloatVector.fromArray(F, alpha, 3 * LANES);
-        int o0 = out, o1 = o0 + MQ, o2 = o1 + MQ, o3 = o2 + MQ;
-        FloatVector a00 = FloatVector.fromArray(F, ot, o0).mul(al0), a01 = FloatVector.fromArray(F, ot, o0 + LANES).mul(al1);
-        FloatVector a02 = FloatVector.fromArray(F, ot, o0 + 2 * LANES).mul(al2), a03 = FloatVector.fromArray(F, ot, o0 + 3 * LANES).mul(al3);
-        FloatVector a10 = FloatVector.fromArray(F, ot, o1).mul(al0), a11 = FloatVector.fromArray(F, ot, o1 + LANES).mul(al1);
-        FloatVector a12 = FloatVector.fromArray(F, ot, o1 + 2 * LANES).mul(al2), a13 = FloatVector.fromArray(F, ot, o1 + 3 * LANES).mul(al3);
-        FloatVector a20 = FloatVector.fromArray(F, ot, o2).mul(al0), a21 = FloatVector.fromArray(F, ot, o2 + LANES).mul(al1);
-        FloatVector a22 = FloatVector.fromArray(F, ot, o2 + 2 * LANES).mul(al2), a23 = FloatVector.fromArray(F, ot, o2 + 3 * LANES).mul(al3);
-        FloatVector a30 = FloatVector.fromArray(F, ot, o3).mul(al0), a31 = FloatVector.fromArray(F, ot, o3 + LANES).mul(al1);
-        FloatVector a32 = FloatVector.fromArray(F, ot, o3 + 2 * LANES).mul(al2), a33 = FloatVector.fromArray(F, ot, o3 + 3 * LANES).mul(al3);
-        for (int jj = 0, row = v0, at = 0; jj < n; jj++, row += vs, at += MQ) {
-            FloatVector p0 = FloatVector.fromArray(F, st, at);
-            FloatVector p1 = FloatVector.fromArray(F, st, at + LANES);
-            FloatVector p2 = FloatVector.fromArray(F, st, at + 2 * LANES);
-            FloatVector p3 = FloatVector.fromArray(F, st, at + 3 * LANES);
-            FloatVector vb = FloatVector.broadcast(F, v[row]);
-            a00 = (FMA ? vb.fma(p0, a00) : vb.mul(p0).add(a00)); a01 = (FMA ? vb.fma(p1, a01) : vb.mul(p1).add(a01)); a02 = (FMA ? vb.fma(p2, a02) : vb.mul(p2).add(a02)); a03 = (FMA ? vb.fma(p3, a03) : vb.mul(p3).add(a03));
-            vb = FloatVector.broadcast(F, v[row + 1]);
-            a10 = (FMA ? vb.fma(p0, a10) : vb.mul(p0).add(a10)); a11 = (FMA ? vb.fma(p1, a11) : vb.mul(p1).add(a11)); a12 = (FMA ? vb.fma(p2, a12) : vb.mul(p2).add(a12)); a13 = (FMA ? vb.fma(p3, a13) : vb.mul(p3).add(a13));
-            vb = FloatVector.broadcast(F, v[row + 2]);
-            a20 = (FMA ? vb.fma(p0, a20) : vb.mul(p0).add(a20)); a21 = (FMA ? vb.fma(p1, a21) : vb.mul(p1).add(a21)); a22 = (FMA ? vb.fma(p2, a22) : vb.mul(p2).add(a22)); a23 = (FMA ? vb.fma(p3, a23) : vb.mul(p3).add(a23));
-            vb = FloatVector.broadcast(F, v[row + 3]);
-            a30 = (FMA ? vb.fma(p0, a30) : vb.mul(p0).add(a30)); a31 = (FMA ? vb.fma(p1, a31) : vb.mul(p1).add(a31)); a32 = (FMA ? vb.fma(p2, a32) : vb.mul(p2).add(a32)); a33 = (FMA ? vb.fma(p3, a33) : vb.mul(p3).add(a33));
-        }
-        a00.intoArray(ot, o0); a01.intoArray(ot, o0 + LANES); a02.intoArray(ot, o0 + 2 * LANES); a03.intoArray(ot, o0 + 3 * LANES);
-        a10.intoArray(ot, o1); a11.intoArray(ot, o1 + LANES); a12.intoArray(ot, o1 + 2 * LANES); a13.intoArray(ot, o1 + 3 * LANES);
-        a20.intoArray(ot, o2); a21.intoArray(ot, o2 + LANES); a22.intoArray(ot, o2 + 2 * LANES); a23.intoArray(ot, o2 + 3 * LANES);
-        a30.intoArray(ot, o3); a31.intoArray(ot, o3 + LANES); a32.intoArray(ot, o3 + 2 * LANES); a33.intoArray(ot, o3 + 3 * LANES);
-    }
-
-    /** Six output columns × four query vectors: 16 accumulators, 4 loads and 4 broadcasts per 16 FMAs. */
-    private static void accumulate6(float[] v, int v0, int vs, int n, float[] st, float[] ot, int out, float[] alpha) {
-        FloatVector al0 = FloatVector.fromArray(F, alpha, 0), al1 = FloatVector.fromArray(F, alpha, LANES);
-        FloatVector al2 = FloatVector.fromArray(F, alpha, 2 * LANES), al3 = FloatVector.fromArray(F, alpha, 3 * LANES);
-        int o0 = out, o1 = o0 + MQ, o2 = o1 + MQ, o3 = o2 + MQ, o4 = o3 + MQ, o5 = o4 + MQ;
-        FloatVector a00 = FloatVector.fromArray(F, ot, o0).mul(al0), a01 = FloatVector.fromArray(F, ot, o0 + LANES).mul(al1);
-        FloatVector a02 = FloatVector.fromArray(F, ot, o0 + 2 * LANES).mul(al2), a03 = FloatVector.fromArray(F, ot, o0 + 3 * LANES).mul(al3);
-        FloatVector a10 = FloatVector.fromArray(F, ot, o1).mul(al0), a11 = FloatVector.fromArray(F, ot, o1 + LANES).mul(al1);
-        FloatVector a12 = FloatVector.fromArray(F, ot, o1 + 2 * LANES).mul(al2), a13 = FloatVector.fromArray(F, ot, o1 + 3 * LANES).mul(al3);
-        FloatVector a20 = FloatVector.fromArray(F, ot, o2).mul(al0), a21 = FloatVector.fromArray(F, ot, o2 + LANES).mul(al1);
-        FloatVector a22 = FloatVector.fromArray(F, ot, o2 + 2 * LANES).mul(al2), a23 = FloatVector.fromArray(F, ot, o2 + 3 * LANES).mul(al3);
-        FloatVector a30 = FloatVector.fromArray(F, ot, o3).mul(al0), a31 = FloatVector.fromArray(F, ot, o3 + LANES).mul(al1);
-        FloatVector a32 = FloatVector.fromArray(F, ot, o3 + 2 * LANES).mul(al2), a33 = FloatVector.fromArray(F, ot, o3 + 3 * LANES).mul(al3);
-        FloatVector a40 = FloatVector.fromArray(F, ot, o4).mul(al0), a41 = FloatVector.fromArray(F, ot, o4 + LANES).mul(al1);
-        FloatVector a42 = FloatVector.fromArray(F, ot, o4 + 2 * LANES).mul(al2), a43 = FloatVector.fromArray(F, ot, o4 + 3 * LANES).mul(al3);
-        FloatVector a50 = FloatVector.fromArray(F, ot, o5).mul(al0), a51 = FloatVector.fromArray(F, ot, o5 + LANES).mul(al1);
-        FloatVector a52 = FloatVector.fromArray(F, ot, o5 + 2 * LANES).mul(al2), a53 = FloatVector.fromArray(F, ot, o5 + 3 * LANES).mul(al3);
-        for (int jj = 0, row = v0, at = 0; jj < n; jj++, row += vs, at += MQ) {
-            FloatVector p0 = FloatVector.fromArray(F, st, at);
-            FloatVector p1 = FloatVector.fromArray(F, st, at + LANES);
-            FloatVector p2 = FloatVector.fromArray(F, st, at + 2 * LANES);
-            FloatVector p3 = FloatVector.fromArray(F, st, at + 3 * LANES);
-            FloatVector vb = FloatVector.broadcast(F, v[row]);
-            a00 = (FMA ? vb.fma(p0, a00) : vb.mul(p0).add(a00)); a01 = (FMA ? vb.fma(p1, a01) : vb.mul(p1).add(a01)); a02 = (FMA ? vb.fma(p2, a02) : vb.mul(p2).add(a02)); a03 = (FMA ? vb.fma(p3, a03) : vb.mul(p3).add(a03));
-            vb = FloatVector.broadcast(F, v[row + 1]);
-            a10 = (FMA ? vb.fma(p0, a10) : vb.mul(p0).add(a10)); a11 = (FMA ? vb.fma(p1, a11) : vb.mul(p1).add(a11)); a12 = (FMA ? vb.fma(p2, a12) : vb.mul(p2).add(a12)); a13 = (FMA ? vb.fma(p3, a13) : vb.mul(p3).add(a13));
-            vb = FloatVector.broadcast(F, v[row + 2]);
-            a20 = (FMA ? vb.fma(p0, a20) : vb.mul(p0).add(a20)); a21 = (FMA ? vb.fma(p1, a21) : vb.mul(p1).add(a21)); a22 = (FMA ? vb.fma(p2, a22) : vb.mul(p2).add(a22)); a23 = (FMA ? vb.fma(p3, a23) : vb.mul(p3).add(a23));
-            vb = FloatVector.broadcast(F, v[row + 3]);
-            a30 = (FMA ? vb.fma(p0, a30) : vb.mul(p0).add(a30)); a31 = (FMA ? vb.fma(p1, a31) : vb.mul(p1).add(a31)); a32 = (FMA ? vb.fma(p2, a32) : vb.mul(p2).add(a32)); a33 = (FMA ? vb.fma(p3, a33) : vb.mul(p3).add(a33));
-            vb = FloatVector.broadcast(F, v[row + 4]);
-            a40 = (FMA ? vb.fma(p0, a40) : vb.mul(p0).add(a40)); a41 = (FMA ? vb.fma(p1, a41) : vb.mul(p1).add(a41)); a42 = (FMA ? vb.fma(p2, a42) : vb.mul(p2).add(a42)); a43 = (FMA ? vb.fma(p3, a43) : vb.mul(p3).add(a43));
-            vb = FloatVector.broadcast(F, v[row + 5]);
-            a50 = (FMA ? vb.fma(p0, a50) : vb.mul(p0).add(a50)); a51 = (FMA ? vb.fma(p1, a51) : vb.mul(p1).add(a51)); a52 = (FMA ? vb.fma(p2, a52) : vb.mul(p2).add(a52)); a53 = (FMA ? vb.fma(p3, a53) : vb.mul(p3).add(a53));
-        }
-        a00.intoArray(ot, o0); a01.intoArray(ot, o0 + LANES); a02.intoArray(ot, o0 + 2 * LANES); a03.intoArray(ot, o0 + 3 * LANES);
-        a10.intoArray(ot, o1); a11.intoArray(ot, o1 + LANES); a12.intoArray(ot, o1 + 2 * LANES); a13.intoArray(ot, o1 + 3 * LANES);
-        a20.intoArray(ot, o2); a21.intoArray(ot, o2 + LANES); a22.intoArray(ot, o2 + 2 * LANES); a23.intoArray(ot, o2 + 3 * LANES);
-        a30.intoArray(ot, o3); a31.intoArray(ot, o3 + LANES); a32.intoArray(ot, o3 + 2 * LANES); a33.intoArray(ot, o3 + 3 * LANES);
-        a40.intoArray(ot, o4); a41.intoArray(ot, o4 + LANES); a42.intoArray(ot, o4 + 2 * LANES); a43.intoArray(ot, o4 + 3 * LANES);
-        a50.intoArray(ot, o5); a51.intoArray(ot, o5 + LANES); a52.intoArray(ot, o5 + 2 * LANES); a53.intoArray(ot, o5 + 3 * LANES);
-    }
-
-    /** One output column × four query vectors (the last {@code dv mod 4} columns). */
-    private static void accumulate1(float[] v, int v0, int vs, int n, float[] st, float[] ot, int out, float[] alpha) {
-        FloatVector a0 = FloatVector.fromArray(F, ot, out).mul(FloatVector.fromArray(F, alpha, 0));
-        FloatVector a1 = FloatVector.fromArray(F, ot, out + LANES).mul(FloatVector.fromArray(F, alpha, LANES));
-        FloatVector a2 = FloatVector.fromArray(F, ot, out + 2 * LANES).mul(FloatVector.fromArray(F, alpha, 2 * LANES));
-        FloatVector a3 = FloatVector.fromArray(F, ot, out + 3 * LANES).mul(FloatVector.fromArray(F, alpha, 3 * LANES));
-        for (int jj = 0, row = v0, at = 0; jj < n; jj++, row += vs, at += MQ) {
-            FloatVector vb = FloatVector.broadcast(F, v[row]);
-            a0 = (FMA ? vb.fma(FloatVector.fromArray(F, st, at), a0) : vb.mul(FloatVector.fromArray(F, st, at)).add(a0));
-            a1 = (FMA ? vb.fma(FloatVector.fromArray(F, st, at + LANES), a1) : vb.mul(FloatVector.fromArray(F, st, at + LANES)).add(a1));
-            a2 = (FMA ? vb.fma(FloatVector.fromArray(F, st, at + 2 * LANES), a2) : vb.mul(FloatVector.fromArray(F, st, at + 2 * LANES)).add(a2));
-            a3 = (FMA ? vb.fma(FloatVector.fromArray(F, st, at + 3 * LANES), a3) : vb.mul(FloatVector.fromArray(F, st, at + 3 * LANES)).add(a3));
-        }
-        a0.intoArray(ot, out); a1.intoArray(ot, out + LANES); a2.intoArray(ot, out + 2 * LANES); a3.intoArray(ot, out + 3 * LANES);
     }
 
     /**
-     * {@code Y[i][c] = ot[c][i] / l[i]} for the tile's real queries, in Y's layout. A row whose keys were all
-     * masked ({@code l = 0}) is 0, as in the reference; a row that comes out non-finite is recomputed by
+     * {@code o[i] = α[i]·o[i] + Σ_jj st[jj][i] · V[jj]} for the tile's query rows {@code [0, rows4)} (rows
+     * rounded up to 4; padding rows hold harmless finite values) and the {@code n} value rows from
+     * {@code vRow}. Values in the lanes: o is row-major {@code [MQ][dvPad]}, so Y needs no transpose.
+     */
+    static void accumulate(float[] v, int vRow, int vs, int n, int dv, int rows4, float[] st, float[] o, int dvPad,
+                           float[] alpha) {
+        int full = dv - dv % LANES, c = 0;
+        for (; c + 4 * LANES <= full; c += 4 * LANES) {
+            for (int i = 0; i < rows4; i += 4) accumulate4x4(v, vRow + c, vs, n, st, i, o, i * dvPad + c, dvPad, alpha);
+        }
+        for (; c < dv; c += LANES) {
+            VectorMask<Float> in = F.indexInRange(c, dv);
+            for (int i = 0; i < rows4; i += 4) accumulate4x1(v, vRow + c, vs, n, st, i, o, i * dvPad + c, dvPad, alpha, in);
+        }
+    }
+
+    /** Four query rows × four vectors of output columns: 16 accumulators, 4 loads and 4 broadcasts per 16 FMAs. */
+    private static void accumulate4x4(float[] v, int v0, int vs, int n, float[] st, int i, float[] o, int out, int dvPad,
+                                      float[] alpha) {
+        int o0 = out, o1 = o0 + dvPad, o2 = o1 + dvPad, o3 = o2 + dvPad;
+        FloatVector al = FloatVector.broadcast(F, alpha[i]);
+        FloatVector a00 = FloatVector.fromArray(F, o, o0).mul(al), a01 = FloatVector.fromArray(F, o, o0 + LANES).mul(al);
+        FloatVector a02 = FloatVector.fromArray(F, o, o0 + 2 * LANES).mul(al), a03 = FloatVector.fromArray(F, o, o0 + 3 * LANES).mul(al);
+        al = FloatVector.broadcast(F, alpha[i + 1]);
+        FloatVector a10 = FloatVector.fromArray(F, o, o1).mul(al), a11 = FloatVector.fromArray(F, o, o1 + LANES).mul(al);
+        FloatVector a12 = FloatVector.fromArray(F, o, o1 + 2 * LANES).mul(al), a13 = FloatVector.fromArray(F, o, o1 + 3 * LANES).mul(al);
+        al = FloatVector.broadcast(F, alpha[i + 2]);
+        FloatVector a20 = FloatVector.fromArray(F, o, o2).mul(al), a21 = FloatVector.fromArray(F, o, o2 + LANES).mul(al);
+        FloatVector a22 = FloatVector.fromArray(F, o, o2 + 2 * LANES).mul(al), a23 = FloatVector.fromArray(F, o, o2 + 3 * LANES).mul(al);
+        al = FloatVector.broadcast(F, alpha[i + 3]);
+        FloatVector a30 = FloatVector.fromArray(F, o, o3).mul(al), a31 = FloatVector.fromArray(F, o, o3 + LANES).mul(al);
+        FloatVector a32 = FloatVector.fromArray(F, o, o3 + 2 * LANES).mul(al), a33 = FloatVector.fromArray(F, o, o3 + 3 * LANES).mul(al);
+        for (int jj = 0, row = v0, at = i; jj < n; jj++, row += vs, at += MQ) {
+            FloatVector v0v = FloatVector.fromArray(F, v, row);
+            FloatVector v1v = FloatVector.fromArray(F, v, row + LANES);
+            FloatVector v2v = FloatVector.fromArray(F, v, row + 2 * LANES);
+            FloatVector v3v = FloatVector.fromArray(F, v, row + 3 * LANES);
+            FloatVector pb = FloatVector.broadcast(F, st[at]);
+            a00 = (FMA ? pb.fma(v0v, a00) : pb.mul(v0v).add(a00)); a01 = (FMA ? pb.fma(v1v, a01) : pb.mul(v1v).add(a01));
+            a02 = (FMA ? pb.fma(v2v, a02) : pb.mul(v2v).add(a02)); a03 = (FMA ? pb.fma(v3v, a03) : pb.mul(v3v).add(a03));
+            pb = FloatVector.broadcast(F, st[at + 1]);
+            a10 = (FMA ? pb.fma(v0v, a10) : pb.mul(v0v).add(a10)); a11 = (FMA ? pb.fma(v1v, a11) : pb.mul(v1v).add(a11));
+            a12 = (FMA ? pb.fma(v2v, a12) : pb.mul(v2v).add(a12)); a13 = (FMA ? pb.fma(v3v, a13) : pb.mul(v3v).add(a13));
+            pb = FloatVector.broadcast(F, st[at + 2]);
+            a20 = (FMA ? pb.fma(v0v, a20) : pb.mul(v0v).add(a20)); a21 = (FMA ? pb.fma(v1v, a21) : pb.mul(v1v).add(a21));
+            a22 = (FMA ? pb.fma(v2v, a22) : pb.mul(v2v).add(a22)); a23 = (FMA ? pb.fma(v3v, a23) : pb.mul(v3v).add(a23));
+            pb = FloatVector.broadcast(F, st[at + 3]);
+            a30 = (FMA ? pb.fma(v0v, a30) : pb.mul(v0v).add(a30)); a31 = (FMA ? pb.fma(v1v, a31) : pb.mul(v1v).add(a31));
+            a32 = (FMA ? pb.fma(v2v, a32) : pb.mul(v2v).add(a32)); a33 = (FMA ? pb.fma(v3v, a33) : pb.mul(v3v).add(a33));
+        }
+        a00.intoArray(o, o0); a01.intoArray(o, o0 + LANES); a02.intoArray(o, o0 + 2 * LANES); a03.intoArray(o, o0 + 3 * LANES);
+        a10.intoArray(o, o1); a11.intoArray(o, o1 + LANES); a12.intoArray(o, o1 + 2 * LANES); a13.intoArray(o, o1 + 3 * LANES);
+        a20.intoArray(o, o2); a21.intoArray(o, o2 + LANES); a22.intoArray(o, o2 + 2 * LANES); a23.intoArray(o, o2 + 3 * LANES);
+        a30.intoArray(o, o3); a31.intoArray(o, o3 + LANES); a32.intoArray(o, o3 + 2 * LANES); a33.intoArray(o, o3 + 3 * LANES);
+    }
+
+    /**
+     * Four query rows × one vector of output columns, the V load masked to {@code in} (the last columns of a
+     * dv that is not a multiple of the vector length; o is padded, so its lanes past dv just stay 0).
+     */
+    private static void accumulate4x1(float[] v, int v0, int vs, int n, float[] st, int i, float[] o, int out, int dvPad,
+                                      float[] alpha, VectorMask<Float> in) {
+        int o0 = out, o1 = o0 + dvPad, o2 = o1 + dvPad, o3 = o2 + dvPad;
+        FloatVector a0 = FloatVector.fromArray(F, o, o0).mul(alpha[i]), a1 = FloatVector.fromArray(F, o, o1).mul(alpha[i + 1]);
+        FloatVector a2 = FloatVector.fromArray(F, o, o2).mul(alpha[i + 2]), a3 = FloatVector.fromArray(F, o, o3).mul(alpha[i + 3]);
+        for (int jj = 0, row = v0, at = i; jj < n; jj++, row += vs, at += MQ) {
+            FloatVector vv = FloatVector.fromArray(F, v, row, in);
+            FloatVector p0 = FloatVector.broadcast(F, st[at]), p1 = FloatVector.broadcast(F, st[at + 1]);
+            FloatVector p2 = FloatVector.broadcast(F, st[at + 2]), p3 = FloatVector.broadcast(F, st[at + 3]);
+            a0 = (FMA ? p0.fma(vv, a0) : p0.mul(vv).add(a0)); a1 = (FMA ? p1.fma(vv, a1) : p1.mul(vv).add(a1));
+            a2 = (FMA ? p2.fma(vv, a2) : p2.mul(vv).add(a2)); a3 = (FMA ? p3.fma(vv, a3) : p3.mul(vv).add(a3));
+        }
+        a0.intoArray(o, o0); a1.intoArray(o, o1); a2.intoArray(o, o2); a3.intoArray(o, o3);
+    }
+
+    /**
+     * {@code Y[i] = o[i] / l[i]} for the tile's real queries, in Y's layout. A row whose keys were all masked
+     * ({@code l = 0}) is 0, as in the reference; a row that comes out non-finite is recomputed by
      * {@link AttentionCall#strictRow} (see there why).
      */
     private static void finish(AttentionCall call, int b, int h, int i0, int rows, Scratch s) {
-        float[] ot = s.ot, l = s.l, y = call.y.data();
-        int dv = call.s.vHeadSize(), base = call.y.at(b, h, i0), rowStride = call.y.rowStride();
-        for (int c = 0; c < QV; c++) {
-            FloatVector sum = FloatVector.fromArray(F, l, c * LANES);
-            FloatVector inv = FloatVector.broadcast(F, 1f).div(sum);
-            inv.blend(0f, sum.compare(VectorOperators.EQ, 0f)).intoArray(l, c * LANES);
-        }
+        float[] o = s.o, l = s.l, y = call.y.data();
+        int dv = call.s.vHeadSize(), dvPad = s.dvPad, base = call.y.at(b, h, i0), rowStride = call.y.rowStride();
         for (int lane = 0; lane < rows; lane++) {
-            int row = base + lane * rowStride;
-            float inv = l[lane];
-            boolean finite = true;
-            for (int c = 0; c < dv; c++) {
-                // inv = 0 when every key was masked: Y = 0, unless an infinite V made ot non-finite.
-                float o = ot[c * MQ + lane];
-                finite &= Float.isFinite(o);
-                y[row + c] = o * inv;
-                finite &= Float.isFinite(y[row + c]);
+            int row = base + lane * rowStride, src = lane * dvPad;
+            float sum = l[lane];
+            // inv = 0 when every key was masked: Y = 0, unless an infinite V made o non-finite.
+            FloatVector inv = FloatVector.broadcast(F, sum == 0f ? 0f : 1f / sum);
+            // x·0 is NaN exactly when x is not finite: one NaN test per row instead of one per element.
+            FloatVector check = FloatVector.zero(F);
+            for (int c = 0; c < dv; c += LANES) {
+                VectorMask<Float> in = F.indexInRange(c, dv);
+                FloatVector x = FloatVector.fromArray(F, o, src + c);
+                FloatVector out = x.mul(inv);
+                out.intoArray(y, row + c, in);
+                check = check.add(x.mul(0f)).add(out.mul(0f));
             }
-            if (!finite) call.strictRow(b, h, i0 + lane, s.strict(dv));
+            if (check.test(VectorOperators.IS_NAN).anyTrue()) call.strictRow(b, h, i0 + lane, s.strict(dv));
         }
     }
 
@@ -477,9 +464,10 @@ public final class FlashAttention implements Attention {
     static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-        float[] qt = new float[0], ot = new float[0];
+        int dvPad;
+        float[] qt = new float[0], o = new float[0];
         final float[] st = new float[KT * MQ], mt = new float[KT * MQ];
-        final float[] m = new float[MQ], l = new float[MQ], alpha = new float[MQ], tmax = new float[MQ];
+        final float[] m = new float[MQ], l = new float[MQ], alpha = new float[MQ], tmax = new float[MQ], safe = new float[MQ];
         final float[] keyBias = new float[KT], zeros = new float[KT];
         private double[] strict = new double[0];
 
@@ -491,7 +479,8 @@ public final class FlashAttention implements Attention {
         static Scratch get(int d, int dv) {
             Scratch s = LOCAL.get();
             if (s.qt.length < d * MQ) s.qt = new float[d * MQ];
-            if (s.ot.length < dv * MQ) s.ot = new float[dv * MQ];
+            s.dvPad = (dv + LANES - 1) / LANES * LANES;
+            if (s.o.length < MQ * s.dvPad) s.o = new float[MQ * s.dvPad];
             return s;
         }
     }

@@ -89,6 +89,73 @@ class CliTest {
     }
 
     @Test
+    void theMainJobShowsThatSimilarSentencesAreClose() {
+        Result r = run("-t", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cosine similarity") && r.out().contains("latency: model load"), r.out());
+        // rows of the matrix: "[i]" then five similarities
+        double[][] m = new double[5][];
+        for (String line : r.out().lines().toList()) {
+            String t = line.strip();
+            for (int i = 0; i < 5; i++) {
+                if (t.startsWith("[" + (i + 1) + "]") && t.split("\\s+").length == 6) {
+                    m[i] = java.util.Arrays.stream(t.split("\\s+")).skip(1).mapToDouble(Double::parseDouble).toArray();
+                }
+            }
+        }
+        for (int i = 0; i < 5; i++) assertEquals(1.0, m[i][i], 1e-3, r.out());
+        // the two guitar sentences and the two market sentences are each other's nearest
+        assertTrue(m[0][1] > m[0][2] && m[0][1] > m[0][3] && m[2][3] > m[2][0] && m[2][3] > m[2][4], r.out());
+    }
+
+    @Test
+    void embedPrintsUnitVectorsAsJson() throws Exception {
+        Path texts = java.nio.file.Files.writeString(dir.resolve("texts.txt"), "The cat sat on the mat.\n\nA dog barked.\n");
+        Result r = run("embed", "--json", "-f", texts.toString(), "Hello world", "-t", "1", "--batch", "2");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> lines = r.out().strip().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertEquals("Hello world", JsonParser.parseString(lines.get(0)).getAsJsonObject().get("text").getAsString());
+        for (String line : lines) {
+            var v = JsonParser.parseString(line).getAsJsonObject().getAsJsonArray("embedding");
+            assertEquals(384, v.size());
+            double norm = 0;
+            for (var e : v) norm += e.getAsDouble() * e.getAsDouble();
+            assertEquals(1.0, norm, 1e-4);
+        }
+    }
+
+    /** The reference page (undone from its normalisation into a PNG) gives the boxes ONNX Runtime's map gives. */
+    @Test
+    void detectTextFindsTheLinesOfTheReferencePage() throws Exception {
+        float[] x = dev.lanes.models.RealModel.PPOCR_V4_DET.reference().input("x").floats();
+        float[] mean = {0.485f, 0.456f, 0.406f}, std = {0.229f, 0.224f, 0.225f};
+        byte[] bgr = new byte[640 * 384 * 3];
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < 640 * 384; i++) bgr[i * 3 + c] = (byte) Math.round((x[c * 640 * 384 + i] * std[c] + mean[c]) * 255);
+        }
+        Path page = dir.resolve("page.png");
+        new dev.lanes.models.vision.BgrImage(640, 384, bgr).writePng(page);
+        Result r = run("detect-text", page.toString(), "-t", "2");
+        assertEquals(0, r.code(), r.err());
+        float[] ortMap = dev.lanes.models.RealModel.PPOCR_V4_DET.reference().output("sigmoid_0.tmp_0").floats();
+        int expected = dev.lanes.models.vision.DbPostProcess.PADDLE_DEFAULT.boxes(ortMap, 640, 384, 640, 384).size();
+        assertTrue(r.out().contains(expected + " text boxes"), r.out());
+        assertTrue(r.out().contains("0 deg"), "rendered upright text reads at 0 degrees: " + r.out());
+        assertTrue(java.nio.file.Files.size(dir.resolve("page.text.png")) > 0);
+    }
+
+    @Test
+    void infoAndCompareOnARealModel() {
+        Result info = run("info", "ppocr_mobile_v2_cls", "-t", "1");
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("Conv") && info.out().contains("run with [1, 3, 48, 192]"), info.out());
+        Result cmp = run("compare", "ppocr_mobile_v2_cls", "-t", "1");
+        assertEquals(0, cmp.code(), cmp.out() + cmp.err());
+        assertTrue(cmp.out().contains("no node diverges"), cmp.out());
+    }
+
+    @Test
     void theAnnotatedImageGoesNextToTheInput() {
         assertEquals(dir.resolve("page.text.png"), DetectTextCommand.defaultOut(dir.resolve("page.jpg")));
         assertEquals(dir.resolve("scan.text.png"), DetectTextCommand.defaultOut(dir.resolve("scan")));
