@@ -22,13 +22,13 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * The fused attention kernels ({@link FlashAttention}'s query-tiled kernel and {@link AttentionDecode})
+ * The fused attention kernels (FlashAttention's query-tiled prompt kernel and {@link AttentionDecode})
  * against {@link ReferenceAttention} on generated ONNX Attention problems: 3-D and 4-D layouts, S or L = 1,
  * head sizes that are not a multiple of any vector length, grouped-query heads, causal with S ≠ L and with
  * a past, softcap, additive (incl. BERT's float32-minimum) and boolean masks with every broadcast, masks
  * shorter than T, nonpad_kv_seqlen, rows with every key masked, -inf and NaN inputs, present_key/value and
  * qk_matmul_output; both kernels run every case, directly through strided views with padded rows, and
- * the operator runs it through the {@code Attention} interface. Thread counts 1, 2, 3 give identical bits.
+ * the operator ({@link FlashAttention}) runs it through the {@code Attention} interface. Thread counts 1, 2, 3 give identical bits.
  *
  * <p>Error bound: the reference's {@code terms} is {@code (1 + 2A)·Σ p·|v|} with A the largest score
  * magnitude (see ReferenceAttention). A fast score is an FMA chain over D (plus the scale folded into Q

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * query rows, a tile of {@link #KT} scores per row and the output rows: O(tile), never O(L) per query.
  *
  * <p>Tasks are (batch × kv head × block of {@link #RB} rows) over {@link Parallel}; results are
- * bit-identical for any thread count. Same semantics as {@link FlashAttention}.
+ * bit-identical for any thread count. Same semantics as the prompt kernel ({@link QueryTileKernel}).
  */
 public final class AttentionDecode {
     private AttentionDecode() {}
@@ -36,7 +36,7 @@ public final class AttentionDecode {
     static final int RB = 8;
     private static final long MIN_WORK_PER_SHARE = 1L << 16;
 
-    /** As {@link FlashAttention#attend(AttentionShape, AttentionOperand, AttentionOperand, AttentionOperand, AttentionOperand, AttentionOperand, float[], boolean[], int, int[], AttentionOperand, Parallel)}, for few query rows. */
+    /** The same call as {@code FlashAttention.attend}, for few query rows per kv head. */
     public static void attend(AttentionShape s, AttentionOperand q, AttentionOperand pastK, AttentionOperand pastV,
                               AttentionOperand k, AttentionOperand v, float[] maskAdd, boolean[] maskBool, int maskOff,
                               int[] nonpad, AttentionOperand y, Parallel par) {
@@ -123,10 +123,12 @@ public final class AttentionDecode {
                 int qo = r * dPad;
                 FloatVector acc = FloatVector.zero(F);
                 for (int c = 0; c < full; c += LANES) {
-                    acc = (FMA ? FloatVector.fromArray(F, qs, qo + c).fma(FloatVector.fromArray(F, k, row + c), acc) : FloatVector.fromArray(F, qs, qo + c).mul(FloatVector.fromArray(F, k, row + c)).add(acc));
+                    FloatVector qv = FloatVector.fromArray(F, qs, qo + c), kv = FloatVector.fromArray(F, k, row + c);
+                    acc = FMA ? qv.fma(kv, acc) : qv.mul(kv).add(acc);
                 }
                 if (full < d) {
-                    acc = (FMA ? FloatVector.fromArray(F, qs, qo + full).fma(FloatVector.fromArray(F, k, row + full, tail), acc) : FloatVector.fromArray(F, qs, qo + full).mul(FloatVector.fromArray(F, k, row + full, tail)).add(acc));
+                    FloatVector qv = FloatVector.fromArray(F, qs, qo + full), kv = FloatVector.fromArray(F, k, row + full, tail);
+                    acc = FMA ? qv.fma(kv, acc) : qv.mul(kv).add(acc);
                 }
                 sc[r * KT + jj] = LaneSum.of(acc);
             }

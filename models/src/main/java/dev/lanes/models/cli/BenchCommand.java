@@ -5,9 +5,7 @@ import com.google.gson.JsonObject;
 import dev.lanes.graph.Backend;
 import dev.lanes.graph.Session;
 import dev.lanes.graph.Tensor;
-import dev.lanes.models.ModelStore;
 import dev.lanes.models.inspect.LatencyRecorder;
-import dev.lanes.models.inspect.ModelInputs;
 import dev.lanes.models.inspect.ModelSource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,7 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code lanes bench}: latency percentiles of a model. */
@@ -27,11 +25,7 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL", description = "minilm_l6_v2, ppocr_v4_det, ppocr_mobile_v2_cls, or a path to an .onnx file.")
-    String model;
-
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Intra-op threads (default: all processors).")
-    int threads;
+    @Mixin ModelOptions opts;
 
     @Option(names = {"-w", "--warmup"}, defaultValue = "20", description = "Warm-up runs, not timed (default ${DEFAULT-VALUE}).")
     int warmup;
@@ -42,21 +36,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "FAST", description = "FAST or REFERENCE (default ${DEFAULT-VALUE}).")
     Backend backend;
 
-    @Option(names = "--dim", paramLabel = "NAME=SIZE", description = "Size of a symbolic input dimension (synthetic inputs).")
-    Map<String, String> dims;
-
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
         if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
-        ModelSource src = ModelSource.resolve(model, ModelStore.standard());
-        var loaded = SessionFactory.open(src.path(), SessionFactory.options(threads, backend));
+        ModelSource src = opts.source();
+        var loaded = SessionFactory.open(src.path(), SessionFactory.options(opts.threads, backend));
         try (Session session = loaded.session()) {
-            Map<String, Tensor> inputs = src.known() != null && (dims == null || dims.isEmpty())
-                    ? ModelInputs.fromReference(src.known().reference())
-                    : ModelInputs.synthetic(session, DimOption.parse(dims), 128, 42);
+            Map<String, Tensor> inputs = opts.inputs(src, session);
             ProgressBar bar = new ProgressBar(src.displayName(), Math.max(warmup, 1) + runs, !json && ProgressBar.terminal());
             LatencyRecorder.Latency l = LatencyRecorder.measure(() -> session.run(inputs), warmup, runs, bar::update);
             PrintWriter out = spec.commandLine().getOut();

@@ -3,9 +3,7 @@ package dev.lanes.models.cli;
 import dev.lanes.graph.Session;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.Backend;
-import dev.lanes.models.ModelStore;
 import dev.lanes.models.inspect.BackendComparison;
-import dev.lanes.models.inspect.ModelInputs;
 import dev.lanes.models.inspect.ModelSource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,7 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code lanes compare}: the fast backend against the reference backend, node by node. */
@@ -26,8 +24,7 @@ import picocli.CommandLine.Spec;
 final class CompareCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL", description = "minilm_l6_v2, ppocr_v4_det, ppocr_mobile_v2_cls, or a path to an .onnx file.")
-    String model;
+    @Mixin ModelOptions opts;
 
     @Option(names = "--tolerance", defaultValue = "1e-4",
             description = "Allowed error relative to the node's largest reference magnitude (at least 1); default ${DEFAULT-VALUE}.")
@@ -36,22 +33,14 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Print every node, not only the worst ones and the first divergent one.")
     boolean all;
 
-    @Option(names = "--dim", paramLabel = "NAME=SIZE", description = "Size of a symbolic input dimension (synthetic inputs).")
-    Map<String, String> dims;
-
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Intra-op threads (default: all processors).")
-    int threads;
-
     @Override
     public Integer call() throws IOException {
-        ModelSource src = ModelSource.resolve(model, ModelStore.standard());
+        ModelSource src = opts.source();
         Map<String, Tensor> inputs;
         try (Session s = Session.open(src.path(), SessionFactory.options(1, Backend.REFERENCE))) {
-            inputs = src.known() != null && (dims == null || dims.isEmpty())
-                    ? ModelInputs.fromReference(src.known().reference())
-                    : ModelInputs.synthetic(s, DimOption.parse(dims), 128, 42);
+            inputs = opts.inputs(src, s);
         }
-        int t = SessionFactory.options(threads, Backend.FAST).threads();
+        int t = SessionFactory.options(opts.threads, Backend.FAST).threads();
         BackendComparison c = BackendComparison.run(src.path(), t, inputs, tolerance);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s: fast vs reference backend, %d nodes, tolerance %.1e (relative to max(1, |reference|))%n",
