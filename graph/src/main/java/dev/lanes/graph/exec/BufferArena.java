@@ -48,6 +48,18 @@ public final class BufferArena {
         return a;
     }
 
+    /**
+     * Takes back a buffer from {@link #take} that served as scratch space and was never stored in a
+     * slot: it is free for the next request of its length.
+     */
+    public void giveBack(float[] scratch) {
+        int[] c = lent.get(scratch);
+        if (c != null && c[0] == 0) {
+            c[0] = 1;
+            release(scratch);
+        }
+    }
+
     /** True when {@code array} is one of this arena's buffers currently lent out. */
     boolean owns(Object array) {
         return array instanceof float[] f && lent.containsKey(f);

@@ -26,6 +26,13 @@ public record RunContext(Parallel parallel, BufferArena arena) {
         return arena == null ? new float[n] : arena.take(n);
     }
 
+    /** Returns a scratch buffer from {@link #floats} that no output holds (no-op without an arena). */
+    public void giveBack(float[] scratch) {
+        if (arena != null) {
+            arena.giveBack(scratch);
+        }
+    }
+
     /** The same threads with another arena. */
     public RunContext withArena(BufferArena a) {
         return new RunContext(parallel, a);

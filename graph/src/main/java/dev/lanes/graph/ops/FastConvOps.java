@@ -4,13 +4,17 @@ import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
+import dev.lanes.graph.exec.RunContext;
+import dev.lanes.graph.passes.LayoutSelection;
 import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.ConvTransposeShape;
 import dev.lanes.reference.PoolShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.ConvTransposeOperator;
+import dev.lanes.simd.Parallel;
 import dev.lanes.simd.PoolOperator;
+import dev.lanes.simd.conv.Layouts;
 import java.util.Arrays;
 
 /**
@@ -20,8 +24,9 @@ import java.util.Arrays;
  * when the shape is known then, which it always is in a plan specialised for its input shapes. Bias,
  * the fused residual and the activation run in the kernels' epilogue; outputs come from the run's arena.
  *
- * <p>Layout: values between ops stay in ONNX's NCHW, and the operators' {@code runNchw} reorders to the
- * kernels' NHWC and back around each call (see the graph's {@code LayoutSelection} pass).
+ * <p>Layout: values between ops are in ONNX's NCHW, and the operators' {@code runNchw} reorders to the
+ * kernels' NHWC and back around each call — except where {@link LayoutSelection} keeps a convolution's
+ * X or Y in NHWC, which then skips that reorder.
  *
  * <p>Conv and ConvTranspose are bound only when W (and B, if present) are constants; otherwise, or when
  * no fast kernel handles a shape, the reference binding runs.
@@ -45,6 +50,7 @@ final class FastConvOps {
             return null;
         }
         boolean residual = fused && s.hasInput(3);
+        boolean xNhwc = fused && s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = fused && s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
         Operator reference = fused ? FusedOps.conv(s) : ConvOps.conv(s);
         String op = s.node().opType();
         PerShape<ConvOperator> prepared = new PerShape<>(x -> {
@@ -68,9 +74,43 @@ final class FastConvOps {
             int[] outShape = c.shape().outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
             float[] z = residual ? residual(in[3], outShape, op) : null;
-            c.runNchw(x.floats(), 0, y, 0, z, 0, ctx.parallel());
+            if (!xNhwc && !yNhwc) {
+                c.runNchw(x.floats(), 0, y, 0, z, 0, ctx.parallel());
+            } else {
+                runNhwc(c, x, xNhwc, y, yNhwc, z, ctx);
+            }
             return new Tensor[] {Tensor.of(y, outShape)};
         };
+    }
+
+    /** A convolution run in NHWC with one of X or Y (and Z with Y) in NCHW: that one is reordered through a scratch buffer. */
+    private static void runNhwc(ConvOperator c, Tensor x, boolean xNhwc, float[] y, boolean yNhwc, float[] z, RunContext ctx) {
+        ConvShape s = c.shape();
+        int n = s.batch(), inPixels = s.inSpatialSize(), outPixels = s.outSpatialSize(), m = s.outChannels();
+        Parallel par = ctx.parallel();
+        float[] xs = x.floats();
+        if (!xNhwc) {
+            xs = ctx.floats(x.size());
+            Layouts.toNhwc(x.floats(), 0, n, s.inChannels(), inPixels, xs, 0, par);
+        }
+        if (yNhwc) {
+            c.runNhwc(xs, 0, y, 0, z, 0, par);
+        } else {
+            float[] ys = ctx.floats(y.length), zs = null;
+            if (z != null) {
+                zs = ctx.floats(z.length);
+                Layouts.toNhwc(z, 0, n, m, outPixels, zs, 0, par);
+            }
+            c.runNhwc(xs, 0, ys, 0, zs, 0, par);
+            Layouts.toNchw(ys, 0, n, m, outPixels, y, 0, par);
+            ctx.giveBack(ys);
+            if (zs != null) {
+                ctx.giveBack(zs);
+            }
+        }
+        if (!xNhwc) {
+            ctx.giveBack(xs);
+        }
     }
 
     static Operator convTranspose(OpSetup s) {

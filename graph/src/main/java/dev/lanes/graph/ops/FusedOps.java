@@ -4,6 +4,7 @@ import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.OpRegistry;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
+import dev.lanes.graph.passes.LayoutSelection;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>{@value #FUSED_CONV}{@code (X, W, B?, Z?)}: Conv's attributes plus a {@link FusedActivation};
- *       {@code Y = act(Conv(X, W, B) + Z)}, Z (a residual shaped like Y) optional.</li>
+ *       {@code Y = act(Conv(X, W, B) + Z)}, Z (a residual shaped like Y) optional; with the
+ *       attributes of {@code LayoutSelection}, X (and Y with Z) are held in NHWC.</li>
  *   <li>{@value #FUSED_MATMUL}{@code (A, B, bias?)}: {@code Y = act(MatMul(A, B) + bias)}, bias of
  *       B's last dim (N) values.</li>
  *   <li>{@value #FUSED_GEMM}{@code (A, B, C?)}: Gemm's attributes plus an activation.</li>
@@ -37,17 +39,23 @@ public final class FusedOps {
         Operator conv = ConvOps.conv(s);
         FusedActivation act = FusedActivation.read(s);
         boolean residual = s.hasInput(3);
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
         return (in, ctx) -> {
-            Tensor y = conv.run(Arrays.copyOf(in, Math.min(3, in.length)), ctx)[0];
+            Tensor[] args = Arrays.copyOf(in, Math.min(3, in.length));
+            if (xNhwc) {
+                args[0] = Nhwc.toNchw(LinearOps.float32(in[0], "FusedConv X"));
+            }
+            Tensor y = conv.run(args, ctx)[0];
             if (residual) {
-                Tensor z = LinearOps.float32(in[3], "FusedConv Z");
+                Tensor z = LinearOps.float32(yNhwc ? Nhwc.toNchw(in[3]) : in[3], "FusedConv Z");
                 if (!Arrays.equals(z.shape(), y.shape())) {
                     throw new IllegalArgumentException("FusedConv Z " + Shapes.str(z.shape()) + " must have the output's shape "
                             + Shapes.str(y.shape()));
                 }
                 y = BinaryOps.apply(FUSED_CONV, BinaryOps.Kind.ADD, y, z);
             }
-            return new Tensor[] {act.applyReference(y)};
+            y = act.applyReference(y);
+            return new Tensor[] {yNhwc ? Nhwc.toNhwc(y) : y};
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.lanes.graph.passes;
 
+import dev.lanes.graph.Backend;
 import dev.lanes.graph.SessionOptions;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Dim;
@@ -38,6 +39,9 @@ public final class StandardPasses {
         p.add(new ActivationFusion());
         p.add(new DeadNodeElimination());
         p.add(new ShapeInference());
+        if (options.backend() == Backend.FAST) {
+            p.add(new LayoutSelection());
+        }
         return p;
     }
 

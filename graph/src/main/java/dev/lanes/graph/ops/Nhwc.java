@@ -1,0 +1,28 @@
+package dev.lanes.graph.ops;
+
+import dev.lanes.graph.Tensor;
+import dev.lanes.simd.Parallel;
+import dev.lanes.simd.conv.Layouts;
+
+/**
+ * Copies between the two memory orders of a 4-D float32 tensor whose dims are ONNX's
+ * {@code [N, C, H, W]}: NCHW, and NHWC as {@code LayoutSelection} keeps some values. The dims of the
+ * tensor do not change, only the order of its elements.
+ */
+final class Nhwc {
+    private Nhwc() {}
+
+    static Tensor toNchw(Tensor nhwc) {
+        int[] s = nhwc.shape();
+        float[] y = new float[nhwc.size()];
+        Layouts.toNchw(nhwc.floats(), 0, s[0], s[1], s[2] * s[3], y, 0, Parallel.callerOnly());
+        return Tensor.of(y, s);
+    }
+
+    static Tensor toNhwc(Tensor nchw) {
+        int[] s = nchw.shape();
+        float[] y = new float[nchw.size()];
+        Layouts.toNhwc(nchw.floats(), 0, s[0], s[1], s[2] * s[3], y, 0, Parallel.callerOnly());
+        return Tensor.of(y, s);
+    }
+}
