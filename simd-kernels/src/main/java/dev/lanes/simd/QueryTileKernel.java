@@ -107,7 +107,17 @@ final class QueryTileKernel {
             }
             updateMax(width, s);
             exponentiate(n, width, s);
-            accumulate(call.valueData(j0), call.valueAt(b, kvh, j0), call.valueStride(j0), n, dv, rows4, s.st, s.o, s.dvPad, s.alpha);
+            float[] vd = call.valueData(j0);
+            int vRow = call.valueAt(b, kvh, j0), vs = call.valueStride(j0);
+            if (vs != dv && rows4 > 4) {
+                // The value kernel reads the tile once per 4 query rows. Rows H·dv apart (3-D layouts) share a
+                // few L1 sets and would come from L2 each time; a dense copy of the tile stays in L1.
+                for (int jj = 0; jj < n; jj++) System.arraycopy(vd, vRow + jj * vs, s.vTile, jj * dv, dv);
+                vd = s.vTile;
+                vRow = 0;
+                vs = dv;
+            }
+            accumulate(vd, vRow, vs, n, dv, rows4, s.st, s.o, s.dvPad, s.alpha);
             j0 += n;
         }
         finish(call, b, h, i0, rows, s);
@@ -433,7 +443,7 @@ final class QueryTileKernel {
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
         int dvPad;
-        float[] qt = new float[0], o = new float[0];
+        float[] qt = new float[0], o = new float[0], vTile = new float[0];
         final float[] st = new float[KT * MQ], mt = new float[KT * MQ];
         final float[] m = new float[MQ], l = new float[MQ], alpha = new float[MQ], tmax = new float[MQ], safe = new float[MQ];
         final float[] keyBias = new float[KT], zeros = new float[KT];
@@ -447,6 +457,7 @@ final class QueryTileKernel {
         static Scratch get(int d, int dv) {
             Scratch s = LOCAL.get();
             if (s.qt.length < d * MQ) s.qt = new float[d * MQ];
+            if (s.vTile.length < KT * dv) s.vTile = new float[KT * dv];
             s.dvPad = (dv + LANES - 1) / LANES * LANES;
             if (s.o.length < MQ * s.dvPad) s.o = new float[MQ * s.dvPad];
             return s;
