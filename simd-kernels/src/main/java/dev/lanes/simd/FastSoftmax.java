@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * Rows are independent, so threads ({@link Parallel}) split rows (and inner columns) and results
  * are bit-identical for any thread count. A row of all -∞ gives NaN and a NaN anywhere gives a NaN
- * row, as ONNX's definition (and {@code ReferenceSoftmax}) does; exp comes from {@link VectorMath}.
+ * row, as ONNX's definition (and {@code ReferenceSoftmax}) does; exp is {@link VectorMath#expNegative}
+ * (x - max ≤ 0), so probabilities below 2^-126 are 0.
  */
 public final class FastSoftmax implements Softmax {
 
@@ -79,23 +80,8 @@ public final class FastSoftmax implements Softmax {
     /** Softmax of one contiguous row {@code x[xOff, xOff + n)} into {@code y[yOff, yOff + n)} (may be the same range). */
     public static void softmaxRow(float[] x, int xOff, float[] y, int yOff, int n) {
         if (n == 0) return;
-        float max = rowMax(x, xOff, n);
-        FloatVector vmax = FloatVector.broadcast(F, max);
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector inv = FloatVector.broadcast(F, 1f / expSum(x, xOff, rowMax(x, xOff, n), y, yOff, n));
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(vmax));
-            e.intoArray(y, yOff + i);
-            acc = acc.add(e);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, m).sub(vmax));
-            e.intoArray(y, yOff + i, m);
-            acc = acc.add(e, m);
-        }
-        FloatVector inv = FloatVector.broadcast(F, 1f / LaneSum.of(acc));
-        i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, y, yOff + i).mul(inv).intoArray(y, yOff + i);
         }
@@ -109,18 +95,8 @@ public final class FastSoftmax implements Softmax {
     public static void logSoftmaxRow(float[] x, int xOff, float[] y, int yOff, int n) {
         if (n == 0) return;
         float max = rowMax(x, xOff, n);
-        FloatVector vmax = FloatVector.broadcast(F, max);
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector shift = FloatVector.broadcast(F, (float) (max + Math.log(expSum(x, xOff, max, null, 0, n))));
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(vmax)));
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, m).sub(vmax)), m);
-        }
-        FloatVector shift = FloatVector.broadcast(F, (float) (max + Math.log(LaneSum.of(acc))));
-        i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, x, xOff + i).sub(shift).intoArray(y, yOff + i);
         }
@@ -130,20 +106,50 @@ public final class FastSoftmax implements Softmax {
         }
     }
 
-    /** The row's max; NaN when it holds a NaN (Java's max propagates it). Two accumulators hide the max latency. */
+    /**
+     * Σ exp(x - max) over the row, also storing each exp into {@code y} unless it is null (the
+     * null test is loop-invariant: C2 unswitches it).
+     */
+    static float expSum(float[] x, int xOff, float max, float[] y, int yOff, int n) {
+        FloatVector vmax = FloatVector.broadcast(F, max);
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, x, xOff + i).sub(vmax));
+            if (y != null) e.intoArray(y, yOff + i);
+            acc = acc.add(e);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, x, xOff + i, m).sub(vmax));
+            if (y != null) e.intoArray(y, yOff + i, m);
+            acc = acc.add(e, m);
+        }
+        return LaneSum.of(acc);
+    }
+
+    /**
+     * The row's max (two accumulators hide the latency). NaN may be skipped here: it still turns
+     * the row's sum, and so every output, into NaN.
+     */
     static float rowMax(float[] x, int xOff, int n) {
         FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0;
         int i = 0;
         for (int bound = F.loopBound(n) - F.length(); i < bound; i += 2 * F.length()) {
-            m0 = m0.max(FloatVector.fromArray(F, x, xOff + i));
-            m1 = m1.max(FloatVector.fromArray(F, x, xOff + i + F.length()));
+            m0 = greater(m0, FloatVector.fromArray(F, x, xOff + i));
+            m1 = greater(m1, FloatVector.fromArray(F, x, xOff + i + F.length()));
         }
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            m0 = m0.max(FloatVector.fromArray(F, x, xOff + i));
+            m0 = greater(m0, FloatVector.fromArray(F, x, xOff + i));
         }
-        float max = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        float max = greater(m0, m1).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) max = Math.max(max, x[xOff + i]);
         return max;
+    }
+
+    /** max(m, v) as one compare and blend (Java's max adds NaN and -0 handling this kernel does not need). */
+    private static FloatVector greater(FloatVector m, FloatVector v) {
+        return m.blend(v, v.compare(VectorOperators.GT, m));
     }
 
     /**
@@ -152,10 +158,10 @@ public final class FastSoftmax implements Softmax {
      */
     private static void strided(float[] x, int xOff, float[] y, int yOff, int n, int inner, VectorMask<Float> m, boolean log) {
         FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i++) max = max.max(FloatVector.fromArray(F, x, xOff + i * inner, m));
+        for (int i = 0; i < n; i++) max = greater(max, FloatVector.fromArray(F, x, xOff + i * inner, m));
         FloatVector sum = FloatVector.zero(F);
         for (int i = 0; i < n; i++) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i * inner, m).sub(max));
+            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, x, xOff + i * inner, m).sub(max));
             if (!log) e.intoArray(y, yOff + i * inner, m);
             sum = sum.add(e);
         }

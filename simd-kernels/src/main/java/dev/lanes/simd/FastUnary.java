@@ -5,6 +5,7 @@ import dev.lanes.reference.UnaryOp;
 import dev.lanes.reference.UnaryShape;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,10 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * switch inside the loop would risk C2 not inlining the math and boxing every vector), a masked
  * tail step, and {@link Parallel} over contiguous chunks when the tensor is large.
  *
- * <p>Exp, Sigmoid, Tanh, Erf and both GELUs come from {@link VectorMath} (their errors are in
+ * <p>Exp, Log, Sigmoid, Tanh, Erf and both GELUs come from {@link VectorMath} (their errors are in
  * simd-kernels/README.md); Relu, LeakyRelu, HardSigmoid, HardSwish, Clip, Neg, Abs, Sqrt and
- * Reciprocal are exact or correctly rounded; Elu uses VectorMath's exp. Special values follow {@code ReferenceUnary}: HardSwish(-∞) and
- * GELU(-∞) are -0, NaN propagates.
+ * Reciprocal are exact or correctly rounded; Elu uses VectorMath's expNegative. Special values
+ * follow {@code ReferenceUnary}: HardSwish(-∞) and GELU(-∞) are -0, NaN propagates.
  */
 public final class FastUnary implements Unary {
 
@@ -101,13 +102,19 @@ public final class FastUnary implements Unary {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            v.blend(VectorMath.exp(v).sub(1f).mul(alpha), v.lt(0f)).intoArray(y, yOff + i);
+            v.blend(eluNegative(v, alpha), v.lt(0f)).intoArray(y, yOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
-            v.blend(VectorMath.exp(v).sub(1f).mul(alpha), v.lt(0f)).intoArray(y, yOff + i, m);
+            v.blend(eluNegative(v, alpha), v.lt(0f)).intoArray(y, yOff + i, m);
         }
+    }
+
+    /** alpha·(e^x - 1) for the negative lanes; positive lanes (blended away) are fed 0 to stay in expNegative's domain. */
+    private static FloatVector eluNegative(FloatVector v, float alpha) {
+        FloatVector nonPositive = v.blend(FloatVector.zero(F), v.compare(VectorOperators.GT, 0f));
+        return VectorMath.expNegative(nonPositive).sub(1f).mul(alpha);
     }
 
     private static void hardSigmoid(float[] x, int xOff, float[] y, int yOff, int n, float alpha, float beta) {

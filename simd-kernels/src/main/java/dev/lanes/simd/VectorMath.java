@@ -56,8 +56,8 @@ public final class VectorMath {
      * as two normal factors 2^(n/2)·2^(n - n/2), so n from -150 to 128 needs no special case.
      */
     public static FloatVector exp(FloatVector x) {
-        // Java min/max propagate NaN, so NaN flows through to the result.
-        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
+        // Clamps by compare-and-blend (NaN compares false, so it flows through to the result).
+        FloatVector xc = atMost(atLeast(x, EXP_MIN), EXP_MAX);
         FloatVector t = Fma.madd(xc, FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, ROUND_MAGIC));
         FloatVector n = t.sub(ROUND_MAGIC);
         IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
@@ -80,6 +80,28 @@ public final class VectorMath {
         FloatVector e = exp(x.abs().neg());
         FloatVector num = FloatVector.broadcast(F, 1f).blend(e, x.compare(VectorOperators.LT, 0f));
         return num.div(e.add(1f));
+    }
+
+    /** 1.5·2^23 + 127: after adding it, the low mantissa bits hold n + 127, the biased exponent of 2^n. */
+    private static final float EXP_NEG_MAGIC = 0x1.8000fep23f;
+    /** ln(2^-126): below it e^x is subnormal, and {@link #expNegative} returns +0. */
+    static final float EXP_NEG_FLUSH = -87.33654f;
+
+    /**
+     * e^x for x ≤ 0 — softmax's and attention's {@code x - max} — in about half the instructions of
+     * {@link #exp}: the biased exponent comes straight from the rounding constant's low bits (one
+     * shift makes 2^n), and there is no overflow side. Same polynomial, same accuracy (the bound of
+     * {@link #exp}) for x ≥ ln(2^-126); below that, where e^x is subnormal, the result is +0.
+     * e^-∞ = 0, e^NaN = NaN. Positive x gives garbage: callers guarantee x ≤ 0.
+     */
+    public static FloatVector expNegative(FloatVector x) {
+        FloatVector t = Fma.madd(x, FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, EXP_NEG_MAGIC));
+        FloatVector s = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector n = t.sub(EXP_NEG_MAGIC);
+        FloatVector r = Fma.madd(n, FloatVector.broadcast(F, -LN2_HI), x);
+        r = Fma.madd(n, FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = step(step(step(step(step(FloatVector.broadcast(F, E6), r, E5), r, E4), r, E3), r, E2), r, E1).mul(r);
+        return Fma.madd(p, s, s).blend(FloatVector.zero(F), x.compare(VectorOperators.LT, EXP_NEG_FLUSH));
     }
 
     // ---- log: x = 2^e·m with m in [√½, √2), ln x = e·ln 2 + log1p(f), f = m - 1, log1p(f) = f + f²·L(f).
@@ -132,11 +154,12 @@ public final class VectorMath {
     /** tanh(x), within 5.5 ulp; exactly ±1 from |x| ≥ 9.0109 on, exactly x for tiny x. */
     public static FloatVector tanh(FloatVector x) {
         FloatVector ax = x.abs();
-        FloatVector a = ax.min(TANH_SAT);
+        FloatVector a = atMost(ax, TANH_SAT);
         FloatVector u = a.mul(a);
         FloatVector p = step(step(step(step(FloatVector.broadcast(F, TP4), u, TP3), u, TP2), u, TP1), u, TP0);
         FloatVector q = step(step(step(step(FloatVector.broadcast(F, TQ4), u, TQ3), u, TQ2), u, TQ1), u, 1f);
-        FloatVector r = a.mul(p).div(q).min(1f).blend(FloatVector.broadcast(F, 1f), ax.compare(VectorOperators.GE, TANH_SAT));
+        FloatVector r = a.mul(p).div(q);
+        r = r.blend(FloatVector.broadcast(F, 1f), ax.compare(VectorOperators.GE, TANH_SAT).or(r.compare(VectorOperators.GT, 1f)));
         return copySign(r, x);
     }
 
@@ -158,11 +181,12 @@ public final class VectorMath {
     /** erf(x), within 6 ulp; exactly ±1 from |x| ≥ 3.9192 on. */
     public static FloatVector erf(FloatVector x) {
         FloatVector ax = x.abs();
-        FloatVector a = ax.min(ERF_SAT);
+        FloatVector a = atMost(ax, ERF_SAT);
         FloatVector u = a.mul(a);
         FloatVector p = step(step(step(step(step(FloatVector.broadcast(F, EP5), u, EP4), u, EP3), u, EP2), u, EP1), u, EP0);
         FloatVector q = step(step(step(step(step(FloatVector.broadcast(F, EQ5), u, EQ4), u, EQ3), u, EQ2), u, EQ1), u, 1f);
-        FloatVector r = a.mul(p).div(q).min(1f).blend(FloatVector.broadcast(F, 1f), ax.compare(VectorOperators.GE, ERF_SAT));
+        FloatVector r = a.mul(p).div(q);
+        r = r.blend(FloatVector.broadcast(F, 1f), ax.compare(VectorOperators.GE, ERF_SAT).or(r.compare(VectorOperators.GT, 1f)));
         return copySign(r, x);
     }
 
@@ -171,7 +195,7 @@ public final class VectorMath {
     /** GELU, erf form (ONNX Gelu, approximate = "none"): 0.5·x·(1 + erf(x/√2)); GELU(-∞) = -0. */
     public static FloatVector geluErf(FloatVector x) {
         // -∞ becomes -MAX so that the product is -MAX/2 · 0 = -0, the limit, instead of NaN; NaN stays NaN.
-        FloatVector h = x.max(-Float.MAX_VALUE).mul(0.5f);
+        FloatVector h = atLeast(x, -Float.MAX_VALUE).mul(0.5f);
         return erf(x.mul(SQRT1_2)).add(1f).mul(h);
     }
 
@@ -185,9 +209,21 @@ public final class VectorMath {
      * GELU(-∞) = -0.
      */
     public static FloatVector geluTanh(FloatVector x) {
-        FloatVector xc = x.max(-Float.MAX_VALUE);
+        FloatVector xc = atLeast(x, -Float.MAX_VALUE);
         FloatVector twoU = step(xc.mul(xc), FloatVector.broadcast(F, GELU_K3), GELU_K1).mul(xc);
         return xc.mul(sigmoid(twoU));
+    }
+
+    /**
+     * max(x, lo) and min(x, hi) as one compare and one blend, keeping NaN (it compares false).
+     * FloatVector.max/min follow Math.max's NaN and -0 rules, which costs x86 several instructions.
+     */
+    private static FloatVector atLeast(FloatVector x, float lo) {
+        return x.blend(FloatVector.broadcast(F, lo), x.compare(VectorOperators.LT, lo));
+    }
+
+    private static FloatVector atMost(FloatVector x, float hi) {
+        return x.blend(FloatVector.broadcast(F, hi), x.compare(VectorOperators.GT, hi));
     }
 
     /** One Horner step, p·u + c, fused where the hardware has FMA. */

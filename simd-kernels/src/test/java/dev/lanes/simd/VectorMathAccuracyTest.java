@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +132,23 @@ class VectorMathAccuracyTest {
         assertTrue(measure("exp", VectorMath::exp, DoubleReference::exp, false).maxUlp() <= 1.5);
     }
 
+    /** expNegative on -|x| (its domain), against e^-|x| flushed to 0 below ln(2^-126) as documented. */
+    @Test
+    void expNegative() {
+        Map f = (x, xOff, y, yOff, n) -> {
+            VectorSpecies<Float> species = VectorWidth.FLOAT;
+            for (int i = 0; i < n; i += species.length()) {
+                VectorMask<Float> m = species.indexInRange(i, n);
+                VectorMath.expNegative(FloatVector.fromArray(species, x, xOff + i, m).abs().neg()).intoArray(y, yOff + i, m);
+            }
+        };
+        DoubleUnaryOperator ref = x -> {
+            float nx = (float) -Math.abs(x);
+            return nx < VectorMath.EXP_NEG_FLUSH ? 0 : StrictMath.exp(nx);
+        };
+        assertTrue(measure("expNeg", f, ref, false).maxUlp() <= 1.5);
+    }
+
     @Test
     void log() {
         assertTrue(measure("log", VectorMath::log, DoubleReference::log, false).maxUlp() <= 1.5);
@@ -152,7 +172,7 @@ class VectorMathAccuracyTest {
     @Test
     void geluErf() {
         Measured m = measure("geluErf", VectorMath::geluErf, DoubleReference::geluErf, true);
-        assertTrue(m.maxUlp() <= 3.0 && m.negativeRelX() <= 1.5, m.toString());
+        assertTrue(m.maxUlp() <= 3.5 && m.negativeRelX() <= 1.5, m.toString());
     }
 
     @Test

@@ -62,6 +62,24 @@ class VectorMathSpecialValuesTest {
     }
 
     @Test
+    void expNegative() {
+        Map f = (x, xOff, y, yOff, n) -> {
+            for (int i = 0; i < n; i += VectorWidth.LANES) {
+                var m = VectorWidth.FLOAT.indexInRange(i, n);
+                VectorMath.expNegative(jdk.incubator.vector.FloatVector.fromArray(VectorWidth.FLOAT, x, xOff + i, m)).intoArray(y, yOff + i, m);
+            }
+        };
+        check(f, Float.NaN, Float.NaN);
+        check(f, Float.NEGATIVE_INFINITY, 0f);
+        check(f, 0f, 1f);
+        check(f, -0f, 1f);
+        checkNear(f, -1f, Math.exp(-1), 2e-7);
+        checkNear(f, -87.3f, StrictMath.exp(-87.3f), 2e-7);               // among the last normal results
+        check(f, -87.34f, 0f);                                           // subnormal results flush to +0
+        check(f, -1e30f, 0f);
+    }
+
+    @Test
     void log() {
         Map f = VectorMath::log;
         check(f, Float.NaN, Float.NaN);

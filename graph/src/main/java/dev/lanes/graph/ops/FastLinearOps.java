@@ -65,13 +65,9 @@ final class FastLinearOps {
     /** Gemm, or lanes FusedGemm. */
     static Operator gemm(OpSetup s) {
         boolean fused = s.node().domain().equals(FusedOps.DOMAIN);
-        float alpha = s.getFloat("alpha", 1f);
-        float beta = s.getFloat("beta", 1f);
-        boolean transA = s.getLong("transA", 0) != 0;
-        boolean transB = s.getLong("transB", 0) != 0;
-        if (s.opset() < 7) {
-            s.ignore("broadcast");
-        }
+        GemmAttrs attrs = GemmAttrs.read(s);
+        float alpha = attrs.alpha(), beta = attrs.beta();
+        boolean transA = attrs.transA(), transB = attrs.transB();
         FusedActivation act = fused ? FusedActivation.read(s) : FusedActivation.NONE;
         Activation activation = act.toSimd();
         if (activation == null) {
@@ -89,7 +85,7 @@ final class FastLinearOps {
             if (c != null) {
                 LinearOps.float32(c, op + " C");
             }
-            GemmShape g = GemmShape.fromOnnx(a.shape(), b.shape(), c == null ? null : c.shape(), transA, transB, alpha, beta);
+            GemmShape g = attrs.shape(a.shape(), b.shape(), c == null ? null : c.shape());
             int m = g.m(), n = g.n(), k = g.k();
             float[] y = ctx.floats(Tensor.checkedSize(g.outputShape()));
             Epilogue ep = base;
