@@ -187,6 +187,25 @@ class PackedGemmProperties {
     }
 
     @Test
+    void longKGoesThroughSeveralKBlocks() {
+        // K > 1024 is cut into k-blocks whose sums meet in C: random data within the bound, integers exact,
+        // both A paths (N ≤ 256 reads A in place over all of K) and 1 or 2 threads.
+        Gen<Case> longK = cases(5, 40, 400, 2600).map(c -> new Case(c.m(), c.n(), 1025 + c.k() % 1600, c.transA(), c.transB(),
+                c.padA(), c.padB(), c.padC(), c.offset(), c.alpha(), c.beta(), c.seed()));
+        Theories.qt(15).forAll(longK, booleans().all()).checkAssert((c, exact) -> {
+            Case e = exact ? new Case(c.m(), c.n(), c.k(), c.transA(), c.transB(), c.padA(), c.padB(), c.padC(), c.offset(),
+                    1f, c.beta() == 0f ? 0f : 1f, c.seed()) : c;
+            Operands o = new Operands(e, exact);
+            double[] terms = new double[e.m() * e.n()];
+            float[] expected = o.reference(terms);
+            float[] one = o.fast(Epilogue.NONE, Parallel.callerOnly());
+            if (exact) Tolerance.assertBitsEqual("PackedGemm exact long K " + e, one, expected);
+            else Tolerance.assertClose("PackedGemm long K " + e, one, expected, terms, bound(e, 1));
+            Tolerance.assertBitsEqual("PackedGemm long K, 2 threads vs 1, " + e, o.fast(Epilogue.NONE, TWO), one);
+        });
+    }
+
+    @Test
     void gemvPathWithinTheBound() {
         Theories.qt(40).forAll(cases(1, 4, 1100, 700)).checkAssert(c -> {
             Operands o = new Operands(c, false);

@@ -56,15 +56,17 @@ public final class PackedGemm implements Gemm, MatMul {
 
     /**
      * k-blocks: K up to KC_SINGLE is one block (no partial sums through C at all); longer K is cut into
-     * equal blocks of at most KC. Measured here (per CPU-second, 512-bit): one block of 768 beats three of
-     * 256 for 16×768×768, and 512-blocks beat 256 and 1024 for the 512 and 1024 squares — the kc×NR B
-     * panel (64 KB at kc = 512) is read from L2 fast enough for 24 FMAs per 2 loads.
+     * equal blocks of at most KC. Measured here (GFLOP per CPU-second, 512-bit, `Quick`-style loops):
+     * 16×768×768 one block 199 vs three of 256 184; 1024³ one block ≈ 229 vs two of 512 ≈ 210;
+     * 128×768×3072 blocks of 768 ≈ 202 vs 512 ≈ 189; 2048³ the same (≈ 200) for 512, 768 and 1024.
+     * The kc×NR B panel (96 KB at kc = 768) then lives in L2, which feeds 2 loads per 24 FMAs easily;
+     * the 12×kc A panel (36 KB) in L1.
      */
-    static final int KC = tuning("kc", 512);
-    static final int KC_SINGLE = Math.max(KC, tuning("kcSingle", 768));
-    /** m-block, a multiple of MR: an mc×kc A block (96 KB) stays in L2. */
+    static final int KC = tuning("kc", 768);
+    static final int KC_SINGLE = Math.max(KC, tuning("kcSingle", 1024));
+    /** m-block, a multiple of MR: an mc×kc A block (≤ 384 KB) stays in L2. 48 to 384 measured the same. */
     static final int MC = roundUp(tuning("mc", 8 * MR), MR);
-    /** n-block in panels: the kc×nc part of B reused across all M blocks. */
+    /** n-block in panels: the kc×nc part of B reused across all M blocks. 512 to 4096 measured the same for 1024³. */
     static final int NC_PANELS = Math.max(1, tuning("nc", 1024) / NR);
     /** Largest N, and largest packed B in bytes, for reading A in place (see {@link #inPlaceA}). */
     static final int IN_PLACE_MAX_N = tuning("inPlaceMaxN", 256);

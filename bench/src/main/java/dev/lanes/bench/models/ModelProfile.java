@@ -24,7 +24,7 @@ import java.util.Map;
  * Where the time of one inference goes: Lanes' per-node profile (the slowest nodes, and the time per
  * op type) next to ONNX Runtime's own profile of the same file (time per op type of its optimised
  * graph, where fused nodes carry their fused names). This names the nodes that cost the difference
- * where Lanes misses parity. Warm-up runs are excluded from both profiles.
+ * where Lanes misses parity. Warm-up runs (10 s and at least 5 runs for Lanes) are excluded from both profiles.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
@@ -32,6 +32,8 @@ import java.util.Map;
  * </pre>
  */
 public final class ModelProfile {
+    private static final long WARMUP_SECONDS = 10;
+
     private ModelProfile() {}
 
     public static void main(String[] args) throws Exception {
@@ -60,7 +62,9 @@ public final class ModelProfile {
     /** Runs Lanes with profiling; prints the slowest nodes; returns mean ms per run by op type. */
     static Map<String, Double> lanes(BenchModel.Prepared p, int threads, int runs, int top) throws IOException {
         try (Session s = Session.open(p.file(), SessionOptions.defaults().withThreads(threads).withProfiling(true))) {
-            for (int i = 0; i < Math.max(3, runs / 2); i++) {
+            // C2 compiles the kernels only after many calls: warm up for WARMUP_SECONDS and at least 5 runs.
+            long until = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+            for (int i = 0; i < 5 || System.nanoTime() < until; i++) {
                 s.run(p.inputs());
             }
             Map<String, NodeTiming> before = new HashMap<>();

@@ -77,7 +77,7 @@ final class BinaryOps {
     private static final ReferenceBinary REFERENCE = new ReferenceBinary();
 
     /** The reference kernels' op for a float32 arithmetic kind, or null when they do not define it. */
-    private static BinaryOp referenceOp(Kind k) {
+    static BinaryOp referenceOp(Kind k) {
         return switch (k) {
             case ADD -> BinaryOp.ADD;
             case SUB -> BinaryOp.SUB;

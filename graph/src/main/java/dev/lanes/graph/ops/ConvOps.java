@@ -19,17 +19,11 @@ final class ConvOps {
     private static final ReferencePool POOL = new ReferencePool();
 
     static Operator conv(OpSetup s) {
-        String autoPad = s.getString("auto_pad", "NOTSET");
-        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
-        int[] pads = Attrs.ints(s.getLongs("pads", null));
-        int[] strides = Attrs.ints(s.getLongs("strides", null));
-        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
-        int group = (int) s.getLong("group", 1);
+        WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s);
         return (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], "Conv X"), w = LinearOps.float32(in[1], "Conv W");
             Tensor b = in.length > 2 ? in[2] : null;
-            ConvShape shape = ConvShape.fromOnnx(x.shape(), w.shape(), b == null ? null : b.shape(), autoPad, kernel, pads,
-                    strides, dilations, group);
+            ConvShape shape = attrs.shape(x.shape(), w.shape(), b == null ? null : b.shape());
             float[] y = new float[Tensor.checkedSize(shape.outputShape())];
             CONV.conv(shape, x.floats(), 0, w.floats(), 0, b == null ? null : LinearOps.float32(b, "Conv B").floats(), 0, y, 0);
             return new Tensor[] {Tensor.of(y, shape.outputShape())};
@@ -37,19 +31,11 @@ final class ConvOps {
     }
 
     static Operator convTranspose(OpSetup s) {
-        String autoPad = s.getString("auto_pad", "NOTSET");
-        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
-        int[] pads = Attrs.ints(s.getLongs("pads", null));
-        int[] strides = Attrs.ints(s.getLongs("strides", null));
-        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
-        int[] outputPadding = Attrs.ints(s.getLongs("output_padding", null));
-        int[] outputShape = Attrs.ints(s.getLongs("output_shape", null));
-        int group = (int) s.getLong("group", 1);
+        WindowAttrs.ConvTranspose attrs = WindowAttrs.ConvTranspose.read(s);
         return (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], "ConvTranspose X"), w = LinearOps.float32(in[1], "ConvTranspose W");
             Tensor b = in.length > 2 ? in[2] : null;
-            ConvTransposeShape shape = ConvTransposeShape.fromOnnx(x.shape(), w.shape(), b == null ? null : b.shape(), autoPad,
-                    kernel, pads, strides, dilations, outputPadding, outputShape, group);
+            ConvTransposeShape shape = attrs.shape(x.shape(), w.shape(), b == null ? null : b.shape());
             float[] y = new float[Tensor.checkedSize(shape.outputShape())];
             CONV_T.convTranspose(shape, x.floats(), 0, w.floats(), 0,
                     b == null ? null : LinearOps.float32(b, "ConvTranspose B").floats(), 0, y, 0);
@@ -58,20 +44,12 @@ final class ConvOps {
     }
 
     static Operator pool(OpSetup s, PoolShape.Mode mode) {
-        String autoPad = s.getString("auto_pad", "NOTSET");
-        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
-        int[] pads = Attrs.ints(s.getLongs("pads", null));
-        int[] strides = Attrs.ints(s.getLongs("strides", null));
-        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
-        boolean ceil = s.getLong("ceil_mode", 0) != 0;
-        boolean countPad = mode == PoolShape.Mode.AVERAGE && s.getLong("count_include_pad", 0) != 0;
-        int storageOrder = mode == PoolShape.Mode.MAX ? (int) s.getLong("storage_order", 0) : 0;
-        boolean indices = mode == PoolShape.Mode.MAX && s.hasOutput(1);
+        WindowAttrs.Pool attrs = WindowAttrs.Pool.read(s, mode);
+        boolean indices = attrs.indices();
         String op = s.node().opType();
         return (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], op + " X");
-            PoolShape shape = PoolShape.fromOnnx(mode, x.shape(), autoPad, kernel, pads, strides, dilations, ceil, countPad,
-                    storageOrder);
+            PoolShape shape = attrs.shape(x.shape());
             int n = Tensor.checkedSize(shape.outputShape());
             float[] y = new float[n];
             if (indices) {

@@ -15,7 +15,6 @@ import dev.lanes.simd.ConvTransposeOperator;
 import dev.lanes.simd.Parallel;
 import dev.lanes.simd.PoolOperator;
 import dev.lanes.simd.conv.Layouts;
-import java.util.Arrays;
 
 /**
  * Conv (and lanes FusedConv), ConvTranspose and the pools on simd-kernels' prepared operators
@@ -37,12 +36,7 @@ final class FastConvOps {
     /** Conv and lanes FusedConv. */
     static Operator conv(OpSetup s) {
         boolean fused = s.node().domain().equals(FusedOps.DOMAIN);
-        String autoPad = s.getString("auto_pad", "NOTSET");
-        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
-        int[] pads = Attrs.ints(s.getLongs("pads", null));
-        int[] strides = Attrs.ints(s.getLongs("strides", null));
-        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
-        int group = (int) s.getLong("group", 1);
+        WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s);
         Activation activation = (fused ? FusedActivation.read(s) : FusedActivation.NONE).toSimd();
         Tensor w = s.constantInput(1);
         Tensor bias = s.hasInput(2) ? s.constantInput(2) : null;
@@ -54,8 +48,7 @@ final class FastConvOps {
         Operator reference = fused ? FusedOps.conv(s) : ConvOps.conv(s);
         String op = s.node().opType();
         PerShape<ConvOperator> prepared = new PerShape<>(x -> {
-            ConvShape shape = ConvShape.fromOnnx(x, w.shape(), bias == null ? null : bias.shape(), autoPad, kernel, pads, strides,
-                    dilations, group);
+            ConvShape shape = attrs.shape(x, w.shape(), bias == null ? null : bias.shape());
             try {
                 return ConvOperator.prepare(shape, w.floats(), 0, bias == null ? null : bias.floats(), 0, activation);
             } catch (IllegalArgumentException e) {
@@ -73,7 +66,7 @@ final class FastConvOps {
             }
             int[] outShape = c.shape().outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
-            float[] z = residual ? residual(in[3], outShape, op) : null;
+            float[] z = residual ? FusedOps.residual(in[3], outShape, op).floats() : null;
             if (!xNhwc && !yNhwc) {
                 c.runNchw(x.floats(), 0, y, 0, z, 0, ctx.parallel());
             } else {
@@ -114,14 +107,7 @@ final class FastConvOps {
     }
 
     static Operator convTranspose(OpSetup s) {
-        String autoPad = s.getString("auto_pad", "NOTSET");
-        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
-        int[] pads = Attrs.ints(s.getLongs("pads", null));
-        int[] strides = Attrs.ints(s.getLongs("strides", null));
-        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
-        int[] outputPadding = Attrs.ints(s.getLongs("output_padding", null));
-        int[] outputShape = Attrs.ints(s.getLongs("output_shape", null));
-        int group = (int) s.getLong("group", 1);
+        WindowAttrs.ConvTranspose attrs = WindowAttrs.ConvTranspose.read(s);
         Tensor w = s.constantInput(1);
         Tensor bias = s.hasInput(2) ? s.constantInput(2) : null;
         if (!constantWeights(s, w, bias)) {
@@ -129,8 +115,7 @@ final class FastConvOps {
         }
         Operator reference = ConvOps.convTranspose(s);
         PerShape<ConvTransposeOperator> prepared = new PerShape<>(x -> {
-            ConvTransposeShape shape = ConvTransposeShape.fromOnnx(x, w.shape(), bias == null ? null : bias.shape(), autoPad, kernel,
-                    pads, strides, dilations, outputPadding, outputShape, group);
+            ConvTransposeShape shape = attrs.shape(x, w.shape(), bias == null ? null : bias.shape());
             try {
                 return ConvTransposeOperator.prepare(shape, w.floats(), 0, bias == null ? null : bias.floats(), 0, Activation.NONE);
             } catch (IllegalArgumentException e) {
@@ -155,18 +140,10 @@ final class FastConvOps {
 
     /** MaxPool and AveragePool (MaxPool's indices output included). */
     static Operator pool(OpSetup s, PoolShape.Mode mode) {
-        String autoPad = s.getString("auto_pad", "NOTSET");
-        int[] kernel = Attrs.ints(s.getLongs("kernel_shape", null));
-        int[] pads = Attrs.ints(s.getLongs("pads", null));
-        int[] strides = Attrs.ints(s.getLongs("strides", null));
-        int[] dilations = Attrs.ints(s.getLongs("dilations", null));
-        boolean ceil = s.getLong("ceil_mode", 0) != 0;
-        boolean countPad = mode == PoolShape.Mode.AVERAGE && s.getLong("count_include_pad", 0) != 0;
-        int storageOrder = mode == PoolShape.Mode.MAX ? (int) s.getLong("storage_order", 0) : 0;
-        boolean indices = mode == PoolShape.Mode.MAX && s.hasOutput(1);
+        WindowAttrs.Pool attrs = WindowAttrs.Pool.read(s, mode);
+        boolean indices = attrs.indices();
         String op = s.node().opType();
-        PerShape<PoolOperator> prepared = new PerShape<>(x -> PoolOperator.prepare(
-                PoolShape.fromOnnx(mode, x, autoPad, kernel, pads, strides, dilations, ceil, countPad, storageOrder)));
+        PerShape<PoolOperator> prepared = new PerShape<>(x -> PoolOperator.prepare(attrs.shape(x)));
         return (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], op + " X");
             PoolOperator p = prepared.get(x.shape());
@@ -216,13 +193,5 @@ final class FastConvOps {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static float[] residual(Tensor z, int[] outShape, String op) {
-        Tensor zt = LinearOps.float32(z, op + " Z");
-        if (!Arrays.equals(zt.shape(), outShape)) {
-            throw new IllegalArgumentException(op + " Z " + Shapes.str(zt.shape()) + " must have the output's shape " + Shapes.str(outShape));
-        }
-        return zt.floats();
     }
 }

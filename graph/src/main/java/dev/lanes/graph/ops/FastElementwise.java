@@ -29,16 +29,7 @@ final class FastElementwise {
     /** Add, Sub, Mul, Div, Pow, Min, Max of two float32 tensors with broadcasting: simd-kernels' {@link FastBinary}. */
     static Operator binary(OpSetup s, BinaryOps.Kind kind) {
         Operator reference = BinaryOps.create(s, kind);
-        BinaryOp op = switch (kind) {
-            case ADD -> BinaryOp.ADD;
-            case SUB -> BinaryOp.SUB;
-            case MUL -> BinaryOp.MUL;
-            case DIV -> BinaryOp.DIV;
-            case POW -> BinaryOp.POW;
-            case MIN -> BinaryOp.MIN;
-            case MAX -> BinaryOp.MAX;
-            default -> null;
-        };
+        BinaryOp op = BinaryOps.referenceOp(kind);
         if (op == null) {
             return null;
         }

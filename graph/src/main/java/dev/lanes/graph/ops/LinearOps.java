@@ -27,20 +27,14 @@ final class LinearOps {
     }
 
     static Operator gemm(OpSetup s) {
-        float alpha = s.getFloat("alpha", 1f);
-        float beta = s.getFloat("beta", 1f);
-        boolean transA = s.getLong("transA", 0) != 0;
-        boolean transB = s.getLong("transB", 0) != 0;
-        if (s.opset() < 7) {
-            s.ignore("broadcast");
-        }
+        GemmAttrs attrs = GemmAttrs.read(s);
         return (in, ctx) -> {
             Tensor a = float32(in[0], "Gemm A"), b = float32(in[1], "Gemm B");
             Tensor c = in.length > 2 ? in[2] : null;
             if (c != null) {
                 float32(c, "Gemm C");
             }
-            GemmShape shape = GemmShape.fromOnnx(a.shape(), b.shape(), c == null ? null : c.shape(), transA, transB, alpha, beta);
+            GemmShape shape = attrs.shape(a.shape(), b.shape(), c == null ? null : c.shape());
             float[] y = new float[Tensor.checkedSize(shape.outputShape())];
             GEMM.gemm(shape, a.floats(), 0, b.floats(), 0, c == null ? null : c.floats(), 0, y, 0);
             return new Tensor[] {Tensor.of(y, shape.outputShape())};

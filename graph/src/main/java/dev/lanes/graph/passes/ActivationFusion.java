@@ -2,9 +2,7 @@ package dev.lanes.graph.passes;
 
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Attribute;
-import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
-import dev.lanes.graph.ir.Pass;
 import dev.lanes.graph.ops.FusedActivation;
 import dev.lanes.graph.ops.FusedOps;
 import dev.lanes.reference.UnaryOp;
@@ -20,43 +18,31 @@ import java.util.Map;
  * attributes or constant scalars; the activation is one the epilogue implements
  * ({@link FusedActivation#fusable}).
  */
-public final class ActivationFusion implements Pass {
-    private int fused;
+public final class ActivationFusion extends FusionPass {
 
     @Override
     public String name() {
         return "activation-fusion";
     }
 
-    public int fused() {
-        return fused;
-    }
-
     @Override
-    public Graph apply(Graph g) {
-        GraphIndex ix = new GraphIndex(g);
-        Rewrite rw = new Rewrite();
-        for (Node p : g.nodes()) {
-            String target = fusedForm(p);
-            if (target == null || p.outputs().size() != 1) {
-                continue;
-            }
-            Node act = ix.singleConsumer(p.outputs().get(0));
-            FusedActivation a = act == null ? null : activation(ix, act);
-            if (a == null || !act.input(0).equals(p.outputs().get(0)) || !FusedActivation.fusable(a.op()) || !rw.claim(p, act)) {
-                continue;
-            }
-            Map<String, Attribute> attrs = new LinkedHashMap<>(p.attributes());
-            for (Attribute at : a.attributes()) {
-                attrs.put(at.name(), at);
-            }
-            Node f = new Node(p.name(), target, FusedOps.DOMAIN, p.domain().isEmpty() ? Math.max(1, p.opset()) : p.opset(),
-                    p.inputs(), act.outputs(), attrs);
-            rw.replace(act, f);
+    void match(GraphIndex ix, Rewrite rw, Node p) {
+        String target = fusedForm(p);
+        if (target == null || p.outputs().size() != 1) {
+            return;
         }
-        rw.applyTo(g);
-        fused = rw.count();
-        return g;
+        Node act = ix.singleConsumer(p.outputs().get(0));
+        FusedActivation a = act == null ? null : activation(ix, act);
+        if (a == null || !act.input(0).equals(p.outputs().get(0)) || !FusedActivation.fusable(a.op()) || !rw.claim(p, act)) {
+            return;
+        }
+        Map<String, Attribute> attrs = new LinkedHashMap<>(p.attributes());
+        for (Attribute at : a.attributes()) {
+            attrs.put(at.name(), at);
+        }
+        Node f = new Node(p.name(), target, FusedOps.DOMAIN, p.domain().isEmpty() ? Math.max(1, p.opset()) : p.opset(),
+                p.inputs(), act.outputs(), attrs);
+        rw.replace(act, f);
     }
 
     /** The fused op a producer becomes, or null when it cannot take an activation. */

@@ -2,9 +2,7 @@ package dev.lanes.graph.passes;
 
 import dev.lanes.graph.DType;
 import dev.lanes.graph.ir.Attribute;
-import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
-import dev.lanes.graph.ir.Pass;
 import dev.lanes.graph.ir.ValueInfo;
 import dev.lanes.reference.AttentionShape;
 import java.util.ArrayList;
@@ -30,35 +28,23 @@ import java.util.List;
  * the shape chains are folded); the softmax is over the last axis; c is a constant scalar; the mask is
  * float32 and broadcasts to {@code [B, H, S, L]} (checked by {@link AttentionShape} itself).
  */
-public final class AttentionFusion implements Pass {
+public final class AttentionFusion extends FusionPass {
     private static final long[] HEADS_FIRST = {0, 2, 1, 3};
     private static final long[] KEYS_TRANSPOSED = {0, 2, 3, 1};
-    private int fused;
 
     @Override
     public String name() {
         return "attention-fusion";
     }
 
-    public int fused() {
-        return fused;
-    }
-
     @Override
-    public Graph apply(Graph g) {
-        GraphIndex ix = new GraphIndex(g);
-        Rewrite rw = new Rewrite();
-        for (Node sm : g.nodes()) {
-            if (sm.domain().isEmpty() && sm.opType().equals("Softmax")) {
-                match(ix, rw, sm);
-            }
+    void match(GraphIndex ix, Rewrite rw, Node sm) {
+        if (sm.domain().isEmpty() && sm.opType().equals("Softmax")) {
+            fuse(ix, rw, sm);
         }
-        rw.applyTo(g);
-        fused = rw.count();
-        return g;
     }
 
-    private static void match(GraphIndex ix, Rewrite rw, Node sm) {
+    private static void fuse(GraphIndex ix, Rewrite rw, Node sm) {
         int[] sShape = ix.info(sm.input(0)).fixedShape();
         if (sShape == null || sShape.length != 4 || Rewrite.out(sm) == null) {
             return;

@@ -1,9 +1,7 @@
 package dev.lanes.graph.passes;
 
 import dev.lanes.graph.Tensor;
-import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
-import dev.lanes.graph.ir.Pass;
 
 /**
  * Conv → BatchNormalization (inference) becomes one Conv: with {@code s = scale / √(var + ε)},
@@ -13,58 +11,46 @@ import dev.lanes.graph.ir.Pass;
  * statistics are constant float32 with one value per output channel; the BatchNormalization is in
  * inference mode (no training_mode, no running-statistics outputs, spatial = 1).
  */
-public final class ConvBatchNormFold implements Pass {
-    private int folded;
+public final class ConvBatchNormFold extends FusionPass {
 
     @Override
     public String name() {
         return "conv-batchnorm-fold";
     }
 
-    /** Folds made by the last {@link #apply}. */
-    public int folded() {
-        return folded;
+    @Override
+    void match(GraphIndex ix, Rewrite rw, Node conv) {
+        if (!ConvWeights.foldable(ix, conv)) {
+            return;
+        }
+        Node bn = Rewrite.consumer(ix, conv.outputs().get(0), "BatchNormalization");
+        if (bn == null || !bn.input(0).equals(conv.outputs().get(0)) || !inferenceOnly(bn)) {
+            return;
+        }
+        int m = ConvWeights.channels(ix, conv);
+        double[][] p = new double[4][];
+        for (int i = 0; i < 4; i++) {
+            Tensor t = ix.constant(bn.input(i + 1));
+            p[i] = t != null && t.rank() == 1 && t.dim(0) == m ? ConvWeights.perChannel(t.reshape(1, m), m, 2) : null;
+            if (p[i] == null) {
+                break;
+            }
+        }
+        if (p[3] == null || !rw.claim(conv, bn)) {
+            return;
+        }
+        double eps = NodeAttrs.getFloat(bn, "epsilon", 1e-5f);
+        double[] scale = new double[m], shift = new double[m];
+        for (int c = 0; c < m; c++) {
+            scale[c] = p[0][c] / Math.sqrt(p[3][c] + eps);
+            shift[c] = p[1][c] - p[2][c] * scale[c];
+        }
+        rw.replace(bn, ConvWeights.fold(ix, conv, scale, shift, bn.outputs().get(0)));
     }
 
     @Override
-    public Graph apply(Graph g) {
-        folded = 0;
-        boolean changed = true;
-        while (changed) {
-            GraphIndex ix = new GraphIndex(g);
-            Rewrite rw = new Rewrite();
-            for (Node conv : g.nodes()) {
-                if (!ConvWeights.foldable(ix, conv)) {
-                    continue;
-                }
-                Node bn = Rewrite.consumer(ix, conv.outputs().get(0), "BatchNormalization");
-                if (bn == null || !bn.input(0).equals(conv.outputs().get(0)) || !inferenceOnly(bn)) {
-                    continue;
-                }
-                int m = ConvWeights.channels(ix, conv);
-                double[][] p = new double[4][];
-                for (int i = 0; i < 4; i++) {
-                    Tensor t = ix.constant(bn.input(i + 1));
-                    p[i] = t != null && t.rank() == 1 && t.dim(0) == m ? ConvWeights.perChannel(t.reshape(1, m), m, 2) : null;
-                    if (p[i] == null) {
-                        break;
-                    }
-                }
-                if (p[3] == null || !rw.claim(conv, bn)) {
-                    continue;
-                }
-                double eps = NodeAttrs.getFloat(bn, "epsilon", 1e-5f);
-                double[] scale = new double[m], shift = new double[m];
-                for (int c = 0; c < m; c++) {
-                    scale[c] = p[0][c] / Math.sqrt(p[3][c] + eps);
-                    shift[c] = p[1][c] - p[2][c] * scale[c];
-                }
-                rw.replace(bn, ConvWeights.fold(ix, conv, scale, shift, bn.outputs().get(0)));
-            }
-            changed = rw.applyTo(g);
-            folded += rw.count();
-        }
-        return g;
+    boolean repeats() {
+        return true;
     }
 
     private static boolean inferenceOnly(Node bn) {

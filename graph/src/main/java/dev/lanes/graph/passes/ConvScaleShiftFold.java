@@ -1,9 +1,7 @@
 package dev.lanes.graph.passes;
 
 import dev.lanes.graph.Tensor;
-import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
-import dev.lanes.graph.ir.Pass;
 
 /**
  * Conv → Mul(constant) and Conv → Add(constant) fold into the Conv's weights and bias when the
@@ -15,49 +13,38 @@ import dev.lanes.graph.ir.Pass;
  * widening the output (no dim other than the channel's is more than 1, rank at most the output's);
  * both are float32.
  */
-public final class ConvScaleShiftFold implements Pass {
-    private int folded;
+public final class ConvScaleShiftFold extends FusionPass {
 
     @Override
     public String name() {
         return "conv-scale-shift-fold";
     }
 
-    public int folded() {
-        return folded;
+    @Override
+    void match(GraphIndex ix, Rewrite rw, Node conv) {
+        if (!ConvWeights.foldable(ix, conv)) {
+            return;
+        }
+        String y = conv.outputs().get(0);
+        Node next = ix.singleConsumer(y);
+        if (next == null || !next.domain().isEmpty() || !(next.opType().equals("Mul") || next.opType().equals("Add"))
+                || next.outputs().size() != 1) {
+            return;
+        }
+        String other = Rewrite.other(next, y);
+        Tensor c = other == null ? null : ix.constant(other);
+        int m = ConvWeights.channels(ix, conv);
+        int rank = ix.constant(conv.input(1)).rank();
+        double[] v = c == null || c.dtype() != dev.lanes.graph.DType.FLOAT32 ? null : ConvWeights.perChannel(c, m, rank);
+        if (v == null || !rw.claim(conv, next)) {
+            return;
+        }
+        boolean mul = next.opType().equals("Mul");
+        rw.replace(next, ConvWeights.fold(ix, conv, mul ? v : null, mul ? null : v, next.outputs().get(0)));
     }
 
     @Override
-    public Graph apply(Graph g) {
-        folded = 0;
-        boolean changed = true;
-        while (changed) {
-            GraphIndex ix = new GraphIndex(g);
-            Rewrite rw = new Rewrite();
-            for (Node conv : g.nodes()) {
-                if (!ConvWeights.foldable(ix, conv)) {
-                    continue;
-                }
-                String y = conv.outputs().get(0);
-                Node next = ix.singleConsumer(y);
-                if (next == null || !next.domain().isEmpty() || !(next.opType().equals("Mul") || next.opType().equals("Add"))
-                        || next.outputs().size() != 1) {
-                    continue;
-                }
-                String other = Rewrite.other(next, y);
-                Tensor c = other == null ? null : ix.constant(other);
-                int m = ConvWeights.channels(ix, conv);
-                int rank = ix.constant(conv.input(1)).rank();
-                double[] v = c == null || c.dtype() != dev.lanes.graph.DType.FLOAT32 ? null : ConvWeights.perChannel(c, m, rank);
-                if (v == null || !rw.claim(conv, next)) {
-                    continue;
-                }
-                boolean mul = next.opType().equals("Mul");
-                rw.replace(next, ConvWeights.fold(ix, conv, mul ? v : null, mul ? null : v, next.outputs().get(0)));
-            }
-            changed = rw.applyTo(g);
-            folded += rw.count();
-        }
-        return g;
+    boolean repeats() {
+        return true;
     }
 }

@@ -1,9 +1,7 @@
 package dev.lanes.graph.passes;
 
 import dev.lanes.graph.ir.Attribute;
-import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
-import dev.lanes.graph.ir.Pass;
 import java.util.List;
 
 /**
@@ -20,33 +18,21 @@ import java.util.List;
  * Preconditions: every intermediate is read only inside the pattern; all factors read the same x;
  * constants match to 1e-4 relative (exports round √2 and √(2/π) differently).
  */
-public final class GeluFusion implements Pass {
+public final class GeluFusion extends FusionPass {
     private static final double TOL = 1e-4;
-    private int fused;
 
     @Override
     public String name() {
         return "gelu-fusion";
     }
 
-    public int fused() {
-        return fused;
-    }
-
     @Override
-    public Graph apply(Graph g) {
-        GraphIndex ix = new GraphIndex(g);
-        Rewrite rw = new Rewrite();
-        for (Node n : g.nodes()) {
-            if (n.domain().isEmpty() && n.opType().equals("Erf")) {
-                erfForm(ix, rw, n);
-            } else if (n.domain().isEmpty() && n.opType().equals("Tanh")) {
-                tanhForm(ix, rw, n);
-            }
+    void match(GraphIndex ix, Rewrite rw, Node n) {
+        if (n.domain().isEmpty() && n.opType().equals("Erf")) {
+            erfForm(ix, rw, n);
+        } else if (n.domain().isEmpty() && n.opType().equals("Tanh")) {
+            tanhForm(ix, rw, n);
         }
-        rw.applyTo(g);
-        fused = rw.count();
-        return g;
     }
 
     private static void erfForm(GraphIndex ix, Rewrite rw, Node erf) {

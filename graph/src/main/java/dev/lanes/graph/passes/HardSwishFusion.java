@@ -1,8 +1,6 @@
 package dev.lanes.graph.passes;
 
-import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
-import dev.lanes.graph.ir.Pass;
 import dev.lanes.graph.ops.FusedActivation;
 import dev.lanes.reference.UnaryOp;
 import java.util.List;
@@ -19,36 +17,24 @@ import java.util.List;
  * Preconditions: every intermediate is read only by the next node of the pattern, both products read
  * the same {@code x}, and the constants are 3, 0, 6 and 6 (or 1/6) as one-element tensors.
  */
-public final class HardSwishFusion implements Pass {
+public final class HardSwishFusion extends FusionPass {
     private static final double TOL = 1e-6;
-    private int fused;
 
     @Override
     public String name() {
         return "hardswish-fusion";
     }
 
-    public int fused() {
-        return fused;
-    }
-
     @Override
-    public Graph apply(Graph g) {
-        GraphIndex ix = new GraphIndex(g);
-        Rewrite rw = new Rewrite();
-        for (Node n : g.nodes()) {
-            if (!n.domain().isEmpty()) {
-                continue;
-            }
-            if (n.opType().equals("Clip")) {
-                clipForm(ix, rw, n);
-            } else if (n.opType().equals("HardSigmoid")) {
-                hardSigmoidForm(ix, rw, n);
-            }
+    void match(GraphIndex ix, Rewrite rw, Node n) {
+        if (!n.domain().isEmpty()) {
+            return;
         }
-        rw.applyTo(g);
-        fused = rw.count();
-        return g;
+        if (n.opType().equals("Clip")) {
+            clipForm(ix, rw, n);
+        } else if (n.opType().equals("HardSigmoid")) {
+            hardSigmoidForm(ix, rw, n);
+        }
     }
 
     /** Add(x, 3) → Clip(0, 6) → Mul(x, ·) → Div(·, 6), or the Div before the Mul. */

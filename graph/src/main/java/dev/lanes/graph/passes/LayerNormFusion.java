@@ -4,9 +4,7 @@ import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Attribute;
 import dev.lanes.graph.ir.Dim;
-import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
-import dev.lanes.graph.ir.Pass;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,33 +22,21 @@ import java.util.List;
  * and bias are constant float32 vectors of the last dim's length (any leading 1 dims), and when one
  * is missing the last dim must be known so that a scale of ones (or no bias) can stand in.
  */
-public final class LayerNormFusion implements Pass {
-    private int fused;
+public final class LayerNormFusion extends FusionPass {
 
     @Override
     public String name() {
         return "layernorm-fusion";
     }
 
-    public int fused() {
-        return fused;
-    }
-
     @Override
-    public Graph apply(Graph g) {
-        GraphIndex ix = new GraphIndex(g);
-        Rewrite rw = new Rewrite();
-        for (Node mean : g.nodes()) {
-            if (mean.domain().isEmpty() && mean.opType().equals("ReduceMean")) {
-                match(ix, rw, mean);
-            }
+    void match(GraphIndex ix, Rewrite rw, Node mean) {
+        if (mean.domain().isEmpty() && mean.opType().equals("ReduceMean")) {
+            fuse(ix, rw, mean);
         }
-        rw.applyTo(g);
-        fused = rw.count();
-        return g;
     }
 
-    private static void match(GraphIndex ix, Rewrite rw, Node mean) {
+    private static void fuse(GraphIndex ix, Rewrite rw, Node mean) {
         String x = mean.input(0);
         List<Dim> dims = ix.info(x).dims();
         if (dims == null || dims.isEmpty() || !lastAxisOnly(ix, mean, dims.size()) || Rewrite.out(mean) == null) {
@@ -84,7 +70,7 @@ public final class LayerNormFusion implements Pass {
         if (square == null || div == null || readers.size() != (square.opType().equals("Mul") ? 3 : 2)) {
             return;
         }
-        if (div == null || Rewrite.out(square) == null) {
+        if (Rewrite.out(square) == null) {
             return;
         }
         Node var = Rewrite.consumer(ix, Rewrite.out(square), "ReduceMean");

@@ -38,7 +38,7 @@ class ConvFoldsTest {
             OnnxModel m = PassCheck.model(batchNorm(conv(bias), "c", "Y").output("Y", F, 2, 4, 7, 6));
             ConvBatchNormFold pass = new ConvBatchNormFold();
             Graph g = PassCheck.rewrite(m, pass, new DeadNodeElimination());
-            assertEquals(1, pass.folded());
+            assertEquals(1, pass.fused());
             assertEquals(List.of("Conv"), PassCheck.ops(g));
             assertEquals(3, g.nodes().get(0).inputs().size(), "the folded conv has a bias");
             PassCheck.sameOutputs(m, g, X, 1e-5);
@@ -53,7 +53,7 @@ class ConvFoldsTest {
                 .output("Y", F, 2, 4, 7, 6));
         ConvBatchNormFold pass = new ConvBatchNormFold();
         Graph g = PassCheck.rewrite(m, pass);
-        assertEquals(0, pass.folded());
+        assertEquals(0, pass.fused());
         assertEquals(List.of("Conv", "BatchNormalization", "Add"), PassCheck.ops(g));
     }
 
@@ -67,7 +67,7 @@ class ConvFoldsTest {
                 .output("Y", F, 2, 4, 7, 6));
         ConvBatchNormFold pass = new ConvBatchNormFold();
         PassCheck.rewrite(m, pass);
-        assertEquals(0, pass.folded());
+        assertEquals(0, pass.fused());
     }
 
     @Test
@@ -80,7 +80,7 @@ class ConvFoldsTest {
                 .output("Y", F, 2, 4, 7, 6));
         ConvScaleShiftFold pass = new ConvScaleShiftFold();
         Graph g = PassCheck.rewrite(m, pass, new DeadNodeElimination());
-        assertEquals(2, pass.folded());
+        assertEquals(2, pass.fused());
         assertEquals(List.of("Conv"), PassCheck.ops(g));
         PassCheck.sameOutputs(m, g, X, 1e-5);
         PassCheck.sameOutputsFast(m, g, X, 1e-4);
@@ -94,7 +94,7 @@ class ConvFoldsTest {
                 .output("Y", F, 2, 4, 7, 6));
         ConvScaleShiftFold pass = new ConvScaleShiftFold();
         Graph g = PassCheck.rewrite(m, pass);
-        assertEquals(0, pass.folded());
+        assertEquals(0, pass.fused());
         assertEquals(List.of("Conv", "Mul"), PassCheck.ops(g));
     }
 }

@@ -59,11 +59,12 @@ final class CompareCommand implements Callable<Integer> {
         }
         for (int i : shown) {
             BackendComparison.NodeError e = c.nodes().get(i);
-            out.printf(Locale.ROOT, "  %4d %-40s %-16s max |err| %.3e  max |ref| %.3e%s%n", i, Format.clip(e.node().name(), 40), e.node().opType(),
+            out.printf(Locale.ROOT, "  %4d %-40s %-16s max |err| %.3e  max |ref| %.3e%s%n", i, Format.clipLeft(e.node().name(), 40), e.node().opType(),
                     e.maxAbsError(), e.maxAbsRef(), e.shapeMismatch() != null ? "  " + e.shapeMismatch() : e.exceeds(tolerance) ? "  OVER" : "");
         }
         if (c.firstDivergent() < 0) {
-            out.printf(Locale.ROOT, "no node diverges; the largest error is %.3e%n", c.maxError());
+            out.printf(Locale.ROOT, "no node diverges; the largest error is %.3e relative to max(1, |reference|) (%.3e absolute)%n",
+                    c.maxRelativeError(), c.maxError());
             out.flush();
             return 0;
         }

@@ -11,6 +11,11 @@ final class Format {
         return one.length() <= max ? one : one.substring(0, max - 3) + "...";
     }
 
+    /** Keeps the end of a long name (the distinctive part of a node path). */
+    static String clipLeft(String s, int max) {
+        return s.length() <= max ? s : "..." + s.substring(s.length() - (max - 3));
+    }
+
     /** {@code [0.0123, -0.0456, ...] (384 dims)} */
     static String vectorHead(float[] v, int n) {
         StringBuilder sb = new StringBuilder("[");

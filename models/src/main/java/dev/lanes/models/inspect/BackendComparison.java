@@ -85,4 +85,11 @@ public record BackendComparison(List<NodeError> nodes, double tolerance, int fir
         for (NodeError e : nodes) m = Double.isNaN(e.maxAbsError) ? Double.NaN : Math.max(m, e.maxAbsError);
         return m;
     }
+
+    /** The largest error over all nodes, each relative to {@code max(1, |reference|)} as the tolerance is. */
+    public double maxRelativeError() {
+        double m = 0;
+        for (NodeError e : nodes) m = Double.isNaN(e.maxAbsError) ? Double.NaN : Math.max(m, e.maxAbsError / Math.max(1, e.maxAbsRef));
+        return m;
+    }
 }

@@ -1,8 +1,5 @@
 package dev.lanes.models.graph;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lanes.graph.Backend;
@@ -14,10 +11,8 @@ import dev.lanes.models.ModelStore;
 import dev.lanes.models.RealModel;
 import dev.lanes.models.ReferenceCase;
 import dev.lanes.models.SharedData;
-import dev.lanes.models.TensorFile;
 import java.nio.file.Files;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,8 +20,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The three real models of ../shared/models on the fast backend with every optimisation pass on
  * (fusions, folded shape chains, packed weights, Vector API kernels): every output within 1e-4
- * absolute of ONNX Runtime's. Prints the ten slowest nodes of a second, warm run (the first run
- * also specialises the plan for the input shapes).
+ * absolute of ONNX Runtime's. Prints the ten slowest nodes over its two runs (the first also
+ * specialises the plan for the input shapes and warms the JIT: latency figures come from JMH, see
+ * bench/RESULTS.md).
  */
 class RealModelsFastTest {
 
@@ -38,10 +34,7 @@ class RealModelsFastTest {
         var path = model.modelPath(ModelStore.standard());
         SessionOptions opts = SessionOptions.defaults().withBackend(Backend.FAST).withThreads(1).withProfiling(true);
         try (Session session = Session.open(path, opts)) {
-            Map<String, Tensor> feeds = new HashMap<>();
-            for (TensorFile in : ref.inputs()) {
-                feeds.put(in.name(), toTensor(in));
-            }
+            Map<String, Tensor> feeds = RealModelCheck.inputs(ref);
             session.run(feeds);
             long t0 = System.nanoTime();
             Map<String, Tensor> out = session.run(feeds);
@@ -49,36 +42,7 @@ class RealModelsFastTest {
                     (System.nanoTime() - t0) / 1e6, session.planFor(feeds).steps().size());
             session.profile().stream().sorted(Comparator.comparingLong(NodeTiming::totalNanos).reversed()).limit(10)
                     .forEach(t -> System.out.printf("  %-40s %-22s %8.2f ms%n", t.node(), t.opType(), t.meanMillis()));
-            for (TensorFile expected : ref.outputs()) {
-                Tensor actual = out.get(expected.name());
-                assertNotNull(actual, model.id() + ": no output named " + expected.name());
-                Tensor e = toTensor(expected);
-                assertArrayEquals(e.shape(), actual.shape(), model.id() + " " + expected.name() + " shape");
-                float[] a = actual.floats(), x = e.floats();
-                double worst = 0;
-                int at = 0;
-                for (int i = 0; i < x.length; i++) {
-                    double d = Math.abs((double) a[i] - x[i]);
-                    if (!(d <= worst)) {
-                        worst = d;
-                        at = i;
-                    }
-                }
-                System.out.printf("%s %s: max |Lanes fast - ORT| = %.3g%n", model.id(), expected.name(), worst);
-                int idx = at;
-                double w = worst;
-                assertTrue(worst <= 1e-4, () -> model.id() + " " + expected.name() + ": max abs error " + w + " at " + idx
-                        + " (got " + a[idx] + ", expected " + x[idx] + ")");
-            }
+            RealModelCheck.assertMatches(model.id(), "fast", ref, out);
         }
-    }
-
-    private static Tensor toTensor(TensorFile f) {
-        long[] s = f.shape();
-        int[] shape = new int[s.length];
-        for (int i = 0; i < s.length; i++) {
-            shape[i] = Math.toIntExact(s[i]);
-        }
-        return f.dtype() == TensorFile.DType.FLOAT32 ? Tensor.of(f.floats(), shape) : Tensor.ofLongs(f.longs(), shape);
     }
 }

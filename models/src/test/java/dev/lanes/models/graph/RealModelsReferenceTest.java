@@ -1,7 +1,5 @@
 package dev.lanes.models.graph;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lanes.graph.Backend;
@@ -12,9 +10,7 @@ import dev.lanes.models.ModelStore;
 import dev.lanes.models.RealModel;
 import dev.lanes.models.ReferenceCase;
 import dev.lanes.models.SharedData;
-import dev.lanes.models.TensorFile;
 import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,10 +29,7 @@ class RealModelsReferenceTest {
         var path = model.modelPath(ModelStore.standard());
         SessionOptions opts = SessionOptions.defaults().withBackend(Backend.REFERENCE).withOptimize(false).withThreads(1).withProfiling(true);
         try (Session session = Session.open(path, opts)) {
-            Map<String, Tensor> feeds = new HashMap<>();
-            for (TensorFile in : ref.inputs()) {
-                feeds.put(in.name(), toTensor(in));
-            }
+            Map<String, Tensor> feeds = RealModelCheck.inputs(ref);
             long t0 = System.nanoTime();
             Map<String, Tensor> out = session.run(feeds);
             System.out.printf("%s on the reference backend: %.0f ms%n", model.id(), (System.nanoTime() - t0) / 1e6);
@@ -48,36 +41,7 @@ class RealModelsReferenceTest {
             }
             byOp.entrySet().stream().sorted((p, q) -> Long.compare(q.getValue()[0], p.getValue()[0])).limit(6)
                     .forEach(e -> System.out.printf("  %-20s %8.1f ms over %d nodes%n", e.getKey(), e.getValue()[0] / 1e6, e.getValue()[1]));
-            for (TensorFile expected : ref.outputs()) {
-                Tensor actual = out.get(expected.name());
-                assertTrue(actual != null, model.id() + ": no output named " + expected.name());
-                Tensor e = toTensor(expected);
-                assertArrayEquals(e.shape(), actual.shape(), model.id() + " " + expected.name() + " shape");
-                float[] a = actual.floats(), x = e.floats();
-                double worst = 0;
-                int at = -1;
-                for (int i = 0; i < x.length; i++) {
-                    double d = Math.abs((double) a[i] - x[i]);
-                    if (!(d <= worst)) {
-                        worst = d;
-                        at = i;
-                    }
-                }
-                System.out.printf("%s %s: max |Lanes - ORT| = %.3g%n", model.id(), expected.name(), worst);
-                int idx = at;
-                double w = worst;
-                assertTrue(worst <= 1e-4, () -> model.id() + " " + expected.name() + ": max abs error " + w + " at " + idx
-                        + " (got " + a[idx] + ", expected " + x[idx] + ")");
-            }
+            RealModelCheck.assertMatches(model.id(), "reference", ref, out);
         }
-    }
-
-    static Tensor toTensor(TensorFile f) {
-        long[] s = f.shape();
-        int[] shape = new int[s.length];
-        for (int i = 0; i < s.length; i++) {
-            shape[i] = Math.toIntExact(s[i]);
-        }
-        return f.dtype() == TensorFile.DType.FLOAT32 ? Tensor.of(f.floats(), shape) : Tensor.ofLongs(f.longs(), shape);
     }
 }

@@ -1,0 +1,58 @@
+package dev.lanes.graph.ops;
+
+import dev.lanes.graph.exec.OpSetup;
+import dev.lanes.reference.ConvShape;
+import dev.lanes.reference.ConvTransposeShape;
+import dev.lanes.reference.PoolShape;
+
+/**
+ * The sliding-window attributes of Conv, ConvTranspose and the pools, read once when a binding is
+ * prepared (so the reference and the fast bindings read exactly the same set) and resolved against
+ * the input dims of each run by the reference shape records.
+ */
+final class WindowAttrs {
+    private WindowAttrs() {}
+
+    /** Conv (and lanes FusedConv): auto_pad, kernel_shape, pads, strides, dilations, group. */
+    record Conv(String autoPad, int[] kernel, int[] pads, int[] strides, int[] dilations, int group) {
+        static Conv read(OpSetup s) {
+            return new Conv(s.getString("auto_pad", "NOTSET"), Attrs.ints(s.getLongs("kernel_shape", null)),
+                    Attrs.ints(s.getLongs("pads", null)), Attrs.ints(s.getLongs("strides", null)),
+                    Attrs.ints(s.getLongs("dilations", null)), (int) s.getLong("group", 1));
+        }
+
+        ConvShape shape(int[] x, int[] w, int[] bias) {
+            return ConvShape.fromOnnx(x, w, bias, autoPad, kernel, pads, strides, dilations, group);
+        }
+    }
+
+    /** ConvTranspose: Conv's attributes plus output_padding and output_shape. */
+    record ConvTranspose(Conv conv, int[] outputPadding, int[] outputShape) {
+        static ConvTranspose read(OpSetup s) {
+            return new ConvTranspose(Conv.read(s), Attrs.ints(s.getLongs("output_padding", null)),
+                    Attrs.ints(s.getLongs("output_shape", null)));
+        }
+
+        ConvTransposeShape shape(int[] x, int[] w, int[] bias) {
+            return ConvTransposeShape.fromOnnx(x, w, bias, conv.autoPad(), conv.kernel(), conv.pads(), conv.strides(),
+                    conv.dilations(), outputPadding, outputShape, conv.group());
+        }
+    }
+
+    /** MaxPool / AveragePool: the window, ceil_mode, count_include_pad, storage_order, and whether MaxPool's indices are asked for. */
+    record Pool(PoolShape.Mode mode, String autoPad, int[] kernel, int[] pads, int[] strides, int[] dilations, boolean ceil,
+                boolean countPad, int storageOrder, boolean indices) {
+        static Pool read(OpSetup s, PoolShape.Mode mode) {
+            boolean max = mode == PoolShape.Mode.MAX;
+            return new Pool(mode, s.getString("auto_pad", "NOTSET"), Attrs.ints(s.getLongs("kernel_shape", null)),
+                    Attrs.ints(s.getLongs("pads", null)), Attrs.ints(s.getLongs("strides", null)),
+                    Attrs.ints(s.getLongs("dilations", null)), s.getLong("ceil_mode", 0) != 0,
+                    !max && s.getLong("count_include_pad", 0) != 0, max ? (int) s.getLong("storage_order", 0) : 0,
+                    max && s.hasOutput(1));
+        }
+
+        PoolShape shape(int[] x) {
+            return PoolShape.fromOnnx(mode, x, autoPad, kernel, pads, strides, dilations, ceil, countPad, storageOrder);
+        }
+    }
+}
