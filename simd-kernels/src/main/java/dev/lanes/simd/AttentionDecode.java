@@ -25,10 +25,7 @@ public final class AttentionDecode {
 
     private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final int LANES = F.length();
-    /**
-     * {@link Fma#HARDWARE}, tested inline: a call to {@code Fma.madd} per FMA overflows C2's inlining
-     * budget in the 24-accumulator kernels (vectors then get boxed, 30× slower); a constant branch folds away.
-     */
+    /** {@link Fma#HARDWARE}, tested inline as in {@link QueryTileKernel} (a call per FMA can exhaust C2's inlining budget). */
     private static final boolean FMA = Fma.HARDWARE;
     /** Keys per tile: RB × KT scores stay in L1. */
     static final int KT = 256;

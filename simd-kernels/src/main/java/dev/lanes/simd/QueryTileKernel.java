@@ -76,8 +76,10 @@ final class QueryTileKernel {
         AttentionShape shape = call.s;
         int d = shape.headSize(), dv = shape.vHeadSize();
         int rows = Math.min(MQ, shape.qSeq() - i0), rows4 = (rows + 3) & ~3;
+        // Query vectors this tile needs: a short prompt computes 1 or 2 vectors of lanes, not 4.
+        int qv = rows <= LANES ? 1 : rows <= 2 * LANES ? 2 : QV, width = qv * LANES;
         int kvh = h / shape.group();
-        packQueries(call.q.data(), call.q.at(b, h, i0), call.q.rowStride(), rows, d, shape.scale(), s.qt);
+        packQueries(call.q.data(), call.q.at(b, h, i0), call.q.rowStride(), rows, width, d, shape.scale(), s.qt);
         java.util.Arrays.fill(s.m, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(s.l, 0f);
         java.util.Arrays.fill(s.o, 0, MQ * s.dvPad, 0f);
@@ -98,41 +100,61 @@ final class QueryTileKernel {
                 for (int jj = 0; jj < n; jj++) bias[jj] = call.bias(b, h, 0, j0 + jj);
             }
             java.util.Arrays.fill(s.tmax, Float.NEGATIVE_INFINITY);
-            scores(call.keyData(j0), call.keyAt(b, kvh, j0), call.keyStride(j0), n, d, s.qt, s.st, bias, s.tmax);
+            scores(call.keyData(j0), call.keyAt(b, kvh, j0), call.keyStride(j0), n, d, qv, s.qt, s.st, bias, s.tmax);
             if (!fused) {
-                if (perQueryMask) maskTile(call, b, h, i0, rows, j0, n, s.mt);
-                adjust(call, b, h, i0, j0, n, diagonal, perKeyMask, perQueryMask, s);
+                if (perQueryMask) maskTile(call, b, h, i0, rows, width, j0, n, s.mt);
+                adjust(call, b, h, i0, j0, n, qv, diagonal, perKeyMask, perQueryMask, s);
             }
-            updateMax(s);
-            exponentiate(n, s);
-            accumulate(call.valueData(j0), call.valueAt(b, kvh, j0), call.valueStride(j0), n, dv, rows4, s.st, s.o, s.dvPad, s.alpha);
+            updateMax(width, s);
+            exponentiate(n, width, s);
+            float[] vd = call.valueData(j0);
+            int vRow = call.valueAt(b, kvh, j0), vs = call.valueStride(j0);
+            if (vs != dv && rows4 > 4) {
+                // The value kernel reads the tile once per 4 query rows. Rows H·dv apart (3-D layouts) share a
+                // few L1 sets and would come from L2 each time; a dense copy of the tile stays in L1.
+                for (int jj = 0; jj < n; jj++) System.arraycopy(vd, vRow + jj * vs, s.vTile, jj * dv, dv);
+                vd = s.vTile;
+                vRow = 0;
+                vs = dv;
+            }
+            accumulate(vd, vRow, vs, n, dv, rows4, s.st, s.o, s.dvPad, s.alpha);
             j0 += n;
         }
         finish(call, b, h, i0, rows, s);
     }
 
     /**
-     * {@code qt[p][lane] = scale · Q[i0 + lane][p]}, zero for lanes past the last query. Row by row: each
+     * {@code qt[p][lane] = scale · Q[i0 + lane][p]}, zero for the lanes up to {@code width} past the last query. Row by row: each
      * Q row is read contiguously (gathers across rows measured slower, the rows being far apart in 3-D layouts).
      */
-    static void packQueries(float[] q, int base, int rowStride, int rows, int d, float scale, float[] qt) {
+    static void packQueries(float[] q, int base, int rowStride, int rows, int width, int d, float scale, float[] qt) {
         for (int lane = 0; lane < rows; lane++) {
             int row = base + lane * rowStride;
             for (int p = 0; p < d; p++) qt[p * MQ + lane] = q[row + p] * scale;
         }
-        for (int lane = rows; lane < MQ; lane++) {
+        for (int lane = rows; lane < width; lane++) {
             for (int p = 0; p < d; p++) qt[p * MQ + lane] = 0f;
         }
     }
 
     /**
-     * {@code st[jj] = Σ_p K[jj][p] · qt[p] + bias[jj]} for the {@code n} keys from row {@code kRow}, and
-     * {@code tmax = max(tmax, st[jj])} lane-wise.
+     * {@code st[jj] = Σ_p K[jj][p] · qt[p] + bias[jj]} for the {@code n} keys from row {@code kRow} over the
+     * first {@code qv} query vectors, and {@code tmax = max(tmax, st[jj])} lane-wise.
      */
-    static void scores(float[] k, int kRow, int ks, int n, int d, float[] qt, float[] st, float[] bias, float[] tmax) {
+    static void scores(float[] k, int kRow, int ks, int n, int d, int qv, float[] qt, float[] st, float[] bias,
+                       float[] tmax) {
         int jj = 0;
-        for (; jj + 6 <= n; jj += 6) scores6(k, kRow + jj * ks, ks, d, qt, st, jj * MQ, bias, jj, tmax);
-        for (; jj < n; jj++) scores1(k, kRow + jj * ks, d, qt, st, jj * MQ, bias, jj, tmax);
+        if (qv == QV) {
+            for (; jj + 6 <= n; jj += 6) scores6(k, kRow + jj * ks, ks, d, qt, st, jj * MQ, bias, jj, tmax);
+        } else {
+            // A narrow tile (few queries): one vector at a time, so no lane beyond the queries is computed.
+            for (; jj + 6 <= n; jj += 6) {
+                for (int c = 0; c < qv * LANES; c += LANES) scores6x1(k, kRow + jj * ks, ks, d, qt, c, st, jj * MQ + c, bias, jj, tmax);
+            }
+        }
+        for (; jj < n; jj++) {
+            for (int c = 0; c < qv * LANES; c += LANES) scores1x1(k, kRow + jj * ks, d, qt, c, st, jj * MQ + c, bias, jj, tmax);
+        }
     }
 
     /** Six keys × four query vectors: 24 accumulators, 4 loads and 6 broadcasts per 24 FMAs. */
@@ -201,34 +223,49 @@ final class QueryTileKernel {
         m0.intoArray(tmax, 0); m1.intoArray(tmax, LANES); m2.intoArray(tmax, 2 * LANES); m3.intoArray(tmax, 3 * LANES);
     }
 
-    /** One key × four query vectors (the last {@code n mod 6} keys of a tile). */
-    private static void scores1(float[] k, int r0, int d, float[] qt, float[] st, int out, float[] bias, int b0, float[] tmax) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        for (int p = 0, qo = 0; p < d; p++, qo += MQ) {
-            FloatVector kb = FloatVector.broadcast(F, k[r0 + p]);
-            a0 = FMA ? kb.fma(FloatVector.fromArray(F, qt, qo), a0) : kb.mul(FloatVector.fromArray(F, qt, qo)).add(a0);
-            a1 = FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + LANES), a1) : kb.mul(FloatVector.fromArray(F, qt, qo + LANES)).add(a1);
-            a2 = FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + 2 * LANES), a2) : kb.mul(FloatVector.fromArray(F, qt, qo + 2 * LANES)).add(a2);
-            a3 = FMA ? kb.fma(FloatVector.fromArray(F, qt, qo + 3 * LANES), a3) : kb.mul(FloatVector.fromArray(F, qt, qo + 3 * LANES)).add(a3);
+    /** Six keys × one query vector (narrow tiles): 6 accumulators, 1 load and 6 broadcasts per 6 FMAs. */
+    private static void scores6x1(float[] k, int r0, int ks, int d, float[] qt, int lane0, float[] st, int out, float[] bias,
+                                  int b0, float[] tmax) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        int r1 = r0 + ks, r2 = r1 + ks, r3 = r2 + ks, r4 = r3 + ks, r5 = r4 + ks;
+        for (int p = 0, qo = lane0; p < d; p++, qo += MQ) {
+            FloatVector q = FloatVector.fromArray(F, qt, qo);
+            FloatVector k0 = FloatVector.broadcast(F, k[r0 + p]), k1 = FloatVector.broadcast(F, k[r1 + p]);
+            FloatVector k2 = FloatVector.broadcast(F, k[r2 + p]), k3 = FloatVector.broadcast(F, k[r3 + p]);
+            FloatVector k4 = FloatVector.broadcast(F, k[r4 + p]), k5 = FloatVector.broadcast(F, k[r5 + p]);
+            a0 = FMA ? k0.fma(q, a0) : k0.mul(q).add(a0); a1 = FMA ? k1.fma(q, a1) : k1.mul(q).add(a1);
+            a2 = FMA ? k2.fma(q, a2) : k2.mul(q).add(a2); a3 = FMA ? k3.fma(q, a3) : k3.mul(q).add(a3);
+            a4 = FMA ? k4.fma(q, a4) : k4.mul(q).add(a4); a5 = FMA ? k5.fma(q, a5) : k5.mul(q).add(a5);
         }
-        float c = bias[b0];
-        a0 = a0.add(c); a1 = a1.add(c); a2 = a2.add(c); a3 = a3.add(c);
-        a0.intoArray(st, out); a1.intoArray(st, out + LANES); a2.intoArray(st, out + 2 * LANES); a3.intoArray(st, out + 3 * LANES);
-        FloatVector.fromArray(F, tmax, 0).max(a0).intoArray(tmax, 0);
-        FloatVector.fromArray(F, tmax, LANES).max(a1).intoArray(tmax, LANES);
-        FloatVector.fromArray(F, tmax, 2 * LANES).max(a2).intoArray(tmax, 2 * LANES);
-        FloatVector.fromArray(F, tmax, 3 * LANES).max(a3).intoArray(tmax, 3 * LANES);
+        a0 = a0.add(bias[b0]); a1 = a1.add(bias[b0 + 1]); a2 = a2.add(bias[b0 + 2]);
+        a3 = a3.add(bias[b0 + 3]); a4 = a4.add(bias[b0 + 4]); a5 = a5.add(bias[b0 + 5]);
+        a0.intoArray(st, out); a1.intoArray(st, out + MQ); a2.intoArray(st, out + 2 * MQ);
+        a3.intoArray(st, out + 3 * MQ); a4.intoArray(st, out + 4 * MQ); a5.intoArray(st, out + 5 * MQ);
+        FloatVector.fromArray(F, tmax, lane0).max(a0.max(a1).max(a2.max(a3)).max(a4.max(a5))).intoArray(tmax, lane0);
+    }
+
+    /** One key × one query vector: the last {@code n mod 6} keys of a tile. */
+    private static void scores1x1(float[] k, int r0, int d, float[] qt, int lane0, float[] st, int out, float[] bias, int b0,
+                                  float[] tmax) {
+        FloatVector a = FloatVector.zero(F);
+        for (int p = 0, qo = lane0; p < d; p++, qo += MQ) {
+            FloatVector kb = FloatVector.broadcast(F, k[r0 + p]), q = FloatVector.fromArray(F, qt, qo);
+            a = FMA ? kb.fma(q, a) : kb.mul(q).add(a);
+        }
+        a = a.add(bias[b0]);
+        a.intoArray(st, out);
+        FloatVector.fromArray(F, tmax, lane0).max(a).intoArray(tmax, lane0);
     }
 
     /**
      * The mask of this tile transposed into {@code mt[jj][lane]} as an additive bias (boolean false and keys
      * past the mask's end become -inf), so the score pass reads it as vectors. Padding lanes get 0.
      */
-    static void maskTile(AttentionCall call, int b, int h, int i0, int rows, int j0, int n, float[] mt) {
+    static void maskTile(AttentionCall call, int b, int h, int i0, int rows, int width, int j0, int n, float[] mt) {
         for (int lane = 0; lane < rows; lane++) {
             for (int jj = 0; jj < n; jj++) mt[jj * MQ + lane] = call.bias(b, h, i0 + lane, j0 + jj);
         }
-        for (int lane = rows; lane < MQ; lane++) {
+        for (int lane = rows; lane < width; lane++) {
             for (int jj = 0; jj < n; jj++) mt[jj * MQ + lane] = 0f;
         }
     }
@@ -237,14 +274,14 @@ final class QueryTileKernel {
      * Applies softcap, the mask and the causal diagonal to the raw score tile, in ONNX's order, and
      * recomputes the lane-wise tile max {@code tmax}.
      */
-    private static void adjust(AttentionCall call, int b, int h, int i0, int j0, int n, boolean diagonal,
+    private static void adjust(AttentionCall call, int b, int h, int i0, int j0, int n, int qv, boolean diagonal,
                                boolean perKey, boolean perQuery, Scratch s) {
         float cap = call.s.softcap(), invCap = cap > 0 ? 1f / cap : 0f;
         int offset = call.causalOffset(b);
         FloatVector neg = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         FloatVector iota = FloatVector.broadcast(F, 0f).addIndex(1);
         float[] st = s.st;
-        for (int c = 0; c < QV; c++) {
+        for (int c = 0; c < qv; c++) {
             FloatVector mx = neg;
             for (int jj = 0; jj < n; jj++) {
                 int at = jj * MQ + c * LANES;
@@ -269,9 +306,9 @@ final class QueryTileKernel {
      * the factor that rescales what was summed so far. A lane whose max is still -inf has seen only masked
      * keys: its shift ({@code safe}) is 0 so that exp(-inf − 0) = 0 instead of NaN, and its α is 0.
      */
-    private static void updateMax(Scratch s) {
+    private static void updateMax(int width, Scratch s) {
         FloatVector neg = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int o = 0; o < MQ; o += LANES) {
+        for (int o = 0; o < width; o += LANES) {
             FloatVector old = FloatVector.fromArray(F, s.m, o);
             FloatVector m = old.max(FloatVector.fromArray(F, s.tmax, o));
             m.intoArray(s.m, o);
@@ -280,13 +317,13 @@ final class QueryTileKernel {
             old.sub(safe).intoArray(s.alpha, o);
         }
         // An array map, not an inlined exp: a second inlined exp in exponentiate overflows C2's node budget.
-        VectorMath.exp(s.alpha, 0, s.alpha, 0, MQ);
+        VectorMath.exp(s.alpha, 0, s.alpha, 0, width);
     }
 
     /** {@code st = exp(st − safe)} in place and {@code l = α·l + Σ st}: the only exp of the hot loop. */
-    private static void exponentiate(int n, Scratch s) {
+    private static void exponentiate(int n, int width, Scratch s) {
         float[] st = s.st;
-        for (int o = 0; o < MQ; o += LANES) {
+        for (int o = 0; o < width; o += LANES) {
             FloatVector safe = FloatVector.fromArray(F, s.safe, o);
             FloatVector sum = FloatVector.zero(F);
             for (int jj = 0, at = o; jj < n; jj++, at += MQ) {
@@ -406,7 +443,7 @@ final class QueryTileKernel {
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
         int dvPad;
-        float[] qt = new float[0], o = new float[0];
+        float[] qt = new float[0], o = new float[0], vTile = new float[0];
         final float[] st = new float[KT * MQ], mt = new float[KT * MQ];
         final float[] m = new float[MQ], l = new float[MQ], alpha = new float[MQ], tmax = new float[MQ], safe = new float[MQ];
         final float[] keyBias = new float[KT], zeros = new float[KT];
@@ -420,6 +457,7 @@ final class QueryTileKernel {
         static Scratch get(int d, int dv) {
             Scratch s = LOCAL.get();
             if (s.qt.length < d * MQ) s.qt = new float[d * MQ];
+            if (s.vTile.length < KT * dv) s.vTile = new float[KT * dv];
             s.dvPad = (dv + LANES - 1) / LANES * LANES;
             if (s.o.length < MQ * s.dvPad) s.o = new float[MQ * s.dvPad];
             return s;
