@@ -152,6 +152,9 @@ final class QueryTileKernel {
                 for (int c = 0; c < qv * LANES; c += LANES) scores6x1(k, kRow + jj * ks, ks, d, qt, c, st, jj * MQ + c, bias, jj, tmax);
             }
         }
+        if (qv == QV) {
+            for (; jj + 2 <= n; jj += 2) scores2(k, kRow + jj * ks, ks, d, qt, st, jj * MQ, bias, jj, tmax);
+        }
         for (; jj < n; jj++) {
             for (int c = 0; c < qv * LANES; c += LANES) scores1x1(k, kRow + jj * ks, d, qt, c, st, jj * MQ + c, bias, jj, tmax);
         }
@@ -221,6 +224,34 @@ final class QueryTileKernel {
         m0 = m0.max(a50); m1 = m1.max(a51); m2 = m2.max(a52); m3 = m3.max(a53);
         a50.intoArray(st, out); a51.intoArray(st, out + LANES); a52.intoArray(st, out + 2 * LANES); a53.intoArray(st, out + 3 * LANES);
         m0.intoArray(tmax, 0); m1.intoArray(tmax, LANES); m2.intoArray(tmax, 2 * LANES); m3.intoArray(tmax, 3 * LANES);
+    }
+
+    /** Two keys × four query vectors (the last {@code n mod 6} keys of a tile): 8 independent accumulators. */
+    private static void scores2(float[] k, int r0, int ks, int d, float[] qt, float[] st, int out, float[] bias, int b0,
+                                float[] tmax) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        int r1 = r0 + ks;
+        for (int p = 0, qo = 0; p < d; p++, qo += MQ) {
+            FloatVector q0 = FloatVector.fromArray(F, qt, qo), q1 = FloatVector.fromArray(F, qt, qo + LANES);
+            FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * LANES), q3 = FloatVector.fromArray(F, qt, qo + 3 * LANES);
+            FloatVector kb = FloatVector.broadcast(F, k[r0 + p]);
+            a00 = FMA ? kb.fma(q0, a00) : kb.mul(q0).add(a00); a01 = FMA ? kb.fma(q1, a01) : kb.mul(q1).add(a01);
+            a02 = FMA ? kb.fma(q2, a02) : kb.mul(q2).add(a02); a03 = FMA ? kb.fma(q3, a03) : kb.mul(q3).add(a03);
+            kb = FloatVector.broadcast(F, k[r1 + p]);
+            a10 = FMA ? kb.fma(q0, a10) : kb.mul(q0).add(a10); a11 = FMA ? kb.fma(q1, a11) : kb.mul(q1).add(a11);
+            a12 = FMA ? kb.fma(q2, a12) : kb.mul(q2).add(a12); a13 = FMA ? kb.fma(q3, a13) : kb.mul(q3).add(a13);
+        }
+        float c0 = bias[b0], c1 = bias[b0 + 1];
+        a00 = a00.add(c0); a01 = a01.add(c0); a02 = a02.add(c0); a03 = a03.add(c0);
+        a10 = a10.add(c1); a11 = a11.add(c1); a12 = a12.add(c1); a13 = a13.add(c1);
+        a00.intoArray(st, out); a01.intoArray(st, out + LANES); a02.intoArray(st, out + 2 * LANES); a03.intoArray(st, out + 3 * LANES);
+        out += MQ;
+        a10.intoArray(st, out); a11.intoArray(st, out + LANES); a12.intoArray(st, out + 2 * LANES); a13.intoArray(st, out + 3 * LANES);
+        FloatVector.fromArray(F, tmax, 0).max(a00.max(a10)).intoArray(tmax, 0);
+        FloatVector.fromArray(F, tmax, LANES).max(a01.max(a11)).intoArray(tmax, LANES);
+        FloatVector.fromArray(F, tmax, 2 * LANES).max(a02.max(a12)).intoArray(tmax, 2 * LANES);
+        FloatVector.fromArray(F, tmax, 3 * LANES).max(a03.max(a13)).intoArray(tmax, 3 * LANES);
     }
 
     /** Six keys × one query vector (narrow tiles): 6 accumulators, 1 load and 6 broadcasts per 6 FMAs. */
