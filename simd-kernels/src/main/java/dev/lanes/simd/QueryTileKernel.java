@@ -49,8 +49,8 @@ final class QueryTileKernel {
     static final int QV = 4;
     /** Queries per tile, one per lane. */
     static final int MQ = QV * LANES;
-    /** Keys per tile, a multiple of the score kernel's 6: the score tile KT × MQ floats stays in L1 next to qt and ot. */
-    static final int KT = 60;
+    /** Most keys per tile (balanced by {@link #tileLength}); measured best of 60..132 at L = 128 and 512. */
+    static final int KT = 96;
     /** Below this many multiply-adds a call runs on the caller (forking costs more). */
     private static final long MIN_WORK_PER_SHARE = 1L << 16;
 
@@ -89,7 +89,7 @@ final class QueryTileKernel {
         boolean perKeyMask = call.hasMask() && call.maskSameForAllQueries();
         boolean perQueryMask = call.hasMask() && !call.maskSameForAllQueries();
         for (int j0 = 0; j0 < keyEnd; ) {
-            int n = Math.min(KT, Math.min(keyEnd, call.segmentEnd(j0)) - j0);
+            int n = tileLength(Math.min(keyEnd, call.segmentEnd(j0)) - j0);
             boolean diagonal = shape.causal() && (long) j0 + n - 1 > (long) i0 + offset;
             // Common case (no softcap, no per-query mask, off the diagonal): the score kernel itself adds
             // the per-key bias and takes the max. Otherwise a second pass applies them in ONNX's order.
@@ -121,6 +121,16 @@ final class QueryTileKernel {
             j0 += n;
         }
         finish(call, b, h, i0, rows, s);
+    }
+
+    /**
+     * Keys in the next tile when {@code left} remain in the segment: the remainder is split into equal tiles
+     * of at most {@link #KT}, rounded up to the score kernel's 6 keys, so no tile is a short leftover.
+     */
+    static int tileLength(int left) {
+        if (left <= KT) return left;
+        int tiles = (left + KT - 1) / KT;
+        return Math.min(KT, ((left + tiles - 1) / tiles + 5) / 6 * 6);
     }
 
     /**
