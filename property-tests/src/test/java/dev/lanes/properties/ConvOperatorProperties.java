@@ -184,11 +184,17 @@ class ConvOperatorProperties {
         };
     }
 
-    /** Epilogue in NHWC: {@code act(conv + B + residual)}, against the reference plus the same scalar epilogue. */
+    /**
+     * Epilogue in NHWC: {@code act(conv + B + residual)}, against the reference plus the same scalar
+     * epilogue. The activations are 1-Lipschitz or close (HardSwish 1.5) and sigmoid/swish within a
+     * few ulp of their scalar form (VectorMath), which the {@code |expected|} term and the doubled
+     * constant cover.
+     */
     @Test
     void nhwcEpilogueWithResidualAndActivation() {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.leakyRelu(0.1f),
-                Activation.HARD_SWISH, Activation.hardSigmoid(0.2f, 0.5f), Activation.clip(-0.5f, 0.25f));
+                Activation.HARD_SWISH, Activation.hardSigmoid(0.2f, 0.5f), Activation.clip(-0.5f, 0.25f), Activation.SIGMOID,
+                Activation.SWISH);
         Gen<ConvShape> shapes = ConvShapes.twoD().mix(depthwiseWide(3), 25).mix(wide(3, 1, 1), 25);
         Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
             Inputs d = Inputs.of(s, seed);

@@ -39,6 +39,8 @@ public final class GemmReport {
         JsonArray runs = JsonParser.parseString(json).getAsJsonArray();
         Map<String, Score> lanes = new LinkedHashMap<>(), ort = new LinkedHashMap<>(), ref = new TreeMap<>();
         Map<Integer, Score> peak = new TreeMap<>();
+        Map<String, Double> lanesCpu = new LinkedHashMap<>(), ortCpu = new LinkedHashMap<>();
+        double peakCpu = Double.NaN;
         double lanesWidth = 16;
         for (JsonElement e : runs) {
             JsonObject run = e.getAsJsonObject();
@@ -48,7 +50,12 @@ public final class GemmReport {
             JsonObject params = run.has("params") ? run.getAsJsonObject("params") : new JsonObject();
             String shape = params.has("shape") ? params.get("shape").getAsString() : "";
             String threads = params.has("threads") ? params.get("threads").getAsString() : "1";
-            if (bench.endsWith("GemmBench.packedGemm")) lanes.put(shape + "@" + threads, s);
+            if (bench.endsWith("GemmBench.packedGemmCpu")) lanesCpu.put(shape, perCpuSecond(run, "products"));
+            else if (bench.endsWith("GemmBench.onnxRuntimeCpu")) ortCpu.put(shape, perCpuSecond(run, "products"));
+            else if (bench.endsWith("PeakFmaBench.fmaPeakCpu")) {
+                peakCpu = perCpuSecond(run, "fmas");
+                if (params.has("lanes")) lanesWidth = params.get("lanes").getAsDouble();
+            } else if (bench.endsWith("GemmBench.packedGemm")) lanes.put(shape + "@" + threads, s);
             else if (bench.endsWith("GemmBench.onnxRuntime")) ort.put(shape + "@" + threads, s);
             else if (bench.endsWith("ReferenceGemmBench.referenceGemm")) ref.put(shape, s);
             else if (bench.endsWith("PeakFmaBench.fmaPeak")) {
@@ -61,6 +68,25 @@ public final class GemmReport {
             out.append(String.format(Locale.ROOT, "FMA peak measured (PeakFmaBench, -t %d): %.1f GFLOP/s%n",
                     p.getKey(), p.getValue().score() * 2 * lanesWidth / 1e9));
         }
+        if (!Double.isNaN(peakCpu)) {
+            out.append(String.format(Locale.ROOT, "FMA peak per CPU-second (PeakFmaBench.fmaPeakCpu, 1 thread): %.1f GFLOP%n",
+                    peakCpu * 2 * lanesWidth / 1e9));
+        }
+        if (!lanesCpu.isEmpty()) {
+            out.append("\n| shape M×N×K | Lanes GFLOP per CPU-second | ONNX Runtime GFLOP per CPU-second | Lanes / ORT | % of CPU-second peak |\n");
+            out.append("|---|---|---|---|---|\n");
+            for (Map.Entry<String, Double> e : lanesCpu.entrySet()) {
+                double flops = GemmShapes.flops(e.getKey());
+                double g = e.getValue() * flops / 1e9;
+                Double o = ortCpu.get(e.getKey());
+                double og = o == null ? Double.NaN : o * flops / 1e9;
+                out.append(String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s |%n", e.getKey().replace('x', '×'), g,
+                        o == null ? "–" : String.format(Locale.ROOT, "%.1f", og),
+                        o == null ? "–" : String.format(Locale.ROOT, "%.2f", g / og),
+                        Double.isNaN(peakCpu) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * g / (peakCpu * 2 * lanesWidth / 1e9))));
+            }
+        }
+        if (lanes.isEmpty()) return out.toString();
         out.append('\n');
         out.append("| shape M×N×K | threads | Lanes GFLOP/s | ONNX Runtime GFLOP/s | Lanes / ORT | reference GFLOP/s | Lanes / reference | % of peak |\n");
         out.append("|---|---|---|---|---|---|---|---|\n");
@@ -83,6 +109,14 @@ public final class GemmReport {
                     Double.isNaN(peakG) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * g / peakG)));
         }
         return out.toString();
+    }
+
+    /** Events per CPU-second from a *Cpu benchmark's auxiliary counters ({@code cpuNanos} and the event count). */
+    private static double perCpuSecond(JsonObject run, String events) {
+        JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
+        double nanos = secondary.getAsJsonObject("cpuNanos").get("score").getAsDouble();
+        double count = secondary.getAsJsonObject(events).get("score").getAsDouble();
+        return count / nanos * 1e9;
     }
 
     private static double gflops(Score s, double flopsPerOp) {

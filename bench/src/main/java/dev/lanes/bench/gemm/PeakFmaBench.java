@@ -3,6 +3,9 @@ package dev.lanes.bench.gemm;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,6 +52,30 @@ public class PeakFmaBench {
             throw new IllegalStateException("PeakFmaBench: this JVM's preferred vectors hold " + S.length()
                     + " floats; run with -p lanes=" + S.length());
         }
+    }
+
+    /** CPU time around each call (see {@link GemmBench.CpuClock}): vector FMAs per CPU-second = fmas / cpuNanos · 1e9. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuClock {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        public long cpuNanos;
+        public long fmas;
+
+        @Setup(org.openjdk.jmh.annotations.Level.Iteration)
+        public void reset() {
+            cpuNanos = 0;
+            fmas = 0;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ITERATIONS * CHAINS)
+    public void fmaPeakCpu(Blackhole bh, CpuClock clock) {
+        long t0 = CpuClock.THREADS.getCurrentThreadCpuTime();
+        fmaPeak(bh);
+        clock.cpuNanos += CpuClock.THREADS.getCurrentThreadCpuTime() - t0;
+        clock.fmas += (long) ITERATIONS * CHAINS;
     }
 
     @Benchmark

@@ -15,7 +15,6 @@ import dev.lanes.simd.ConvTransposeOperator;
 import dev.lanes.simd.Parallel;
 import dev.lanes.simd.PoolOperator;
 import dev.lanes.simd.conv.Layouts;
-import java.util.Arrays;
 
 /**
  * Conv (and lanes FusedConv), ConvTranspose and the pools on simd-kernels' prepared operators
@@ -67,7 +66,7 @@ final class FastConvOps {
             }
             int[] outShape = c.shape().outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
-            float[] z = residual ? residual(in[3], outShape, op) : null;
+            float[] z = residual ? FusedOps.residual(in[3], outShape, op).floats() : null;
             if (!xNhwc && !yNhwc) {
                 c.runNchw(x.floats(), 0, y, 0, z, 0, ctx.parallel());
             } else {
@@ -194,13 +193,5 @@ final class FastConvOps {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static float[] residual(Tensor z, int[] outShape, String op) {
-        Tensor zt = LinearOps.float32(z, op + " Z");
-        if (!Arrays.equals(zt.shape(), outShape)) {
-            throw new IllegalArgumentException(op + " Z " + Shapes.str(zt.shape()) + " must have the output's shape " + Shapes.str(outShape));
-        }
-        return zt.floats();
     }
 }

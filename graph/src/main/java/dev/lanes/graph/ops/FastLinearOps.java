@@ -20,7 +20,7 @@ import dev.lanes.simd.PackedGemm;
 final class FastLinearOps {
     private FastLinearOps() {}
 
-    /** MatMul, or lanes FusedMatMul (bias and activation in the epilogue). */
+    /** MatMul, or lanes FusedMatMul (bias, residual and activation in the epilogue). */
     static Operator matmul(OpSetup s) {
         boolean fused = s.node().domain().equals(FusedOps.DOMAIN);
         FusedActivation act = fused ? FusedActivation.read(s) : FusedActivation.NONE;
@@ -28,7 +28,7 @@ final class FastLinearOps {
         if (activation == null) {
             return null;
         }
-        boolean hasBias = fused && s.hasInput(2);
+        boolean hasBias = fused && s.hasInput(2), hasResidual = fused && s.hasInput(3);
         PackedB packed = packedMatMulWeights(s.constantInput(1));
         Epilogue base = Epilogue.of(activation);
         String op = s.node().opType();
@@ -44,6 +44,9 @@ final class FastLinearOps {
                     throw new IllegalArgumentException(op + " bias " + Shapes.str(bias.shape()) + " must have shape [" + shape.n() + "]");
                 }
                 ep = ep.withBiasPerColumn(bias.floats(), 0);
+            }
+            if (hasResidual) {
+                ep = ep.withResidual(FusedOps.residual(in[3], outShape, op).floats(), 0, shape.n());
             }
             if (packed != null && b.rank() == 2) {
                 PackedGemm.matmul(shape, a.floats(), 0, packed, y, 0, ep, ctx.parallel());

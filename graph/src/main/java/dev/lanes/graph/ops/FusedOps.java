@@ -16,8 +16,8 @@ import java.util.Arrays;
  *   <li>{@value #FUSED_CONV}{@code (X, W, B?, Z?)}: Conv's attributes plus a {@link FusedActivation};
  *       {@code Y = act(Conv(X, W, B) + Z)}, Z (a residual shaped like Y) optional; with the
  *       attributes of {@code LayoutSelection}, X (and Y with Z) are held in NHWC.</li>
- *   <li>{@value #FUSED_MATMUL}{@code (A, B, bias?)}: {@code Y = act(MatMul(A, B) + bias)}, bias of
- *       B's last dim (N) values.</li>
+ *   <li>{@value #FUSED_MATMUL}{@code (A, B, bias?, Z?)}: {@code Y = act(MatMul(A, B) + bias + Z)}, bias
+ *       of B's last dim (N) values, Z (a residual shaped like Y) optional.</li>
  *   <li>{@value #FUSED_GEMM}{@code (A, B, C?)}: Gemm's attributes plus an activation.</li>
  * </ul>
  */
@@ -47,12 +47,7 @@ public final class FusedOps {
             }
             Tensor y = conv.run(args, ctx)[0];
             if (residual) {
-                Tensor z = LinearOps.float32(yNhwc ? Nhwc.toNchw(in[3]) : in[3], "FusedConv Z");
-                if (!Arrays.equals(z.shape(), y.shape())) {
-                    throw new IllegalArgumentException("FusedConv Z " + Shapes.str(z.shape()) + " must have the output's shape "
-                            + Shapes.str(y.shape()));
-                }
-                y = BinaryOps.apply(FUSED_CONV, BinaryOps.Kind.ADD, y, z);
+                y = BinaryOps.apply(FUSED_CONV, BinaryOps.Kind.ADD, y, residual(yNhwc ? Nhwc.toNchw(in[3]) : in[3], y.shape(), FUSED_CONV));
             }
             y = act.applyReference(y);
             return new Tensor[] {yNhwc ? Nhwc.toNhwc(y) : y};
@@ -62,7 +57,7 @@ public final class FusedOps {
     static Operator matmul(OpSetup s) {
         Operator mm = LinearOps.matmul(s);
         FusedActivation act = FusedActivation.read(s);
-        boolean bias = s.hasInput(2);
+        boolean bias = s.hasInput(2), residual = s.hasInput(3);
         return (in, ctx) -> {
             Tensor y = mm.run(new Tensor[] {in[0], in[1]}, ctx)[0];
             if (bias) {
@@ -70,8 +65,20 @@ public final class FusedOps {
                 checkBias(b, y);
                 y = BinaryOps.apply(FUSED_MATMUL, BinaryOps.Kind.ADD, y, b);
             }
+            if (residual) {
+                y = BinaryOps.apply(FUSED_MATMUL, BinaryOps.Kind.ADD, y, residual(in[3], y.shape(), FUSED_MATMUL));
+            }
             return new Tensor[] {act.applyReference(y)};
         };
+    }
+
+    /** The residual Z, which must be float32 of exactly the output's shape. */
+    static Tensor residual(Tensor z, int[] outShape, String op) {
+        LinearOps.float32(z, op + " Z");
+        if (!Arrays.equals(z.shape(), outShape)) {
+            throw new IllegalArgumentException(op + " Z " + Shapes.str(z.shape()) + " must have the output's shape " + Shapes.str(outShape));
+        }
+        return z;
     }
 
     /** A FusedMatMul bias is one value per output column: shape [N]. */

@@ -4,8 +4,8 @@ import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Node;
 
 /**
- * Conv → BatchNormalization (inference) becomes one Conv: with {@code s = scale / √(var + ε)},
- * {@code W' = W·s} and {@code B' = (B − mean)·s + bias} per output channel.
+ * Conv (or ConvTranspose) → BatchNormalization (inference) becomes one Conv: with
+ * {@code s = scale / √(var + ε)}, {@code W' = W·s} and {@code B' = (B − mean)·s + bias} per output channel.
  *
  * <p>Preconditions: the Conv's output is read only by the BatchNormalization; W, B and the four
  * statistics are constant float32 with one value per output channel; the BatchNormalization is in

@@ -4,7 +4,7 @@ import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Node;
 
 /**
- * Conv → Mul(constant) and Conv → Add(constant) fold into the Conv's weights and bias when the
+ * Conv → Mul(constant) and Conv → Add(constant) (ConvTranspose too) fold into the weights and bias when the
  * constant is one value or one value per output channel ({@code [M,1,1]}, {@code [1,M,1,1]}…): the
  * learned scale-and-shift that re-parameterised blocks (PP-OCRv4's MobileOne layers) put after their
  * convolutions. Mul scales W and B, Add shifts B; chains fold one link per sweep until none is left.

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Folding a per-output-channel affine map {@code y·s + t} into a convolution's weights:
  * {@code W'[m] = W[m]·s[m]}, {@code B'[m] = B[m]·s[m] + t[m]} (computed in double, rounded once). What
- * BatchNormalization, and the scale-and-shift layers of re-parameterised networks, do after a Conv.
+ * BatchNormalization, and the scale-and-shift layers of re-parameterised networks, do after a Conv or
+ * a ConvTranspose (whose weights {@code [C, M/group, k…]} hold output channel
+ * {@code (c / (C/group))·(M/group) + m} in row {@code (c, m)}).
  */
 final class ConvWeights {
     private ConvWeights() {}
@@ -20,7 +22,7 @@ final class ConvWeights {
      * residual, since those come after the affine map) with constant float32 W and, if any, B.
      */
     static boolean foldable(GraphIndex ix, Node conv) {
-        boolean plain = conv.domain().isEmpty() && conv.opType().equals("Conv");
+        boolean plain = conv.domain().isEmpty() && (conv.opType().equals("Conv") || conv.opType().equals("ConvTranspose"));
         boolean fused = conv.domain().equals(FusedOps.DOMAIN) && conv.opType().equals(FusedOps.FUSED_CONV)
                 && !NodeAttrs.has(conv, dev.lanes.graph.ops.FusedActivation.ACTIVATION) && conv.input(3).isEmpty();
         if (!(plain || fused) || conv.outputs().size() != 1) {
@@ -32,14 +34,23 @@ final class ConvWeights {
         }
         if (!conv.input(2).isEmpty()) {
             Tensor b = ix.constant(conv.input(2));
-            return b != null && b.dtype() == DType.FLOAT32 && b.rank() == 1 && b.dim(0) == w.dim(0);
+            return b != null && b.dtype() == DType.FLOAT32 && b.rank() == 1 && b.dim(0) == channels(ix, conv);
         }
-        return true;
+        return !transposed(conv) || w.dim(0) % group(conv) == 0;
+    }
+
+    private static boolean transposed(Node conv) {
+        return conv.opType().equals("ConvTranspose");
+    }
+
+    private static int group(Node conv) {
+        return (int) Math.max(1, NodeAttrs.getLong(conv, "group", 1));
     }
 
     /** Output channels of a foldable conv. */
     static int channels(GraphIndex ix, Node conv) {
-        return ix.constant(conv.input(1)).dim(0);
+        Tensor w = ix.constant(conv.input(1));
+        return transposed(conv) ? w.dim(1) * group(conv) : w.dim(0);
     }
 
     /**
@@ -73,15 +84,21 @@ final class ConvWeights {
     static Node fold(GraphIndex ix, Node conv, double[] scale, double[] shift, String output) {
         Tensor w = ix.constant(conv.input(1));
         Tensor b = conv.input(2).isEmpty() ? null : ix.constant(conv.input(2));
-        int m = w.dim(0), per = w.size() / Math.max(1, m);
+        int m = channels(ix, conv);
+        int rows = w.dim(0) * (transposed(conv) ? w.dim(1) : 1), per = w.size() / Math.max(1, rows);
+        int mPerGroup = transposed(conv) ? w.dim(1) : 1, cPerGroup = transposed(conv) ? w.dim(0) / group(conv) : 1;
         float[] wv = w.floats(), nw = new float[wv.length], nb = new float[m];
-        for (int o = 0; o < m; o++) {
+        for (int r = 0; r < rows; r++) {
+            // Conv: row r is output channel r. ConvTranspose: row (c, mg) feeds output channel g·Mg + mg.
+            int o = transposed(conv) ? (r / mPerGroup) / cPerGroup * mPerGroup + r % mPerGroup : r;
             double s = scale == null ? 1 : scale[o];
             for (int i = 0; i < per; i++) {
-                nw[o * per + i] = (float) (wv[o * per + i] * s);
+                nw[r * per + i] = (float) (wv[r * per + i] * s);
             }
+        }
+        for (int o = 0; o < m; o++) {
             double bias = b == null ? 0 : b.floats()[o];
-            nb[o] = (float) (bias * s + (shift == null ? 0 : shift[o]));
+            nb[o] = (float) (bias * (scale == null ? 1 : scale[o]) + (shift == null ? 0 : shift[o]));
         }
         String wName = ix.addConstant(conv.input(1), Tensor.of(nw, w.shape()));
         String bName = ix.addConstant(conv.input(2).isEmpty() ? conv.input(1) + "_bias" : conv.input(2), Tensor.of(nb, m));

@@ -18,8 +18,8 @@ import java.util.List;
  *
  * <p>Order: folding first (so that fusions see constants), the weight folds into Conv before the
  * activation fusion (which needs the Conv's direct consumer to be the activation), pattern fusions
- * before MatMul + Add (the attention pattern contains MatMul + Add shapes of its own), dead nodes
- * last.
+ * before MatMul + Add (the attention pattern contains MatMul + Add shapes of its own), the bias before
+ * the residual and both before the activation (act(x·W + b + z)), dead nodes and the layout last.
  */
 public final class StandardPasses {
     private StandardPasses() {}
@@ -36,6 +36,7 @@ public final class StandardPasses {
         p.add(new LayerNormFusion());
         p.add(new AttentionFusion());
         p.add(new MatMulAddFusion());
+        p.add(new ResidualAddFusion());
         p.add(new ActivationFusion());
         p.add(new DeadNodeElimination());
         p.add(new ShapeInference());

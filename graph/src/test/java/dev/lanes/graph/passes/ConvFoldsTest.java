@@ -97,4 +97,20 @@ class ConvFoldsTest {
         assertEquals(0, pass.fused());
         assertEquals(List.of("Conv", "Mul"), PassCheck.ops(g));
     }
+
+    @Test
+    void groupedConvTransposeTakesItsBiasAddAndBatchNorm() {
+        OnnxModel m = PassCheck.model(batchNorm(new OnnxModelBuilder("up").opset(13)
+                .input("X", F, 1, 6, 5, 5)
+                .initializer("Wt", PassCheck.random(30, 6, 2, 2, 2))                 // [C, M/group, k, k], group 2 → M = 4
+                .initializer("bias", PassCheck.random(31, 1, 4, 1, 1))
+                .node("ConvTranspose").inputs("X", "Wt").outputs("ct").attr("group", 2).attrInts("strides", 2, 2).add()
+                .node("Add").inputs("ct", "bias").outputs("c").add(), "c", "Y")
+                .output("Y", F, 1, 4, 10, 10));
+        Graph g = PassCheck.rewrite(m, new ConvScaleShiftFold(), new ConvBatchNormFold(), new DeadNodeElimination());
+        assertEquals(List.of("ConvTranspose"), PassCheck.ops(g));
+        Map<String, Tensor> in = Map.of("X", PassCheck.random(32, 1, 6, 5, 5));
+        PassCheck.sameOutputs(m, g, in, 1e-5);
+        PassCheck.sameOutputsFast(m, g, in, 1e-4);
+    }
 }

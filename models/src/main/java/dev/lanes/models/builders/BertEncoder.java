@@ -104,9 +104,9 @@ public final class BertEncoder {
         int d = c.hidden() / c.heads();
         String a = name + ".attention.self";
         String q = TransformerLayers.splitHeads(b, a + ".query", TransformerLayers.linear(b, a + ".query", x, c.hidden(), c.hidden()), c.heads(), d);
-        String k = TransformerLayers.splitHeads(b, a + ".key", TransformerLayers.linear(b, a + ".key", x, c.hidden(), c.hidden()), c.heads(), d);
+        String kt = TransformerLayers.splitHeadsTransposed(b, a + ".key", TransformerLayers.linear(b, a + ".key", x, c.hidden(), c.hidden()), c.heads(), d);
         String v = TransformerLayers.splitHeads(b, a + ".value", TransformerLayers.linear(b, a + ".value", x, c.hidden(), c.hidden()), c.heads(), d);
-        String ctx = TransformerLayers.mergeHeads(b, a, TransformerLayers.attention(b, a, q, k, v, mask, d), c.heads(), d);
+        String ctx = TransformerLayers.mergeHeads(b, a, TransformerLayers.attention(b, a, q, kt, v, mask, d), c.heads(), d);
 
         String o = name + ".attention.output";
         String h = b.op(o, "Add", List.of(TransformerLayers.linear(b, o + ".dense", ctx, c.hidden(), c.hidden()), x));

@@ -1,6 +1,7 @@
 package dev.lanes.models.builders;
 
 import static dev.lanes.models.builders.GraphBuilder.attr;
+import static dev.lanes.models.builders.GraphBuilder.ints;
 
 import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
@@ -132,7 +133,9 @@ public final class Gpt2Decoder {
         String v = TransformerLayers.splitHeads(b, a + ".v", parts[2], c.heads(), d);
         String keys = b.opTo(presentKey(i), a, "Concat", List.of(pastK, k), attr("axis", 2L));
         String values = b.opTo(presentValue(i), a, "Concat", List.of(pastV, v), attr("axis", 2L));
-        String ctx = TransformerLayers.mergeHeads(b, a, TransformerLayers.attention(b, a, q, keys, values, mask, d), c.heads(), d);
+        // The cache holds keys as [batch, heads, seq, d], so Kᵀ is a Transpose after the Concat, as exported.
+        String kt = b.op(a, "Transpose", List.of(keys), ints("perm", 0, 1, 3, 2));
+        String ctx = TransformerLayers.mergeHeads(b, a, TransformerLayers.attention(b, a, q, kt, values, mask, d), c.heads(), d);
         h = b.op(name, "Add", List.of(h, TransformerLayers.linear(b, a + ".c_proj", ctx, c.hidden(), c.hidden())));
 
         String y = TransformerLayers.layerNorm(b, name + ".ln_2", h, c.hidden(), LN_EPS);

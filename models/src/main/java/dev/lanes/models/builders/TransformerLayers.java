@@ -62,6 +62,15 @@ final class TransformerLayers {
         return b.op(scope, "Transpose", List.of(r), ints("perm", 0, 2, 1, 3));
     }
 
+    /**
+     * [batch, seq, heads·d] → Kᵀ per head [batch, heads, d, seq]: one Transpose (0 2 3 1), as exporters
+     * write it once they merge the head split's transpose with the key's.
+     */
+    static String splitHeadsTransposed(GraphBuilder b, String scope, String x, int heads, int headDim) {
+        String r = b.op(scope, "Reshape", List.of(x, b.longs(0, 0, heads, headDim)));
+        return b.op(scope, "Transpose", List.of(r), ints("perm", 0, 2, 3, 1));
+    }
+
     /** [batch, heads, seq, d] → [batch, seq, heads·d]. */
     static String mergeHeads(GraphBuilder b, String scope, String x, int heads, int headDim) {
         String t = b.op(scope, "Transpose", List.of(x), ints("perm", 0, 2, 1, 3));
@@ -69,11 +78,10 @@ final class TransformerLayers {
     }
 
     /**
-     * softmax(Q·Kᵀ/√d + mask)·V over [batch, heads, seq, d] operands; {@code mask} (additive, broadcast to
-     * the scores) may be null.
+     * softmax(Q·Kᵀ/√d + mask)·V with Q, V [batch, heads, seq, d] and Kᵀ [batch, heads, d, seq];
+     * {@code mask} (additive, broadcast to the scores) may be null.
      */
-    static String attention(GraphBuilder b, String scope, String q, String k, String v, String mask, int headDim) {
-        String kt = b.op(scope, "Transpose", List.of(k), ints("perm", 0, 1, 3, 2));
+    static String attention(GraphBuilder b, String scope, String q, String kt, String v, String mask, int headDim) {
         String s = b.op(scope, "MatMul", List.of(q, kt));
         s = b.op(scope, "Div", List.of(s, b.scalar((float) Math.sqrt(headDim))));
         if (mask != null) {

@@ -95,9 +95,9 @@ public final class VitB16 {
         String qkv = TransformerLayers.linear(b, a + ".in_proj", n1, c.hidden(), 3 * c.hidden());
         String[] parts = TransformerLayers.splitLast(b, a, qkv, 3, c.hidden());
         String q = TransformerLayers.splitHeads(b, a + ".q", parts[0], c.heads(), d);
-        String k = TransformerLayers.splitHeads(b, a + ".k", parts[1], c.heads(), d);
+        String kt = TransformerLayers.splitHeadsTransposed(b, a + ".k", parts[1], c.heads(), d);
         String v = TransformerLayers.splitHeads(b, a + ".v", parts[2], c.heads(), d);
-        String ctx = TransformerLayers.mergeHeads(b, a, TransformerLayers.attention(b, a, q, k, v, null, d), c.heads(), d);
+        String ctx = TransformerLayers.mergeHeads(b, a, TransformerLayers.attention(b, a, q, kt, v, null, d), c.heads(), d);
         String h = b.op(name, "Add", List.of(x, TransformerLayers.linear(b, a + ".out_proj", ctx, c.hidden(), c.hidden())));
 
         String n2 = TransformerLayers.layerNorm(b, name + ".ln_2", h, c.hidden(), LN_EPS);

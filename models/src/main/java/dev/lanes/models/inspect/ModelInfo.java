@@ -3,6 +3,7 @@ package dev.lanes.models.inspect;
 import dev.lanes.graph.Session;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.ExecutionPlan;
+import dev.lanes.graph.exec.MemoryPlan;
 import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
 import dev.lanes.graph.ir.ValueInfo;
@@ -27,10 +28,11 @@ import java.util.TreeMap;
  * @param flops           FLOPs of one run (see {@link FlopCount})
  * @param peakActivationBytes the most bytes of inputs and intermediate tensors alive at one time
  * @param runInputs       the shapes the run used, by input name
+ * @param memoryPlan      the session's planned arena for these inputs (buffer reuse, in-place steps; see graph's MemoryPlanner)
  */
 public record ModelInfo(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<String, Integer> opHistogram, int nodes,
                         long parameters, long weightBytes, long flops, long peakActivationBytes,
-                        Map<String, int[]> runInputs) {
+                        Map<String, int[]> runInputs, MemoryPlan memoryPlan) {
 
     /**
      * @param session a session on the model (its plan gives the liveness)
@@ -57,7 +59,7 @@ public record ModelInfo(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<Str
         Map<String, int[]> shapes = new TreeMap<>();
         inputs.forEach((k, v) -> shapes.put(k, v.shape()));
         return new ModelInfo(List.copyOf(session.inputs()), List.copyOf(session.outputs()), histogram, stored.nodes().size(),
-                params, weightBytes, flops, peakActivations(session.plan(), trace, inputs), shapes);
+                params, weightBytes, flops, peakActivations(session.plan(), trace, inputs), shapes, session.memoryPlan(inputs));
     }
 
     /**
@@ -119,6 +121,9 @@ public record ModelInfo(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<Str
         sb.append(String.format(java.util.Locale.ROOT, "  FLOPs per run: %s (MatMul, Gemm, Conv, ConvTranspose; 2 per multiply-add)%n", Units.count(flops)));
         sb.append(String.format(java.util.Locale.ROOT, "  planned memory: %s weights + %s peak of live inputs and intermediates%n",
                 Units.bytes(weightBytes), Units.bytes(peakActivationBytes)));
+        sb.append(String.format(java.util.Locale.ROOT, "  optimised plan: %s arena in %d buffers (%s live at most, %s without reuse, %d steps in place)%n",
+                Units.bytes(memoryPlan.arenaBytes()), memoryPlan.buffers(), Units.bytes(memoryPlan.peakLiveBytes()),
+                Units.bytes(memoryPlan.unsharedBytes()), memoryPlan.inPlaceSteps()));
         return sb.toString();
     }
 }

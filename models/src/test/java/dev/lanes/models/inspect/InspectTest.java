@@ -60,6 +60,9 @@ class InspectTest {
                     "peak " + info.peakActivationBytes());
             String text = info.format("mlp");
             assertTrue(text.contains("FLOPs per run: 224") && text.contains("parameters: 64"), text);
+            // the optimised plan's arena: every size known, [2, 8] and [2, 3] buffers, the square in place
+            assertTrue(info.memoryPlan().complete() && info.memoryPlan().arenaBytes() >= 2 * 8 * 4 + 2 * 3 * 4, info.memoryPlan().toString());
+            assertTrue(text.contains("optimised plan:"), text);
         }
     }
 
