@@ -150,38 +150,136 @@ public final class Epilogue {
      * stores) to a tile of the output just written by a micro-kernel, while it is hot in L1:
      * {@code rows × cols} elements at {@code c[cOff + r·ldc + j]}, which are output elements
      * {@code (row0 + r, col0 + j)}.
+     *
+     * <p>Up to three passes over the tile (bias and residual, the activation, a residual after it),
+     * each a plain loop. The activation runs in a loop of its own kind ({@link #activate}): through
+     * {@link Activation#apply(FloatVector)}'s switch, C2 found the call into a transcendental function
+     * rare (the switch's profile is shared by every kernel) and left it out of line, boxing every
+     * vector — GELU in MiniLM's intermediate MatMul cost 2.5 ns an element instead of ~0.1.
+     * Per element the operations are those of {@link #apply(float, int, int)}, in its order.
      */
     public void applyTile(float[] c, int cOff, int ldc, int rows, int cols, int row0, int col0) {
-        if (isIdentity()) return;
+        if (isIdentity() || rows <= 0 || cols <= 0) return;
+        boolean before = residual != null && !residualAfterActivation;
+        if (bias != Bias.NONE || before) {
+            addLinear(c, cOff, ldc, rows, cols, row0, col0, true, before);
+        }
+        if (!activation.isIdentity()) {
+            activate(activation, c, cOff, ldc, rows, cols);
+        }
+        if (residual != null && residualAfterActivation) {
+            addLinear(c, cOff, ldc, rows, cols, row0, col0, false, true);
+        }
+    }
+
+    /** Adds the bias (with {@code withBias}), then the residual (with {@code withResidual}). */
+    private void addLinear(float[] c, int cOff, int ldc, int rows, int cols, int row0, int col0, boolean withBias, boolean withResidual) {
+        boolean rowBias = withBias && bias == Bias.PER_ROW, colBias = withBias && bias == Bias.PER_COLUMN;
         int full = cols - cols % L;
         VectorMask<Float> tail = S.indexInRange(full, cols);
+        int bo = biasOff + col0;
         for (int r = 0; r < rows; r++) {
             int co = cOff + r * ldc;
             int ro = residualOff + (row0 + r) * residualLd + col0;
-            float rowBias = bias == Bias.PER_ROW ? biasData[biasOff + row0 + r] : 0f;
-            int bo = biasOff + col0;
+            float rb = rowBias ? biasData[biasOff + row0 + r] : 0f;
             for (int j = 0; j < full; j += L) {
                 FloatVector v = FloatVector.fromArray(S, c, co + j);
-                v = finish(v, rowBias, bo + j, ro + j, null);
+                if (colBias) v = v.add(FloatVector.fromArray(S, biasData, bo + j));
+                else if (rowBias) v = v.add(rb);
+                if (withResidual) v = v.add(FloatVector.fromArray(S, residual, ro + j));
                 v.intoArray(c, co + j);
             }
             if (full < cols) {
                 FloatVector v = FloatVector.fromArray(S, c, co + full, tail);
-                v = finish(v, rowBias, bo + full, ro + full, tail);
+                if (colBias) v = v.add(FloatVector.fromArray(S, biasData, bo + full, tail));
+                else if (rowBias) v = v.add(rb);
+                if (withResidual) v = v.add(FloatVector.fromArray(S, residual, ro + full, tail));
                 v.intoArray(c, co + full, tail);
             }
         }
     }
 
-    private FloatVector finish(FloatVector v, float rowBias, int biasAt, int residualAt, VectorMask<Float> m) {
-        if (bias == Bias.PER_ROW) v = v.add(rowBias);
-        else if (bias == Bias.PER_COLUMN) v = v.add(m == null ? FloatVector.fromArray(S, biasData, biasAt) : FloatVector.fromArray(S, biasData, biasAt, m));
-        FloatVector res = residual == null ? null
-                : m == null ? FloatVector.fromArray(S, residual, residualAt) : FloatVector.fromArray(S, residual, residualAt, m);
-        if (res != null && !residualAfterActivation) v = v.add(res);
-        v = activation.apply(v);
-        if (res != null && residualAfterActivation) v = v.add(res);
-        return v;
+    /**
+     * The activation over a {@code rows × cols} tile. Each transcendental kind has its own loop, in
+     * which the call into {@link VectorMath} is on every iteration's path and so inlined; the cheap
+     * kinds (min, max, multiply-add) share one loop through {@link Activation#apply(FloatVector)}.
+     */
+    static void activate(Activation act, float[] c, int off, int ld, int rows, int cols) {
+        switch (act.kind()) {
+            case NONE -> { }
+            case GELU_ERF -> geluErf(c, off, ld, rows, cols);
+            case GELU_TANH -> geluTanh(c, off, ld, rows, cols);
+            case SIGMOID -> sigmoid(c, off, ld, rows, cols);
+            case SWISH -> swish(c, off, ld, rows, cols);
+            case TANH -> tanh(c, off, ld, rows, cols);
+            default -> piecewise(act, c, off, ld, rows, cols);
+        }
+    }
+
+    private static void piecewise(Activation act, float[] c, int off, int ld, int rows, int cols) {
+        int full = cols - cols % L;
+        VectorMask<Float> tail = S.indexInRange(full, cols);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ld;
+            for (int j = 0; j < full; j += L) act.apply(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
+            if (full < cols) act.apply(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
+        }
+    }
+
+    private static void geluErf(float[] c, int off, int ld, int rows, int cols) {
+        int full = cols - cols % L;
+        VectorMask<Float> tail = S.indexInRange(full, cols);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ld;
+            for (int j = 0; j < full; j += L) VectorMath.geluErf(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
+            if (full < cols) VectorMath.geluErf(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
+        }
+    }
+
+    private static void geluTanh(float[] c, int off, int ld, int rows, int cols) {
+        int full = cols - cols % L;
+        VectorMask<Float> tail = S.indexInRange(full, cols);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ld;
+            for (int j = 0; j < full; j += L) VectorMath.geluTanh(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
+            if (full < cols) VectorMath.geluTanh(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
+        }
+    }
+
+    private static void sigmoid(float[] c, int off, int ld, int rows, int cols) {
+        int full = cols - cols % L;
+        VectorMask<Float> tail = S.indexInRange(full, cols);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ld;
+            for (int j = 0; j < full; j += L) VectorMath.sigmoid(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
+            if (full < cols) VectorMath.sigmoid(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
+        }
+    }
+
+    private static void swish(float[] c, int off, int ld, int rows, int cols) {
+        int full = cols - cols % L;
+        VectorMask<Float> tail = S.indexInRange(full, cols);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ld;
+            for (int j = 0; j < full; j += L) {
+                FloatVector x = FloatVector.fromArray(S, c, o + j);
+                x.mul(VectorMath.sigmoid(x)).intoArray(c, o + j);
+            }
+            if (full < cols) {
+                FloatVector x = FloatVector.fromArray(S, c, o + full, tail);
+                x.mul(VectorMath.sigmoid(x)).intoArray(c, o + full, tail);
+            }
+        }
+    }
+
+    private static void tanh(float[] c, int off, int ld, int rows, int cols) {
+        int full = cols - cols % L;
+        VectorMask<Float> tail = S.indexInRange(full, cols);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ld;
+            for (int j = 0; j < full; j += L) VectorMath.tanh(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
+            if (full < cols) VectorMath.tanh(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
+        }
     }
 
     /** The epilogue on one element (i, j) of the output: the scalar definition, for checks and scalar paths. */

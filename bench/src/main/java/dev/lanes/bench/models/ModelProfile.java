@@ -10,7 +10,10 @@ import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.graph.NodeTiming;
 import dev.lanes.graph.Session;
 import dev.lanes.graph.SessionOptions;
+import dev.lanes.graph.exec.NodeProfile;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ import java.util.Map;
  */
 public final class ModelProfile {
     private static final long WARMUP_SECONDS = 10;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private ModelProfile() {}
 
@@ -71,11 +75,12 @@ public final class ModelProfile {
             for (NodeTiming t : s.profile()) {
                 before.put(t.node(), t);
             }
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = CPU.getCurrentThreadCpuTime();
             for (int i = 0; i < runs; i++) {
                 s.run(p.inputs());
             }
             double wall = (System.nanoTime() - t0) / 1e6 / runs;
+            double cpu = (CPU.getCurrentThreadCpuTime() - c0) / 1e6 / runs;
             List<NodeTiming> after = new ArrayList<>();
             for (NodeTiming t : s.profile()) {
                 NodeTiming b = before.get(t.node());
@@ -84,7 +89,8 @@ public final class ModelProfile {
                 after.add(new NodeTiming(t.node(), t.opType(), calls, nanos));
             }
             after.sort((x, y) -> Long.compare(y.totalNanos(), x.totalNanos()));
-            System.out.printf(Locale.ROOT, "Lanes: %.2f ms per run (wall), %d nodes in the plan; slowest nodes:%n", wall, after.size());
+            System.out.printf(Locale.ROOT, "Lanes: %.2f ms per run (wall), %.2f ms CPU of the calling thread, %d nodes in the plan;"
+                    + " slowest nodes (%s clock, -Dlanes.profile.clock=cpu for CPU time):%n", wall, cpu, after.size(), NodeProfile.clock());
             for (NodeTiming t : after.subList(0, Math.min(top, after.size()))) {
                 System.out.printf(Locale.ROOT, "  %-60s %-22s %8.3f ms%n", t.node(), t.opType(), t.totalNanos() / 1e6 / runs);
             }
@@ -107,6 +113,7 @@ public final class ModelProfile {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Path prefix = Files.createTempFile("lanes-ort-profile", "");
         String trace;
+        double cpuShare = 1;
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
@@ -119,9 +126,14 @@ public final class ModelProfile {
                     for (var e : p.inputs().entrySet()) {
                         feeds.put(e.getKey(), tensor(env, e.getValue()));
                     }
-                    for (int i = 0; i < runs + 1; i++) {
+                    session.run(feeds).close();
+                    long t0 = System.nanoTime(), c0 = CPU.getCurrentThreadCpuTime();
+                    for (int i = 0; i < runs; i++) {
                         session.run(feeds).close();
                     }
+                    double wall = (System.nanoTime() - t0) / 1e6 / runs, cpu = (CPU.getCurrentThreadCpuTime() - c0) / 1e6 / runs;
+                    System.out.printf(Locale.ROOT, "ONNX Runtime: %.2f ms per run (wall), %.2f ms CPU of the calling thread%n", wall, cpu);
+                    cpuShare = threads == 1 && NodeProfile.clock().equals("cpu") ? cpu / wall : 1;
                 } finally {
                     feeds.values().forEach(ai.onnxruntime.OnnxTensor::close);
                 }
@@ -149,7 +161,10 @@ public final class ModelProfile {
             }
         }
         Files.deleteIfExists(traceFile);
-        byOp.replaceAll((k, v) -> v / runs);
+        // With the CPU clock (1 thread), ONNX Runtime's wall-clock node times are scaled by its CPU/wall ratio
+        // so that both columns estimate CPU time on a shared machine.
+        double scale = cpuShare / runs;
+        byOp.replaceAll((k, v) -> v * scale);
         return byOp;
     }
 

@@ -48,7 +48,7 @@ public final class Executor {
             if (arena != null && step.op() instanceof InPlaceOperator) {
                 releaseDyingInputs(step, slots, arena);
             }
-            long t0 = profile != null ? System.nanoTime() : 0;
+            long t0 = profile != null ? NodeProfile.now() : 0;
             Tensor[] results;
             try {
                 results = step.op().run(args, ctx);
@@ -61,7 +61,7 @@ public final class Executor {
                 throw new ModelException(step.node().describe() + ": out of memory computing outputs" + inputShapes(args), e);
             }
             if (profile != null) {
-                profile.record(si, System.nanoTime() - t0);
+                profile.record(si, NodeProfile.now() - t0);
             }
             int[] outs = step.outputs();
             if (results.length < outs.length) {
