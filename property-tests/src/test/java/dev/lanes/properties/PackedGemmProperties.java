@@ -188,7 +188,7 @@ class PackedGemmProperties {
 
     @Test
     void longKGoesThroughSeveralKBlocks() {
-        // K > 1024 is cut into k-blocks whose sums meet in C: random data within the bound, integers exact,
+        // K > 1536 is cut into k-blocks whose sums meet in C (1025..1536 is one block): random data within the bound, integers exact,
         // both A paths (N ≤ 256 reads A in place over all of K) and 1 or 2 threads.
         Gen<Case> longK = cases(5, 40, 400, 2600).map(c -> new Case(c.m(), c.n(), 1025 + c.k() % 1600, c.transA(), c.transB(),
                 c.padA(), c.padB(), c.padC(), c.offset(), c.alpha(), c.beta(), c.seed()));

@@ -63,9 +63,20 @@ public final class PackedGemm implements Gemm, MatMul {
      * the 12×kc A panel (36 KB) in L1.
      */
     static final int KC = tuning("kc", 768);
-    static final int KC_SINGLE = Math.max(KC, tuning("kcSingle", 1024));
+    /**
+     * One k-block up to here. 1536 rather than 1024 for MiniLM's 128×384×1536 (output dense): a second
+     * k-block sends every tile through the scratch tile and {@link Tiles#merge}; one block measured ~7 %
+     * less CPU time in MiniLM's layer order (weights from memory, not a hot loop).
+     */
+    static final int KC_SINGLE = Math.max(KC, tuning("kcSingle", 1536));
     /** m-block, a multiple of MR: an mc×kc A block (≤ 384 KB) stays in L2. 48 to 384 measured the same. */
     static final int MC = roundUp(tuning("mc", 8 * MR), MR);
+    /**
+     * Row ranges up to this many rows are one m-block (A block ≤ 590 KB at kc = 768, in the 1 MB L2):
+     * a transformer's 128 rows were 96 + 32, so every B panel was fetched twice and A packed in two
+     * goes; as one block, MiniLM's intermediate and output MatMuls took ~8 % less CPU time.
+     */
+    static final int MC_SINGLE = tuning("mcSingle", 192);
     /** n-block in panels: the kc×nc part of B reused across all M blocks. 512 to 4096 measured the same for 1024³. */
     static final int NC_PANELS = Math.max(1, tuning("nc", 1024) / NR);
     /** Largest N, and largest packed B in bytes, for reading A in place (see {@link #inPlaceA}). */
@@ -407,7 +418,8 @@ public final class PackedGemm implements Gemm, MatMul {
                                 int i0, int i1, int p0, int p1) {
         Scratch s = Scratch.get();
         int kcMax = kBlock(k);
-        float[] ap = s.aPanel(MC, kcMax);
+        int mcMax = i1 - i0 <= MC_SINGLE ? roundUp(i1 - i0, MR) : MC;
+        float[] ap = s.aPanel(mcMax, kcMax);
         float[] tile = s.tile;
         float[] bd = b.data();
         for (int jc = p0; jc < p1; jc += NC_PANELS) {
@@ -415,8 +427,8 @@ public final class PackedGemm implements Gemm, MatMul {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean first = pc == 0, last = pc + kc == k;
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
                     int full = mc / MR, tail = mc - full * MR;
                     packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
                     for (int jp = jc; jp < jcEnd; jp++) {
