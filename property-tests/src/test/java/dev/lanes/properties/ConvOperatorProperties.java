@@ -140,6 +140,17 @@ class ConvOperatorProperties {
         checkAlgorithm(ConvShapes.pointwise(), ConvAlgorithm.POINTWISE_DIRECT, 30);
         checkAlgorithm(wide(1, 0, 2), ConvAlgorithm.POINTWISE_DIRECT, 30);
         checkAlgorithm(wide(1, 0, 1), ConvAlgorithm.POINTWISE_GEMM, 20);
+        checkAlgorithm(pointwiseManyOutputs(), ConvAlgorithm.POINTWISE_DIRECT, 20);
+    }
+
+    /** 1x1 with 65 to 210 output channels (full panels plus a last panel of 1, 2 or 4 vectors at 512 bits), few pixels. */
+    static Gen<ConvShape> pointwiseManyOutputs() {
+        return in -> {
+            int c = Sizes.between(1, 40).generate(in), m = Generate.range(65, 210).generate(in);
+            int h = Sizes.between(1, 5).generate(in), w = Sizes.between(1, 7).generate(in), stride = Generate.range(1, 2).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
     }
 
     @Test
