@@ -157,12 +157,14 @@ class ConvOperatorProperties {
     void winogradF2x3() {
         checkAlgorithm(ConvShapes.threeByThreeStride1(), ConvAlgorithm.WINOGRAD_F2X3, 30);
         checkAlgorithm(wide(3, 2, 1), ConvAlgorithm.WINOGRAD_F2X3, 20);
+        checkAlgorithm(deep(), ConvAlgorithm.WINOGRAD_F2X3, 2);
     }
 
     @Test
     void winogradF4x3() {
         checkAlgorithm(ConvShapes.threeByThreeStride1(), ConvAlgorithm.WINOGRAD_F4X3, 30);
         checkAlgorithm(wide(3, 2, 1), ConvAlgorithm.WINOGRAD_F4X3, 20);
+        checkAlgorithm(deep(), ConvAlgorithm.WINOGRAD_F4X3, 2);
     }
 
     @Test
@@ -284,6 +286,8 @@ class ConvOperatorProperties {
     @Test
     void algorithmChoiceFollowsTheShape() {
         assertEquals(ConvAlgorithm.WINOGRAD_F4X3, ConvOperator.choose(conv(64, 64, 1, 56, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.WINOGRAD_F2X3, ConvOperator.choose(conv(256, 256, 1, 14, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(8, 64, 1, 56, 3, 1, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 512, 1, 56, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));
@@ -315,6 +319,19 @@ class ConvOperatorProperties {
             ConvShapes.fitPadding(new int[] {h, w}, new int[] {k, k}, pb, pe);
             return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {k, k}, pb, pe,
                     new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+    }
+
+    /**
+     * 3x3 stride-1 layers with transformed weights beyond L2 (Winograd's position-outer mode):
+     * 130 to 150 channels in and out on a 13x13 to 15x15 map, batch 1 or 2 (more tiles than one block).
+     */
+    static Gen<ConvShape> deep() {
+        return in -> {
+            int c = Generate.range(130, 150).generate(in), m = Generate.range(130, 150).generate(in);
+            int hw = Generate.range(13, 15).generate(in);
+            return new ConvShape(Generate.range(1, 2).generate(in), c, m, 1, new int[] {hw, hw}, new int[] {3, 3}, new int[] {1, 1},
+                    new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, true);
         };
     }
 

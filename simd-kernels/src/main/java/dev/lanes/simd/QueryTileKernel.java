@@ -49,8 +49,8 @@ final class QueryTileKernel {
     static final int QV = 4;
     /** Queries per tile, one per lane. */
     static final int MQ = QV * LANES;
-    /** Keys per tile, a multiple of the score kernel's 6: the score tile KT × MQ floats stays in L1 next to qt and ot. */
-    static final int KT = 60;
+    /** Most keys per tile (balanced by {@link #tileLength}); measured best of 60..132 at L = 128 and 512. */
+    static final int KT = 96;
     /** Below this many multiply-adds a call runs on the caller (forking costs more). */
     private static final long MIN_WORK_PER_SHARE = 1L << 16;
 
@@ -89,7 +89,7 @@ final class QueryTileKernel {
         boolean perKeyMask = call.hasMask() && call.maskSameForAllQueries();
         boolean perQueryMask = call.hasMask() && !call.maskSameForAllQueries();
         for (int j0 = 0; j0 < keyEnd; ) {
-            int n = Math.min(KT, Math.min(keyEnd, call.segmentEnd(j0)) - j0);
+            int n = tileLength(Math.min(keyEnd, call.segmentEnd(j0)) - j0);
             boolean diagonal = shape.causal() && (long) j0 + n - 1 > (long) i0 + offset;
             // Common case (no softcap, no per-query mask, off the diagonal): the score kernel itself adds
             // the per-key bias and takes the max. Otherwise a second pass applies them in ONNX's order.
@@ -124,6 +124,16 @@ final class QueryTileKernel {
     }
 
     /**
+     * Keys in the next tile when {@code left} remain in the segment: the remainder is split into equal tiles
+     * of at most {@link #KT}, rounded up to the score kernel's 6 keys, so no tile is a short leftover.
+     */
+    static int tileLength(int left) {
+        if (left <= KT) return left;
+        int tiles = (left + KT - 1) / KT;
+        return Math.min(KT, ((left + tiles - 1) / tiles + 5) / 6 * 6);
+    }
+
+    /**
      * {@code qt[p][lane] = scale · Q[i0 + lane][p]}, zero for the lanes up to {@code width} past the last query. Row by row: each
      * Q row is read contiguously (gathers across rows measured slower, the rows being far apart in 3-D layouts).
      */
@@ -151,6 +161,9 @@ final class QueryTileKernel {
             for (; jj + 6 <= n; jj += 6) {
                 for (int c = 0; c < qv * LANES; c += LANES) scores6x1(k, kRow + jj * ks, ks, d, qt, c, st, jj * MQ + c, bias, jj, tmax);
             }
+        }
+        if (qv == QV) {
+            for (; jj + 2 <= n; jj += 2) scores2(k, kRow + jj * ks, ks, d, qt, st, jj * MQ, bias, jj, tmax);
         }
         for (; jj < n; jj++) {
             for (int c = 0; c < qv * LANES; c += LANES) scores1x1(k, kRow + jj * ks, d, qt, c, st, jj * MQ + c, bias, jj, tmax);
@@ -221,6 +234,34 @@ final class QueryTileKernel {
         m0 = m0.max(a50); m1 = m1.max(a51); m2 = m2.max(a52); m3 = m3.max(a53);
         a50.intoArray(st, out); a51.intoArray(st, out + LANES); a52.intoArray(st, out + 2 * LANES); a53.intoArray(st, out + 3 * LANES);
         m0.intoArray(tmax, 0); m1.intoArray(tmax, LANES); m2.intoArray(tmax, 2 * LANES); m3.intoArray(tmax, 3 * LANES);
+    }
+
+    /** Two keys × four query vectors (the last {@code n mod 6} keys of a tile): 8 independent accumulators. */
+    private static void scores2(float[] k, int r0, int ks, int d, float[] qt, float[] st, int out, float[] bias, int b0,
+                                float[] tmax) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        int r1 = r0 + ks;
+        for (int p = 0, qo = 0; p < d; p++, qo += MQ) {
+            FloatVector q0 = FloatVector.fromArray(F, qt, qo), q1 = FloatVector.fromArray(F, qt, qo + LANES);
+            FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * LANES), q3 = FloatVector.fromArray(F, qt, qo + 3 * LANES);
+            FloatVector kb = FloatVector.broadcast(F, k[r0 + p]);
+            a00 = FMA ? kb.fma(q0, a00) : kb.mul(q0).add(a00); a01 = FMA ? kb.fma(q1, a01) : kb.mul(q1).add(a01);
+            a02 = FMA ? kb.fma(q2, a02) : kb.mul(q2).add(a02); a03 = FMA ? kb.fma(q3, a03) : kb.mul(q3).add(a03);
+            kb = FloatVector.broadcast(F, k[r1 + p]);
+            a10 = FMA ? kb.fma(q0, a10) : kb.mul(q0).add(a10); a11 = FMA ? kb.fma(q1, a11) : kb.mul(q1).add(a11);
+            a12 = FMA ? kb.fma(q2, a12) : kb.mul(q2).add(a12); a13 = FMA ? kb.fma(q3, a13) : kb.mul(q3).add(a13);
+        }
+        float c0 = bias[b0], c1 = bias[b0 + 1];
+        a00 = a00.add(c0); a01 = a01.add(c0); a02 = a02.add(c0); a03 = a03.add(c0);
+        a10 = a10.add(c1); a11 = a11.add(c1); a12 = a12.add(c1); a13 = a13.add(c1);
+        a00.intoArray(st, out); a01.intoArray(st, out + LANES); a02.intoArray(st, out + 2 * LANES); a03.intoArray(st, out + 3 * LANES);
+        out += MQ;
+        a10.intoArray(st, out); a11.intoArray(st, out + LANES); a12.intoArray(st, out + 2 * LANES); a13.intoArray(st, out + 3 * LANES);
+        FloatVector.fromArray(F, tmax, 0).max(a00.max(a10)).intoArray(tmax, 0);
+        FloatVector.fromArray(F, tmax, LANES).max(a01.max(a11)).intoArray(tmax, LANES);
+        FloatVector.fromArray(F, tmax, 2 * LANES).max(a02.max(a12)).intoArray(tmax, 2 * LANES);
+        FloatVector.fromArray(F, tmax, 3 * LANES).max(a03.max(a13)).intoArray(tmax, 3 * LANES);
     }
 
     /** Six keys × one query vector (narrow tiles): 6 accumulators, 1 load and 6 broadcasts per 6 FMAs. */
