@@ -152,10 +152,10 @@ public final class Epilogue {
      * {@code (row0 + r, col0 + j)}.
      *
      * <p>Up to three passes over the tile (bias and residual, the activation, a residual after it),
-     * each a plain loop. The activation runs in a loop of its own kind ({@link #activate}): through
-     * {@link Activation#apply(FloatVector)}'s switch, C2 found the call into a transcendental function
-     * rare (the switch's profile is shared by every kernel) and left it out of line, boxing every
-     * vector — GELU in MiniLM's intermediate MatMul cost 2.5 ns an element instead of ~0.1.
+     * each a plain loop. The activation runs row by row through {@link Activation#applyInPlace}, a loop
+     * of its own kind: through {@link Activation#apply(FloatVector)}'s switch, C2 found the call into a
+     * transcendental function rare (the switch's profile is shared by every kernel) and left it out of
+     * line, boxing every vector — GELU in MiniLM's intermediate MatMul cost 2.5 ns an element instead of ~0.1.
      * Per element the operations are those of {@link #apply(float, int, int)}, in its order.
      */
     public void applyTile(float[] c, int cOff, int ldc, int rows, int cols, int row0, int col0) {
@@ -165,7 +165,7 @@ public final class Epilogue {
             addLinear(c, cOff, ldc, rows, cols, row0, col0, true, before);
         }
         if (!activation.isIdentity()) {
-            activate(activation, c, cOff, ldc, rows, cols);
+            for (int r = 0; r < rows; r++) activation.applyInPlace(c, cOff + r * ldc, cols);
         }
         if (residual != null && residualAfterActivation) {
             addLinear(c, cOff, ldc, rows, cols, row0, col0, false, true);
@@ -196,89 +196,6 @@ public final class Epilogue {
                 if (withResidual) v = v.add(FloatVector.fromArray(S, residual, ro + full, tail));
                 v.intoArray(c, co + full, tail);
             }
-        }
-    }
-
-    /**
-     * The activation over a {@code rows × cols} tile. Each transcendental kind has its own loop, in
-     * which the call into {@link VectorMath} is on every iteration's path and so inlined; the cheap
-     * kinds (min, max, multiply-add) share one loop through {@link Activation#apply(FloatVector)}.
-     */
-    static void activate(Activation act, float[] c, int off, int ld, int rows, int cols) {
-        switch (act.kind()) {
-            case NONE -> { }
-            case GELU_ERF -> geluErf(c, off, ld, rows, cols);
-            case GELU_TANH -> geluTanh(c, off, ld, rows, cols);
-            case SIGMOID -> sigmoid(c, off, ld, rows, cols);
-            case SWISH -> swish(c, off, ld, rows, cols);
-            case TANH -> tanh(c, off, ld, rows, cols);
-            default -> piecewise(act, c, off, ld, rows, cols);
-        }
-    }
-
-    private static void piecewise(Activation act, float[] c, int off, int ld, int rows, int cols) {
-        int full = cols - cols % L;
-        VectorMask<Float> tail = S.indexInRange(full, cols);
-        for (int r = 0; r < rows; r++) {
-            int o = off + r * ld;
-            for (int j = 0; j < full; j += L) act.apply(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
-            if (full < cols) act.apply(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
-        }
-    }
-
-    private static void geluErf(float[] c, int off, int ld, int rows, int cols) {
-        int full = cols - cols % L;
-        VectorMask<Float> tail = S.indexInRange(full, cols);
-        for (int r = 0; r < rows; r++) {
-            int o = off + r * ld;
-            for (int j = 0; j < full; j += L) VectorMath.geluErf(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
-            if (full < cols) VectorMath.geluErf(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
-        }
-    }
-
-    private static void geluTanh(float[] c, int off, int ld, int rows, int cols) {
-        int full = cols - cols % L;
-        VectorMask<Float> tail = S.indexInRange(full, cols);
-        for (int r = 0; r < rows; r++) {
-            int o = off + r * ld;
-            for (int j = 0; j < full; j += L) VectorMath.geluTanh(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
-            if (full < cols) VectorMath.geluTanh(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
-        }
-    }
-
-    private static void sigmoid(float[] c, int off, int ld, int rows, int cols) {
-        int full = cols - cols % L;
-        VectorMask<Float> tail = S.indexInRange(full, cols);
-        for (int r = 0; r < rows; r++) {
-            int o = off + r * ld;
-            for (int j = 0; j < full; j += L) VectorMath.sigmoid(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
-            if (full < cols) VectorMath.sigmoid(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
-        }
-    }
-
-    private static void swish(float[] c, int off, int ld, int rows, int cols) {
-        int full = cols - cols % L;
-        VectorMask<Float> tail = S.indexInRange(full, cols);
-        for (int r = 0; r < rows; r++) {
-            int o = off + r * ld;
-            for (int j = 0; j < full; j += L) {
-                FloatVector x = FloatVector.fromArray(S, c, o + j);
-                x.mul(VectorMath.sigmoid(x)).intoArray(c, o + j);
-            }
-            if (full < cols) {
-                FloatVector x = FloatVector.fromArray(S, c, o + full, tail);
-                x.mul(VectorMath.sigmoid(x)).intoArray(c, o + full, tail);
-            }
-        }
-    }
-
-    private static void tanh(float[] c, int off, int ld, int rows, int cols) {
-        int full = cols - cols % L;
-        VectorMask<Float> tail = S.indexInRange(full, cols);
-        for (int r = 0; r < rows; r++) {
-            int o = off + r * ld;
-            for (int j = 0; j < full; j += L) VectorMath.tanh(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
-            if (full < cols) VectorMath.tanh(FloatVector.fromArray(S, c, o + full, tail)).intoArray(c, o + full, tail);
         }
     }
 
