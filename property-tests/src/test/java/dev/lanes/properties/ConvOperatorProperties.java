@@ -136,7 +136,10 @@ class ConvOperatorProperties {
 
     @Test
     void pointwiseGemm() {
-        Gen<ConvShape> unitStride = ConvShapes.pointwise().assuming(s -> s.strides()[0] == 1 && s.strides()[1] == 1);
+        // Mapped to unit strides rather than filtered: with few examples (-Dlanes.properties.examples=20) the
+        // filter's 50 % rejection made QuickTheories give up ("found only 5 examples matching the assumptions").
+        Gen<ConvShape> unitStride = ConvShapes.pointwise().map(s -> new ConvShape(s.batch(), s.inChannels(), s.outChannels(),
+                s.groups(), s.inSpatial(), s.kernel(), s.padsBegin(), s.padsEnd(), new int[] {1, 1}, s.dilations(), s.hasBias()));
         checkAlgorithm(unitStride, ConvAlgorithm.POINTWISE_GEMM, 30);
         checkAlgorithm(ConvShapes.pointwise(), ConvAlgorithm.POINTWISE_DIRECT, 30);
         checkAlgorithm(wide(1, 0, 2), ConvAlgorithm.POINTWISE_DIRECT, 30);
