@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.Dims;
 import dev.lanes.reference.ReferenceConv;
+import dev.lanes.reference.Spatial;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.Parallel;
@@ -146,12 +147,14 @@ class ConvOperatorProperties {
     void winogradF2x3() {
         checkAlgorithm(ConvShapes.threeByThreeStride1(), ConvAlgorithm.WINOGRAD_F2X3, 30);
         checkAlgorithm(wide(3, 2, 1), ConvAlgorithm.WINOGRAD_F2X3, 20);
+        checkAlgorithm(deep(), ConvAlgorithm.WINOGRAD_F2X3, 2);
     }
 
     @Test
     void winogradF4x3() {
         checkAlgorithm(ConvShapes.threeByThreeStride1(), ConvAlgorithm.WINOGRAD_F4X3, 30);
         checkAlgorithm(wide(3, 2, 1), ConvAlgorithm.WINOGRAD_F4X3, 20);
+        checkAlgorithm(deep(), ConvAlgorithm.WINOGRAD_F4X3, 2);
     }
 
     @Test
@@ -190,6 +193,58 @@ class ConvOperatorProperties {
      * few ulp of their scalar form (VectorMath), which the {@code |expected|} term and the doubled
      * constant cover.
      */
+    @Test
+    void stemDirect() {
+        checkAlgorithm(stems(), ConvAlgorithm.STEM_DIRECT, 40);
+        checkAlgorithm(ConvShapes.any().map(s -> new ConvShape(s.batch(), Math.min(s.inChannels(), 4), s.outChannels(), 1, s.inSpatial(),
+                s.kernel(), s.padsBegin(), s.padsEnd(), s.strides(), s.dilations(), s.hasBias())).assuming(s -> s.spatialRank() <= 2),
+                ConvAlgorithm.STEM_DIRECT, 30);
+    }
+
+    /**
+     * The entry a chain's first convolution uses (X NCHW, Y and the residual NHWC) gives the bits of
+     * the NHWC entry on the reordered X, for the stem (which reads NCHW itself) and any other kernel.
+     */
+    @Test
+    void nchwInputNhwcOutputEntry() {
+        Theories.qt(40).forAll(stems().mix(ConvShapes.twoD(), 40), Sizes.seeds()).checkAssert((s, seed) -> {
+            Inputs d = Inputs.of(s, seed);
+            int n = Dims.size(s.outputShape());
+            float[] res = Data.uniform(seed + 5, n);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.HARD_SWISH);
+            float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize());
+            Guarded expected = new Guarded(n), y = new Guarded(n);
+            op.runNhwc(xh, 0, expected.array(), expected.offset(), res, 0, Parallel.callerOnly());
+            op.runNchwToNhwc(d.x, 0, y.array(), y.offset(), res, 0, TWO);
+            y.assertCanariesIntact();
+            Tolerance.assertBitsEqual(op + " NCHW in, NHWC out", y.region(), expected.region());
+        });
+    }
+
+    /**
+     * Stems: 1 to 4 input channels, 1 to 40 output channels, rows up to 40 pixels (8-pixel tiles and
+     * borders), kernel 1 to 7, stride and dilation up to 2, pads up to the kernel, 1-D or 2-D.
+     */
+    static Gen<ConvShape> stems() {
+        return in -> {
+            int rank = Generate.range(1, 2).generate(in);
+            int c = Generate.range(1, 4).generate(in), m = Sizes.between(1, 40).generate(in);
+            int[] extent = new int[rank], k = new int[rank], st = new int[rank], dil = new int[rank], pb = new int[rank], pe = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                extent[i] = Sizes.between(1, i == rank - 1 ? 40 : 6).generate(in);
+                k[i] = Generate.range(1, 7).generate(in);
+                st[i] = Generate.range(1, 2).generate(in);
+                dil[i] = Generate.range(1, 2).generate(in);
+                pb[i] = Generate.range(0, k[i]).generate(in);
+                pe[i] = Generate.range(0, k[i]).generate(in);
+            }
+            int[] eff = new int[rank];
+            for (int i = 0; i < rank; i++) eff[i] = Spatial.effectiveKernel(k[i], dil[i]);
+            ConvShapes.fitPadding(extent, eff, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, extent, k, pb, pe, st, dil, Generate.booleans().generate(in));
+        };
+    }
+
     @Test
     void nhwcEpilogueWithResidualAndActivation() {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.leakyRelu(0.1f),
@@ -254,10 +309,13 @@ class ConvOperatorProperties {
     @Test
     void algorithmChoiceFollowsTheShape() {
         assertEquals(ConvAlgorithm.WINOGRAD_F4X3, ConvOperator.choose(conv(64, 64, 1, 56, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.WINOGRAD_F2X3, ConvOperator.choose(conv(256, 256, 1, 14, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(8, 64, 1, 56, 3, 1, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 512, 1, 56, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.STEM_DIRECT, ConvOperator.choose(conv(3, 16, 1, 384, 3, 1, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
         assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_GENERIC, ConvOperator.choose(conv(16, 16, 16, 20, 7, 3, 1)));
@@ -285,6 +343,19 @@ class ConvOperatorProperties {
             ConvShapes.fitPadding(new int[] {h, w}, new int[] {k, k}, pb, pe);
             return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {k, k}, pb, pe,
                     new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+    }
+
+    /**
+     * 3x3 stride-1 layers with transformed weights beyond L2 (Winograd's position-outer mode):
+     * 130 to 150 channels in and out on a 13x13 to 15x15 map, batch 1 or 2 (more tiles than one block).
+     */
+    static Gen<ConvShape> deep() {
+        return in -> {
+            int c = Generate.range(130, 150).generate(in), m = Generate.range(130, 150).generate(in);
+            int hw = Generate.range(13, 15).generate(in);
+            return new ConvShape(Generate.range(1, 2).generate(in), c, m, 1, new int[] {hw, hw}, new int[] {3, 3}, new int[] {1, 1},
+                    new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, true);
         };
     }
 

@@ -30,6 +30,49 @@ public final class ConvTransposeShapes {
     }
 
     /**
+     * Non-overlapping patches (kernel ≤ stride, dilation 1; ConvTransposeDisjoint's shapes), 1-D or
+     * 2-D: rows up to 70 pixels (past four 512-bit vectors, with tails), 1 to 20 input and 1 to 6
+     * output channels per group, up to 3 groups, pads 0 to the kernel at the start and -1 to the
+     * kernel at the end, output_padding below the stride — so some pixels get no tap at all.
+     */
+    public static Gen<ConvTransposeShape> disjoint() {
+        return in -> {
+            int rank = Generate.range(1, 2).generate(in);
+            int groups = Generate.range(1, 3).generate(in), c = Sizes.between(1, 20).generate(in), m = Sizes.between(1, 6).generate(in);
+            int[] extent = new int[rank], kernel = new int[rank], stride = new int[rank], dil = new int[rank];
+            int[] pb = new int[rank], pe = new int[rank], outPad = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                boolean row = i == rank - 1;
+                extent[i] = Sizes.between(1, row ? 70 : 4).generate(in);
+                stride[i] = Generate.range(1, 3).generate(in);
+                kernel[i] = Generate.range(1, stride[i]).generate(in);
+                dil[i] = 1;
+                outPad[i] = Generate.range(0, stride[i] - 1).generate(in);
+                pb[i] = Generate.range(0, kernel[i]).generate(in);
+                pe[i] = Generate.range(-1, kernel[i]).generate(in);
+                int full = stride[i] * (extent[i] - 1) + outPad[i] + kernel[i];
+                while (pb[i] + pe[i] > full - 1) {
+                    if (pe[i] > 0) pe[i]--;
+                    else pb[i]--;
+                }
+            }
+            return new ConvTransposeShape(ConvShapes.batch(in), groups * c, groups * m, groups, extent, kernel, pb, pe, stride, dil, outPad,
+                    Generate.booleans().generate(in));
+        };
+    }
+
+    /** 2x2 stride 2, no pads (a detection head's upsampling), rows up to 70 pixels, 1 to 30 channels in and out. */
+    public static Gen<ConvTransposeShape> upsample2x2() {
+        return in -> {
+            int h = Sizes.between(1, 4).generate(in), w = Sizes.between(1, 70).generate(in);
+            int c = Sizes.between(1, 30).generate(in), m = Sizes.between(1, 30).generate(in);
+            int[] two = {2, 2}, zero = {0, 0};
+            return new ConvTransposeShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, two, zero, zero, two, new int[] {1, 1}, zero,
+                    Generate.booleans().generate(in));
+        };
+    }
+
+    /**
      * The ConvTranspose that is the adjoint of {@code c}: input shaped like c's output, output like
      * c's input, the same kernel, pads, strides, dilations and groups, and the output_padding that
      * restores the input positions a strided Conv drops. Its W is c's W as stored.

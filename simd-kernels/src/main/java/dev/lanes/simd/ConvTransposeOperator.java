@@ -1,27 +1,55 @@
 package dev.lanes.simd;
 
 import dev.lanes.reference.ConvTransposeShape;
+import dev.lanes.simd.conv.ConvTransposeDisjoint;
 import dev.lanes.simd.conv.ConvTransposeGemm;
 import dev.lanes.simd.conv.Layouts;
 import java.util.Objects;
 
 /**
- * ONNX ConvTranspose prepared once (weights packed for GEMM + col2im) and run many times, with the
- * same fused epilogue as {@link ConvOperator}: {@code y = act(convTranspose(x, W) + B + residual)}.
+ * ONNX ConvTranspose prepared once (weights packed) and run many times, with the same fused epilogue
+ * as {@link ConvOperator}: {@code y = act(convTranspose(x, W) + B + residual)}. Two algorithms
+ * ({@link #choose}): {@link Algorithm#DISJOINT_DIRECT} when no two taps reach the same output pixel
+ * (kernel ≤ stride, dilation 1, 1-D or 2-D — the 2x2 stride-2 upsampling of detection heads), run
+ * directly on NCHW; {@link Algorithm#GEMM_COL2IM} for everything else, on NHWC.
  * Weights and bias in ONNX's layout ({@code [C, M/group, k…]}, {@code [M]}); tensors NCHW through
  * {@link #runNchw} or NHWC through {@link #runNhwc}. Results are bit-identical for any thread count;
  * an operator may be run from several threads at once.
  */
 public final class ConvTransposeOperator {
-    private final ConvTransposeShape shape;
-    private final ConvTransposeGemm kernel;
+    /** How a ConvTranspose runs. */
+    public enum Algorithm {
+        /** {@link ConvTransposeGemm}: a GEMM per input row, then col2im, on NHWC. Any shape. */
+        GEMM_COL2IM,
+        /** {@link ConvTransposeDisjoint}: non-overlapping patches, vectorised along NCHW rows. */
+        DISJOINT_DIRECT
+    }
 
-    private ConvTransposeOperator(ConvTransposeShape shape, ConvTransposeGemm kernel) {
+    private final ConvTransposeShape shape;
+    private final Algorithm algorithm;
+    private final ConvTransposeGemm gemm;
+    private final ConvTransposeDisjoint disjoint;
+
+    private ConvTransposeOperator(ConvTransposeShape shape, Algorithm algorithm, ConvTransposeGemm gemm, ConvTransposeDisjoint disjoint) {
         this.shape = shape;
-        this.kernel = kernel;
+        this.algorithm = algorithm;
+        this.gemm = gemm;
+        this.disjoint = disjoint;
+    }
+
+    /** The algorithm for a shape: the direct kernel wherever patches do not overlap (measured several times faster there). */
+    public static Algorithm choose(ConvTransposeShape s) {
+        return ConvTransposeDisjoint.supports(s) ? Algorithm.DISJOINT_DIRECT : Algorithm.GEMM_COL2IM;
     }
 
     public static ConvTransposeOperator prepare(ConvTransposeShape s, float[] w, int wOff, float[] bias, int bOff, Activation act) {
+        Objects.requireNonNull(s, "ConvTranspose shape");
+        return prepare(s, w, wOff, bias, bOff, act, choose(s));
+    }
+
+    /** As {@link #prepare(ConvTransposeShape, float[], int, float[], int, Activation)} with the algorithm forced (tests, benchmarks). */
+    public static ConvTransposeOperator prepare(ConvTransposeShape s, float[] w, int wOff, float[] bias, int bOff, Activation act,
+                                                Algorithm algorithm) {
         Objects.requireNonNull(s, "ConvTranspose shape");
         Objects.requireNonNull(w, "ConvTranspose weights");
         Objects.requireNonNull(act, "ConvTranspose activation");
@@ -36,11 +64,21 @@ public final class ConvTransposeOperator {
             }
         }
         if (s.spatialRank() > 3) throw new IllegalArgumentException("ConvTranspose kernels handle 1 to 3 spatial axes: " + s);
-        return new ConvTransposeOperator(s, new ConvTransposeGemm(s, w, wOff, bias, bOff, act));
+        Objects.requireNonNull(algorithm, "ConvTranspose algorithm");
+        if (algorithm == Algorithm.DISJOINT_DIRECT && !ConvTransposeDisjoint.supports(s)) {
+            throw new IllegalArgumentException("ConvTranspose " + algorithm + " needs kernel ≤ stride, dilation 1, 1-D or 2-D: " + s);
+        }
+        return algorithm == Algorithm.DISJOINT_DIRECT
+                ? new ConvTransposeOperator(s, algorithm, null, new ConvTransposeDisjoint(s, w, wOff, bias, bOff, act))
+                : new ConvTransposeOperator(s, algorithm, new ConvTransposeGemm(s, w, wOff, bias, bOff, act), null);
     }
 
     public ConvTransposeShape shape() {
         return shape;
+    }
+
+    public Algorithm algorithm() {
+        return algorithm;
     }
 
     public void runNchw(float[] x, int xOff, float[] y, int yOff, Parallel parallel) {
@@ -50,7 +88,11 @@ public final class ConvTransposeOperator {
     public void runNchw(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
         check(x, xOff, y, yOff, residual, rOff, parallel);
         if (shape.batch() == 0) return;
-        Layouts.runNchw(kernel::run, shape.batch(), shape.inChannels(), shape.inSpatialSize(), shape.outChannels(),
+        if (disjoint != null) {
+            disjoint.runNchw(x, xOff, y, yOff, residual, rOff, parallel);
+            return;
+        }
+        Layouts.runNchw(gemm::run, shape.batch(), shape.inChannels(), shape.inSpatialSize(), shape.outChannels(),
                 shape.outSpatialSize(), x, xOff, y, yOff, residual, rOff, parallel);
     }
 
@@ -61,7 +103,8 @@ public final class ConvTransposeOperator {
     public void runNhwc(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
         check(x, xOff, y, yOff, residual, rOff, parallel);
         if (shape.batch() == 0) return;
-        kernel.run(x, xOff, y, yOff, residual, rOff, parallel);
+        if (disjoint != null) disjoint.runNhwc(x, xOff, y, yOff, residual, rOff, parallel);
+        else gemm.run(x, xOff, y, yOff, residual, rOff, parallel);
     }
 
     private void check(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
@@ -82,6 +125,6 @@ public final class ConvTransposeOperator {
 
     @Override
     public String toString() {
-        return "ConvTransposeOperator[" + shape + "]";
+        return "ConvTransposeOperator[" + algorithm + ", " + shape + "]";
     }
 }

@@ -5,6 +5,8 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * The one threading runtime of Lanes: splits independent work over a dedicated {@link ForkJoinPool}
@@ -15,6 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * into at most {@code t} contiguous shares, each a whole number of {@code grain}s; when there is
  * less than two grains of work it runs inline on the caller. Nested calls from inside a share run
  * inline as well (no oversubscription, no deadlock).
+ *
+ * <p>Shares are <em>claimed</em>, not assigned: the caller publishes a {@link Batch}, runs share 0,
+ * then claims further shares itself until none is left, while pool workers claim what they reach
+ * first. Waking a parked worker costs tens of microseconds on a VM, so a worker that has finished
+ * keeps spinning for {@link #SPIN_NANOS} before it gives its thread back to the pool: the next call
+ * (the next node of a model, a few microseconds later) finds it awake. A call never waits for a
+ * worker to <em>start</em> — a slow worker only means the caller does more shares itself — it only
+ * waits for shares already in progress.
  *
  * <p>Determinism: callers partition over <em>independent outputs</em> only (rows, columns, tiles,
  * channels), never over a reduction, so every output element is computed by the same code in the
@@ -41,9 +51,17 @@ public final class Parallel implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final Parallel CALLER_ONLY = new Parallel(1, false);
 
+    /** How long a worker keeps looking for the next batch before it parks (see the class comment). */
+    static final long SPIN_NANOS = 200_000;
+
     private final int threads;
     private final ForkJoinPool pool;   // null when threads == 1
     private final boolean closable;
+    /** The batch workers help with; replaced by each call (concurrent callers each finish their own). */
+    private volatile Batch current;
+    /** Worker loops alive (spinning or working), at most {@code threads - 1}. */
+    private final AtomicInteger loops = new AtomicInteger();
+    private volatile boolean closed;
 
     private Parallel(int threads, boolean closable) {
         this.threads = threads;
@@ -130,13 +148,7 @@ public final class Parallel implements AutoCloseable {
             body.run(0, n);
             return;
         }
-        Share[] tasks = new Share[shares - 1];
-        for (int s = 1; s < shares; s++) {
-            int from = bound(s, shares, grains, grain, n), to = bound(s + 1, shares, grains, grain, n);
-            tasks[s - 1] = new Share(() -> body.run(from, to));
-            pool.execute(tasks[s - 1]);
-        }
-        runAndJoin(() -> body.run(0, bound(1, shares, grains, grain, n)), tasks);
+        run(shares, s -> body.run(bound(s, shares, grains, grain, n), bound(s + 1, shares, grains, grain, n)));
     }
 
     /** As {@link #forTiles(int, int, int, int, int, Tile)} with up to {@link #threads()} tiles. */
@@ -176,15 +188,11 @@ public final class Parallel implements AutoCloseable {
             body.run(0, rows, 0, cols);
             return;
         }
-        Share[] tasks = new Share[total - 1];
-        for (int t = 1; t < total; t++) {
+        run(total, t -> {
             int r = t / pc, c = t % pc;
-            int r0 = bound(r, pr, rg, rowGrain, rows), r1 = bound(r + 1, pr, rg, rowGrain, rows);
-            int c0 = bound(c, pc, cg, colGrain, cols), c1 = bound(c + 1, pc, cg, colGrain, cols);
-            tasks[t - 1] = new Share(() -> body.run(r0, r1, c0, c1));
-            pool.execute(tasks[t - 1]);
-        }
-        runAndJoin(() -> body.run(0, bound(1, pr, rg, rowGrain, rows), 0, bound(1, pc, cg, colGrain, cols)), tasks);
+            body.run(bound(r, pr, rg, rowGrain, rows), bound(r + 1, pr, rg, rowGrain, rows),
+                    bound(c, pc, cg, colGrain, cols), bound(c + 1, pc, cg, colGrain, cols));
+        });
     }
 
     /** Start of share {@code s} of {@code shares} over {@code grains} grains (the last grain may be short). */
@@ -201,31 +209,107 @@ public final class Parallel implements AutoCloseable {
         return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
     }
 
-    /** Runs the caller's share, then waits for every task even if something failed, then rethrows. */
-    private static void runAndJoin(Runnable callerShare, Share[] tasks) {
-        Throwable failure = null;
-        try {
-            callerShare.run();
-        } catch (Throwable t) {
-            failure = t;
+    /**
+     * Runs shares {@code 0..count-1}: publishes them as the current batch, makes sure enough worker
+     * loops are alive, runs share 0 and then whatever is left unclaimed, waits for the shares workers
+     * took, then rethrows the first failure (others suppressed).
+     */
+    private void run(int count, IntConsumer share) {
+        Batch batch = new Batch(count, share);
+        current = batch;
+        for (int alive = loops.get(); alive < threads - 1; alive = loops.get()) {
+            if (loops.compareAndSet(alive, alive + 1)) pool.execute(new WorkerLoop());
         }
-        for (Share task : tasks) {
-            task.quietlyJoin();
-            Throwable t = task.failure;
-            if (t != null) {
-                if (failure == null) failure = t;
-                else failure.addSuppressed(t);
+        batch.runShare(0);
+        for (int s = batch.claim(); s >= 0; s = batch.claim()) batch.runShare(s);
+        batch.awaitAll();
+        if (current == batch) current = null;
+        batch.rethrow();
+    }
+
+    /** One call's shares: claimed once each through {@link #claim()}, counted when finished. */
+    private static final class Batch {
+        private final int count;
+        private final IntConsumer share;
+        private final AtomicInteger next = new AtomicInteger(1);   // share 0 is the caller's
+        private final AtomicInteger finished = new AtomicInteger();
+        private final Thread caller = Thread.currentThread();
+        private Throwable failure;   // guarded by this
+
+        Batch(int count, IntConsumer share) {
+            this.count = count;
+            this.share = share;
+        }
+
+        /** The next unclaimed share, or -1. */
+        int claim() {
+            if (next.get() >= count) return -1;
+            int s = next.getAndIncrement();
+            return s < count ? s : -1;
+        }
+
+        boolean hasUnclaimed() {
+            return next.get() < count;
+        }
+
+        void runShare(int s) {
+            try {
+                share.accept(s);
+            } catch (Throwable t) {
+                synchronized (this) {
+                    if (failure == null) failure = t;
+                    else failure.addSuppressed(t);
+                }
+            }
+            if (finished.incrementAndGet() == count && Thread.currentThread() != caller) LockSupport.unpark(caller);
+        }
+
+        /** Spins briefly (workers finish within microseconds of the caller), then parks until the last share ends. */
+        void awaitAll() {
+            for (int spins = 0; finished.get() < count; spins++) {
+                if (spins < 20_000) Thread.onSpinWait();
+                else LockSupport.parkNanos(this, 50_000);
             }
         }
-        if (failure instanceof RuntimeException e) throw e;
-        if (failure instanceof Error e) throw e;
-        if (failure != null) throw new IllegalStateException("parallel share failed", failure);
+
+        synchronized void rethrow() {
+            if (failure instanceof RuntimeException e) throw e;
+            if (failure instanceof Error e) throw e;
+            if (failure != null) throw new IllegalStateException("parallel share failed", failure);
+        }
+    }
+
+    /**
+     * A pool worker's loop: helps with the current batch, and between batches spins for
+     * {@link #SPIN_NANOS} before it ends (returning its thread to the pool, where it parks).
+     */
+    private final class WorkerLoop extends RecursiveAction {
+        @Override
+        protected void compute() {
+            try {
+                long idleSince = System.nanoTime();
+                int polls = 0;
+                while (!closed) {
+                    Batch b = current;
+                    if (b != null && b.hasUnclaimed()) {
+                        for (int s = b.claim(); s >= 0; s = b.claim()) b.runShare(s);
+                        idleSince = System.nanoTime();
+                        continue;
+                    }
+                    Thread.onSpinWait();
+                    if ((++polls & 63) == 0 && System.nanoTime() - idleSince > SPIN_NANOS) break;
+                }
+            } finally {
+                loops.decrementAndGet();
+            }
+        }
     }
 
     /** Shuts down this runtime's pool (no-op for {@link #shared()} and {@link #callerOnly()}). */
     @Override
     public void close() {
         if (closable && pool != null) {
+            closed = true;
             pool.shutdown();
             try {
                 pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -240,22 +324,4 @@ public final class Parallel implements AutoCloseable {
         return "Parallel[" + threads + " threads]";
     }
 
-    /** One share run by a pool worker; keeps its own failure so the caller rethrows the original exception. */
-    private static final class Share extends RecursiveAction {
-        private final Runnable work;
-        private Throwable failure;
-
-        Share(Runnable work) {
-            this.work = work;
-        }
-
-        @Override
-        protected void compute() {
-            try {
-                work.run();
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
-    }
 }

@@ -87,6 +87,29 @@ class ParallelTest {
     }
 
     @Test
+    void concurrentCallersEachGetTheirWholeRangeOnce() throws Exception {
+        try (Parallel par = Parallel.create(3)) {
+            int callers = 6, reps = 300, n = 64;
+            AtomicInteger wrong = new AtomicInteger();
+            Thread[] ts = new Thread[callers];
+            for (int c = 0; c < callers; c++) {
+                ts[c] = new Thread(() -> {
+                    for (int rep = 0; rep < reps; rep++) {
+                        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                        par.forRange(n, 4, (from, to) -> {
+                            for (int i = from; i < to; i++) seen.incrementAndGet(i);
+                        });
+                        for (int i = 0; i < n; i++) if (seen.get(i) != 1) wrong.incrementAndGet();
+                    }
+                });
+                ts[c].start();
+            }
+            for (Thread t : ts) t.join();
+            assertEquals(0, wrong.get(), "items covered other than exactly once");
+        }
+    }
+
+    @Test
     void callerOnlyAndArgumentChecks() {
         Parallel one = Parallel.callerOnly();
         assertEquals(1, one.threads());

@@ -52,37 +52,51 @@ public final class ConvReport {
             Score s = new Score(metric.get("score").getAsDouble(), Double.isNaN(err) ? 0 : err);
             String key = params.get("layer").getAsString() + "@" + params.get("threads").getAsString();
             Map<String, Map<String, Score>> into = bench.endsWith("PoolBench.run") ? pool : bench.endsWith("ConvBench.run") ? conv : null;
-            if (into != null) into.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(params.get("engine").getAsString(), s);
+            if (into == null) continue;
+            String engine = params.get("engine").getAsString();
+            into.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(engine, s);
+            // CpuTime's counters: CPU nanoseconds of the calling thread and calls, per iteration
+            JsonObject sec = run.getAsJsonObject("secondaryMetrics");
+            if (sec != null && sec.has("cpuNanos") && sec.has("calls")) {
+                double nanos = sec.getAsJsonObject("cpuNanos").get("score").getAsDouble();
+                double calls = sec.getAsJsonObject("calls").get("score").getAsDouble();
+                if (calls > 0) into.get(key).put(engine + "/cpu", new Score(1e9 * calls / nanos, 0));
+            }
         }
     }
 
     static String convTable(Map<String, Map<String, Score>> conv) {
         StringBuilder out = new StringBuilder();
-        out.append("| layer | algorithm | threads | Lanes NHWC GFLOP/s | Lanes NCHW GFLOP/s | ONNX Runtime GFLOP/s | NHWC / ORT | NCHW / ORT |\n");
-        out.append("|---|---|---|---|---|---|---|---|\n");
+        out.append("| layer | algorithm | threads | Lanes NHWC GFLOP/s | Lanes NCHW GFLOP/s | ONNX Runtime GFLOP/s | NHWC / ORT | NCHW / ORT "
+                + "| CPU-time GFLOP/s NHWC / NCHW / ORT |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, Score>> e : conv.entrySet()) {
             String[] key = e.getKey().split("@");
             ConvShape s = ConvLayers.get(key[0]).shape();
             double flops = s.flops();
             Map<String, Score> m = e.getValue();
             double nhwc = g(m.get("lanes-nhwc"), flops), nchw = g(m.get("lanes-nchw"), flops), ort = g(m.get("ort"), flops);
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", key[0], ConvOperator.choose(s), key[1],
+            String cpu = key[1].equals("1") ? num(g(m.get("lanes-nhwc/cpu"), flops)) + " / " + num(g(m.get("lanes-nchw/cpu"), flops))
+                    + " / " + num(g(m.get("ort/cpu"), flops)) : "–";
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", key[0], ConvOperator.choose(s), key[1],
                     f(nhwc, m.get("lanes-nhwc"), flops), f(nchw, m.get("lanes-nchw"), flops), f(ort, m.get("ort"), flops),
-                    ratio(nhwc, ort), ratio(nchw, ort)));
+                    ratio(nhwc, ort), ratio(nchw, ort), cpu));
         }
         return out.toString();
     }
 
     static String poolTable(Map<String, Map<String, Score>> pool) {
         StringBuilder out = new StringBuilder();
-        out.append("| pool layer | threads | Lanes NHWC µs | Lanes NCHW µs | ONNX Runtime µs | ORT / NHWC | ORT / NCHW |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append("| pool layer | threads | Lanes NHWC µs | Lanes NCHW µs | ONNX Runtime µs | ORT / NHWC | ORT / NCHW | CPU µs NHWC / NCHW / ORT |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, Score>> e : pool.entrySet()) {
             String[] key = e.getKey().split("@");
             Map<String, Score> m = e.getValue();
             double nhwc = us(m.get("lanes-nhwc")), nchw = us(m.get("lanes-nchw")), ort = us(m.get("ort"));
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", key[0], key[1], num(nhwc), num(nchw), num(ort),
-                    ratio(ort, nhwc), ratio(ort, nchw)));
+            String cpu = key[1].equals("1") ? num(us(m.get("lanes-nhwc/cpu"))) + " / " + num(us(m.get("lanes-nchw/cpu"))) + " / "
+                    + num(us(m.get("ort/cpu"))) : "–";
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", key[0], key[1], num(nhwc), num(nchw), num(ort),
+                    ratio(ort, nhwc), ratio(ort, nchw), cpu));
         }
         return out.toString();
     }

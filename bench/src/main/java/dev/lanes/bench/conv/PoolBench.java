@@ -110,15 +110,22 @@ public class PoolBench {
     }
 
     @Benchmark
-    public Object run() {
+    public Object run(CpuTime cpu) {
+        cpu.begin();
+        Object r;
         switch (engine) {
-            case "lanes-nhwc" -> op.runNhwc(x, 0, y, 0, parallel);
-            case "lanes-nchw" -> op.runNchw(x, 0, y, 0, parallel);
-            default -> {
-                return peer.runDiscarding(inputs);
+            case "lanes-nhwc" -> {
+                op.runNhwc(x, 0, y, 0, parallel);
+                r = y;
             }
+            case "lanes-nchw" -> {
+                op.runNchw(x, 0, y, 0, parallel);
+                r = y;
+            }
+            default -> r = peer.runDiscarding(inputs);
         }
-        return y;
+        cpu.end();
+        return r;
     }
 
     @TearDown(Level.Trial)

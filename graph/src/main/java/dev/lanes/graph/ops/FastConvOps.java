@@ -79,30 +79,24 @@ final class FastConvOps {
     /** A convolution run in NHWC with one of X or Y (and Z with Y) in NCHW: that one is reordered through a scratch buffer. */
     private static void runNhwc(ConvOperator c, Tensor x, boolean xNhwc, float[] y, boolean yNhwc, float[] z, RunContext ctx) {
         ConvShape s = c.shape();
-        int n = s.batch(), inPixels = s.inSpatialSize(), outPixels = s.outSpatialSize(), m = s.outChannels();
+        int n = s.batch(), outPixels = s.outSpatialSize(), m = s.outChannels();
         Parallel par = ctx.parallel();
-        float[] xs = x.floats();
         if (!xNhwc) {
-            xs = ctx.floats(x.size());
-            Layouts.toNhwc(x.floats(), 0, n, s.inChannels(), inPixels, xs, 0, par);
-        }
-        if (yNhwc) {
-            c.runNhwc(xs, 0, y, 0, z, 0, par);
+            c.runNchwToNhwc(x.floats(), 0, y, 0, z, 0, par); // the operator reorders X, unless its kernel reads NCHW
+        } else if (yNhwc) {
+            c.runNhwc(x.floats(), 0, y, 0, z, 0, par);
         } else {
             float[] ys = ctx.floats(y.length), zs = null;
             if (z != null) {
                 zs = ctx.floats(z.length);
                 Layouts.toNhwc(z, 0, n, m, outPixels, zs, 0, par);
             }
-            c.runNhwc(xs, 0, ys, 0, zs, 0, par);
+            c.runNhwc(x.floats(), 0, ys, 0, zs, 0, par);
             Layouts.toNchw(ys, 0, n, m, outPixels, y, 0, par);
             ctx.giveBack(ys);
             if (zs != null) {
                 ctx.giveBack(zs);
             }
-        }
-        if (!xNhwc) {
-            ctx.giveBack(xs);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What {@code lanes info} tells about a model: its inputs and outputs, how many nodes of each op it
@@ -54,7 +55,12 @@ public record ModelInfo(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<Str
         }
 
         long flops = 0;
-        for (Node n : trace.nodes()) flops += FlopCount.of(n, trace::value);
+        // weights are initializers, not node outputs: the trace does not hold them
+        Function<String, Tensor> valueOrWeight = name -> {
+            Tensor t = trace.value(name);
+            return t != null ? t : stored.initializers().get(name);
+        };
+        for (Node n : trace.nodes()) flops += FlopCount.of(n, valueOrWeight);
 
         Map<String, int[]> shapes = new TreeMap<>();
         inputs.forEach((k, v) -> shapes.put(k, v.shape()));

@@ -67,6 +67,17 @@ class InspectTest {
     }
 
     @Test
+    void convFlopsCountTheWeightInitializer() throws Exception {
+        Path model = TinyModels.conv(dir);
+        SessionOptions opts = SessionOptions.defaults().withThreads(1);
+        try (Session s = Session.open(model, opts)) {
+            Map<String, Tensor> in = ModelInputs.synthetic(s, Map.of(), 128, 1);
+            ModelInfo info = ModelInfo.of(s, NodeTrace.run(model, opts, in), in);
+            assertEquals(2L * 75 * 18, info.flops());
+        }
+    }
+
+    @Test
     void fastAndReferenceBackendsAgreeOnTheTinyMlp() throws Exception {
         Path model = TinyModels.mlp(dir);
         Map<String, Tensor> in = Map.of("x", Tensor.of(new float[] {1, 2, 3, 4, -1, -2, -3, -4}, 2, 4));

@@ -34,6 +34,24 @@ public final class TinyModels {
         return file;
     }
 
+    /**
+     * {@code y = Conv(x, W)} with x {@code [1, 2, 5, 5]}, W {@code [3, 2, 3, 3]} (an initializer), pad 1:
+     * output {@code [1, 3, 5, 5]}, {@code 2 * 75 * 18} FLOPs.
+     */
+    public static Path conv(Path dir) throws IOException {
+        float[] w = new float[3 * 2 * 3 * 3];
+        for (int i = 0; i < w.length; i++) w[i] = (i % 5 - 2) * 0.1f;
+        Path file = dir.resolve("conv.onnx");
+        new OnnxModelBuilder("conv").opset(13)
+                .input("x", DType.FLOAT32, 1, 2, 5, 5)
+                .initializer("W", Tensor.of(w, 3, 2, 3, 3))
+                .node("Conv").name("conv").inputs("x", "W").outputs("y")
+                        .attrInts("pads", 1, 1, 1, 1).add()
+                .output("y", DType.FLOAT32, 1, 3, 5, 5)
+                .writeTo(file);
+        return file;
+    }
+
     /** A model with an op no engine has. */
     public static Path unsupported(Path dir) throws IOException {
         Path file = dir.resolve("frobnicate.onnx");

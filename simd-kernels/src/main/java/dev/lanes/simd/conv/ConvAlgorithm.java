@@ -19,5 +19,7 @@ public enum ConvAlgorithm {
     /** 3x3 stride 1: Winograd F(4x4,3x3). */
     WINOGRAD_F4X3,
     /** Grouped convolution with few channels per group: direct kernel over all groups at once. */
-    GROUPED_DIRECT
+    GROUPED_DIRECT,
+    /** At most 4 input channels (an RGB stem), one group: direct, broadcast input × output-channel vectors: {@link StemConvDirect}. */
+    STEM_DIRECT
 }

@@ -94,4 +94,12 @@ public final class Layouts {
         kernel.run(xs, 0, ys, 0, rs, 0, parallel);
         toNchw(ys, 0, batch, cout, outPixels, y, yOff, parallel);
     }
+
+    /** Runs an NHWC kernel on an NCHW input (reordered into a per-thread buffer); Y and the residual stay NHWC. */
+    public static void runNchwInput(NhwcKernel kernel, int batch, int cin, int inPixels,
+                                    float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
+        float[] xs = ConvScratch.get(ConvScratch.NHWC_IN, (long) batch * cin * inPixels);
+        toNhwc(x, xOff, batch, cin, inPixels, xs, 0, parallel);
+        kernel.run(xs, 0, y, yOff, res, resOff, parallel);
+    }
 }

@@ -22,15 +22,23 @@ import dev.lanes.simd.VectorWidth;
  * <li>output transform of M with bias, residual and activation fused, straight into the output.
  * </ol>
  * The block size is fixed by the shape (V and M together about {@link #BLOCK_BYTES}), never by the
- * thread count, so results are bit-identical for any number of threads.
+ * thread count, so results are bit-identical for any number of threads. When the transformed weights
+ * outgrow L2 and all tiles fit in a few MB (deep layers on small maps) the loops turn inside out:
+ * every tile first, then one position at a time, so each U[pos] is read from memory once per run.
  */
 public final class WinogradConv implements ConvKernel {
     static final int BLOCK_BYTES = 768 * 1024;
+    /** Transformed weights larger than this (half of L2) are streamed once per run, not once per block. */
+    static final long WEIGHTS_IN_L2 = 1 << 20;
+    /** Most bytes of V and M for all tiles at once, in the position-outer mode. */
+    static final long WHOLE_BYTES = 6L << 20;
     private static final int L = VectorWidth.LANES;
 
     private final ConvAlgorithm algorithm;
     private final int m, alpha, positions;
     private final int batch, cin, cout, ih, iw, oh, ow, padT, padL, tilesY, tilesX, blockTiles;
+    /** Position-outer mode: all tiles transformed at once, then each position's GEMM with its U read once. */
+    private final boolean whole;
     private final PackedB[] u;
     private final float[] bias;
     private final Activation act;
@@ -59,6 +67,8 @@ public final class WinogradConv implements ConvKernel {
         this.tilesX = (ow + m - 1) / m;
         int perTile = 4 * positions * (cin + cout);
         this.blockTiles = Math.max(12, Math.min(240, BLOCK_BYTES / perTile / 12 * 12));
+        long tiles = (long) batch * tilesY * tilesX;
+        this.whole = 4L * positions * cin * cout > WEIGHTS_IN_L2 && tiles > blockTiles && tiles * perTile <= WHOLE_BYTES;
         // U[pos][ci][co] = (G g Gᵀ)[pos] of filter (co, ci)
         float[] t = new float[positions * cin * cout];
         for (int co = 0; co < cout; co++) {
@@ -89,10 +99,53 @@ public final class WinogradConv implements ConvKernel {
     @Override
     public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
         int tiles = batch * tilesY * tilesX;
+        if (whole) {
+            runWhole(x, xOff, y, yOff, res, resOff, parallel, tiles);
+            return;
+        }
         int blocks = (tiles + blockTiles - 1) / blockTiles;
         parallel.forRange(blocks, 1, (b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) block(x, xOff, y, yOff, res, resOff, blk);
         });
+    }
+
+    /**
+     * Large weights, few tiles (deep layers on small maps): transform every tile, then run position
+     * by position so each U[pos] is read from memory once, then the output transforms. Threads split
+     * tiles, then positions, then tiles again — each a set of independent outputs.
+     */
+    private void runWhole(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel, int tiles) {
+        float[] v = ConvScratch.get(ConvScratch.WINO_V, (long) positions * tiles * cin);
+        float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * tiles * cout);
+        int vStride = tiles * cin, mStride = tiles * cout;
+        parallel.forRange(tiles, 1, (t0, t1) -> {
+            float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) positions * L);
+            for (int t = t0; t < t1; t++) inputTile(x, xOff, t, v, t * cin, vStride, tmp);
+        });
+        parallel.forRange(positions, 1, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                PackedGemm.gemm(tiles, cout, cin, v, p * vStride, cin, false, 1f, u[p], mm, p * mStride, cout, 0f,
+                        Epilogue.NONE, Parallel.callerOnly());
+            }
+        });
+        parallel.forRange(tiles, 1, (t0, t1) -> {
+            float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) positions * L);
+            for (int t = t0; t < t1; t++) outputTile(mm, t * cout, mStride, t, res, resOff, y, yOff, tmp);
+        });
+    }
+
+    private void inputTile(float[] x, int xOff, int tile, float[] v, int vOff, int vStride, float[] tmp) {
+        int perImage = tilesY * tilesX, img = tile / perImage, ty = tile % perImage / tilesX, tx = tile % tilesX;
+        int xo = xOff + img * ih * iw * cin;
+        if (m == 2) WinogradF2x3.input(x, xo, cin, ih, iw, ty * m - padT, tx * m - padL, v, vOff, vStride, tmp);
+        else WinogradF4x3.input(x, xo, cin, ih, iw, ty * m - padT, tx * m - padL, v, vOff, vStride, tmp);
+    }
+
+    private void outputTile(float[] mm, int mOff, int mStride, int tile, float[] res, int resOff, float[] y, int yOff, float[] tmp) {
+        int perImage = tilesY * tilesX, img = tile / perImage, ty = tile % perImage / tilesX, tx = tile % tilesX;
+        int yo = yOff + img * oh * ow * cout, ro = resOff + img * oh * ow * cout;
+        if (m == 2) WinogradF2x3.output(mm, mOff, mStride, cout, bias, act, res, ro, y, yo, oh, ow, ty * m, tx * m, tmp);
+        else WinogradF4x3.output(mm, mOff, mStride, cout, bias, act, res, ro, y, yo, oh, ow, ty * m, tx * m, tmp);
     }
 
     private void block(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int blk) {
@@ -101,22 +154,11 @@ public final class WinogradConv implements ConvKernel {
         float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * blockTiles * cout);
         float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) positions * L);
         int vStride = blockTiles * cin, mStride = blockTiles * cout;
-        int perImage = tilesY * tilesX;
-        for (int i = 0; i < n; i++) {
-            int tile = t0 + i, img = tile / perImage, ty = tile % perImage / tilesX, tx = tile % tilesX;
-            int xo = xOff + img * ih * iw * cin;
-            if (m == 2) WinogradF2x3.input(x, xo, cin, ih, iw, ty * m - padT, tx * m - padL, v, i * cin, vStride, tmp);
-            else WinogradF4x3.input(x, xo, cin, ih, iw, ty * m - padT, tx * m - padL, v, i * cin, vStride, tmp);
-        }
+        for (int i = 0; i < n; i++) inputTile(x, xOff, t0 + i, v, i * cin, vStride, tmp);
         for (int p = 0; p < positions; p++) {
             PackedGemm.gemm(n, cout, cin, v, p * vStride, cin, false, 1f, u[p], mm, p * mStride, cout, 0f,
                     Epilogue.NONE, Parallel.callerOnly());
         }
-        for (int i = 0; i < n; i++) {
-            int tile = t0 + i, img = tile / perImage, ty = tile % perImage / tilesX, tx = tile % tilesX;
-            int yo = yOff + img * oh * ow * cout, ro = resOff + img * oh * ow * cout;
-            if (m == 2) WinogradF2x3.output(mm, i * cout, mStride, cout, bias, act, res, ro, y, yo, oh, ow, ty * m, tx * m, tmp);
-            else WinogradF4x3.output(mm, i * cout, mStride, cout, bias, act, res, ro, y, yo, oh, ow, ty * m, tx * m, tmp);
-        }
+        for (int i = 0; i < n; i++) outputTile(mm, i * cout, mStride, t0 + i, res, resOff, y, yOff, tmp);
     }
 }
