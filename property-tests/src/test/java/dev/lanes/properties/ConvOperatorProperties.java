@@ -141,6 +141,17 @@ class ConvOperatorProperties {
         checkAlgorithm(ConvShapes.pointwise(), ConvAlgorithm.POINTWISE_DIRECT, 30);
         checkAlgorithm(wide(1, 0, 2), ConvAlgorithm.POINTWISE_DIRECT, 30);
         checkAlgorithm(wide(1, 0, 1), ConvAlgorithm.POINTWISE_GEMM, 20);
+        checkAlgorithm(pointwiseManyOutputs(), ConvAlgorithm.POINTWISE_DIRECT, 20);
+    }
+
+    /** 1x1 with 65 to 210 output channels (full panels plus a last panel of 1, 2 or 4 vectors at 512 bits), few pixels. */
+    static Gen<ConvShape> pointwiseManyOutputs() {
+        return in -> {
+            int c = Sizes.between(1, 40).generate(in), m = Generate.range(65, 210).generate(in);
+            int h = Sizes.between(1, 5).generate(in), w = Sizes.between(1, 7).generate(in), stride = Generate.range(1, 2).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
     }
 
     @Test
@@ -163,6 +174,23 @@ class ConvOperatorProperties {
         checkAlgorithm(depthwiseWide(3), ConvAlgorithm.DEPTHWISE_3X3, 30);
         checkAlgorithm(depthwiseWide(5), ConvAlgorithm.DEPTHWISE_5X5, 30);
         checkAlgorithm(depthwiseWide(3).mix(depthwiseWide(4), 50), ConvAlgorithm.DEPTHWISE_GENERIC, 20);
+    }
+
+    /**
+     * The depthwise band (multiplier 1, 1-D and 2-D): rows wide enough for several strips, chunks and
+     * thread tiles, maps as short as 1-3 rows under 5-row kernels (every row a border row), stride
+     * and dilation per axis, pads past the kernel (rows and columns with no tap inside), channel
+     * counts on both sides of the flat/blocked choice, kernels 3 and 5 wide (unrolled) and others.
+     */
+    @Test
+    void depthwiseBandOnLongRowsAndShortMaps() {
+        Theories.qt(60).forAll(depthwiseBand(), Sizes.seeds()).checkAssert((s, seed) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvAlgorithm a = ConvOperator.choose(s);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, a);
+            Expected e = Expected.of(s, d);
+            Tolerance.assertClose(op.toString(), runNchw(op, d, Parallel.callerOnly()), e.y, e.terms, bound(s, a));
+        });
     }
 
     @Test
@@ -250,7 +278,7 @@ class ConvOperatorProperties {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.leakyRelu(0.1f),
                 Activation.HARD_SWISH, Activation.hardSigmoid(0.2f, 0.5f), Activation.clip(-0.5f, 0.25f), Activation.SIGMOID,
                 Activation.SWISH);
-        Gen<ConvShape> shapes = ConvShapes.twoD().mix(depthwiseWide(3), 25).mix(wide(3, 1, 1), 25);
+        Gen<ConvShape> shapes = ConvShapes.twoD().mix(depthwiseWide(3), 25).mix(wide(3, 1, 1), 25).mix(depthwiseBand(), 25);
         Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
             Inputs d = Inputs.of(s, seed);
             Expected e = Expected.of(s, d);
@@ -284,8 +312,9 @@ class ConvOperatorProperties {
 
     @Test
     void resultsAreIdenticalForOneTwoAndThreeThreads() {
-        Gen<ConvShape> shapes = ConvShapes.any().mix(wide(3, 1, 2), 30).mix(depthwiseWide(3), 20).mix(wide(1, 0, 2), 20);
-        Theories.qt(30).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
+        Gen<ConvShape> shapes = ConvShapes.any().mix(wide(3, 1, 2), 30).mix(depthwiseWide(3), 20).mix(wide(1, 0, 2), 20)
+                .mix(depthwiseBand(), 25);
+        Theories.qt(40).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.of(s, seed);
             ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU);
             float[] one = runNchw(op, d, Parallel.callerOnly());
@@ -297,7 +326,8 @@ class ConvOperatorProperties {
     /** Exact mode: small integers make every product and partial sum exact, so order cannot matter. */
     @Test
     void exactOnSmallIntegersForEveryNonWinogradAlgorithm() {
-        Theories.qt(40).forAll(ConvShapes.any().mix(depthwiseWide(3), 20).mix(depthwiseWide(5), 20), Sizes.seeds()).checkAssert((s, seed) -> {
+        Gen<ConvShape> shapes = ConvShapes.any().mix(depthwiseWide(3), 20).mix(depthwiseWide(5), 20).mix(depthwiseBand(), 20);
+        Theories.qt(40).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.integers(s, seed);
             ConvAlgorithm a = ConvOperator.choose(s);
             if (a == ConvAlgorithm.WINOGRAD_F2X3 || a == ConvAlgorithm.WINOGRAD_F4X3) a = ConvAlgorithm.IM2COL_GEMM;
@@ -371,6 +401,39 @@ class ConvOperatorProperties {
             ConvShapes.fitPadding(new int[] {h, w}, new int[] {eff, eff}, pb, pe);
             return new ConvShape(ConvShapes.batch(in), c, c, c, new int[] {h, w}, new int[] {k, k}, pb, pe,
                     new int[] {stride, stride}, new int[] {dil, dil}, Generate.booleans().generate(in));
+        };
+    }
+
+    /**
+     * Depthwise, multiplier 1: 2-D mostly (1-D sometimes), heights 1 to 6, widths up to 41, kernels
+     * 3×3 and 5×5 mostly (else 1 to 7 per axis), stride and dilation 1 or 2 per axis, pads 0 to
+     * kernel + 1 per side, channels up to 70 or one of the PaddleOCR classifier's 88, 104, 200.
+     */
+    static Gen<ConvShape> depthwiseBand() {
+        return in -> {
+            boolean twoD = Generate.range(0, 5).generate(in) > 0;
+            int c = Generate.range(0, 3).generate(in) == 0 ? Generate.pick(List.of(88, 104, 200)).generate(in) : Sizes.between(1, 70).generate(in);
+            int sq = Generate.pick(List.of(3, 5, 0)).generate(in);
+            int kh = sq > 0 ? sq : Generate.range(1, 7).generate(in), kw = sq > 0 ? sq : Generate.range(1, 7).generate(in);
+            int h = Sizes.between(1, 6).generate(in), w = Sizes.between(1, 41).generate(in);
+            int[] st = {Generate.range(1, 2).generate(in), Generate.range(1, 2).generate(in)};
+            int[] dl = {Generate.range(1, 2).generate(in), Generate.range(1, 2).generate(in)};
+            int[] pb = {Generate.range(0, kh + 1).generate(in), Generate.range(0, kw + 1).generate(in)};
+            int[] pe = {Generate.range(0, kh + 1).generate(in), Generate.range(0, kw + 1).generate(in)};
+            int[] k = {kh, kw};
+            int[] eff = {(kh - 1) * dl[0] + 1, (kw - 1) * dl[1] + 1};
+            int[] ext = {h, w};
+            if (!twoD) {
+                k = new int[] {kw};
+                eff = new int[] {eff[1]};
+                ext = new int[] {w};
+                st = new int[] {st[1]};
+                dl = new int[] {dl[1]};
+                pb = new int[] {pb[1]};
+                pe = new int[] {pe[1]};
+            }
+            ConvShapes.fitPadding(ext, eff, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, c, c, ext, k, pb, pe, st, dl, Generate.booleans().generate(in));
         };
     }
 

@@ -140,18 +140,91 @@ public final class Activation {
         };
     }
 
-    /** Applies the activation in place to {@code x[off .. off+len)}. */
+    /**
+     * Applies the activation in place to {@code x[off .. off+len)}: one vector loop per kind, the
+     * kind chosen once outside it. Kernels call this on a block they have just written (in L1) rather
+     * than {@link #apply(FloatVector)} inside their FMA loops: a call site there that has seen several
+     * kinds inlines all of them, and past C2's node limits the kernel's own vectors get boxed
+     * (measured: a depthwise 3x3 3-4x slower once its epilogue had seen four kinds). Tails go
+     * through {@link #apply(float)}, which gives the same bits.
+     */
     public void applyInPlace(float[] x, int off, int len) {
-        if (kind == Kind.NONE) return;
-        int L = S.length();
-        int i = 0;
+        int done = switch (kind) {
+            case NONE -> len;
+            case RELU -> clipLoop(x, off, len, 0f, Float.POSITIVE_INFINITY);
+            case CLIP -> clipLoop(x, off, len, p1, p2);
+            case LEAKY_RELU -> leakyLoop(x, off, len, p1);
+            case HARD_SIGMOID -> hardSigmoidLoop(x, off, len, p1, p2);
+            case HARD_SWISH -> hardSwishLoop(x, off, len, p1, p2);
+            case SIGMOID -> sigmoidLoop(x, off, len);
+            case SWISH -> swishLoop(x, off, len);
+            case GELU_ERF -> geluErfLoop(x, off, len);
+            case GELU_TANH -> geluTanhLoop(x, off, len);
+            case TANH -> tanhLoop(x, off, len);
+        };
+        for (int i = done; i < len; i++) x[off + i] = apply(x[off + i]);
+    }
+
+    // One small loop per kind (each returns how many elements it did in whole vectors).
+
+    private static int clipLoop(float[] x, int off, int len, float lo, float hi) {
+        int L = S.length(), i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(S, x, off + i).max(lo).min(hi).intoArray(x, off + i);
+        return i;
+    }
+
+    private static int leakyLoop(float[] x, int off, int len, float alpha) {
+        int L = S.length(), i = 0;
+        for (; i <= len - L; i += L) leaky(FloatVector.fromArray(S, x, off + i), alpha).intoArray(x, off + i);
+        return i;
+    }
+
+    private static int hardSigmoidLoop(float[] x, int off, int len, float alpha, float beta) {
+        int L = S.length(), i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(S, x, off + i).fma(alpha, beta).max(0f).min(1f).intoArray(x, off + i);
+        return i;
+    }
+
+    private static int hardSwishLoop(float[] x, int off, int len, float alpha, float beta) {
+        int L = S.length(), i = 0;
         for (; i <= len - L; i += L) {
-            apply(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            v.mul(v.fma(alpha, beta).max(0f).min(1f)).intoArray(x, off + i);
         }
-        if (i < len) {
-            var m = S.indexInRange(i, len);
-            apply(FloatVector.fromArray(S, x, off + i, m)).intoArray(x, off + i, m);
+        return i;
+    }
+
+    private static int sigmoidLoop(float[] x, int off, int len) {
+        int L = S.length(), i = 0;
+        for (; i <= len - L; i += L) VectorMath.sigmoid(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        return i;
+    }
+
+    private static int swishLoop(float[] x, int off, int len) {
+        int L = S.length(), i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            v.mul(VectorMath.sigmoid(v)).intoArray(x, off + i);
         }
+        return i;
+    }
+
+    private static int geluErfLoop(float[] x, int off, int len) {
+        int L = S.length(), i = 0;
+        for (; i <= len - L; i += L) VectorMath.geluErf(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        return i;
+    }
+
+    private static int geluTanhLoop(float[] x, int off, int len) {
+        int L = S.length(), i = 0;
+        for (; i <= len - L; i += L) VectorMath.geluTanh(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        return i;
+    }
+
+    private static int tanhLoop(float[] x, int off, int len) {
+        int L = S.length(), i = 0;
+        for (; i <= len - L; i += L) VectorMath.tanh(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        return i;
     }
 
     @Override

@@ -5,10 +5,12 @@ import dev.lanes.simd.Activation;
 import dev.lanes.simd.Parallel;
 
 /**
- * A prepared depthwise convolution ({@code groups = C}, any multiplier): dispatches to the 3x3 or
- * 5x5 kernel when the shape allows, else to the generic one. Work is split over output rows of all
- * images; each row is computed the same way whatever the split, so results do not depend on the
- * thread count.
+ * A prepared depthwise convolution ({@code groups = C}, any multiplier). With multiplier 1 on a
+ * 1-D or 2-D map it runs {@link DepthwiseBand} (rows of 3 or 5 taps unrolled by
+ * {@link DepthwiseConv3x3} / {@link DepthwiseConv5x5}, other widths looped); multipliers above 1
+ * and 3-D maps go through {@link DepthwiseConvGeneric}. Work is split over output rows of all
+ * images and, for the band, over strips of units within a row; each output is computed the same
+ * way whatever the split, so results do not depend on the thread count.
  */
 public final class DepthwiseConv implements ConvKernel {
     /** Least multiply-adds worth a thread of its own. */
@@ -17,6 +19,7 @@ public final class DepthwiseConv implements ConvKernel {
     private final ConvAlgorithm algorithm;
     private final Geometry g;
     private final int batch, cin, mult, cout;
+    private final DepthwiseBand band;
     private final float[] w, bias;
     private final int[] channelMap;
     private final Activation act;
@@ -37,11 +40,19 @@ public final class DepthwiseConv implements ConvKernel {
             throw new IllegalArgumentException("DepthwiseConv cannot run " + s + " as " + algorithm);
         }
         this.algorithm = algorithm;
-        this.w = DepthwiseConvGeneric.pack(weights, wOff, cout, g.taps());
-        this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
-        this.channelMap = DepthwiseConvGeneric.channelMap(cout, mult);
         this.act = act;
         this.macsPerRow = (long) g.outW() * cout * g.taps();
+        if (square2d) {
+            this.band = new DepthwiseBand(g, cin, weights, wOff, s.hasBias() ? b : null, bOff);
+            this.w = null;
+            this.bias = null;
+            this.channelMap = null;
+        } else {
+            this.band = null;
+            this.w = DepthwiseConvGeneric.pack(weights, wOff, cout, g.taps());
+            this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
+            this.channelMap = DepthwiseConvGeneric.channelMap(cout, mult);
+        }
     }
 
     @Override
@@ -54,16 +65,22 @@ public final class DepthwiseConv implements ConvKernel {
         int rowsPerImage = g.outD() * g.outH();
         int rows = batch * rowsPerImage;
         int shares = parallel.sharesFor(rows * macsPerRow, MIN_MACS_PER_SHARE);
+        if (band != null) {
+            parallel.forTiles(rows, 1, band.units(), DepthwiseBand.STRIP, shares, (r0, r1, u0, u1) -> {
+                for (int r = r0; r < r1; ) {
+                    int n = r / rowsPerImage, first = r % rowsPerImage, last = Math.min(rowsPerImage, first + (r1 - r));
+                    int xo = xOff + n * g.inPixels() * cin, yo = yOff + n * g.outPixels() * cout, ro = resOff + n * g.outPixels() * cout;
+                    band.run(x, xo, y, yo, res, ro, act, first, last, u0, u1);
+                    r += last - first;
+                }
+            });
+            return;
+        }
         parallel.forRange(rows, 1, shares, (r0, r1) -> {
             for (int r = r0; r < r1; ) {
-                int n = r / rowsPerImage, first = r % rowsPerImage;
-                int last = Math.min(rowsPerImage, first + (r1 - r));
+                int n = r / rowsPerImage, first = r % rowsPerImage, last = Math.min(rowsPerImage, first + (r1 - r));
                 int xo = xOff + n * g.inPixels() * cin, yo = yOff + n * g.outPixels() * cout, ro = resOff + n * g.outPixels() * cout;
-                switch (algorithm) {
-                    case DEPTHWISE_3X3 -> DepthwiseConv3x3.rows(x, xo, cin, w, bias, g, y, yo, res, ro, act, first, last);
-                    case DEPTHWISE_5X5 -> DepthwiseConv5x5.rows(x, xo, cin, w, bias, g, y, yo, res, ro, act, first, last);
-                    default -> DepthwiseConvGeneric.rows(x, xo, cin, mult, channelMap, w, bias, g, y, yo, res, ro, act, first, last);
-                }
+                DepthwiseConvGeneric.rows(x, xo, cin, mult, channelMap, w, bias, g, y, yo, res, ro, act, first, last);
                 r += last - first;
             }
         });

@@ -1,107 +1,145 @@
 package dev.lanes.simd.conv;
 
-import dev.lanes.simd.Activation;
 import dev.lanes.simd.VectorWidth;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Depthwise 5x5 convolution over NHWC (channel multiplier 1), any stride, dilation and padding.
- * Per channel vector the 25 weight vectors and the bias stay in registers (28 of AVX-512's 32; on
- * 16-register machines C2 keeps some in L1) while the kernel walks
- * the output row; each output vector is 25 FMAs on unaligned-free loads (channels are the lanes,
- * so stride and dilation only change the pixel step). Pixels whose window crosses the input's edge
- * and a partial last channel vector go through {@link DepthwiseConvGeneric}.
- *
- * <p>Weights and bias packed by {@link DepthwiseConvGeneric#pack} / {@link DepthwiseConvGeneric#packBias}.
+ * Depthwise strips for kernels 5 taps wide (the 5x5 depthwise of MobileNet-style networks; any
+ * kernel height), the inner loops of {@link DepthwiseBand}: the 5 taps of a kernel row unrolled with
+ * their weights in registers. Per kernel row every output of a strip gets a product and 4 FMAs,
+ * then one add into its accumulator: short chains that the four outputs and the next row's loads
+ * overlap. Vectors never cross a method boundary (passing one to a call C2 does not inline boxes it).
  */
-public final class DepthwiseConv5x5 {
+final class DepthwiseConv5x5 {
     private DepthwiseConv5x5() {}
 
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = S.length();
+    private static final int STRIP = DepthwiseBand.STRIP;
 
-    /** Output rows {@code [oy0, oy1)} of one 2-D image; see {@link DepthwiseConvGeneric#rows} for the arguments. */
-    public static void rows(float[] x, int xOff, int c, float[] w, float[] bias, Geometry g,
-                            float[] y, int yOff, float[] res, int resOff, Activation act, int oy0, int oy1) {
-        int sw = g.strideW(), ow = g.outW();
-        int oxA = Math.min(ow, Geometry.firstInside(g.padL(), sw));
-        int oxB = Geometry.endInside(g.inW(), ow, 5, sw, g.dilW(), g.padL(), oxA);
-        int full = c - c % L;
-        for (int oy = oy0; oy < oy1; oy++) {
-            int iy0 = oy * g.strideH() - g.padT();
-            boolean rowInside = iy0 >= 0 && iy0 + 4 * g.dilH() < g.inH();
-            int a = rowInside ? oxA : ow, b = rowInside ? oxB : ow;
-            for (int ox = 0; ox < a; ox++) DepthwiseConvGeneric.pixel(x, xOff, c, 1, null, w, bias, g, y, yOff, res, resOff, act, 0, oy, ox);
-            if (a < b) {
-                for (int cb = 0; cb < full; cb += L) interior(x, xOff, c, w, bias, g, y, yOff, res, resOff, act, oy, a, b, cb);
-                if (full < c) {
-                    for (int ox = a; ox < b; ox++) {
-                        DepthwiseConvGeneric.pixel(x, xOff, c, 1, null, w, bias, g, y, yOff, res, resOff, act, 0, oy, ox, full);
-                    }
-                }
+    /**
+     * {@code count} strips of {@link DepthwiseBand#STRIP} units of one phase. Unit {@code j} of strip {@code s} reads the band
+     * from {@code xo + (4s + j)·unitIn}, tap {@code kx} of a kernel row {@code kx·tapStep} further, {@code nky} kernel rows
+     * {@code rowStep} apart; the weights of tap {@code t} are at {@code wo + t·tapRow}, the bias at {@code bo}; outputs go to
+     * {@code yo + (4s + j)·unitOut}, their first {@code lanes} lanes only.
+     */
+    static void strips(float[] b, int xo, int unitIn, int tapStep, int rowStep, int nky, float[] wt, int wo, int tapRow, float[] bt, int bo,
+            float[] y, int yo, int unitOut, int count, int lanes) {
+        FloatVector bias = FloatVector.fromArray(S, bt, bo);
+        for (int s = 0; s < count; s++) {
+            FloatVector a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+            int xs = xo + s * STRIP * unitIn, ws = wo;
+            for (int kr = 0; kr < nky; kr++) {
+                int xk = xs + kr * rowStep, wk = ws + kr * 5 * tapRow;
+                FloatVector w0 = FloatVector.fromArray(S, wt, wk), w1 = FloatVector.fromArray(S, wt, wk + tapRow),
+                        w2 = FloatVector.fromArray(S, wt, wk + 2 * tapRow), w3 = FloatVector.fromArray(S, wt, wk + 3 * tapRow),
+                        w4 = FloatVector.fromArray(S, wt, wk + 4 * tapRow);
+                int x0 = xk;
+                int x1 = xk + unitIn;
+                int x2 = xk + 2 * unitIn;
+                int x3 = xk + 3 * unitIn;
+                FloatVector r0 = FloatVector.fromArray(S, b, x0).mul(w0);
+                r0 = FloatVector.fromArray(S, b, x0 + tapStep).fma(w1, r0);
+                r0 = FloatVector.fromArray(S, b, x0 + 2 * tapStep).fma(w2, r0);
+                r0 = FloatVector.fromArray(S, b, x0 + 3 * tapStep).fma(w3, r0);
+                r0 = FloatVector.fromArray(S, b, x0 + 4 * tapStep).fma(w4, r0);
+                FloatVector r1 = FloatVector.fromArray(S, b, x1).mul(w0);
+                r1 = FloatVector.fromArray(S, b, x1 + tapStep).fma(w1, r1);
+                r1 = FloatVector.fromArray(S, b, x1 + 2 * tapStep).fma(w2, r1);
+                r1 = FloatVector.fromArray(S, b, x1 + 3 * tapStep).fma(w3, r1);
+                r1 = FloatVector.fromArray(S, b, x1 + 4 * tapStep).fma(w4, r1);
+                FloatVector r2 = FloatVector.fromArray(S, b, x2).mul(w0);
+                r2 = FloatVector.fromArray(S, b, x2 + tapStep).fma(w1, r2);
+                r2 = FloatVector.fromArray(S, b, x2 + 2 * tapStep).fma(w2, r2);
+                r2 = FloatVector.fromArray(S, b, x2 + 3 * tapStep).fma(w3, r2);
+                r2 = FloatVector.fromArray(S, b, x2 + 4 * tapStep).fma(w4, r2);
+                FloatVector r3 = FloatVector.fromArray(S, b, x3).mul(w0);
+                r3 = FloatVector.fromArray(S, b, x3 + tapStep).fma(w1, r3);
+                r3 = FloatVector.fromArray(S, b, x3 + 2 * tapStep).fma(w2, r3);
+                r3 = FloatVector.fromArray(S, b, x3 + 3 * tapStep).fma(w3, r3);
+                r3 = FloatVector.fromArray(S, b, x3 + 4 * tapStep).fma(w4, r3);
+                a0 = a0.add(r0);
+                a1 = a1.add(r1);
+                a2 = a2.add(r2);
+                a3 = a3.add(r3);
             }
-            for (int ox = b; ox < ow; ox++) DepthwiseConvGeneric.pixel(x, xOff, c, 1, null, w, bias, g, y, yOff, res, resOff, act, 0, oy, ox);
+            // stores written out here: a helper taking the four vectors would box them whenever C2 does not inline it
+            int yo4 = yo + s * STRIP * unitOut;
+            if (lanes == L) {
+                a0.intoArray(y, yo4);
+                a1.intoArray(y, yo4 + unitOut);
+                a2.intoArray(y, yo4 + 2 * unitOut);
+                a3.intoArray(y, yo4 + 3 * unitOut);
+            } else {
+                VectorMask<Float> m = S.indexInRange(0, lanes);
+                a0.intoArray(y, yo4, m);
+                a1.intoArray(y, yo4 + unitOut, m);
+                a2.intoArray(y, yo4 + 2 * unitOut, m);
+                a3.intoArray(y, yo4 + 3 * unitOut, m);
+            }
         }
     }
 
-    /** Output pixels {@code [oxA, oxB)} of row {@code oy}, whose windows lie inside the input, channels {@code [cb, cb+L)}. */
-    private static void interior(float[] x, int xOff, int c, float[] w, float[] bias, Geometry g,
-                                 float[] y, int yOff, float[] res, int resOff, Activation act, int oy, int oxA, int oxB, int cb) {
-        int cp = DepthwiseConvGeneric.paddedChannels(c);
-        FloatVector w0 = FloatVector.fromArray(S, w, 0 * cp + cb), w1 = FloatVector.fromArray(S, w, 1 * cp + cb),
-                w2 = FloatVector.fromArray(S, w, 2 * cp + cb), w3 = FloatVector.fromArray(S, w, 3 * cp + cb),
-                w4 = FloatVector.fromArray(S, w, 4 * cp + cb), w5 = FloatVector.fromArray(S, w, 5 * cp + cb),
-                w6 = FloatVector.fromArray(S, w, 6 * cp + cb), w7 = FloatVector.fromArray(S, w, 7 * cp + cb),
-                w8 = FloatVector.fromArray(S, w, 8 * cp + cb), w9 = FloatVector.fromArray(S, w, 9 * cp + cb),
-                w10 = FloatVector.fromArray(S, w, 10 * cp + cb), w11 = FloatVector.fromArray(S, w, 11 * cp + cb),
-                w12 = FloatVector.fromArray(S, w, 12 * cp + cb), w13 = FloatVector.fromArray(S, w, 13 * cp + cb),
-                w14 = FloatVector.fromArray(S, w, 14 * cp + cb), w15 = FloatVector.fromArray(S, w, 15 * cp + cb),
-                w16 = FloatVector.fromArray(S, w, 16 * cp + cb), w17 = FloatVector.fromArray(S, w, 17 * cp + cb),
-                w18 = FloatVector.fromArray(S, w, 18 * cp + cb), w19 = FloatVector.fromArray(S, w, 19 * cp + cb),
-                w20 = FloatVector.fromArray(S, w, 20 * cp + cb), w21 = FloatVector.fromArray(S, w, 21 * cp + cb),
-                w22 = FloatVector.fromArray(S, w, 22 * cp + cb), w23 = FloatVector.fromArray(S, w, 23 * cp + cb),
-                w24 = FloatVector.fromArray(S, w, 24 * cp + cb);
-        FloatVector bv = FloatVector.fromArray(S, bias, cb);
-        int rowStep = g.dilH() * g.inW() * c, dx = g.dilW() * c, px = g.strideW() * c;
-        int r0 = xOff + (oy * g.strideH() - g.padT()) * g.inW() * c + (oxA * g.strideW() - g.padL()) * c + cb;
-        int r1 = r0 + rowStep, r2 = r1 + rowStep, r3 = r2 + rowStep, r4 = r3 + rowStep;
-        int yo = yOff + (oy * g.outW() + oxA) * c + cb, ro = resOff + (oy * g.outW() + oxA) * c + cb;
-        for (int ox = oxA; ox < oxB; ox++) {
-            FloatVector acc = FloatVector.fromArray(S, x, r0).fma(w0, bv);
-            acc = FloatVector.fromArray(S, x, r0 + dx).fma(w1, acc);
-            acc = FloatVector.fromArray(S, x, r0 + 2 * dx).fma(w2, acc);
-            acc = FloatVector.fromArray(S, x, r0 + 3 * dx).fma(w3, acc);
-            acc = FloatVector.fromArray(S, x, r0 + 4 * dx).fma(w4, acc);
-            acc = FloatVector.fromArray(S, x, r1).fma(w5, acc);
-            acc = FloatVector.fromArray(S, x, r1 + dx).fma(w6, acc);
-            acc = FloatVector.fromArray(S, x, r1 + 2 * dx).fma(w7, acc);
-            acc = FloatVector.fromArray(S, x, r1 + 3 * dx).fma(w8, acc);
-            acc = FloatVector.fromArray(S, x, r1 + 4 * dx).fma(w9, acc);
-            acc = FloatVector.fromArray(S, x, r2).fma(w10, acc);
-            acc = FloatVector.fromArray(S, x, r2 + dx).fma(w11, acc);
-            acc = FloatVector.fromArray(S, x, r2 + 2 * dx).fma(w12, acc);
-            acc = FloatVector.fromArray(S, x, r2 + 3 * dx).fma(w13, acc);
-            acc = FloatVector.fromArray(S, x, r2 + 4 * dx).fma(w14, acc);
-            acc = FloatVector.fromArray(S, x, r3).fma(w15, acc);
-            acc = FloatVector.fromArray(S, x, r3 + dx).fma(w16, acc);
-            acc = FloatVector.fromArray(S, x, r3 + 2 * dx).fma(w17, acc);
-            acc = FloatVector.fromArray(S, x, r3 + 3 * dx).fma(w18, acc);
-            acc = FloatVector.fromArray(S, x, r3 + 4 * dx).fma(w19, acc);
-            acc = FloatVector.fromArray(S, x, r4).fma(w20, acc);
-            acc = FloatVector.fromArray(S, x, r4 + dx).fma(w21, acc);
-            acc = FloatVector.fromArray(S, x, r4 + 2 * dx).fma(w22, acc);
-            acc = FloatVector.fromArray(S, x, r4 + 3 * dx).fma(w23, acc);
-            acc = FloatVector.fromArray(S, x, r4 + 4 * dx).fma(w24, acc);
-            if (res != null) acc = acc.add(FloatVector.fromArray(S, res, ro));
-            act.apply(acc).intoArray(y, yo);
-            r0 += px;
-            r1 += px;
-            r2 += px;
-            r3 += px;
-            r4 += px;
-            yo += c;
-            ro += c;
+    /**
+     * As {@link #strips} when the unit step equals the tap step (stride = dilation along the width, e.g. both 1):
+     * neighbouring outputs share inputs, 8 loads per kernel row instead of 20.
+     */
+    static void stripsShared(float[] b, int xo, int unitIn, int rowStep, int nky, float[] wt, int wo, int tapRow, float[] bt, int bo,
+            float[] y, int yo, int unitOut, int count, int lanes) {
+        FloatVector bias = FloatVector.fromArray(S, bt, bo);
+        for (int s = 0; s < count; s++) {
+            FloatVector a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+            int xs = xo + s * STRIP * unitIn, ws = wo;
+            for (int kr = 0; kr < nky; kr++) {
+                int xk = xs + kr * rowStep, wk = ws + kr * 5 * tapRow;
+                FloatVector w0 = FloatVector.fromArray(S, wt, wk), w1 = FloatVector.fromArray(S, wt, wk + tapRow),
+                        w2 = FloatVector.fromArray(S, wt, wk + 2 * tapRow), w3 = FloatVector.fromArray(S, wt, wk + 3 * tapRow),
+                        w4 = FloatVector.fromArray(S, wt, wk + 4 * tapRow);
+                FloatVector v0 = FloatVector.fromArray(S, b, xk), v1 = FloatVector.fromArray(S, b, xk + unitIn),
+                        v2 = FloatVector.fromArray(S, b, xk + 2 * unitIn), v3 = FloatVector.fromArray(S, b, xk + 3 * unitIn),
+                        v4 = FloatVector.fromArray(S, b, xk + 4 * unitIn), v5 = FloatVector.fromArray(S, b, xk + 5 * unitIn),
+                        v6 = FloatVector.fromArray(S, b, xk + 6 * unitIn), v7 = FloatVector.fromArray(S, b, xk + 7 * unitIn);
+                FloatVector r0 = v0.mul(w0);
+                r0 = v1.fma(w1, r0);
+                r0 = v2.fma(w2, r0);
+                r0 = v3.fma(w3, r0);
+                r0 = v4.fma(w4, r0);
+                FloatVector r1 = v1.mul(w0);
+                r1 = v2.fma(w1, r1);
+                r1 = v3.fma(w2, r1);
+                r1 = v4.fma(w3, r1);
+                r1 = v5.fma(w4, r1);
+                FloatVector r2 = v2.mul(w0);
+                r2 = v3.fma(w1, r2);
+                r2 = v4.fma(w2, r2);
+                r2 = v5.fma(w3, r2);
+                r2 = v6.fma(w4, r2);
+                FloatVector r3 = v3.mul(w0);
+                r3 = v4.fma(w1, r3);
+                r3 = v5.fma(w2, r3);
+                r3 = v6.fma(w3, r3);
+                r3 = v7.fma(w4, r3);
+                a0 = a0.add(r0);
+                a1 = a1.add(r1);
+                a2 = a2.add(r2);
+                a3 = a3.add(r3);
+            }
+            // stores written out here: a helper taking the four vectors would box them whenever C2 does not inline it
+            int yo4 = yo + s * STRIP * unitOut;
+            if (lanes == L) {
+                a0.intoArray(y, yo4);
+                a1.intoArray(y, yo4 + unitOut);
+                a2.intoArray(y, yo4 + 2 * unitOut);
+                a3.intoArray(y, yo4 + 3 * unitOut);
+            } else {
+                VectorMask<Float> m = S.indexInRange(0, lanes);
+                a0.intoArray(y, yo4, m);
+                a1.intoArray(y, yo4 + unitOut, m);
+                a2.intoArray(y, yo4 + 2 * unitOut, m);
+                a3.intoArray(y, yo4 + 3 * unitOut, m);
+            }
         }
     }
 }

@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code oc / multiplier}. Vectorised over channels; per output pixel the taps that fall inside the
  * input are found once and shared by all channel vectors.
  *
- * <p>This is also the border path of {@link DepthwiseConv3x3} and {@link DepthwiseConv5x5}: their
- * interiors take the unrolled kernels, the pixels whose window crosses the edge come here.
+ * <p>{@link DepthwiseConv} runs it for channel multipliers above 1 and 3-D maps; multiplier 1 in 1-D
+ * and 2-D goes through {@link DepthwiseBand}.
  *
  * <p>Packed weights ({@link #pack}): {@code w[tap·cp + oc]}, taps in (kz, ky, kx) order, each row of
  * output channels zero-padded to {@code cp} (a multiple of the vector length) so weight loads need

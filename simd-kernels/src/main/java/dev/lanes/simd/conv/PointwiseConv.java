@@ -5,24 +5,24 @@ import dev.lanes.simd.Activation;
 import dev.lanes.simd.Parallel;
 import dev.lanes.simd.VectorWidth;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 1x1 convolution over NHWC read in place: a GEMM whose A (output pixels × input channels) is the
  * feature map itself — rows are input pixels, found by stride, never copied or packed. Only the
- * weights are packed, once, into panels of {@link #NRV} vectors of output channels:
+ * weights are packed, once, into panels of {@link #MAX_NRV} vectors of output channels (1 or 2
+ * when M is that small), and a last, narrower panel of 1, 2 or NR/L vectors for what is left:
  *
  * <pre>
- *   panel p, row ci:  W[p·NR][ci] W[p·NR+1][ci] ... W[p·NR+NR-1][ci]     (columns ≥ M are 0)
- *   data: | panel 0: C rows × NR | panel 1: C rows × NR | ... |
+ *   panel p, row ci:  W[p·NR][ci] W[p·NR+1][ci] ... W[p·NR+NR-1][ci]
+ *   data: | panel 0: C rows × NR | panel 1: C rows × NR | ... | last: C rows × NR' |   (columns ≥ M are 0)
  * </pre>
  *
  * A register tile is {@link #MR} output pixels × one panel; per input channel it loads the panel's
- * row (2 or 4 vectors) and broadcasts MR input values. With the panel at 4 vectors on 512-bit
+ * row (1, 2 or 4 vectors) and broadcasts MR input values. With the panel at 4 vectors on 512-bit
  * hardware (6×4 = 24 accumulators + 4 + 1 of 32 registers) and 2 on 128/256-bit (6×2 + 2 + 1 of 16)
- * the loop holds only loads, broadcasts and FMAs. Bias, residual and activation are applied to the
- * accumulators before the one store of each output.
+ * the loop holds only loads, broadcasts and FMAs. The bias is added as the tile is stored; residual
+ * and activation follow in one pass over the tile's rows ({@link ConvEpilogue}).
  *
  * <p>This is what PackedGemm cannot do for a convolution: PackedGemm packs A, which for the narrow
  * N of most 1x1 layers (64 to 256 output channels) costs as much as the product (measured: 140
@@ -38,8 +38,11 @@ public final class PointwiseConv implements ConvKernel {
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
 
     private final int batch, cin, cout, ih, iw, oh, ow, sh, sw, panels;
-    /** Vectors and floats per panel: 2 vectors when that covers the output channels, else {@link #MAX_NRV}. */
+    private final boolean unitStride;
+    /** Vectors and floats per full panel: 1 or 2 vectors when that covers the output channels, else {@link #MAX_NRV}. */
     private final int nrv, nr;
+    /** Panels of {@code nr} columns, then (when M is not a multiple of nr) a last panel of {@code lastNr} columns: 1, 2 or nrv vectors. */
+    private final int fullPanels, lastNr;
     private final float[] w, bias;
     private final Activation act;
 
@@ -54,15 +57,20 @@ public final class PointwiseConv implements ConvKernel {
         this.ow = s.outSpatial()[1];
         this.sh = s.strides()[0];
         this.sw = s.strides()[1];
-        this.nrv = cout <= 2 * L ? 2 : MAX_NRV;
+        this.unitStride = sh == 1 && sw == 1;
+        this.nrv = cout <= L ? 1 : cout <= 2 * L ? 2 : MAX_NRV;
         this.nr = nrv * L;
-        this.panels = (cout + nr - 1) / nr;
-        this.w = new float[panels * cin * nr];
+        this.fullPanels = cout / nr;
+        int rem = cout - fullPanels * nr, remV = (rem + L - 1) / L;
+        this.lastNr = (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
+        this.panels = fullPanels + (rem > 0 ? 1 : 0);
+        // a narrow last panel (200 = 3·64 + 8 at 512 bits) takes a narrow kernel instead of padding to nr
+        this.w = new float[fullPanels * cin * nr + cin * lastNr];
         for (int m = 0; m < cout; m++) {
-            int p = m / nr, j = m % nr;
-            for (int c = 0; c < cin; c++) w[(p * cin + c) * nr + j] = weights[wOff + m * cin + c];
+            int p = m / nr, j = m % nr, width = p < fullPanels ? nr : lastNr;
+            for (int c = 0; c < cin; c++) w[p * cin * nr + c * width + j] = weights[wOff + m * cin + c];
         }
-        this.bias = new float[panels * nr];
+        this.bias = new float[fullPanels * nr + lastNr];
         if (s.hasBias()) System.arraycopy(b, bOff, bias, 0, cout);
         this.act = act;
     }
@@ -84,36 +92,46 @@ public final class PointwiseConv implements ConvKernel {
         int tiles = (pixels + MR - 1) / MR;
         long macs = (long) pixels * cin * cout;
         parallel.forRange(tiles, 1, parallel.sharesFor(macs, MIN_MACS_PER_SHARE), (t0, t1) -> {
-            for (int t = t0; t < t1; t++) tile(x, xOff, y, yOff, res, resOff, t * MR, Math.min(MR, pixels - t * MR));
+            float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
+            for (int t = t0; t < t1; t++) tile(x, xOff, y, yOff, res, resOff, t * MR, Math.min(MR, pixels - t * MR), tileBuffer);
         });
     }
 
-    /** Input offset of output pixel {@code q} (over the whole batch). */
+    /**
+     * Input offset of output pixel {@code q} (over the whole batch). Unit strides map pixel q to input
+     * pixel q: no division, which on maps with few channels cost more than the tile's FMAs.
+     */
     private int inputOffset(int xOff, int q) {
+        if (unitStride) return xOff + q * cin;
         int n = q / (oh * ow), p = q % (oh * ow), oy = p / ow, ox = p % ow;
         return xOff + ((n * ih + oy * sh) * iw + ox * sw) * cin;
     }
 
-    private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows) {
+    private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, float[] t) {
         int last = q0 + rows - 1;
         // rows past the end repeat the last pixel: computed, never stored
         int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
         int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
-        float[] t = ConvScratch.get(ConvScratch.TILE, MR * nr);
         for (int p = 0; p < panels; p++) {
-            int c0 = p * nr, cols = Math.min(nr, cout - c0);
-            if (nrv == 4) kernel6x4(x, a0, a1, a2, a3, a4, a5, p, t);
-            else kernel6x2(x, a0, a1, a2, a3, a4, a5, p, t);
-            finish(t, c0, y, yOff + q0 * cout + c0, res, resOff + q0 * cout + c0, rows, cols);
+            int c0 = p * nr, cols = Math.min(nr, cout - c0), width = p < fullPanels ? nr : lastNr, wo = p * cin * nr;
+            switch (width / L) {
+                case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wo, t);
+                case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wo, t);
+                default -> kernel6x4(x, a0, a1, a2, a3, a4, a5, wo, t);
+            }
+            store(t, width, c0, y, yOff + q0 * cout + c0, rows, cols);
         }
+        // the tile's rows are contiguous in Y: residual and activation in one pass while they are in L1
+        ConvEpilogue.finish(y, yOff + q0 * cout, res, resOff + q0 * cout, rows * cout, act);
     }
 
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int p, float[] t) {
+    /** 6 rows × 4 vectors from weight offset {@code wo}; the tile's rows are 4L floats apart in {@code t}. */
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+        final int nr = 4 * L;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00,
                 c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00,
                 c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
         float[] wt = w;
-        int wo = p * cin * nr;
         for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L),
                     b2 = FloatVector.fromArray(S, wt, wo + 2 * L), b3 = FloatVector.fromArray(S, wt, wo + 3 * L);
@@ -138,11 +156,12 @@ public final class PointwiseConv implements ConvKernel {
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L); c52.intoArray(t, 5 * nr + 2 * L); c53.intoArray(t, 5 * nr + 3 * L);
     }
 
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int p, float[] t) {
+    /** 6 rows × 2 vectors; rows 2L floats apart in {@code t}. */
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+        final int nr = 2 * L;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         float[] wt = w;
-        int wo = p * cin * nr;
         for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
@@ -166,20 +185,35 @@ public final class PointwiseConv implements ConvKernel {
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L);
     }
 
-    /** Bias, residual and activation on the tile's first {@code rows} rows and {@code cols} columns, into Y. */
-    private void finish(float[] t, int bo, float[] y, int yo, float[] res, int ro, int rows, int cols) {
+    /** 6 rows × 1 vector (layers with at most L output channels, or the last L of a panel set); rows L floats apart. */
+    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        float[] wt = w;
+        for (int k = 0; k < cin; k++, wo += L) {
+            FloatVector b = FloatVector.fromArray(S, wt, wo);
+            c0 = FloatVector.broadcast(S, x[a0 + k]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, x[a1 + k]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, x[a2 + k]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, x[a3 + k]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, x[a4 + k]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, x[a5 + k]).fma(b, c5);
+        }
+        c0.intoArray(t, 0);
+        c1.intoArray(t, L);
+        c2.intoArray(t, 2 * L);
+        c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L);
+        c5.intoArray(t, 5 * L);
+    }
+
+    /** Bias added to the tile's first {@code rows} rows and {@code cols} columns (rows {@code width} apart in t), into Y. */
+    private void store(float[] t, int width, int bo, float[] y, int yo, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j += L) {
-                FloatVector v = FloatVector.fromArray(S, t, r * nr + j).add(FloatVector.fromArray(S, bias, bo + j));
-                int o = r * cout + j;
-                if (j + L <= cols) {
-                    if (res != null) v = v.add(FloatVector.fromArray(S, res, ro + o));
-                    act.apply(v).intoArray(y, yo + o);
-                } else {
-                    VectorMask<Float> m = S.indexInRange(j, cols);
-                    if (res != null) v = v.add(FloatVector.fromArray(S, res, ro + o, m));
-                    act.apply(v).intoArray(y, yo + o, m);
-                }
+                FloatVector v = FloatVector.fromArray(S, t, r * width + j).add(FloatVector.fromArray(S, bias, bo + j));
+                int o = yo + r * cout + j;
+                if (j + L <= cols) v.intoArray(y, o);
+                else v.intoArray(y, o, S.indexInRange(j, cols));
             }
         }
     }
