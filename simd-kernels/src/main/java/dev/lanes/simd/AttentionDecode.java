@@ -4,6 +4,7 @@ import dev.lanes.reference.AttentionShape;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -110,26 +111,98 @@ public final class AttentionDecode {
         finish(call, b, kvh, r0, rows, s);
     }
 
-    /** {@code sc[r][jj] = qs[r] · K[jj]}: each key row is loaded once for all rows of the block. */
+    /**
+     * {@code sc[r][jj] = qs[r] · K[jj]} for a block of {@link #LANES} keys at a time: each key's dot product
+     * runs along d in its own accumulator (4 keys per pass, so 4 independent FMA chains), and the block's
+     * accumulators are summed across lanes together by {@link #fold}, a butterfly that adds half the lanes
+     * of two vectors at a time: LANES − 1 folds per LANES keys instead of one full reduction (log₂ LANES
+     * dependent shuffles) per key, which made this loop latency-bound. The folds leave key t in lane
+     * bitrev(t); one {@link #UNPERMUTE} puts it back. Keys past n reuse key n − 1 (the lanes are never read).
+     */
     private static void scores(float[] k, int kRow, int ks, int n, int d, int rows, Scratch s) {
-        int full = d - d % LANES, dPad = s.dPad;
-        VectorMask<Float> tail = F.indexInRange(full, d);
-        float[] qs = s.qs, sc = s.sc;
-        for (int jj = 0, row = kRow; jj < n; jj++, row += ks) {
+        int full = d - d % LANES, dPad = s.dPad, last = n - 1;
+        float[] qs = s.qs, sc = s.sc, part = s.part;
+        for (int j0 = 0; j0 < n; j0 += LANES) {
             for (int r = 0; r < rows; r++) {
                 int qo = r * dPad;
-                FloatVector acc = FloatVector.zero(F);
-                for (int c = 0; c < full; c += LANES) {
-                    FloatVector qv = FloatVector.fromArray(F, qs, qo + c), kv = FloatVector.fromArray(F, k, row + c);
-                    acc = FMA ? qv.fma(kv, acc) : qv.mul(kv).add(acc);
+                // LANES / 4 groups of 4 keys, each folded to one vector in part.
+                for (int g = 0; g < LANES; g += 4) {
+                    int k0 = kRow + Math.min(j0 + g, last) * ks, k1 = kRow + Math.min(j0 + g + 1, last) * ks;
+                    int k2 = kRow + Math.min(j0 + g + 2, last) * ks, k3 = kRow + Math.min(j0 + g + 3, last) * ks;
+                    dot4(k, k0, k1, k2, k3, qs, qo, full, d, part, g * (LANES / 4));
                 }
-                if (full < d) {
-                    FloatVector qv = FloatVector.fromArray(F, qs, qo + full), kv = FloatVector.fromArray(F, k, row + full, tail);
-                    acc = FMA ? qv.fma(kv, acc) : qv.mul(kv).add(acc);
+                FloatVector sums = FloatVector.fromArray(F, part, 0);
+                if (LANES >= 16) {
+                    FloatVector g1 = FloatVector.fromArray(F, part, LANES), g2 = FloatVector.fromArray(F, part, 2 * LANES);
+                    FloatVector g3 = FloatVector.fromArray(F, part, 3 * LANES);
+                    sums = fold(fold(sums, g1, UPPER2, XOR2), fold(g2, g3, UPPER2, XOR2), UPPER3, XOR3);
+                } else if (LANES >= 8) {
+                    sums = fold(sums, FloatVector.fromArray(F, part, LANES), UPPER2, XOR2);
                 }
-                sc[r * KT + jj] = LaneSum.of(acc);
+                sums.rearrange(UNPERMUTE).intoArray(sc, r * KT + j0);
             }
         }
+    }
+
+    /**
+     * The dot products of query row {@code qo} with the 4 key rows {@code k0..k3}, folded twice into
+     * {@code part[at ..]}: lanes with bits LANES/2 and LANES/4 clear/set hold partial sums of the 4 keys.
+     * Stored rather than returned, so that a vector never crosses a call C2 might not inline.
+     */
+    private static void dot4(float[] k, int k0, int k1, int k2, int k3, float[] qs, int qo, int full, int d,
+                             float[] part, int at) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int c = 0; c < full; c += LANES) {
+            FloatVector q = FloatVector.fromArray(F, qs, qo + c);
+            FloatVector x0 = FloatVector.fromArray(F, k, k0 + c), x1 = FloatVector.fromArray(F, k, k1 + c);
+            FloatVector x2 = FloatVector.fromArray(F, k, k2 + c), x3 = FloatVector.fromArray(F, k, k3 + c);
+            a0 = FMA ? q.fma(x0, a0) : q.mul(x0).add(a0); a1 = FMA ? q.fma(x1, a1) : q.mul(x1).add(a1);
+            a2 = FMA ? q.fma(x2, a2) : q.mul(x2).add(a2); a3 = FMA ? q.fma(x3, a3) : q.mul(x3).add(a3);
+        }
+        if (full < d) {
+            // qs is zero past d: only the key loads need the mask.
+            VectorMask<Float> tail = F.indexInRange(full, d);
+            FloatVector q = FloatVector.fromArray(F, qs, qo + full);
+            FloatVector x0 = FloatVector.fromArray(F, k, k0 + full, tail), x1 = FloatVector.fromArray(F, k, k1 + full, tail);
+            FloatVector x2 = FloatVector.fromArray(F, k, k2 + full, tail), x3 = FloatVector.fromArray(F, k, k3 + full, tail);
+            a0 = FMA ? q.fma(x0, a0) : q.mul(x0).add(a0); a1 = FMA ? q.fma(x1, a1) : q.mul(x1).add(a1);
+            a2 = FMA ? q.fma(x2, a2) : q.mul(x2).add(a2); a3 = FMA ? q.fma(x3, a3) : q.mul(x3).add(a3);
+        }
+        fold(fold(a0, a1, UPPER0, XOR0), fold(a2, a3, UPPER0, XOR0), UPPER1, XOR1).intoArray(part, at);
+    }
+
+    /**
+     * One butterfly step at lane distance w: lane i of the result is {@code x[i] + x[i^w]} where bit w of i
+     * is clear, {@code y[i] + y[i^w]} where it is set. {@code upper} selects the lanes with bit w set,
+     * {@code xor} maps i to i^w.
+     */
+    private static FloatVector fold(FloatVector x, FloatVector y, VectorMask<Float> upper, VectorShuffle<Float> xor) {
+        return x.blend(y, upper).add(y.blend(x, upper).rearrange(xor));
+    }
+
+    /** Fold levels 0..3: lane distances LANES/2, LANES/4, LANES/8, LANES/16 (null past distance 1). */
+    private static final VectorMask<Float> UPPER0 = upperLanes(LANES / 2), UPPER1 = upperLanes(LANES / 4),
+            UPPER2 = upperLanes(LANES / 8), UPPER3 = upperLanes(LANES / 16);
+    private static final VectorShuffle<Float> XOR0 = xorLanes(LANES / 2), XOR1 = xorLanes(LANES / 4),
+            XOR2 = xorLanes(LANES / 8), XOR3 = xorLanes(LANES / 16);
+    /** After log₂ LANES folds key t sits in lane bitrev(t): this shuffle gathers lane t from there. */
+    private static final VectorShuffle<Float> UNPERMUTE = VectorShuffle.fromOp(F, AttentionDecode::bitReverse);
+
+    private static VectorMask<Float> upperLanes(int w) {
+        if (w < 1) return null;
+        boolean[] upper = new boolean[LANES];
+        for (int i = 0; i < LANES; i++) upper[i] = (i & w) != 0;
+        return VectorMask.fromArray(F, upper, 0);
+    }
+
+    private static VectorShuffle<Float> xorLanes(int w) {
+        return w < 1 ? null : VectorShuffle.fromOp(F, i -> i ^ w);
+    }
+
+    private static int bitReverse(int lane) {
+        int r = 0;
+        for (int b = 1, t = LANES / 2; b < LANES; b <<= 1, t >>= 1) if ((lane & b) != 0) r |= t;
+        return r;
     }
 
     /**
@@ -211,11 +284,33 @@ public final class AttentionDecode {
         }
     }
 
-    /** Four vectors of one output row in registers over the whole tile: V streams through once per row. */
+    /**
+     * Four vectors of one output row over the whole tile: V streams through once per row. Even and odd keys
+     * go to separate accumulators (8 FMA chains), summed at the end, so the loop is not bound by FMA latency.
+     */
     private static void accumulate4(float[] v, int v0, int vs, int n, float[] sc, int p0, float[] o, int out, float alpha) {
         FloatVector a0 = FloatVector.fromArray(F, o, out).mul(alpha), a1 = FloatVector.fromArray(F, o, out + LANES).mul(alpha);
         FloatVector a2 = FloatVector.fromArray(F, o, out + 2 * LANES).mul(alpha), a3 = FloatVector.fromArray(F, o, out + 3 * LANES).mul(alpha);
-        for (int jj = 0, row = v0; jj < n; jj++, row += vs) {
+        FloatVector b0 = FloatVector.zero(F), b1 = b0, b2 = b0, b3 = b0;
+        int jj = 0, row = v0;
+        for (; jj + 2 <= n; jj += 2, row += 2 * vs) {
+            FloatVector pb = FloatVector.broadcast(F, sc[p0 + jj]);
+            FloatVector v0v = FloatVector.fromArray(F, v, row), v1v = FloatVector.fromArray(F, v, row + LANES);
+            FloatVector v2v = FloatVector.fromArray(F, v, row + 2 * LANES), v3v = FloatVector.fromArray(F, v, row + 3 * LANES);
+            a0 = FMA ? pb.fma(v0v, a0) : pb.mul(v0v).add(a0);
+            a1 = FMA ? pb.fma(v1v, a1) : pb.mul(v1v).add(a1);
+            a2 = FMA ? pb.fma(v2v, a2) : pb.mul(v2v).add(a2);
+            a3 = FMA ? pb.fma(v3v, a3) : pb.mul(v3v).add(a3);
+            int next = row + vs;
+            pb = FloatVector.broadcast(F, sc[p0 + jj + 1]);
+            v0v = FloatVector.fromArray(F, v, next); v1v = FloatVector.fromArray(F, v, next + LANES);
+            v2v = FloatVector.fromArray(F, v, next + 2 * LANES); v3v = FloatVector.fromArray(F, v, next + 3 * LANES);
+            b0 = FMA ? pb.fma(v0v, b0) : pb.mul(v0v).add(b0);
+            b1 = FMA ? pb.fma(v1v, b1) : pb.mul(v1v).add(b1);
+            b2 = FMA ? pb.fma(v2v, b2) : pb.mul(v2v).add(b2);
+            b3 = FMA ? pb.fma(v3v, b3) : pb.mul(v3v).add(b3);
+        }
+        if (jj < n) {
             FloatVector pb = FloatVector.broadcast(F, sc[p0 + jj]);
             FloatVector v0v = FloatVector.fromArray(F, v, row), v1v = FloatVector.fromArray(F, v, row + LANES);
             FloatVector v2v = FloatVector.fromArray(F, v, row + 2 * LANES), v3v = FloatVector.fromArray(F, v, row + 3 * LANES);
@@ -224,7 +319,8 @@ public final class AttentionDecode {
             a2 = FMA ? pb.fma(v2v, a2) : pb.mul(v2v).add(a2);
             a3 = FMA ? pb.fma(v3v, a3) : pb.mul(v3v).add(a3);
         }
-        a0.intoArray(o, out); a1.intoArray(o, out + LANES); a2.intoArray(o, out + 2 * LANES); a3.intoArray(o, out + 3 * LANES);
+        a0.add(b0).intoArray(o, out); a1.add(b1).intoArray(o, out + LANES);
+        a2.add(b2).intoArray(o, out + 2 * LANES); a3.add(b3).intoArray(o, out + 3 * LANES);
     }
 
     /** One vector of one output row, V loaded under {@code in} (the last columns of dv). */
@@ -244,7 +340,7 @@ public final class AttentionDecode {
 
         int dPad, dvPad;
         float[] qs = new float[0], o = new float[0];
-        final float[] sc = new float[RB * KT];
+        final float[] sc = new float[RB * KT], part = new float[LANES * LANES / 4];
         final float[] m = new float[RB], l = new float[RB], alpha = new float[RB];
         final int[] end = new int[RB];
         private double[] strict = new double[0];
