@@ -52,7 +52,7 @@ class FlashAttentionProperties {
     }
 
     /** What a case puts in the mask and where special values go. */
-    enum MaskCase { NONE, ADD_FULL, ADD_PER_KEY, BERT_MIN, BOOL_BROADCAST, BOOL_SHORT, ALL_MASKED_ROWS }
+    enum MaskCase { NONE, ADD_FULL, ADD_PER_KEY, BERT_MIN, BERT_PADDED, BOOL_BROADCAST, BOOL_SHORT, ALL_MASKED_ROWS }
 
     enum Specials { NONE, NAN, NEG_INF, MIXED }
 
@@ -144,6 +144,16 @@ class FlashAttentionProperties {
                     add = new float[mask.size()];
                     for (int i = 0; i < add.length; i++) add[i] = r.nextInt(3) == 0 ? -Float.MAX_VALUE : 0f;
                     if (r.nextBoolean()) java.util.Arrays.fill(add, 0, t, -Float.MAX_VALUE); // a batch with every key padding
+                }
+                case BERT_PADDED -> {
+                    // A padded batch: entry b has its first len_b keys real (0) and the rest float32-min, the
+                    // tail the prompt kernel skips (PaddedKeys); len_b = 0 (all padding) and = T (none) included.
+                    mask = new Mask(MaskKind.ADDITIVE, b, 1, 1, t);
+                    add = new float[mask.size()];
+                    for (int bi = 0; bi < b; bi++) {
+                        int len = r.nextInt(5) == 0 ? (r.nextBoolean() ? 0 : t) : r.nextInt(t + 1);
+                        java.util.Arrays.fill(add, bi * t + len, (bi + 1) * t, -Float.MAX_VALUE);
+                    }
                 }
                 case BOOL_BROADCAST -> {
                     mask = new Mask(MaskKind.BOOLEAN, 1, r.nextBoolean() ? hq : 1, c.qSeq(), t);
@@ -324,6 +334,15 @@ class FlashAttentionProperties {
                 for (float y : runKernel(p, decode, Parallel.callerOnly())) assertTrue(Float.isFinite(y), "non-finite Y in " + c);
             }
         });
+    }
+
+    /** The padding tail is skipped only where that is exact: NaN/∞ anywhere (padded K/V included) and large Q. */
+    @Test
+    void paddedKeysAreSkippedOnlyWhereExact() {
+        Gen<Case> padded = cases(70, 100, Generate.pick(List.of(Specials.NONE, Specials.NAN, Specials.MIXED))).map(c -> new Case(
+                c.batch(), c.kvHeads(), c.group(), c.qSeq(), c.kvSeq(), c.pastSeq(), c.d(), c.dv(), c.threeD(), c.causal(), 0f,
+                MaskCase.BERT_PADDED, c.nonpad(), c.specials(), c.qScale(), c.seed()));
+        Theories.qt(25).forAll(padded).checkAssert(FlashAttentionProperties::checkBothKernels);
     }
 
     @Test

@@ -83,6 +83,11 @@ final class AttentionCall {
         return maskRowStride == 0;
     }
 
+    /** Whether the mask is the same for every head (its head dimension is 1). */
+    boolean maskSameForAllHeads() {
+        return maskHeadStride == 0;
+    }
+
     /** Keys t with {@code t < keyEnd(b, i)} may take part for query row i of batch b (nonpad and causal). */
     int keyEnd(int b, int i) {
         long end = s.validKeys(b, nonpad);

@@ -61,18 +61,22 @@ final class QueryTileKernel {
         if (tasks == 0) return;
         if (tasks > Integer.MAX_VALUE) throw new IllegalArgumentException("Attention has too many query tiles: " + tasks);
         int shares = par.sharesFor(s.flops() / 2, MIN_WORK_PER_SHARE);
+        int[] liveEnds = PaddedKeys.liveEnds(call);
         par.forRange((int) tasks, 1, shares, (from, to) -> {
             Scratch sc = Scratch.get(s.headSize(), s.vHeadSize());
             for (int t = from; t < to; t++) {
                 // Query tiles innermost: a contiguous share holds whole heads, so causal work balances.
-                int tile = t % qTiles, bh = t / qTiles;
-                queryTile(call, bh / s.qHeads(), bh % s.qHeads(), tile * MQ, sc);
+                int tile = t % qTiles, bh = t / qTiles, b = bh / s.qHeads();
+                queryTile(call, b, bh % s.qHeads(), tile * MQ, liveEnds == null ? Integer.MAX_VALUE : liveEnds[b], sc);
             }
         });
     }
 
-    /** One task: queries {@code [i0, i0 + MQ)} of head {@code h} in batch {@code b}. */
-    static void queryTile(AttentionCall call, int b, int h, int i0, Scratch s) {
+    /**
+     * One task: queries {@code [i0, i0 + MQ)} of head {@code h} in batch {@code b}; keys from {@code liveEnd}
+     * on are padding whose weight is exactly 0 ({@link PaddedKeys}) and are not computed.
+     */
+    static void queryTile(AttentionCall call, int b, int h, int i0, int liveEnd, Scratch s) {
         AttentionShape shape = call.s;
         int d = shape.headSize(), dv = shape.vHeadSize();
         int rows = Math.min(MQ, shape.qSeq() - i0), rows4 = (rows + 3) & ~3;
@@ -84,7 +88,7 @@ final class QueryTileKernel {
         java.util.Arrays.fill(s.l, 0f);
         java.util.Arrays.fill(s.o, 0, MQ * s.dvPad, 0f);
         // No query of this tile sees keys past its last query's end (causal diagonal, nonpad).
-        int keyEnd = call.keyEnd(b, i0 + rows - 1);
+        int keyEnd = Math.min(call.keyEnd(b, i0 + rows - 1), liveEnd);
         int offset = call.causalOffset(b);
         boolean perKeyMask = call.hasMask() && call.maskSameForAllQueries();
         boolean perQueryMask = call.hasMask() && !call.maskSameForAllQueries();

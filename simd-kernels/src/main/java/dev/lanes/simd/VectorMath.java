@@ -192,11 +192,26 @@ public final class VectorMath {
 
     private static final float SQRT1_2 = 0x1.6a09e6p-1f;
 
-    /** GELU, erf form (ONNX Gelu, approximate = "none"): 0.5·x·(1 + erf(x/√2)); GELU(-∞) = -0. */
+    /**
+     * GELU, erf form (ONNX Gelu, approximate = "none"): 0.5·x·(1 + erf(x/√2)); GELU(-∞) = -0.
+     * The same rational as {@link #erf}, evaluated on the signed argument (it is odd, so no abs and
+     * sign restore), set to exactly ±1 where erf rounds to ±1 (this also replaces the NaN that
+     * ∞/∞ gives for huge arguments, so no clamp is needed), and h·(1 + e) as one fused h·e + h,
+     * which rounds once. The sign of h goes onto the result: for x ≤ 0 it is ≤ 0, and an exact
+     * h·e + h = 0 would otherwise come out +0. About a fifth fewer instructions than
+     * {@code 0.5·x·(1 + erf(x/√2))} spelled out.
+     */
     public static FloatVector geluErf(FloatVector x) {
-        // -∞ becomes -MAX so that the product is -MAX/2 · 0 = -0, the limit, instead of NaN; NaN stays NaN.
+        // -∞ becomes -MAX so that h·e + h is -MAX/2 + MAX/2 = 0 (signed -0 below) instead of NaN; NaN stays NaN.
         FloatVector h = atLeast(x, -Float.MAX_VALUE).mul(0.5f);
-        return erf(x.mul(SQRT1_2)).add(1f).mul(h);
+        FloatVector c = x.mul(SQRT1_2);
+        FloatVector u = c.mul(c);
+        FloatVector p = step(step(step(step(step(FloatVector.broadcast(F, EP5), u, EP4), u, EP3), u, EP2), u, EP1), u, EP0);
+        FloatVector q = step(step(step(step(step(FloatVector.broadcast(F, EQ5), u, EQ4), u, EQ3), u, EQ2), u, EQ1), u, 1f);
+        FloatVector e = c.mul(p).div(q);
+        e = e.blend(FloatVector.broadcast(F, 1f), c.compare(VectorOperators.GE, ERF_SAT));
+        e = e.blend(FloatVector.broadcast(F, -1f), c.compare(VectorOperators.LE, -ERF_SAT));
+        return copySign(Fma.madd(e, h, h), h);
     }
 
     /** 2·√(2/π) and 2·√(2/π)·0.044715: the tanh form's argument, doubled for the sigmoid identity. */
@@ -211,7 +226,12 @@ public final class VectorMath {
     public static FloatVector geluTanh(FloatVector x) {
         FloatVector xc = atLeast(x, -Float.MAX_VALUE);
         FloatVector twoU = step(xc.mul(xc), FloatVector.broadcast(F, GELU_K3), GELU_K1).mul(xc);
-        return xc.mul(sigmoid(twoU));
+        // sigmoid(2u) as in sigmoid(), but e^-|2u| from expNegative (half of exp's instructions): it is +0
+        // only where e^-|2u| < 2^-126, which moves σ by less than 2^-126 — nothing next to 1 for x ≥ 0, and
+        // under 2^-126·|x| for x < 0, where the error is judged relative to |x|.
+        FloatVector e = expNegative(twoU.abs().neg());
+        FloatVector num = FloatVector.broadcast(F, 1f).blend(e, twoU.compare(VectorOperators.LT, 0f));
+        return xc.mul(num.div(e.add(1f)));
     }
 
     /**
@@ -231,7 +251,7 @@ public final class VectorMath {
         return Fma.madd(p, u, FloatVector.broadcast(F, c));
     }
 
-    /** |r| with the sign bit of s (r is never negative here). */
+    /** r with the sign bit of s or'ed in (r is never negative where s is positive here). */
     private static FloatVector copySign(FloatVector r, FloatVector s) {
         IntVector sign = s.reinterpretAsInts().and(0x80000000);
         return r.reinterpretAsInts().or(sign).reinterpretAsFloats();

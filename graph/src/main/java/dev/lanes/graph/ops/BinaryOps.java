@@ -4,6 +4,7 @@ import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
+import dev.lanes.graph.passes.LayoutSelection;
 import dev.lanes.reference.BinaryOp;
 import dev.lanes.reference.BinaryShape;
 import dev.lanes.reference.ReferenceBinary;
@@ -51,7 +52,15 @@ final class BinaryOps {
         }
         Kind kind = k;
         String op = s.node().opType();
+        if (s.getLong(LayoutSelection.NHWC, 0) != 0) {
+            // LayoutSelection's channel-wise op: 4-D operands and the output in NHWC memory order
+            return (in, ctx) -> new Tensor[] {Nhwc.toNhwc(apply(op, kind, nchw(in[0]), nchw(in[1])))};
+        }
         return (in, ctx) -> new Tensor[] {apply(op, kind, in[0], in[1])};
+    }
+
+    private static Tensor nchw(Tensor t) {
+        return t.rank() == 4 ? Nhwc.toNchw(LinearOps.float32(t, "NHWC operand")) : t;
     }
 
     /** Variadic Sum / Mean / Min / Max: folds the binary op over every input. */

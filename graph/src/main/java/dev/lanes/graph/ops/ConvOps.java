@@ -3,6 +3,7 @@ package dev.lanes.graph.ops;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
+import dev.lanes.graph.passes.LayoutSelection;
 import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.ConvTransposeShape;
 import dev.lanes.reference.PoolShape;
@@ -64,8 +65,12 @@ final class ConvOps {
 
     static Operator globalPool(OpSetup s, PoolShape.Mode mode) {
         String op = s.node().opType();
+        boolean nhwc = s.getLong(LayoutSelection.NHWC, 0) != 0;   // X in NHWC memory order (LayoutSelection)
         return (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], op + " X");
+            if (nhwc) {
+                x = Nhwc.toNchw(x);
+            }
             PoolShape shape = PoolShape.global(mode, x.shape());
             float[] y = new float[Tensor.checkedSize(shape.outputShape())];
             POOL.pool(shape, x.floats(), 0, y, 0);

@@ -157,11 +157,16 @@ final class FastConvOps {
     /** GlobalMaxPool and GlobalAveragePool. */
     static Operator globalPool(OpSetup s, PoolShape.Mode mode) {
         String op = s.node().opType();
+        boolean nhwc = s.getLong(LayoutSelection.NHWC, 0) != 0;   // X in NHWC memory order (LayoutSelection)
         return (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], op + " X");
             PoolOperator p = PoolOperator.prepare(PoolShape.global(mode, x.shape()));
             int[] outShape = p.shape().outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            if (nhwc) {
+                p.runNhwc(x.floats(), 0, y, 0, ctx.parallel());
+                return new Tensor[] {Tensor.of(y, outShape)};
+            }
             p.runNchw(x.floats(), 0, y, 0, ctx.parallel());
             return new Tensor[] {Tensor.of(y, outShape)};
         };

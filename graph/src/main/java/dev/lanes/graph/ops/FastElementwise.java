@@ -6,6 +6,7 @@ import dev.lanes.graph.exec.InPlaceOperator;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
 import dev.lanes.graph.exec.RunContext;
+import dev.lanes.graph.passes.LayoutSelection;
 import dev.lanes.reference.BinaryOp;
 import dev.lanes.reference.BinaryShape;
 import dev.lanes.reference.UnaryShape;
@@ -34,14 +35,20 @@ final class FastElementwise {
             return null;
         }
         String name = s.node().opType();
+        // LayoutSelection's channel-wise op: 4-D operands (and the output) in NHWC memory order
+        boolean nhwc = s.getLong(LayoutSelection.NHWC, 0) != 0;
         return (InPlaceOperator) (in, ctx) -> {
             Tensor a = in[0], b = in[1];
             if (a.dtype() != DType.FLOAT32 || b.dtype() != DType.FLOAT32) {
+                if (nhwc) {
+                    throw new IllegalStateException(name + ": an NHWC channel-wise op needs float32 operands");
+                }
                 return reference.run(in, ctx);
             }
             int[] out = Shapes.broadcast(name, a.shape(), b.shape());
             float[] y = ctx.floats(Tensor.checkedSize(out));
-            new FastBinary(ctx.parallel()).apply(new BinaryShape(op, a.shape(), b.shape()), a.floats(), 0, b.floats(), 0, y, 0);
+            int[] as = nhwc ? Nhwc.dimsInMemoryOrder(a.shape()) : a.shape(), bs = nhwc ? Nhwc.dimsInMemoryOrder(b.shape()) : b.shape();
+            new FastBinary(ctx.parallel()).apply(new BinaryShape(op, as, bs), a.floats(), 0, b.floats(), 0, y, 0);
             return new Tensor[] {Tensor.of(y, out)};
         };
     }

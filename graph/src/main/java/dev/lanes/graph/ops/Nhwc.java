@@ -19,6 +19,11 @@ final class Nhwc {
         return Tensor.of(y, s);
     }
 
+    /** {@code [N, C, H, W]} as the dims of the NHWC memory, {@code [N, H, W, C]}; other ranks as they are. */
+    static int[] dimsInMemoryOrder(int[] nchw) {
+        return nchw.length == 4 ? new int[] {nchw[0], nchw[2], nchw[3], nchw[1]} : nchw;
+    }
+
     static Tensor toNhwc(Tensor nchw) {
         int[] s = nchw.shape();
         float[] y = new float[nchw.size()];

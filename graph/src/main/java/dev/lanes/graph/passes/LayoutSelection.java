@@ -29,8 +29,14 @@ import java.util.Set;
  *   <li>layout-blind: element-wise unary ops, and Add/Sub/Mul/Div whose operands are each either a
  *       same-shape tensor or a one-element constant — they never look at coordinates, so they give
  *       the same elements in either layout. Their inputs and output must then share the layout;</li>
- *   <li>everything else (pools, Resize, Concat, broadcasts along an axis, graph outputs) is a
- *       boundary and sees NCHW.</li>
+ *   <li>channel-wise: Add/Sub/Mul/Div of a full-size tensor and one value per channel
+ *       ({@code [N or 1, C, 1, 1]}, a squeeze-and-excitation scale): in NHWC that is a broadcast along
+ *       the last axis. The full-size operand and the output share the layout; a {@code [N, C, 1, 1]}
+ *       tensor has the same memory in both layouts. Such a node gets {@value #NHWC};</li>
+ *   <li>global pools may read NHWC (their {@code [N, C, 1, 1]} output is the same either way): they get
+ *       {@value #NHWC} when their X is NHWC;</li>
+ *   <li>everything else (windowed pools, Resize, Concat, other broadcasts along an axis, graph
+ *       outputs) is a boundary and sees NCHW.</li>
  * </ul>
  * The candidates are pruned to a fixed point; each convolution touching an NHWC value becomes lanes
  * FusedConv with attributes {@value #X_NHWC} / {@value #Y_NHWC} (its residual follows Y). Values keep
@@ -42,10 +48,13 @@ public final class LayoutSelection implements Pass {
     public static final String X_NHWC = "lanes_x_nhwc";
     /** Attribute of a FusedConv that writes Y (and reads its residual Z) in NHWC. */
     public static final String Y_NHWC = "lanes_y_nhwc";
+    /** Attribute of a global pool whose X is NHWC, or of a channel-wise binary op whose full-size operand and output are NHWC. */
+    public static final String NHWC = "lanes_nhwc";
 
     private static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Elu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
             "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Erf", "Gelu");
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div");
+    private static final Set<String> GLOBAL_POOLS = Set.of("GlobalAveragePool", "GlobalMaxPool");
 
     private int nhwcValues;
 
@@ -64,7 +73,7 @@ public final class LayoutSelection implements Pass {
         GraphIndex ix = new GraphIndex(g);
         Set<String> nhwc = new HashSet<>();
         for (Node n : g.nodes()) {
-            if ((isConv(ix, n) || isBlind(ix, n)) && candidate(ix, Rewrite.out(n))) {
+            if ((isConv(ix, n) || isBlind(ix, n) || isChannelwise(ix, n)) && candidate(ix, Rewrite.out(n))) {
                 nhwc.add(Rewrite.out(n));
             }
         }
@@ -79,6 +88,14 @@ public final class LayoutSelection implements Pass {
                     boolean all = nhwc.containsAll(tensors);
                     if (!all) {
                         changed |= nhwc.removeAll(tensors);
+                    }
+                } else if (isChannelwise(ix, n)) {
+                    // The full-size operand and the output share one layout.
+                    String full = fullOperand(ix, n), out = Rewrite.out(n);
+                    if (nhwc.contains(full) != nhwc.contains(out)) {
+                        nhwc.remove(full);
+                        nhwc.remove(out);
+                        changed = true;
                     }
                 } else if (isConv(ix, n) && !n.input(3).isEmpty()) {
                     // The residual is read in Y's layout.
@@ -97,6 +114,13 @@ public final class LayoutSelection implements Pass {
         }
         List<Node> out = new ArrayList<>(g.nodes().size());
         for (Node n : g.nodes()) {
+            boolean pool = isGlobalPool(n) && nhwc.contains(n.input(0)), channelwise = isChannelwise(ix, n) && nhwc.contains(Rewrite.out(n));
+            if (pool || channelwise) {
+                Map<String, Attribute> attrs = new LinkedHashMap<>(n.attributes());
+                attrs.put(NHWC, Attribute.ofLong(NHWC, 1));
+                out.add(new Node(n.name(), n.opType(), n.domain(), n.opset(), n.inputs(), n.outputs(), attrs));
+                continue;
+            }
             boolean x = isConv(ix, n) && nhwc.contains(n.input(0)), y = isConv(ix, n) && nhwc.contains(Rewrite.out(n));
             if (!x && !y) {
                 out.add(n);
@@ -128,7 +152,10 @@ public final class LayoutSelection implements Pass {
         for (Node c : ix.consumers(v)) {
             boolean asConvData = isConv(ix, c) && (c.input(0).equals(v) || c.input(3).equals(v)) && !c.input(1).equals(v)
                     && !c.input(2).equals(v);
-            if (!asConvData && !isBlind(ix, c)) {
+            boolean pooled = isGlobalPool(c) && c.input(0).equals(v);
+            // as the full-size operand, or as the per-channel one (whose memory is the same in both layouts)
+            boolean scaled = isChannelwise(ix, c);
+            if (!asConvData && !isBlind(ix, c) && !pooled && !scaled) {
                 return false;
             }
         }
@@ -179,6 +206,36 @@ public final class LayoutSelection implements Pass {
             }
         }
         return true;
+    }
+
+    /** GlobalAveragePool or GlobalMaxPool (one input, one output). */
+    static boolean isGlobalPool(Node n) {
+        return n.domain().isEmpty() && GLOBAL_POOLS.contains(n.opType()) && n.inputs().size() == 1 && n.outputs().size() == 1;
+    }
+
+    /**
+     * Add/Sub/Mul/Div of a full-size float32 tensor {@code [N, C, H, W]} (H·W > 1, the output's shape) and
+     * a float32 {@code [N or 1, C, 1, 1]} one: one value per channel, broadcast over the pixels.
+     */
+    static boolean isChannelwise(GraphIndex ix, Node n) {
+        if (!n.domain().isEmpty() || !BINARY.contains(n.opType()) || n.inputs().size() != 2 || n.outputs().size() != 1) {
+            return false;
+        }
+        int[] out = ix.info(Rewrite.out(n)).fixedShape();
+        if (out == null || out.length != 4 || out[2] * out[3] <= 1 || fullOperand(ix, n) == null) {
+            return false;
+        }
+        String other = n.input(0).equals(fullOperand(ix, n)) ? n.input(1) : n.input(0);
+        int[] o = ix.info(other).fixedShape();
+        return ix.info(other).dtype() == DType.FLOAT32 && ix.info(fullOperand(ix, n)).dtype() == DType.FLOAT32
+                && o != null && o.length == 4 && (o[0] == 1 || o[0] == out[0]) && o[1] == out[1] && o[2] == 1 && o[3] == 1;
+    }
+
+    /** The operand of a binary op shaped like its output, if exactly one is. */
+    private static String fullOperand(GraphIndex ix, Node n) {
+        int[] out = ix.info(Rewrite.out(n)).fixedShape();
+        boolean a = java.util.Arrays.equals(ix.info(n.input(0)).fixedShape(), out), b = java.util.Arrays.equals(ix.info(n.input(1)).fixedShape(), out);
+        return a == b ? null : a ? n.input(0) : n.input(1);
     }
 
     /** The operands of a layout-blind op that are tensors (not one-element constants). */

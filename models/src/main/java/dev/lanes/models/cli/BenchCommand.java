@@ -20,15 +20,22 @@ import picocli.CommandLine.Spec;
 
 /** {@code lanes bench}: latency percentiles of a model. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Times a model: session load, the first (cold) run, a warm-up, then N runs whose",
-            "p50, p90, p99 and max latency come from an HdrHistogram."})
+        description = {"Times a model: session load, the first (cold) run, a warm-up (at least -w runs and at least",
+            "--warmup-time seconds, so that the JIT has compiled the kernels), then N runs whose p50, p90, p99 and",
+            "max latency come from an HdrHistogram."})
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin ModelOptions opts;
 
-    @Option(names = {"-w", "--warmup"}, defaultValue = "20", description = "Warm-up runs, not timed (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-w", "--warmup"}, defaultValue = "20",
+            description = "Least warm-up runs, not timed (default ${DEFAULT-VALUE}); the warm-up also lasts --warmup-time.")
     int warmup;
+
+    @Option(names = "--warmup-time", defaultValue = "3", paramLabel = "SECONDS",
+            description = "Least warm-up time in seconds (default ${DEFAULT-VALUE}): small models need seconds of runs before C2 "
+                    + "has compiled their kernels; 0 for a warm-up of -w runs only.")
+    double warmupSeconds;
 
     @Option(names = {"-n", "--runs"}, defaultValue = "50", description = "Timed runs (default ${DEFAULT-VALUE}).")
     int runs;
@@ -41,20 +48,24 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        if (runs < 1 || warmup < 0 || !(warmupSeconds >= 0) || warmupSeconds > 3600) {
+            throw new IllegalArgumentException("--runs must be >= 1, --warmup >= 0 and --warmup-time between 0 and 3600 seconds");
+        }
         ModelSource src = opts.source();
         var loaded = SessionFactory.open(src.path(), SessionFactory.options(opts.threads, backend));
         try (Session session = loaded.session()) {
             Map<String, Tensor> inputs = opts.inputs(src, session);
             ProgressBar bar = new ProgressBar(src.displayName(), Math.max(warmup, 1) + runs, !json && ProgressBar.terminal());
-            LatencyRecorder.Latency l = LatencyRecorder.measure(() -> session.run(inputs), warmup, runs, bar::update);
+            LatencyRecorder.Latency l = LatencyRecorder.measure(() -> session.run(inputs), warmup, (long) (warmupSeconds * 1e9), runs,
+                    bar::update);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 JsonObject o = new JsonObject();
                 o.addProperty("model", src.displayName());
                 o.addProperty("backend", backend.name());
                 o.addProperty("threads", session.options().threads());
-                o.addProperty("warmup", warmup);
+                o.addProperty("warmup", l.warmupRuns());
+                o.addProperty("warmup_s", warmupSeconds);
                 o.addProperty("runs", l.runs());
                 o.addProperty("load_ms", loaded.loadMillis());
                 o.addProperty("first_run_ms", l.firstMillis());
@@ -67,7 +78,8 @@ final class BenchCommand implements Callable<Integer> {
                 out.println(new GsonBuilder().create().toJson(o));
             } else {
                 out.printf(Locale.ROOT, "%s on Lanes (%s backend, %d threads)%n", src.displayName(), backend.name().toLowerCase(Locale.ROOT), session.options().threads());
-                out.printf(Locale.ROOT, "  session load %.1f ms, first run %.1f ms, %d warm-up runs%n", loaded.loadMillis(), l.firstMillis(), warmup);
+                out.printf(Locale.ROOT, "  session load %.1f ms, first run %.1f ms, %d warm-up runs (at least %d and %.1f s)%n",
+                        loaded.loadMillis(), l.firstMillis(), l.warmupRuns(), warmup, warmupSeconds);
                 out.printf(Locale.ROOT, "  %d runs: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (min %.3f, mean %.3f)%n",
                         l.runs(), l.p50(), l.p90(), l.p99(), l.max(), l.min(), l.meanMillis());
             }

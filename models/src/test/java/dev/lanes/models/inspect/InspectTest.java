@@ -110,6 +110,19 @@ class InspectTest {
         assertEquals(10, calls[0]);
         assertEquals(10, progress[0]);
         assertEquals(7, l.runs());
+        assertEquals(3, l.warmupRuns());
         assertTrue(l.p50() <= l.p90() && l.p90() <= l.p99() && l.p99() <= l.max());
+    }
+
+    @Test
+    void warmUpLastsAtLeastItsTimeAndItsRuns() {
+        int[] calls = {0};
+        int[] progress = {0};
+        long t0 = System.nanoTime();
+        LatencyRecorder.Latency l = LatencyRecorder.measure(() -> calls[0]++, 2, 30_000_000L, 5, p -> progress[0] = Math.max(progress[0], p));
+        assertTrue(System.nanoTime() - t0 >= 30_000_000L);
+        assertTrue(l.warmupRuns() > 2, "a 30 ms warm-up of empty runs takes more than 2 of them: " + l.warmupRuns());
+        assertEquals(l.warmupRuns() + 5, calls[0]);
+        assertEquals(2 + 5, progress[0]);
     }
 }
