@@ -47,9 +47,13 @@ final class ConvOps {
     static Operator pool(OpSetup s, PoolShape.Mode mode) {
         WindowAttrs.Pool attrs = WindowAttrs.Pool.read(s, mode);
         boolean indices = attrs.indices();
+        boolean nhwc = s.getLong(LayoutSelection.NHWC, 0) != 0;   // X and Y in NHWC memory order (LayoutSelection)
         String op = s.node().opType();
         return (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], op + " X");
+            if (nhwc) {
+                x = Nhwc.toNchw(x);
+            }
             PoolShape shape = attrs.shape(x.shape());
             int n = Tensor.checkedSize(shape.outputShape());
             float[] y = new float[n];
@@ -59,7 +63,8 @@ final class ConvOps {
                 return new Tensor[] {Tensor.of(y, shape.outputShape()), Tensor.ofLongs(idx, shape.outputShape())};
             }
             POOL.pool(shape, x.floats(), 0, y, 0);
-            return new Tensor[] {Tensor.of(y, shape.outputShape())};
+            Tensor out = Tensor.of(y, shape.outputShape());
+            return new Tensor[] {nhwc ? Nhwc.toNhwc(out) : out};
         };
     }
 
@@ -74,7 +79,8 @@ final class ConvOps {
             PoolShape shape = PoolShape.global(mode, x.shape());
             float[] y = new float[Tensor.checkedSize(shape.outputShape())];
             POOL.pool(shape, x.floats(), 0, y, 0);
-            return new Tensor[] {Tensor.of(y, shape.outputShape())};
+            Tensor out = Tensor.of(y, shape.outputShape());
+            return new Tensor[] {nhwc ? Nhwc.toNhwc(out) : out};
         };
     }
 }

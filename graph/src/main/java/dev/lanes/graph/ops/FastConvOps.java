@@ -136,6 +136,7 @@ final class FastConvOps {
     static Operator pool(OpSetup s, PoolShape.Mode mode) {
         WindowAttrs.Pool attrs = WindowAttrs.Pool.read(s, mode);
         boolean indices = attrs.indices();
+        boolean nhwc = s.getLong(LayoutSelection.NHWC, 0) != 0;   // X and Y in NHWC memory order (LayoutSelection)
         String op = s.node().opType();
         PerShape<PoolOperator> prepared = new PerShape<>(x -> PoolOperator.prepare(attrs.shape(x)));
         return (in, ctx) -> {
@@ -149,7 +150,11 @@ final class FastConvOps {
                 p.maxWithIndicesNchw(x.floats(), 0, y, 0, idx, 0, ctx.parallel());
                 return new Tensor[] {Tensor.of(y, outShape), Tensor.ofLongs(idx, outShape)};
             }
-            p.runNchw(x.floats(), 0, y, 0, ctx.parallel());
+            if (nhwc) {
+                p.runNhwc(x.floats(), 0, y, 0, ctx.parallel());
+            } else {
+                p.runNchw(x.floats(), 0, y, 0, ctx.parallel());
+            }
             return new Tensor[] {Tensor.of(y, outShape)};
         };
     }

@@ -35,8 +35,10 @@ import java.util.Set;
  *       tensor has the same memory in both layouts. Such a node gets {@value #NHWC};</li>
  *   <li>global pools may read NHWC (their {@code [N, C, 1, 1]} output is the same either way): they get
  *       {@value #NHWC} when their X is NHWC;</li>
- *   <li>everything else (windowed pools, Resize, Concat, other broadcasts along an axis, graph
- *       outputs) is a boundary and sees NCHW.</li>
+ *   <li>MaxPool (without its indices output) and AveragePool run in NHWC anyway: X and Y share the
+ *       layout, and the node gets {@value #NHWC} when they are NHWC;</li>
+ *   <li>everything else (Resize, Concat, other broadcasts along an axis, graph outputs) is a
+ *       boundary and sees NCHW.</li>
  * </ul>
  * The candidates are pruned to a fixed point; each convolution touching an NHWC value becomes lanes
  * FusedConv with attributes {@value #X_NHWC} / {@value #Y_NHWC} (its residual follows Y). Values keep
@@ -48,13 +50,17 @@ public final class LayoutSelection implements Pass {
     public static final String X_NHWC = "lanes_x_nhwc";
     /** Attribute of a FusedConv that writes Y (and reads its residual Z) in NHWC. */
     public static final String Y_NHWC = "lanes_y_nhwc";
-    /** Attribute of a global pool whose X is NHWC, or of a channel-wise binary op whose full-size operand and output are NHWC. */
+    /**
+     * Attribute of a global pool whose X is NHWC, of a windowed pool whose X and Y are NHWC, or of a
+     * channel-wise binary op whose full-size operand and output are NHWC.
+     */
     public static final String NHWC = "lanes_nhwc";
 
     private static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Elu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
             "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Erf", "Gelu");
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div");
     private static final Set<String> GLOBAL_POOLS = Set.of("GlobalAveragePool", "GlobalMaxPool");
+    private static final Set<String> WINDOW_POOLS = Set.of("MaxPool", "AveragePool");
 
     private int nhwcValues;
 
@@ -73,7 +79,7 @@ public final class LayoutSelection implements Pass {
         GraphIndex ix = new GraphIndex(g);
         Set<String> nhwc = new HashSet<>();
         for (Node n : g.nodes()) {
-            if ((isConv(ix, n) || isBlind(ix, n) || isChannelwise(ix, n)) && candidate(ix, Rewrite.out(n))) {
+            if ((isConv(ix, n) || isBlind(ix, n) || isChannelwise(ix, n) || isWindowPool(ix, n)) && candidate(ix, Rewrite.out(n))) {
                 nhwc.add(Rewrite.out(n));
             }
         }
@@ -89,9 +95,9 @@ public final class LayoutSelection implements Pass {
                     if (!all) {
                         changed |= nhwc.removeAll(tensors);
                     }
-                } else if (isChannelwise(ix, n)) {
-                    // The full-size operand and the output share one layout.
-                    String full = fullOperand(ix, n), out = Rewrite.out(n);
+                } else if (isChannelwise(ix, n) || isWindowPool(ix, n)) {
+                    // The full-size operand (the pool's X) and the output share one layout.
+                    String full = isWindowPool(ix, n) ? n.input(0) : fullOperand(ix, n), out = Rewrite.out(n);
                     if (nhwc.contains(full) != nhwc.contains(out)) {
                         nhwc.remove(full);
                         nhwc.remove(out);
@@ -114,7 +120,8 @@ public final class LayoutSelection implements Pass {
         }
         List<Node> out = new ArrayList<>(g.nodes().size());
         for (Node n : g.nodes()) {
-            boolean pool = isGlobalPool(n) && nhwc.contains(n.input(0)), channelwise = isChannelwise(ix, n) && nhwc.contains(Rewrite.out(n));
+            boolean pool = isGlobalPool(n) && nhwc.contains(n.input(0)) || isWindowPool(ix, n) && nhwc.contains(Rewrite.out(n));
+            boolean channelwise = isChannelwise(ix, n) && nhwc.contains(Rewrite.out(n));
             if (pool || channelwise) {
                 Map<String, Attribute> attrs = new LinkedHashMap<>(n.attributes());
                 attrs.put(NHWC, Attribute.ofLong(NHWC, 1));
@@ -152,7 +159,7 @@ public final class LayoutSelection implements Pass {
         for (Node c : ix.consumers(v)) {
             boolean asConvData = isConv(ix, c) && (c.input(0).equals(v) || c.input(3).equals(v)) && !c.input(1).equals(v)
                     && !c.input(2).equals(v);
-            boolean pooled = isGlobalPool(c) && c.input(0).equals(v);
+            boolean pooled = (isGlobalPool(c) || isWindowPool(ix, c)) && c.input(0).equals(v);
             // as the full-size operand, or as the per-channel one (whose memory is the same in both layouts)
             boolean scaled = isChannelwise(ix, c);
             if (!asConvData && !isBlind(ix, c) && !pooled && !scaled) {
@@ -211,6 +218,15 @@ public final class LayoutSelection implements Pass {
     /** GlobalAveragePool or GlobalMaxPool (one input, one output). */
     static boolean isGlobalPool(Node n) {
         return n.domain().isEmpty() && GLOBAL_POOLS.contains(n.opType()) && n.inputs().size() == 1 && n.outputs().size() == 1;
+    }
+
+    /** MaxPool with one output (no indices) or AveragePool, over a 4-D float32 tensor of fixed shape. */
+    static boolean isWindowPool(GraphIndex ix, Node n) {
+        if (!n.domain().isEmpty() || !WINDOW_POOLS.contains(n.opType()) || n.inputs().size() != 1 || n.outputs().size() != 1) {
+            return false;
+        }
+        int[] x = ix.info(n.input(0)).fixedShape();
+        return x != null && x.length == 4 && ix.info(n.input(0)).dtype() == DType.FLOAT32;
     }
 
     /**

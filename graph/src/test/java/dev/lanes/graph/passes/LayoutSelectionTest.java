@@ -112,6 +112,27 @@ class LayoutSelectionTest {
         PassCheck.assertClose(PassCheck.run(m, x), PassCheck.run(m, x, PassCheck.REFERENCE.withBackend(Backend.FAST).withOptimize(true)), 1e-4);
     }
 
+    /** conv → max pool → global pool (the classifier's tail): the pool runs on the conv's NHWC output and passes NHWC on. */
+    @Test
+    void aWindowedPoolBetweenNhwcValuesStaysNhwc() {
+        OnnxModel m = PassCheck.model(new OnnxModelBuilder("pool").opset(14)
+                .input("X", F, 1, 8, 6, 10)
+                .initializer("W1", PassCheck.random(96, 12, 8, 1, 1)).initializer("B1", PassCheck.random(97, 12))
+                .node("Conv").inputs("X", "W1", "B1").outputs("c").add()
+                .node("MaxPool").inputs("c").outputs("p").attrInts("kernel_shape", 2, 2).attrInts("strides", 2, 2).add()
+                .node("GlobalAveragePool").inputs("p").outputs("Y").add()
+                .output("Y", F, 1, 12, 1, 1));
+        LayoutSelection layout = new LayoutSelection();
+        Graph g = PassCheck.rewrite(m, new ShapeInference(), layout);
+        assertEquals(2, layout.nhwcValues());
+        assertTrue(g.nodes().get(0).attributes().containsKey(LayoutSelection.Y_NHWC));
+        assertTrue(g.nodes().get(1).attributes().containsKey(LayoutSelection.NHWC));
+        assertTrue(g.nodes().get(2).attributes().containsKey(LayoutSelection.NHWC));
+        Map<String, Tensor> x = Map.of("X", PassCheck.random(98, 1, 8, 6, 10));
+        PassCheck.sameOutputs(m, g, x, 1e-5);
+        PassCheck.sameOutputsFast(m, g, x, 1e-4);
+    }
+
     @Test
     void sessionsOnTheFastBackendSelectLayoutsAndMatchTheReference() {
         OnnxModel m = chain();
