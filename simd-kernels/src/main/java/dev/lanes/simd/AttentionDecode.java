@@ -241,7 +241,7 @@ public final class AttentionDecode {
         FloatVector sum = FloatVector.zero(F);
         for (int jj = 0; jj < n; jj += LANES) {
             VectorMask<Float> in = F.indexInRange(jj, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, sc, base + jj, in).sub(shift)).blend(0f, in.not());
+            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, sc, base + jj, in).sub(shift)).blend(0f, in.not());
             e.intoArray(sc, base + jj, in);
             sum = sum.add(e);
         }

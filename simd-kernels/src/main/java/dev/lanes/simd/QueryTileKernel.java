@@ -372,7 +372,7 @@ final class QueryTileKernel {
             FloatVector safe = FloatVector.fromArray(F, s.safe, o);
             FloatVector sum = FloatVector.zero(F);
             for (int jj = 0, at = o; jj < n; jj++, at += MQ) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, st, at).sub(safe));
+                FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, st, at).sub(safe));
                 e.intoArray(st, at);
                 sum = sum.add(e);
             }

@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code lanes bench}: latency percentiles of a model. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Times a model: session load, the first (cold) run, a warm-up (at least -w runs and at least",
-            "--warmup-time seconds, so that the JIT has compiled the kernels), then N runs whose p50, p90, p99 and",
-            "max latency come from an HdrHistogram."})
+        description = {"Times a model: session load, the first (cold) run, a warm-up, then N runs whose",
+            "p50, p90, p99 and max latency come from an HdrHistogram. The warm-up lasts at",
+            "least -w runs and at least --warmup-time seconds, so that the JIT has compiled",
+            "the kernels first."})
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -2,11 +2,11 @@ package dev.lanes.simd.conv;
 
 /** The convolution algorithms of simd-kernels; {@code ConvOperator} picks one per layer at prepare time. */
 public enum ConvAlgorithm {
-    /** Depthwise 3x3 (multiplier 1), unrolled interior with weights in registers: {@link DepthwiseConv3x3}. */
+    /** Depthwise 3x3 (multiplier 1): {@link DepthwiseBand} with rows of 3 taps unrolled ({@link DepthwiseConv3x3}). */
     DEPTHWISE_3X3,
-    /** Depthwise 5x5 (multiplier 1): {@link DepthwiseConv5x5}. */
+    /** Depthwise 5x5 (multiplier 1): {@link DepthwiseBand} with rows of 5 taps unrolled ({@link DepthwiseConv5x5}). */
     DEPTHWISE_5X5,
-    /** Depthwise with any kernel, multiplier, 1-3 spatial axes: {@link DepthwiseConvGeneric}. */
+    /** Depthwise with any other kernel, multiplier or rank: {@link DepthwiseBand} (multiplier 1, 1-D/2-D), else {@link DepthwiseConvGeneric}. */
     DEPTHWISE_GENERIC,
     /** 1x1, unit strides, no padding: one packed GEMM over the feature map, no copy. */
     POINTWISE_GEMM,
