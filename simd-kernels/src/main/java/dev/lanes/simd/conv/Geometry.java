@@ -47,7 +47,7 @@ public record Geometry(int inD, int inH, int inW, int outD, int outH, int outW,
     }
 
     public boolean isTwoD() {
-        return inD == 1 && kD == 1 && outD == 1;
+        return inD == 1 && kD == 1 && outD == 1 && padD == 0;   // a padded depth axis reads padding, not the one plane
     }
 
     /**

@@ -46,6 +46,12 @@ class ConvOperatorTest {
                 new int[] {1, 2, 1}, new int[] {2, 1, 1}, true), ConvAlgorithm.IM2COL_GEMM, 4);
         check(new ConvShape(2, 6, 4, 1, new int[] {17}, new int[] {4}, new int[] {2}, new int[] {1},
                 new int[] {3}, new int[] {2}, true), ConvAlgorithm.IM2COL_GEMM, 4);
+        // one input plane but a padded depth axis: the only output plane reads padding (bias only), not the plane
+        check(new ConvShape(1, 3, 3, 3, new int[] {1, 4, 5}, new int[] {1, 3, 3}, new int[] {1, 1, 1}, new int[] {0, 1, 1},
+                new int[] {2, 1, 1}, new int[] {1, 1, 1}, true), ConvAlgorithm.DEPTHWISE_GENERIC, 4);
+        check(new ConvShape(1, 1, 1, 1, new int[] {1, 4, 5}, new int[] {1, 3, 3}, new int[] {1, 1, 1}, new int[] {0, 1, 1},
+                new int[] {2, 1, 1}, new int[] {1, 1, 1}, true), ConvOperator.choose(new ConvShape(1, 1, 1, 1, new int[] {1, 4, 5},
+                new int[] {1, 3, 3}, new int[] {1, 1, 1}, new int[] {0, 1, 1}, new int[] {2, 1, 1}, new int[] {1, 1, 1}, true)), 4);
     }
 
     @Test
