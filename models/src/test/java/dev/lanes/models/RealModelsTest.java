@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lanes.graph.ModelException;
 import dev.lanes.graph.Session;
 import dev.lanes.graph.SessionOptions;
 import dev.lanes.graph.Tensor;
@@ -17,27 +16,18 @@ import dev.lanes.models.vision.DbPostProcess;
 import dev.lanes.models.vision.TextBox;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Lanes on the three real models reproduces ONNX Runtime's outputs within 1e-4. While the runtime
- * lacks an op a model needs, the test is skipped with the op named (so the gap shows in every report
- * and the test switches itself on when the op lands).
+ * Lanes on the three real models reproduces ONNX Runtime's outputs within 1e-4 (a model that no
+ * longer loads — an op gone missing — fails the test).
  */
 class RealModelsTest {
 
-    static Session openOrSkip(RealModel m, SessionOptions options) throws Exception {
-        try {
-            return Session.open(m.modelPath(ModelStore.standard()), options);
-        } catch (ModelException e) {
-            if (e.getMessage() != null && e.getMessage().contains("unsupported op")) {
-                Assumptions.abort(m.id() + " cannot load yet: " + e.getMessage());
-            }
-            throw e;
-        }
+    static Session open(RealModel m, SessionOptions options) throws Exception {
+        return Session.open(m.modelPath(ModelStore.standard()), options);
     }
 
     @ParameterizedTest
@@ -45,7 +35,7 @@ class RealModelsTest {
     void outputsMatchOnnxRuntime(RealModel model) throws Exception {
         ReferenceCase ref = model.reference();
         for (int threads : new int[] {1, 2}) {
-            try (Session s = openOrSkip(model, SessionOptions.defaults().withThreads(threads))) {
+            try (Session s = open(model, SessionOptions.defaults().withThreads(threads))) {
                 Map<String, Tensor> out = s.run(ModelInputs.fromReference(ref));
                 for (TensorFile want : ref.outputs()) {
                     Tensor got = out.get(want.name());
@@ -63,7 +53,7 @@ class RealModelsTest {
     void sentenceEmbeddingsArePooledFromTheEncoderAndIgnorePadding() throws Exception {
         ReferenceCase ref = RealModel.MINILM_L6_V2.reference();
         WordPieceTokenizer tok = WordPieceTokenizer.fromJson(ModelStore.standard().path(KnownModel.MINILM_L6_V2_TOKENIZER));
-        try (Session s = openOrSkip(RealModel.MINILM_L6_V2, SessionOptions.defaults().withThreads(2))) {
+        try (Session s = open(RealModel.MINILM_L6_V2, SessionOptions.defaults().withThreads(2))) {
             SentenceEmbedder embedder = new SentenceEmbedder(s, tok, 8);
             // pooled from ONNX Runtime's hidden state over the reference mask: the expected embedding
             float[] want = MeanPooling.pool(ref.output("last_hidden_state").floats(), ref.input("attention_mask").longs(), 1, 128, 384);
@@ -82,7 +72,7 @@ class RealModelsTest {
     @Test
     void theDetectorFindsTheLinesOnTheReferencePage() throws Exception {
         ReferenceCase ref = RealModel.PPOCR_V4_DET.reference();
-        try (Session s = openOrSkip(RealModel.PPOCR_V4_DET, SessionOptions.defaults().withThreads(2))) {
+        try (Session s = open(RealModel.PPOCR_V4_DET, SessionOptions.defaults().withThreads(2))) {
             float[] map = s.run(ModelInputs.fromReference(ref)).values().iterator().next().floats();
             List<TextBox> lanes = DbPostProcess.PADDLE_DEFAULT.boxes(map, 640, 384, 640, 384);
             List<TextBox> ort = DbPostProcess.PADDLE_DEFAULT.boxes(ref.output("sigmoid_0.tmp_0").floats(), 640, 384, 640, 384);
