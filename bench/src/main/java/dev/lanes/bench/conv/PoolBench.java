@@ -1,5 +1,6 @@
 package dev.lanes.bench.conv;
 
+import dev.lanes.bench.CpuTime;
 import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.graph.DType;
 import dev.lanes.graph.onnx.OnnxModelBuilder;

@@ -1,5 +1,6 @@
 package dev.lanes.bench.gemm;
 
+import dev.lanes.bench.CpuTime;
 import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
@@ -8,11 +9,8 @@ import dev.lanes.simd.Epilogue;
 import dev.lanes.simd.PackedB;
 import dev.lanes.simd.PackedGemm;
 import dev.lanes.simd.Parallel;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -122,31 +120,6 @@ public class GemmBench {
         }
     }
 
-    /**
-     * CPU time of the benchmark thread around each call, summed per iteration (JMH auxiliary counters):
-     * on this shared machine other processes take the cores for much of the wall time, so
-     * {@code products / cpuNanos} — products per second of CPU actually received — is the figure that
-     * says what the kernel does. Meaningful with 1 thread only (the caller's CPU time is all there is;
-     * ONNX Runtime with 1 intra-op thread also runs on the calling thread).
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuClock {
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        public long cpuNanos;
-        public long products;
-
-        long now() {
-            return THREADS.getCurrentThreadCpuTime();
-        }
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            cpuNanos = 0;
-            products = 0;
-        }
-    }
-
     @Benchmark
     public float[] packedGemm(Problem p, Lanes l) {
         PackedGemm.gemm(p.m, p.n, p.k, p.a, 0, p.k, false, 1f, l.b, l.c, 0, p.n, 0f, Epilogue.NONE, l.parallel);
@@ -160,21 +133,19 @@ public class GemmBench {
 
     /** {@link #packedGemm} with the caller's CPU time counted (run with {@code -p threads=1}). */
     @Benchmark
-    public float[] packedGemmCpu(Problem p, Lanes l, CpuClock clock) {
-        long t0 = clock.now();
+    public float[] packedGemmCpu(Problem p, Lanes l, CpuTime cpu) {
+        cpu.begin();
         float[] c = packedGemm(p, l);
-        clock.cpuNanos += clock.now() - t0;
-        clock.products++;
+        cpu.end();
         return c;
     }
 
     /** {@link #onnxRuntime} with the caller's CPU time counted (run with {@code -p threads=1}). */
     @Benchmark
-    public int onnxRuntimeCpu(Ort o, CpuClock clock) {
-        long t0 = clock.now();
+    public int onnxRuntimeCpu(Ort o, CpuTime cpu) {
+        cpu.begin();
         int r = onnxRuntime(o);
-        clock.cpuNanos += clock.now() - t0;
-        clock.products++;
+        cpu.end();
         return r;
     }
 }

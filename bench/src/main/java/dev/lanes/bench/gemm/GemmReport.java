@@ -50,10 +50,10 @@ public final class GemmReport {
             JsonObject params = run.has("params") ? run.getAsJsonObject("params") : new JsonObject();
             String shape = params.has("shape") ? params.get("shape").getAsString() : "";
             String threads = params.has("threads") ? params.get("threads").getAsString() : "1";
-            if (bench.endsWith("GemmBench.packedGemmCpu")) lanesCpu.put(shape, perCpuSecond(run, "products"));
-            else if (bench.endsWith("GemmBench.onnxRuntimeCpu")) ortCpu.put(shape, perCpuSecond(run, "products"));
+            if (bench.endsWith("GemmBench.packedGemmCpu")) lanesCpu.put(shape, perCpuSecond(run));
+            else if (bench.endsWith("GemmBench.onnxRuntimeCpu")) ortCpu.put(shape, perCpuSecond(run));
             else if (bench.endsWith("PeakFmaBench.fmaPeakCpu")) {
-                peakCpu = perCpuSecond(run, "fmas");
+                peakCpu = perCpuSecond(run) * PeakFmaBench.FMAS_PER_CALL;
                 if (params.has("lanes")) lanesWidth = params.get("lanes").getAsDouble();
             } else if (bench.endsWith("GemmBench.packedGemm")) lanes.put(shape + "@" + threads, s);
             else if (bench.endsWith("GemmBench.onnxRuntime")) ort.put(shape + "@" + threads, s);
@@ -111,12 +111,12 @@ public final class GemmReport {
         return out.toString();
     }
 
-    /** Events per CPU-second from a *Cpu benchmark's auxiliary counters ({@code cpuNanos} and the event count). */
-    private static double perCpuSecond(JsonObject run, String events) {
+    /** Calls per CPU-second from a *Cpu benchmark's {@link dev.lanes.bench.CpuTime} counters ({@code cpuNanos}, {@code calls}). */
+    private static double perCpuSecond(JsonObject run) {
         JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
         double nanos = secondary.getAsJsonObject("cpuNanos").get("score").getAsDouble();
-        double count = secondary.getAsJsonObject(events).get("score").getAsDouble();
-        return count / nanos * 1e9;
+        double calls = secondary.getAsJsonObject("calls").get("score").getAsDouble();
+        return calls / nanos * 1e9;
     }
 
     private static double gflops(Score s, double flopsPerOp) {

@@ -1,11 +1,9 @@
 package dev.lanes.bench.gemm;
 
+import dev.lanes.bench.CpuTime;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,6 +34,8 @@ public class PeakFmaBench {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int ITERATIONS = 1 << 16;
     private static final int CHAINS = 16;
+    /** Vector FMAs per call of {@link #fmaPeak}: {@link GemmReport} turns CpuTime's calls into FMAs with it. */
+    static final long FMAS_PER_CALL = (long) ITERATIONS * CHAINS;
 
     public float x = 0.999f, y = 1e-7f;
 
@@ -54,28 +54,12 @@ public class PeakFmaBench {
         }
     }
 
-    /** CPU time around each call (see {@link GemmBench.CpuClock}): vector FMAs per CPU-second = fmas / cpuNanos · 1e9. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuClock {
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        public long cpuNanos;
-        public long fmas;
-
-        @Setup(org.openjdk.jmh.annotations.Level.Iteration)
-        public void reset() {
-            cpuNanos = 0;
-            fmas = 0;
-        }
-    }
-
     @Benchmark
     @OperationsPerInvocation(ITERATIONS * CHAINS)
-    public void fmaPeakCpu(Blackhole bh, CpuClock clock) {
-        long t0 = CpuClock.THREADS.getCurrentThreadCpuTime();
+    public void fmaPeakCpu(Blackhole bh, CpuTime cpu) {
+        cpu.begin();
         fmaPeak(bh);
-        clock.cpuNanos += CpuClock.THREADS.getCurrentThreadCpuTime() - t0;
-        clock.fmas += (long) ITERATIONS * CHAINS;
+        cpu.end();
     }
 
     @Benchmark

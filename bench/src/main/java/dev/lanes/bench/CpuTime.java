@@ -1,4 +1,4 @@
-package dev.lanes.bench.conv;
+package dev.lanes.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * CPU time of the benchmark thread per call, reported by JMH next to the throughput
- * ({@code cpuNanos / calls}, see {@link ConvReport}). On this shared 2-core machine other jobs often
+ * ({@code cpuNanos / calls}; read by {@code ConvReport} and {@code GemmReport}). On this shared 2-core machine other jobs often
  * hold the cores, so wall-clock throughput understates a kernel; the thread's own CPU time does not.
  * It measures all the work only when all of it runs on the calling thread: Lanes at 1 thread, and
  * ONNX Runtime with 1 intra-op thread (it then runs on the caller too). At 2 threads use the
@@ -31,11 +31,11 @@ public class CpuTime {
         calls = 0;
     }
 
-    void begin() {
+    public void begin() {
         start = MX.getCurrentThreadCpuTime();
     }
 
-    void end() {
+    public void end() {
         cpuNanos += MX.getCurrentThreadCpuTime() - start;
         calls++;
     }
