@@ -196,6 +196,49 @@ class ConvOperatorProperties {
         });
     }
 
+    /**
+     * Depthwise 3x3 with C a multiple of the vector length (read in place, 8-pixel strips): rows of 1
+     * to 41 pixels (whole strips, a last strip shifted onto the previous one, rows narrower than a
+     * strip), 1 to 7 rows, width stride 1 or 2 and height stride 1 to 3 with odd sizes, pads 0 to 4
+     * per side (columns and rows with no tap inside), a ReLU/Clip clamped in the kernel or another
+     * activation as a pass; 1, 2 and 3 threads give the same bits.
+     */
+    @Test
+    void depthwiseDirect3x3() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.RELU, Activation.clip(-0.5f, 0.25f), Activation.HARD_SWISH);
+        Theories.qt(50).forAll(depthwiseDirect(), Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+            Inputs d = Inputs.of(s, seed);
+            Expected e = Expected.of(s, d);
+            int n = e.y.length;
+            float[] expected = new float[n];
+            double[] terms = new double[n];
+            for (int i = 0; i < n; i++) {
+                expected[i] = act.apply(e.y[i]);
+                terms[i] = e.terms[i] + Math.abs(expected[i]);
+            }
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act);
+            assertEquals(ConvAlgorithm.DEPTHWISE_3X3, op.algorithm(), s.toString());
+            float[] one = runNchw(op, d, Parallel.callerOnly());
+            Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
+            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
+            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+        });
+    }
+
+    /** 2-D depthwise 3x3, dilation 1, C = 1, 2, 3 or 5 vectors, the sizes, strides and pads of {@link #depthwiseDirect3x3}. */
+    static Gen<ConvShape> depthwiseDirect() {
+        return in -> {
+            int c = VectorWidth.LANES * Generate.pick(List.of(1, 2, 3, 5)).generate(in);
+            int h = Sizes.between(1, 7).generate(in), w = Sizes.between(1, 41).generate(in);
+            int[] st = {Generate.range(1, 3).generate(in), Generate.range(1, 2).generate(in)};
+            int[] pb = {Generate.range(0, 4).generate(in), Generate.range(0, 4).generate(in)};
+            int[] pe = {Generate.range(0, 4).generate(in), Generate.range(0, 4).generate(in)};
+            ConvShapes.fitPadding(new int[] {h, w}, new int[] {3, 3}, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, c, c, new int[] {h, w}, new int[] {3, 3}, pb, pe, st, new int[] {1, 1},
+                    Generate.booleans().generate(in));
+        };
+    }
+
     @Test
     void groupedConvolution() {
         checkAlgorithm(ConvShapes.grouped(), null, 40);
@@ -281,7 +324,8 @@ class ConvOperatorProperties {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.leakyRelu(0.1f),
                 Activation.HARD_SWISH, Activation.hardSigmoid(0.2f, 0.5f), Activation.clip(-0.5f, 0.25f), Activation.SIGMOID,
                 Activation.SWISH);
-        Gen<ConvShape> shapes = ConvShapes.twoD().mix(depthwiseWide(3), 25).mix(wide(3, 1, 1), 25).mix(depthwiseBand(), 25);
+        Gen<ConvShape> shapes = ConvShapes.twoD().mix(depthwiseWide(3), 25).mix(wide(3, 1, 1), 25).mix(depthwiseBand(), 25)
+                .mix(depthwiseDirect(), 20);
         Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
             Inputs d = Inputs.of(s, seed);
             Expected e = Expected.of(s, d);
@@ -329,7 +373,8 @@ class ConvOperatorProperties {
     /** Exact mode: small integers make every product and partial sum exact, so order cannot matter. */
     @Test
     void exactOnSmallIntegersForEveryNonWinogradAlgorithm() {
-        Gen<ConvShape> shapes = ConvShapes.any().mix(depthwiseWide(3), 20).mix(depthwiseWide(5), 20).mix(depthwiseBand(), 20);
+        Gen<ConvShape> shapes = ConvShapes.any().mix(depthwiseWide(3), 20).mix(depthwiseWide(5), 20).mix(depthwiseBand(), 20)
+                .mix(depthwiseDirect(), 20);
         Theories.qt(40).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.integers(s, seed);
             ConvAlgorithm a = ConvOperator.choose(s);

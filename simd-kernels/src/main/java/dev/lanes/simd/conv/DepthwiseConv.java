@@ -5,7 +5,9 @@ import dev.lanes.simd.Activation;
 import dev.lanes.simd.Parallel;
 
 /**
- * A prepared depthwise convolution ({@code groups = C}, any multiplier). With multiplier 1 on a
+ * A prepared depthwise convolution ({@code groups = C}, any multiplier). A 3x3 kernel with
+ * dilation 1, width stride 1 or 2 and C a multiple of the vector length (MobileNet's layers) runs
+ * {@link DepthwiseDirect3x3}. Otherwise, with multiplier 1 on a
  * 1-D or 2-D map it runs {@link DepthwiseBand} (rows of 3 or 5 taps unrolled by
  * {@link DepthwiseConv3x3} / {@link DepthwiseConv5x5}, other widths looped); multipliers above 1
  * and 3-D maps go through {@link DepthwiseConvGeneric}. Work is split over output rows of all
@@ -20,6 +22,7 @@ public final class DepthwiseConv implements ConvKernel {
     private final Geometry g;
     private final int batch, cin, mult, cout;
     private final DepthwiseBand band;
+    private final DepthwiseDirect3x3 direct;
     private final float[] w, bias;
     private final int[] channelMap;
     private final Activation act;
@@ -42,7 +45,14 @@ public final class DepthwiseConv implements ConvKernel {
         this.algorithm = algorithm;
         this.act = act;
         this.macsPerRow = (long) g.outW() * cout * g.taps();
-        if (square2d) {
+        this.direct = algorithm == ConvAlgorithm.DEPTHWISE_3X3 && DepthwiseDirect3x3.supports(g, cin)
+                ? new DepthwiseDirect3x3(g, cin, weights, wOff, s.hasBias() ? b : null, bOff) : null;
+        if (direct != null) {
+            this.band = null;
+            this.w = null;
+            this.bias = null;
+            this.channelMap = null;
+        } else if (square2d) {
             this.band = new DepthwiseBand(g, cin, weights, wOff, s.hasBias() ? b : null, bOff);
             this.w = null;
             this.bias = null;
@@ -65,6 +75,17 @@ public final class DepthwiseConv implements ConvKernel {
         int rowsPerImage = g.outD() * g.outH();
         int rows = batch * rowsPerImage;
         int shares = parallel.sharesFor(rows * macsPerRow, MIN_MACS_PER_SHARE);
+        if (direct != null) {
+            parallel.forTiles(rows, 1, g.outW(), DepthwiseDirect3x3.STRIP, shares, (r0, r1, c0, c1) -> {
+                for (int r = r0; r < r1; ) {
+                    int n = r / rowsPerImage, first = r % rowsPerImage, last = Math.min(rowsPerImage, first + (r1 - r));
+                    int xo = xOff + n * g.inPixels() * cin, yo = yOff + n * g.outPixels() * cout, ro = resOff + n * g.outPixels() * cout;
+                    direct.run(x, xo, y, yo, res, ro, act, first, last, c0, c1);
+                    r += last - first;
+                }
+            });
+            return;
+        }
         if (band != null) {
             parallel.forTiles(rows, 1, band.units(), DepthwiseBand.STRIP, shares, (r0, r1, u0, u1) -> {
                 for (int r = r0; r < r1; ) {

@@ -1,0 +1,661 @@
+package dev.lanes.simd.conv;
+
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.VectorWidth;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise 3x3 convolution (multiplier 1, dilation 1, stride 1 or 2 along the width, any stride
+ * along the height, any padding) over NHWC maps whose channel count is a multiple of the vector
+ * length: MobileNet's depthwise layers. It reads the input in place (no band copy) and holds a
+ * strip of {@link #STRIP} output pixels × one channel vector in registers; per kernel row it loads
+ * each input vector the strip touches once and feeds it to every output that uses it
+ * ({@code STRIP + 2} loads for 3·STRIP FMAs at stride 1, {@code 2·STRIP + 1} at stride 2), where
+ * {@link DepthwiseBand} reloads a vector per tap and per neighbour.
+ *
+ * <p>Columns whose window crosses the left or right edge go through a one-pixel path that skips
+ * the taps outside; rows crossing the top or bottom edge run only their kernel rows inside. A run
+ * of interior columns that is not a multiple of the strip ends with one strip shifted left to end
+ * on the run's last column: it recomputes a few outputs of the previous strip with the very same
+ * arithmetic (same bits) instead of sending up to 7 pixels through the latency-bound one-pixel path.
+ *
+ * <p>Every output is {@code bias} followed by one FMA per tap inside, in (ky, kx) order, in both
+ * paths: results do not depend on which path or which thread computed an output. Residual and
+ * activation run afterwards over each chunk of a row while it is in L1 ({@link ConvEpilogue}).
+ * Weights are packed {@code [ky][kx][C]}.
+ */
+final class DepthwiseDirect3x3 {
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = S.length();
+    /** Output pixels per strip (the column granularity callers split on). */
+    static final int STRIP = 8;
+    /** Target floats of one chunk of an output row: its epilogue pass runs while it is in L1. */
+    private static final int CHUNK_FLOATS = 1 << 12;
+
+    private final Geometry g;
+    private final int c, sW, rowStep;
+    /** Interior columns: {@code [oxLo, oxHi)} have all three taps inside the row. */
+    private final int oxLo, oxHi;
+    private final int chunkPixels;
+    private final float[] wt, bt;
+
+    static boolean supports(Geometry g, int c) {
+        return g.isTwoD() && g.kH() == 3 && g.kW() == 3 && g.dilH() == 1 && g.dilW() == 1
+                && (g.strideW() == 1 || g.strideW() == 2) && c % L == 0 && c > 0;
+    }
+
+    /** Packs weights {@code [C, 1, 3, 3]} and the bias (null for none). */
+    DepthwiseDirect3x3(Geometry g, int c, float[] w, int wOff, float[] bias, int bOff) {
+        if (!supports(g, c)) throw new IllegalArgumentException("DepthwiseDirect3x3 cannot run " + g + " with " + c + " channels");
+        this.g = g;
+        this.c = c;
+        this.sW = g.strideW();
+        this.rowStep = g.inW() * c;
+        this.oxLo = Math.min(g.outW(), Geometry.firstInside(g.padL(), sW));
+        this.oxHi = Geometry.endInside(g.inW(), g.outW(), 3, sW, 1, g.padL(), oxLo);
+        this.chunkPixels = Math.max(1, CHUNK_FLOATS / c / STRIP) * STRIP;
+        this.wt = new float[9 * c];
+        this.bt = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            for (int t = 0; t < 9; t++) wt[t * c + ch] = w[wOff + ch * 9 + t];
+            if (bias != null) bt[ch] = bias[bOff + ch];
+        }
+    }
+
+    /**
+     * Output rows {@code [oy0, oy1)}, columns {@code [ox0, ox1)} of one image: X NHWC at {@code xOff},
+     * Y (and the residual, null for none) NHWC at {@code yOff} ({@code resOff}).
+     */
+    void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Activation act, int oy0, int oy1, int ox0, int ox1) {
+        int outRow = g.outW() * c;
+        // ReLU and Clip without a residual are clamped in the kernels' stores (the same max-then-min as
+        // Activation.applyInPlace, so the same bits); anything else runs as a pass over each chunk
+        Activation.Kind kind = act.kind();
+        boolean clamp = res == null && (kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+        boolean pass = !clamp && !(res == null && kind == Activation.Kind.NONE);
+        float lo = kind == Activation.Kind.CLIP ? act.p1() : 0f, hi = kind == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
+        for (int oy = oy0; oy < oy1; oy++) {
+            int iy0 = oy * g.strideH() - g.padT();
+            int ky0 = DepthwiseConvGeneric.firstTap(iy0, 1), nky = Math.max(0, DepthwiseConvGeneric.endTap(iy0, 1, 3, g.inH()) - ky0);
+            // X of the first kernel row inside, column 0 (may point before the row: only inside columns are read)
+            int xRow = xOff + (nky == 0 ? 0 : (iy0 + ky0) * rowStep);
+            int wRow = ky0 * 3 * c, yRow = yOff + oy * outRow, rRow = resOff + oy * outRow;
+            for (int a = ox0; a < ox1; ) {
+                int b = Math.min(ox1, a + chunkPixels);
+                columns(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, a, b);
+                if (pass) ConvEpilogue.finish(y, yRow + a * c, res, rRow + a * c, (b - a) * c, act);
+                a = b;
+            }
+        }
+    }
+
+    /** Columns {@code [a, b)} of one output row: edge columns one at a time, interior columns in strips. */
+    private void columns(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int a, int b) {
+        int in0 = Math.max(a, Math.min(b, oxLo)), in1 = Math.max(in0, Math.min(b, oxHi));
+        for (int ox = a; ox < in0; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox);
+        int n = in1 - in0;
+        if (n >= STRIP) {
+            strips(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, in0, n / STRIP);
+            if (n % STRIP != 0) strips(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, in1 - STRIP, 1);
+        } else {
+            for (int ox = in0; ox < in1; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox);
+        }
+        for (int ox = in1; ox < b; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox);
+    }
+
+    private void strips(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int ox, int count) {
+        int xo = xRow + (ox * sW - g.padL()) * c, yo = yRow + ox * c;
+        if (sW == 1) stride1Pair(x, xo, c, rowStep, nky, wt, wRow, bt, clamp, lo, hi, y, yo, count);
+        else stride2Pair(x, xo, c, rowStep, nky, wt, wRow, bt, clamp, lo, hi, y, yo, count);
+    }
+
+    /**
+     * One output pixel, all channels, skipping the taps outside the input (edge columns, narrow maps): four channel
+     * vectors at a time, so that four independent FMA chains overlap (one chain alone waits on each FMA's latency).
+     */
+    private void pixel(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int ox) {
+        int ix0 = ox * sW - g.padL();
+        int kx0 = DepthwiseConvGeneric.firstTap(ix0, 1), kx1 = DepthwiseConvGeneric.endTap(ix0, 1, 3, g.inW());
+        int yo = yRow + ox * c, xo = xRow + ix0 * c;
+        int p = 0;
+        for (; p + 4 * L <= c; p += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = FloatVector.fromArray(S, bt, p + L),
+                    a2 = FloatVector.fromArray(S, bt, p + 2 * L), a3 = FloatVector.fromArray(S, bt, p + 3 * L);
+            for (int k = 0; k < nky; k++) {
+                for (int kx = kx0; kx < kx1; kx++) {
+                    int xi = xo + k * rowStep + kx * c + p, wi = wRow + (3 * k + kx) * c + p;
+                    a0 = FloatVector.fromArray(S, x, xi).fma(FloatVector.fromArray(S, wt, wi), a0);
+                    a1 = FloatVector.fromArray(S, x, xi + L).fma(FloatVector.fromArray(S, wt, wi + L), a1);
+                    a2 = FloatVector.fromArray(S, x, xi + 2 * L).fma(FloatVector.fromArray(S, wt, wi + 2 * L), a2);
+                    a3 = FloatVector.fromArray(S, x, xi + 3 * L).fma(FloatVector.fromArray(S, wt, wi + 3 * L), a3);
+                }
+            }
+            if (clamp) {
+                a0 = a0.max(lo).min(hi);
+                a1 = a1.max(lo).min(hi);
+                a2 = a2.max(lo).min(hi);
+                a3 = a3.max(lo).min(hi);
+            }
+            a0.intoArray(y, yo + p);
+            a1.intoArray(y, yo + p + L);
+            a2.intoArray(y, yo + p + 2 * L);
+            a3.intoArray(y, yo + p + 3 * L);
+        }
+        for (; p < c; p += L) {
+            FloatVector acc = FloatVector.fromArray(S, bt, p);
+            for (int k = 0; k < nky; k++) {
+                for (int kx = kx0; kx < kx1; kx++) {
+                    int xi = xo + k * rowStep + kx * c + p, wi = wRow + (3 * k + kx) * c + p;
+                    acc = FloatVector.fromArray(S, x, xi).fma(FloatVector.fromArray(S, wt, wi), acc);
+                }
+            }
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yo + p);
+        }
+    }
+
+    /**
+     * {@code count} strips of 8 pixels at stride 1, two channel vectors at a time (16 accumulators: enough independent
+     * FMA chains to cover the FMA latency); a last odd channel vector goes through {@link #stride1}. X of the first strip's
+     * first pixel (first kernel row inside, tap 0) at {@code xo}, pixels {@code c} floats apart, kernel rows
+     * {@code rowStep} apart; weights of that kernel row at {@code wo}; outputs (clamped to {@code [lo, hi]} when {@code clamp}) from
+     * {@code yo}. Per kernel row, input vector i (i = 0..9) is loaded once and serves outputs i-2..i, each output taking
+     * its taps in order. One running offset per array keeps the integer registers free (C2 spilled nine i·c offsets).
+     */
+    static void stride1Pair(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
+            float[] y, int yo, int count) {
+        for (int s = 0; s < count; s++) {
+            int xs = xo + s * STRIP * c, ys = yo + s * STRIP * c;
+            int p = 0;
+            for (; p + 2 * L <= c; p += 2 * L) {
+                FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                FloatVector b0 = FloatVector.fromArray(S, bt, p + L), b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0, b6 = b0, b7 = b0;
+                for (int k = 0; k < nky; k++) {
+                    int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
+                    FloatVector w0 = FloatVector.fromArray(S, wt, q), u0 = FloatVector.fromArray(S, wt, q + L);
+                    q += c;
+                    FloatVector w1 = FloatVector.fromArray(S, wt, q), u1 = FloatVector.fromArray(S, wt, q + L);
+                    q += c;
+                    FloatVector w2 = FloatVector.fromArray(S, wt, q), u2 = FloatVector.fromArray(S, wt, q + L);
+                    FloatVector v, t;
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a0 = v.fma(w0, a0);
+                    b0 = t.fma(u0, b0);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a0 = v.fma(w1, a0);
+                    b0 = t.fma(u1, b0);
+                    a1 = v.fma(w0, a1);
+                    b1 = t.fma(u0, b1);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a0 = v.fma(w2, a0);
+                    b0 = t.fma(u2, b0);
+                    a1 = v.fma(w1, a1);
+                    b1 = t.fma(u1, b1);
+                    a2 = v.fma(w0, a2);
+                    b2 = t.fma(u0, b2);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a1 = v.fma(w2, a1);
+                    b1 = t.fma(u2, b1);
+                    a2 = v.fma(w1, a2);
+                    b2 = t.fma(u1, b2);
+                    a3 = v.fma(w0, a3);
+                    b3 = t.fma(u0, b3);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a2 = v.fma(w2, a2);
+                    b2 = t.fma(u2, b2);
+                    a3 = v.fma(w1, a3);
+                    b3 = t.fma(u1, b3);
+                    a4 = v.fma(w0, a4);
+                    b4 = t.fma(u0, b4);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a3 = v.fma(w2, a3);
+                    b3 = t.fma(u2, b3);
+                    a4 = v.fma(w1, a4);
+                    b4 = t.fma(u1, b4);
+                    a5 = v.fma(w0, a5);
+                    b5 = t.fma(u0, b5);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a4 = v.fma(w2, a4);
+                    b4 = t.fma(u2, b4);
+                    a5 = v.fma(w1, a5);
+                    b5 = t.fma(u1, b5);
+                    a6 = v.fma(w0, a6);
+                    b6 = t.fma(u0, b6);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a5 = v.fma(w2, a5);
+                    b5 = t.fma(u2, b5);
+                    a6 = v.fma(w1, a6);
+                    b6 = t.fma(u1, b6);
+                    a7 = v.fma(w0, a7);
+                    b7 = t.fma(u0, b7);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a6 = v.fma(w2, a6);
+                    b6 = t.fma(u2, b6);
+                    a7 = v.fma(w1, a7);
+                    b7 = t.fma(u1, b7);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    a7 = v.fma(w2, a7);
+                    b7 = t.fma(u2, b7);
+                }
+                if (clamp) {
+                    a0 = a0.max(lo).min(hi);
+                    b0 = b0.max(lo).min(hi);
+                    a1 = a1.max(lo).min(hi);
+                    b1 = b1.max(lo).min(hi);
+                    a2 = a2.max(lo).min(hi);
+                    b2 = b2.max(lo).min(hi);
+                    a3 = a3.max(lo).min(hi);
+                    b3 = b3.max(lo).min(hi);
+                    a4 = a4.max(lo).min(hi);
+                    b4 = b4.max(lo).min(hi);
+                    a5 = a5.max(lo).min(hi);
+                    b5 = b5.max(lo).min(hi);
+                    a6 = a6.max(lo).min(hi);
+                    b6 = b6.max(lo).min(hi);
+                    a7 = a7.max(lo).min(hi);
+                    b7 = b7.max(lo).min(hi);
+                }
+                int o = ys + p;
+                a0.intoArray(y, o);
+                b0.intoArray(y, o + L);
+                o += c;
+                a1.intoArray(y, o);
+                b1.intoArray(y, o + L);
+                o += c;
+                a2.intoArray(y, o);
+                b2.intoArray(y, o + L);
+                o += c;
+                a3.intoArray(y, o);
+                b3.intoArray(y, o + L);
+                o += c;
+                a4.intoArray(y, o);
+                b4.intoArray(y, o + L);
+                o += c;
+                a5.intoArray(y, o);
+                b5.intoArray(y, o + L);
+                o += c;
+                a6.intoArray(y, o);
+                b6.intoArray(y, o + L);
+                o += c;
+                a7.intoArray(y, o);
+                b7.intoArray(y, o + L);
+            }
+            if (p < c) stride1(x, xs, c, rowStep, nky, wt, wo, bt, clamp, lo, hi, y, ys, 1, p);
+        }
+    }
+
+    /** One channel vector at a time from channel {@code p0}, otherwise as {@link #stride1Pair}. */
+    static void stride1(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
+            float[] y, int yo, int count, int p0) {
+        for (int s = 0; s < count; s++) {
+            int xs = xo + s * STRIP * c, ys = yo + s * STRIP * c;
+            for (int p = p0; p < c; p += L) {
+                FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                for (int k = 0; k < nky; k++) {
+                    int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
+                    FloatVector w0 = FloatVector.fromArray(S, wt, q);
+                    q += c;
+                    FloatVector w1 = FloatVector.fromArray(S, wt, q);
+                    q += c;
+                    FloatVector w2 = FloatVector.fromArray(S, wt, q);
+                    FloatVector v;
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a0 = v.fma(w0, a0);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a0 = v.fma(w1, a0);
+                    a1 = v.fma(w0, a1);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a0 = v.fma(w2, a0);
+                    a1 = v.fma(w1, a1);
+                    a2 = v.fma(w0, a2);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a1 = v.fma(w2, a1);
+                    a2 = v.fma(w1, a2);
+                    a3 = v.fma(w0, a3);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a2 = v.fma(w2, a2);
+                    a3 = v.fma(w1, a3);
+                    a4 = v.fma(w0, a4);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a3 = v.fma(w2, a3);
+                    a4 = v.fma(w1, a4);
+                    a5 = v.fma(w0, a5);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a4 = v.fma(w2, a4);
+                    a5 = v.fma(w1, a5);
+                    a6 = v.fma(w0, a6);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a5 = v.fma(w2, a5);
+                    a6 = v.fma(w1, a6);
+                    a7 = v.fma(w0, a7);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a6 = v.fma(w2, a6);
+                    a7 = v.fma(w1, a7);
+                    v = FloatVector.fromArray(S, x, o);
+                    a7 = v.fma(w2, a7);
+                }
+                if (clamp) {
+                    a0 = a0.max(lo).min(hi);
+                    a1 = a1.max(lo).min(hi);
+                    a2 = a2.max(lo).min(hi);
+                    a3 = a3.max(lo).min(hi);
+                    a4 = a4.max(lo).min(hi);
+                    a5 = a5.max(lo).min(hi);
+                    a6 = a6.max(lo).min(hi);
+                    a7 = a7.max(lo).min(hi);
+                }
+                int o = ys + p;
+                a0.intoArray(y, o);
+                o += c;
+                a1.intoArray(y, o);
+                o += c;
+                a2.intoArray(y, o);
+                o += c;
+                a3.intoArray(y, o);
+                o += c;
+                a4.intoArray(y, o);
+                o += c;
+                a5.intoArray(y, o);
+                o += c;
+                a6.intoArray(y, o);
+                o += c;
+                a7.intoArray(y, o);
+            }
+        }
+    }
+
+    /** As {@link #stride1Pair} at stride 2: input vector i (i = 0..16) serves outputs (i-2)/2..i/2 whose taps it is. */
+    static void stride2Pair(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
+            float[] y, int yo, int count) {
+        for (int s = 0; s < count; s++) {
+            int xs = xo + 2 * s * STRIP * c, ys = yo + s * STRIP * c;
+            int p = 0;
+            for (; p + 2 * L <= c; p += 2 * L) {
+                FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                FloatVector b0 = FloatVector.fromArray(S, bt, p + L), b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0, b6 = b0, b7 = b0;
+                for (int k = 0; k < nky; k++) {
+                    int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
+                    FloatVector w0 = FloatVector.fromArray(S, wt, q), u0 = FloatVector.fromArray(S, wt, q + L);
+                    q += c;
+                    FloatVector w1 = FloatVector.fromArray(S, wt, q), u1 = FloatVector.fromArray(S, wt, q + L);
+                    q += c;
+                    FloatVector w2 = FloatVector.fromArray(S, wt, q), u2 = FloatVector.fromArray(S, wt, q + L);
+                    FloatVector v, t;
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a0 = v.fma(w0, a0);
+                    b0 = t.fma(u0, b0);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a0 = v.fma(w1, a0);
+                    b0 = t.fma(u1, b0);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a0 = v.fma(w2, a0);
+                    b0 = t.fma(u2, b0);
+                    a1 = v.fma(w0, a1);
+                    b1 = t.fma(u0, b1);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a1 = v.fma(w1, a1);
+                    b1 = t.fma(u1, b1);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a1 = v.fma(w2, a1);
+                    b1 = t.fma(u2, b1);
+                    a2 = v.fma(w0, a2);
+                    b2 = t.fma(u0, b2);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a2 = v.fma(w1, a2);
+                    b2 = t.fma(u1, b2);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a2 = v.fma(w2, a2);
+                    b2 = t.fma(u2, b2);
+                    a3 = v.fma(w0, a3);
+                    b3 = t.fma(u0, b3);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a3 = v.fma(w1, a3);
+                    b3 = t.fma(u1, b3);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a3 = v.fma(w2, a3);
+                    b3 = t.fma(u2, b3);
+                    a4 = v.fma(w0, a4);
+                    b4 = t.fma(u0, b4);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a4 = v.fma(w1, a4);
+                    b4 = t.fma(u1, b4);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a4 = v.fma(w2, a4);
+                    b4 = t.fma(u2, b4);
+                    a5 = v.fma(w0, a5);
+                    b5 = t.fma(u0, b5);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a5 = v.fma(w1, a5);
+                    b5 = t.fma(u1, b5);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a5 = v.fma(w2, a5);
+                    b5 = t.fma(u2, b5);
+                    a6 = v.fma(w0, a6);
+                    b6 = t.fma(u0, b6);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a6 = v.fma(w1, a6);
+                    b6 = t.fma(u1, b6);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a6 = v.fma(w2, a6);
+                    b6 = t.fma(u2, b6);
+                    a7 = v.fma(w0, a7);
+                    b7 = t.fma(u0, b7);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    o += c;
+                    a7 = v.fma(w1, a7);
+                    b7 = t.fma(u1, b7);
+                    v = FloatVector.fromArray(S, x, o);
+                    t = FloatVector.fromArray(S, x, o + L);
+                    a7 = v.fma(w2, a7);
+                    b7 = t.fma(u2, b7);
+                }
+                if (clamp) {
+                    a0 = a0.max(lo).min(hi);
+                    b0 = b0.max(lo).min(hi);
+                    a1 = a1.max(lo).min(hi);
+                    b1 = b1.max(lo).min(hi);
+                    a2 = a2.max(lo).min(hi);
+                    b2 = b2.max(lo).min(hi);
+                    a3 = a3.max(lo).min(hi);
+                    b3 = b3.max(lo).min(hi);
+                    a4 = a4.max(lo).min(hi);
+                    b4 = b4.max(lo).min(hi);
+                    a5 = a5.max(lo).min(hi);
+                    b5 = b5.max(lo).min(hi);
+                    a6 = a6.max(lo).min(hi);
+                    b6 = b6.max(lo).min(hi);
+                    a7 = a7.max(lo).min(hi);
+                    b7 = b7.max(lo).min(hi);
+                }
+                int o = ys + p;
+                a0.intoArray(y, o);
+                b0.intoArray(y, o + L);
+                o += c;
+                a1.intoArray(y, o);
+                b1.intoArray(y, o + L);
+                o += c;
+                a2.intoArray(y, o);
+                b2.intoArray(y, o + L);
+                o += c;
+                a3.intoArray(y, o);
+                b3.intoArray(y, o + L);
+                o += c;
+                a4.intoArray(y, o);
+                b4.intoArray(y, o + L);
+                o += c;
+                a5.intoArray(y, o);
+                b5.intoArray(y, o + L);
+                o += c;
+                a6.intoArray(y, o);
+                b6.intoArray(y, o + L);
+                o += c;
+                a7.intoArray(y, o);
+                b7.intoArray(y, o + L);
+            }
+            if (p < c) stride2(x, xs, c, rowStep, nky, wt, wo, bt, clamp, lo, hi, y, ys, 1, p);
+        }
+    }
+
+    /** One channel vector at a time from channel {@code p0}, otherwise as {@link #stride2Pair}. */
+    static void stride2(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
+            float[] y, int yo, int count, int p0) {
+        for (int s = 0; s < count; s++) {
+            int xs = xo + 2 * s * STRIP * c, ys = yo + s * STRIP * c;
+            for (int p = p0; p < c; p += L) {
+                FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                for (int k = 0; k < nky; k++) {
+                    int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
+                    FloatVector w0 = FloatVector.fromArray(S, wt, q);
+                    q += c;
+                    FloatVector w1 = FloatVector.fromArray(S, wt, q);
+                    q += c;
+                    FloatVector w2 = FloatVector.fromArray(S, wt, q);
+                    FloatVector v;
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a0 = v.fma(w0, a0);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a0 = v.fma(w1, a0);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a0 = v.fma(w2, a0);
+                    a1 = v.fma(w0, a1);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a1 = v.fma(w1, a1);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a1 = v.fma(w2, a1);
+                    a2 = v.fma(w0, a2);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a2 = v.fma(w1, a2);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a2 = v.fma(w2, a2);
+                    a3 = v.fma(w0, a3);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a3 = v.fma(w1, a3);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a3 = v.fma(w2, a3);
+                    a4 = v.fma(w0, a4);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a4 = v.fma(w1, a4);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a4 = v.fma(w2, a4);
+                    a5 = v.fma(w0, a5);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a5 = v.fma(w1, a5);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a5 = v.fma(w2, a5);
+                    a6 = v.fma(w0, a6);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a6 = v.fma(w1, a6);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a6 = v.fma(w2, a6);
+                    a7 = v.fma(w0, a7);
+                    v = FloatVector.fromArray(S, x, o);
+                    o += c;
+                    a7 = v.fma(w1, a7);
+                    v = FloatVector.fromArray(S, x, o);
+                    a7 = v.fma(w2, a7);
+                }
+                if (clamp) {
+                    a0 = a0.max(lo).min(hi);
+                    a1 = a1.max(lo).min(hi);
+                    a2 = a2.max(lo).min(hi);
+                    a3 = a3.max(lo).min(hi);
+                    a4 = a4.max(lo).min(hi);
+                    a5 = a5.max(lo).min(hi);
+                    a6 = a6.max(lo).min(hi);
+                    a7 = a7.max(lo).min(hi);
+                }
+                int o = ys + p;
+                a0.intoArray(y, o);
+                o += c;
+                a1.intoArray(y, o);
+                o += c;
+                a2.intoArray(y, o);
+                o += c;
+                a3.intoArray(y, o);
+                o += c;
+                a4.intoArray(y, o);
+                o += c;
+                a5.intoArray(y, o);
+                o += c;
+                a6.intoArray(y, o);
+                o += c;
+                a7.intoArray(y, o);
+            }
+        }
+    }
+}
