@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Head dimension in the lanes.</b> A score is a dot product {@code Q[r]·K[j]} along d (vectors,
  * one reduction per score); the output row accumulates {@code p · V[j]} along dv. A d or dv that is not
  * a multiple of the vector length ends in one masked vector. Per task the scratch holds the pre-scaled
- * query rows, a tile of {@link #KT} scores per row and the output rows: O(tile), never O(L) per query.
+ * query rows, a tile of {@link #SCORES} scores shared by the rows and the output rows: O(tile), never O(L) per query.
  *
  * <p>Tasks are (batch × kv head × block of {@link #RB} rows) over {@link Parallel}; results are
  * bit-identical for any thread count. Same semantics as the prompt kernel ({@link QueryTileKernel}).
@@ -28,8 +28,11 @@ public final class AttentionDecode {
     private static final int LANES = F.length();
     /** {@link Fma#HARDWARE}, tested inline as in {@link QueryTileKernel} (a call per FMA can exhaust C2's inlining budget). */
     private static final boolean FMA = Fma.HARDWARE;
-    /** Keys per tile: RB × KT scores stay in L1. */
-    static final int KT = 256;
+    /**
+     * Scores per tile, shared by the block's rows: {@code SCORES / rows} keys per tile (2048 for one row, 256
+     * for {@link #RB}) stay in L1, and a single query row over up to 2048 keys needs no online rescaling.
+     */
+    static final int SCORES = 2048;
     /** Query rows (q heads of a group × positions) that share one pass over K and V. */
     static final int RB = 8;
     private static final long MIN_WORK_PER_SHARE = 1L << 16;
@@ -99,8 +102,9 @@ public final class AttentionDecode {
             s.end[r] = call.keyEnd(b, i);
             keyEnd = Math.max(keyEnd, s.end[r]);
         }
+        int tile = s.tile = SCORES / rows / LANES * LANES;
         for (int j0 = 0; j0 < keyEnd; ) {
-            int n = Math.min(KT, Math.min(keyEnd, call.segmentEnd(j0)) - j0);
+            int n = Math.min(tile, Math.min(keyEnd, call.segmentEnd(j0)) - j0);
             scores(call.keyData(j0), call.keyAt(b, kvh, j0), call.keyStride(j0), n, d, rows, s);
             for (int r = 0; r < rows; r++) {
                 softmaxRow(call, b, kvh * g + (r0 + r) / S, (r0 + r) % S, j0, n, r, s);
@@ -120,7 +124,7 @@ public final class AttentionDecode {
      * bitrev(t); one {@link #UNPERMUTE} puts it back. Keys past n reuse key n − 1 (the lanes are never read).
      */
     private static void scores(float[] k, int kRow, int ks, int n, int d, int rows, Scratch s) {
-        int full = d - d % LANES, dPad = s.dPad, last = n - 1;
+        int full = d - d % LANES, dPad = s.dPad, last = n - 1, tile = s.tile;
         float[] qs = s.qs, sc = s.sc, part = s.part;
         for (int j0 = 0; j0 < n; j0 += LANES) {
             for (int r = 0; r < rows; r++) {
@@ -139,7 +143,7 @@ public final class AttentionDecode {
                 } else if (LANES >= 8) {
                     sums = fold(sums, FloatVector.fromArray(F, part, LANES), UPPER2, XOR2);
                 }
-                sums.rearrange(UNPERMUTE).intoArray(sc, r * KT + j0);
+                sums.rearrange(UNPERMUTE).intoArray(sc, r * tile + j0);
             }
         }
     }
@@ -211,7 +215,7 @@ public final class AttentionDecode {
      */
     private static void softmaxRow(AttentionCall call, int b, int h, int i, int j0, int n, int r, Scratch s) {
         float[] sc = s.sc;
-        int base = r * KT;
+        int base = r * s.tile, full = n - n % LANES;
         float cap = call.s.softcap();
         if (cap > 0) {
             float invCap = 1f / cap;
@@ -227,8 +231,11 @@ public final class AttentionDecode {
         int visible = Math.max(0, Math.min(n, s.end[r] - j0));
         for (int jj = visible; jj < n; jj++) sc[base + jj] = Float.NEGATIVE_INFINITY;
 
+        // Whole vectors unmasked, the last n mod LANES scores under a mask.
         FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int jj = 0; jj < n; jj += LANES) {
+        int jj = 0;
+        for (; jj < full; jj += LANES) mx = mx.max(FloatVector.fromArray(F, sc, base + jj));
+        if (jj < n) {
             VectorMask<Float> in = F.indexInRange(jj, n);
             mx = mx.max(FloatVector.fromArray(F, sc, base + jj, in).blend(Float.NEGATIVE_INFINITY, in.not()));
         }
@@ -239,7 +246,12 @@ public final class AttentionDecode {
         float safe = now == Float.NEGATIVE_INFINITY ? 0f : now;
         FloatVector shift = FloatVector.broadcast(F, safe);
         FloatVector sum = FloatVector.zero(F);
-        for (int jj = 0; jj < n; jj += LANES) {
+        for (jj = 0; jj < full; jj += LANES) {
+            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, sc, base + jj).sub(shift));
+            e.intoArray(sc, base + jj);
+            sum = sum.add(e);
+        }
+        if (jj < n) {
             VectorMask<Float> in = F.indexInRange(jj, n);
             FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, sc, base + jj, in).sub(shift)).blend(0f, in.not());
             e.intoArray(sc, base + jj, in);
@@ -279,8 +291,8 @@ public final class AttentionDecode {
         int dvPad = s.dvPad, full = dv - dv % LANES;
         for (int r = 0; r < rows; r++) {
             int c = 0;
-            for (; c + 4 * LANES <= full; c += 4 * LANES) accumulate4(v, vRow + c, vs, n, s.sc, r * KT, s.o, r * dvPad + c, s.alpha[r]);
-            for (; c < dv; c += LANES) accumulate1(v, vRow + c, vs, n, s.sc, r * KT, s.o, r * dvPad + c, s.alpha[r], F.indexInRange(c, dv));
+            for (; c + 4 * LANES <= full; c += 4 * LANES) accumulate4(v, vRow + c, vs, n, s.sc, r * s.tile, s.o, r * dvPad + c, s.alpha[r]);
+            for (; c < dv; c += LANES) accumulate1(v, vRow + c, vs, n, s.sc, r * s.tile, s.o, r * dvPad + c, s.alpha[r], F.indexInRange(c, dv));
         }
     }
 
@@ -338,9 +350,9 @@ public final class AttentionDecode {
     static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-        int dPad, dvPad;
+        int dPad, dvPad, tile;
         float[] qs = new float[0], o = new float[0];
-        final float[] sc = new float[RB * KT], part = new float[LANES * LANES / 4];
+        final float[] sc = new float[SCORES], part = new float[LANES * LANES / 4];
         final float[] m = new float[RB], l = new float[RB], alpha = new float[RB];
         final int[] end = new int[RB];
         private double[] strict = new double[0];

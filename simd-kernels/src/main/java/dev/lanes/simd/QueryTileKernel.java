@@ -138,13 +138,18 @@ final class QueryTileKernel {
     }
 
     /**
-     * {@code qt[p][lane] = scale · Q[i0 + lane][p]}, zero for the lanes up to {@code width} past the last query. Row by row: each
-     * Q row is read contiguously (gathers across rows measured slower, the rows being far apart in 3-D layouts).
+     * {@code qt[p][lane] = scale · Q[i0 + lane][p]}, zero for the lanes up to {@code width} past the last query.
+     * Whole 16 × 16 blocks go through {@link Transpose16} (at 16 lanes); the edges row by row, each Q row read
+     * contiguously (gathers across rows measured slower, the rows being far apart in 3-D layouts).
      */
     static void packQueries(float[] q, int base, int rowStride, int rows, int width, int d, float scale, float[] qt) {
+        int rows16 = Transpose16.AVAILABLE ? rows & ~15 : 0, d16 = Transpose16.AVAILABLE ? d & ~15 : 0;
+        for (int lane = 0; lane < rows16; lane += 16) {
+            for (int p = 0; p < d16; p += 16) Transpose16.block(q, base + lane * rowStride + p, rowStride, scale, qt, p * MQ + lane, MQ);
+        }
         for (int lane = 0; lane < rows; lane++) {
             int row = base + lane * rowStride;
-            for (int p = 0; p < d; p++) qt[p * MQ + lane] = q[row + p] * scale;
+            for (int p = lane < rows16 ? d16 : 0; p < d; p++) qt[p * MQ + lane] = q[row + p] * scale;
         }
         for (int lane = rows; lane < width; lane++) {
             for (int p = 0; p < d; p++) qt[p * MQ + lane] = 0f;
@@ -465,21 +470,30 @@ final class QueryTileKernel {
     private static void finish(AttentionCall call, int b, int h, int i0, int rows, Scratch s) {
         float[] o = s.o, l = s.l, y = call.y.data();
         int dv = call.s.vHeadSize(), dvPad = s.dvPad, base = call.y.at(b, h, i0), rowStride = call.y.rowStride();
+        int full = dv - dv % LANES;
         for (int lane = 0; lane < rows; lane++) {
             int row = base + lane * rowStride, src = lane * dvPad;
             float sum = l[lane];
             // inv = 0 when every key was masked: Y = 0, unless an infinite V made o non-finite.
             FloatVector inv = FloatVector.broadcast(F, sum == 0f ? 0f : 1f / sum);
-            // x·0 is NaN exactly when x is not finite: one NaN test per row instead of one per element.
+            // A non-finite o gives a non-finite out (inv is finite; x·0 is NaN for x = ±∞), and a sum of vectors
+            // with a non-finite lane is non-finite: one add per vector, one test per row. A sum that overflows
+            // from finite outputs only sends the row to the strict path, which gives the same finite result.
             FloatVector check = FloatVector.zero(F);
-            for (int c = 0; c < dv; c += LANES) {
-                VectorMask<Float> in = F.indexInRange(c, dv);
-                FloatVector x = FloatVector.fromArray(F, o, src + c);
-                FloatVector out = x.mul(inv);
-                out.intoArray(y, row + c, in);
-                check = check.add(x.mul(0f)).add(out.mul(0f));
+            int c = 0;
+            for (; c < full; c += LANES) {
+                FloatVector out = FloatVector.fromArray(F, o, src + c).mul(inv);
+                out.intoArray(y, row + c);
+                check = check.add(out);
             }
-            if (check.test(VectorOperators.IS_NAN).anyTrue()) call.strictRow(b, h, i0 + lane, s.strict(dv));
+            if (c < dv) {
+                VectorMask<Float> in = F.indexInRange(c, dv);
+                // o is padded with zeros past dv, so the lanes outside Y add 0 to the check.
+                FloatVector out = FloatVector.fromArray(F, o, src + c).mul(inv);
+                out.intoArray(y, row + c, in);
+                check = check.add(out);
+            }
+            if (check.mul(0f).test(VectorOperators.IS_NAN).anyTrue()) call.strictRow(b, h, i0 + lane, s.strict(dv));
         }
     }
 
