@@ -11,7 +11,6 @@ import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.Parallel;
 import dev.lanes.simd.VectorWidth;
 import dev.lanes.simd.conv.ConvAlgorithm;
-import dev.lanes.simd.conv.GroupedConvDirect;
 import dev.lanes.simd.conv.Layouts;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -242,14 +241,17 @@ class ConvOperatorProperties {
     @Test
     void groupedConvolution() {
         checkAlgorithm(ConvShapes.grouped(), null, 40);
-        checkAlgorithm(groupedFew().assuming(GroupedConvDirect::supports), ConvAlgorithm.GROUPED_DIRECT, 40);
-        checkAlgorithm(groupedFew(), ConvAlgorithm.IM2COL_GEMM, 15);
+        // generated within what the direct kernel supports rather than filtered: at 128 bits half of the
+        // {1, 2, 4, 8} channel counts are rejected, and with few examples QuickTheories gave up
+        List<Integer> direct = List.of(1, 2, 4, 8).stream().filter(cg -> cg < VectorWidth.LANES && VectorWidth.LANES % cg == 0).toList();
+        checkAlgorithm(groupedFew(direct), ConvAlgorithm.GROUPED_DIRECT, 40);
+        checkAlgorithm(groupedFew(List.of(1, 2, 4, 8)), ConvAlgorithm.IM2COL_GEMM, 15);
     }
 
-    /** 2-D grouped convolutions with 1, 2, 4 or 8 channels per group (in = out), up to 20 groups, any window. */
-    static Gen<ConvShape> groupedFew() {
+    /** 2-D grouped convolutions with one of {@code perGroup} channels per group (in = out), up to 20 groups, any window. */
+    static Gen<ConvShape> groupedFew(List<Integer> perGroup) {
         return in -> {
-            int cg = Generate.pick(List.of(1, 2, 4, 8)).generate(in), groups = Generate.range(2, 20).generate(in);
+            int cg = Generate.pick(perGroup).generate(in), groups = Generate.range(2, 20).generate(in);
             int k = Generate.range(1, 3).generate(in), h = Sizes.between(1, 9).generate(in), w = Sizes.between(1, 9).generate(in);
             int stride = Generate.range(1, 2).generate(in), dil = Generate.range(1, 2).generate(in);
             int[] pb = {Generate.range(0, k).generate(in), Generate.range(0, k).generate(in)};
