@@ -28,8 +28,11 @@ public final class MatMulTransposedB {
 
     private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final int L = F.length();
-    /** Largest M that takes the dot-product form (as {@link PackedGemm}'s GEMV path). */
-    static final int DOT_MAX_M = PackedGemm.GEMV_MAX_M;
+    /**
+     * Largest M that takes the dot-product form: each B row is read from L1 once per A row, so its cost
+     * grows with M where the packed GEMM's packing is paid once; decode has M = 1.
+     */
+    static final int DOT_MAX_M = 4;
     /** Columns of one task of the dot-product form: a few KB of B rows, so tasks stay cheap to split. */
     static final int COLUMN_BLOCK = 64;
 
