@@ -51,8 +51,11 @@ public final class PackedGemm implements Gemm, MatMul {
     static final int NR = 2 * VectorWidth.LANES;
     /** Rows of the remainder kernel. */
     static final int MR_TAIL = Gemm4x2v.MR;
-    /** Largest M that takes the GEMV path. */
-    static final int GEMV_MAX_M = 4;
+    /**
+     * Largest M that takes the few-rows path (A read in place, no packing): 8 on 512-bit vectors,
+     * where {@link Gemm4x4v} and {@link Gemm6x4v} have the registers; 4 on narrower ones.
+     */
+    static final int FEW_ROWS_MAX_M = WIDE ? 8 : 4;
 
     /**
      * k-blocks: K up to KC_SINGLE is one block (no partial sums through C at all); longer K is cut into
@@ -178,7 +181,7 @@ public final class PackedGemm implements Gemm, MatMul {
             return;
         }
         long macs = (long) m * n * k;
-        if (m <= GEMV_MAX_M) {
+        if (m <= FEW_ROWS_MAX_M) {
             gemvPath(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, epilogue, parallel, macs);
         } else {
             blockedPath(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, epilogue, parallel, macs);
@@ -328,38 +331,68 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /**
-     * M ≤ 4: A rows read in place (no packing), each pair of B panels streamed once over all of K,
-     * threads split over panels.
+     * M ≤ {@link #FEW_ROWS_MAX_M}: A rows read in place (no packing), each pair of B panels streamed
+     * once over all of K, threads split over panel pairs.
      */
     private static void gemvPath(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                  PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, long macs) {
         int panels = b.panels();
-        // Pairs of panels are the unit for M = 1 (Gemv1x4v); keep shares on pair boundaries.
+        // Pairs of panels are the unit of every kernel here; keep shares on pair boundaries.
         int shares = par.sharesFor(macs, MIN_MACS_PER_SHARE);
         par.forRange(panels, 2, shares, (p0, p1) -> gemvPanels(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, p0, p1));
     }
 
+    /**
+     * Panels [p0, p1) for all M rows. M = 1 runs {@link Gemv1x4v} on pairs of panels. On 512-bit
+     * vectors, 5 or 6 rows are one {@link Gemm6x4v} block and other row counts blocks of 4
+     * ({@link Gemm4x4v}), both over a pair of panels; the row blocks of one pair run back to back, so
+     * the pair comes from memory once and from L2 for the next block. Narrower vectors take
+     * {@link Gemm4x2v} per panel (M ≤ 4 there).
+     */
     private static void gemvPanels(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                    PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, int p0, int p1) {
         float[] bd = b.data();
         int rowStep = transA ? 1 : lda, ks = transA ? lda : 1;
         float[] tile = Scratch.get().tile;
-        int p = p0;
+        int last = b.panels() - 1;
         if (m == 1) {
+            int p = p0;
             for (; p + 1 < p1; p += 2) {
                 int j0 = p * NR;
                 tile(GEMV1, k, a, aOff, 0, 0, 0, 0, 0, ks, bd, b.offset(p, 0), b.offset(p + 1, 0),
                         c, cOff + j0, ldc, 1, Math.min(2 * NR, n - j0), alpha, beta, true, tile);
                 ep.applyTile(c, cOff + j0, ldc, 1, Math.min(2 * NR, n - j0), 0, j0);
             }
+            if (p < p1) tail4(n, k, a, aOff, aOff, aOff, aOff, ks, alpha, bd, b, c, cOff, ldc, beta, ep, 1, 0, p, tile);
+        } else if (WIDE) {
+            int block = m == 5 || m == 6 ? Gemm6x4v.MR : Gemm4x4v.MR;
+            int kind = block == Gemm4x4v.MR ? FEW4 : IN_PLACE6;
+            for (int jp = p0; jp < p1; jp += 2) {
+                int j0 = jp * NR, cols = Math.min(Math.min(2, p1 - jp) * NR, n - j0);
+                int bo0 = b.offset(jp, 0), bo1 = b.offset(Math.min(jp + 1, last), 0);
+                for (int i = 0; i < m; i += block) {
+                    int rows = Math.min(block, m - i);
+                    // Rows past the block repeat its last row: computed into the scratch tile, never stored.
+                    int r0 = aOff + i * rowStep, rl = rows - 1;
+                    int r1 = r0 + Math.min(1, rl) * rowStep, r2 = r0 + Math.min(2, rl) * rowStep, r3 = r0 + Math.min(3, rl) * rowStep;
+                    int r4 = r0 + Math.min(4, rl) * rowStep, r5 = r0 + Math.min(5, rl) * rowStep;
+                    int co = cOff + i * ldc + j0;
+                    tile(kind, k, a, r0, r1, r2, r3, r4, r5, ks, bd, bo0, bo1, c, co, ldc, rows, cols, alpha, beta, true, tile);
+                    ep.applyTile(c, co, ldc, rows, cols, i, j0);
+                }
+            }
+        } else {
+            int a1 = aOff + Math.min(1, m - 1) * rowStep, a2 = aOff + Math.min(2, m - 1) * rowStep, a3 = aOff + Math.min(3, m - 1) * rowStep;
+            for (int p = p0; p < p1; p++) tail4(n, k, a, aOff, a1, a2, a3, ks, alpha, bd, b, c, cOff, ldc, beta, ep, m, 0, p, tile);
         }
-        // Rows past M repeat the last row: computed into the scratch tile, never stored.
-        int a1 = aOff + Math.min(1, m - 1) * rowStep, a2 = aOff + Math.min(2, m - 1) * rowStep, a3 = aOff + Math.min(3, m - 1) * rowStep;
-        for (; p < p1; p++) {
-            int j0 = p * NR, cols = Math.min(NR, n - j0);
-            tile(TAIL4, k, a, aOff, a1, a2, a3, 0, 0, ks, bd, b.offset(p, 0), 0, c, cOff + j0, ldc, m, cols, alpha, beta, true, tile);
-            ep.applyTile(c, cOff + j0, ldc, m, cols, 0, j0);
-        }
+    }
+
+    /** Up to 4 rows (A rows at a0..a3, rows past {@code rows} repeating a valid one) × one panel p, with {@link Gemm4x2v}. */
+    private static void tail4(int n, int k, float[] a, int a0, int a1, int a2, int a3, int ks, float alpha, float[] bd, PackedB b,
+                              float[] c, int cOff, int ldc, float beta, Epilogue ep, int rows, int row, int p, float[] tile) {
+        int j0 = p * NR, cols = Math.min(NR, n - j0), co = cOff + row * ldc + j0;
+        tile(TAIL4, k, a, a0, a1, a2, a3, 0, 0, ks, bd, b.offset(p, 0), 0, c, co, ldc, rows, cols, alpha, beta, true, tile);
+        ep.applyTile(c, co, ldc, rows, cols, row, j0);
     }
 
     /** M > 4: the blocked GEMM over a 2-D grid of (MR-row tiles × panels), one block per share. */
@@ -460,7 +493,7 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /** Micro-kernel kinds for {@link #tile}. */
-    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2, IN_PLACE6 = 3;
+    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2, IN_PLACE6 = 3, FEW4 = 4;
 
     /**
      * One micro-kernel tile of C, {@code rows × cols} valid elements at {@code c[co ..]}. A full tile of
@@ -471,8 +504,8 @@ public final class PackedGemm implements Gemm, MatMul {
     private static void tile(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ks,
                              float[] b, int b0, int b1, float[] c, int co, int ldc, int rows, int cols,
                              float alpha, float beta, boolean firstK, float[] t) {
-        int tr = kind == MAIN ? MR : kind == TAIL4 ? MR_TAIL : kind == IN_PLACE6 ? Gemm6x4v.MR : 1;
-        int tc = kind == GEMV1 || kind == IN_PLACE6 ? 2 * NR : NR;
+        int tr = kind == MAIN ? MR : kind == TAIL4 || kind == FEW4 ? MR_TAIL : kind == IN_PLACE6 ? Gemm6x4v.MR : 1;
+        int tc = kind == MAIN || kind == TAIL4 ? NR : 2 * NR;
         if (firstK && alpha == 1f && beta == 0f && rows == tr && cols == tc) {
             run(kind, kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, c, co, ldc);
         } else {
@@ -490,6 +523,7 @@ public final class PackedGemm implements Gemm, MatMul {
             }
             case TAIL4 -> Gemm4x2v.kernel(kc, a, a0, a1, a2, a3, ks, b, b0, c, co, ldc);
             case IN_PLACE6 -> Gemm6x4v.kernel(kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, c, co, ldc);
+            case FEW4 -> Gemm4x4v.kernel(kc, a, a0, a1, a2, a3, ks, b, b0, b1, c, co, ldc);
             default -> Gemv1x4v.kernel(kc, a, a0, ks, b, b0, b1, c, co);
         }
     }

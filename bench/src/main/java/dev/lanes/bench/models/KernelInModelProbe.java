@@ -6,46 +6,88 @@ import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.Parallel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Reproduces why kernels run slower inside a model than alone: times one convolution (MobileNetV2's
- * 1x1 16→96 at 112x112, ReLU6, NHWC, 1 thread) in a loop, then runs a whole model for a while in the
- * same JVM, then times the very same operator on the very same arrays again. On 2026-11-30 the
- * second figure was ~3× the first (0.43 → 1.28 ms): the JIT's code for the kernel after it has seen
- * the model's other shapes and epilogues is slower than the code it compiles for one layer — the
- * cause of the 1.5–3× gap between per-layer benchmarks and per-node profiles in bench/RESULTS.md.
+ * Reproduces why kernels run slower inside a model than alone: times one convolution (NHWC, 1
+ * thread) in a loop, then runs a whole model for a while in the same JVM, then times the very same
+ * operator on the very same arrays again. On 2026-11-30 the second figure was ~3× the first for
+ * MobileNetV2's 1x1 16→96 at 112x112 (0.43 → 1.28 ms): the JIT's code for the kernel after it has
+ * seen the model's other shapes and epilogues is slower than the code it compiles for one layer —
+ * the cause of the 1.5–3× gap between per-layer benchmarks and per-node profiles in bench/RESULTS.md.
+ *
+ * <p>The layer is given as {@code CIN COUT SIZE KERNEL STRIDE [ACT] [residual]} (square input of
+ * SIZE², padding KERNEL/2 on every side, bias; ACT one of none, relu, relu6; "residual" adds a
+ * residual input). Without it: MobileNetV2's 1x1 16→96 at 112², ReLU6. With {@code --model-first}
+ * the layer is not timed alone first: its kernel is then compiled while the model runs, as in a
+ * real session (the lone-layer-first order lets C2 compile it with a clean profile that it keeps).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dlanes.shared=../shared -cp bench/target/benchmarks.jar \
- *     dev.lanes.bench.models.KernelInModelProbe [MODEL]
+ *     dev.lanes.bench.models.KernelInModelProbe [--model-first] [MODEL [CIN COUT SIZE KERNEL STRIDE [ACT] [residual]]]
+ * e.g. KernelInModelProbe resnet50 64 64 56 3 1 relu      (ResNet-50 layer1 conv2, Winograd F(4,3))
  * </pre>
  */
 public final class KernelInModelProbe {
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
     private KernelInModelProbe() {}
 
     public static void main(String[] args) throws Exception {
+        // --model-first: the model runs before the layer is ever called, so the kernel is first compiled
+        // with the model's profile (what happens in a real session) instead of the lone layer's
+        boolean modelFirst = args.length > 0 && args[0].equals("--model-first");
+        if (modelFirst) args = java.util.Arrays.copyOfRange(args, 1, args.length);
         String model = args.length > 0 ? args[0] : "mobilenetv2";
-        ConvShape s = new ConvShape(1, 16, 96, 1, new int[] {112, 112}, new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0},
-                new int[] {1, 1}, new int[] {1, 1}, true);
+        int cin = 16, cout = 96, size = 112, k = 1, stride = 1;
+        Activation act = Activation.RELU6;
+        boolean residual = false;
+        if (args.length > 1) {
+            if (args.length < 6) throw new IllegalArgumentException("layer needs CIN COUT SIZE KERNEL STRIDE [ACT] [residual]");
+            cin = Integer.parseInt(args[1]);
+            cout = Integer.parseInt(args[2]);
+            size = Integer.parseInt(args[3]);
+            k = Integer.parseInt(args[4]);
+            stride = Integer.parseInt(args[5]);
+            act = args.length > 6 ? activation(args[6]) : Activation.NONE;
+            residual = args.length > 7 && args[7].equals("residual");
+        }
+        int p = k / 2;
+        ConvShape s = new ConvShape(1, cin, cout, 1, new int[] {size, size}, new int[] {k, k}, new int[] {p, p}, new int[] {p, p},
+                new int[] {stride, stride}, new int[] {1, 1}, true);
         SplittableRandom r = new SplittableRandom(1);
-        float[] w = new float[96 * 16], b = new float[96], x = new float[16 * 112 * 112], y = new float[96 * 112 * 112];
+        float[] w = new float[cout * cin * k * k], b = new float[cout], x = new float[cin * size * size];
+        float[] y = new float[cout * s.outSpatialSize()], res = residual ? new float[y.length] : null;
         for (int i = 0; i < w.length; i++) w[i] = (float) r.nextDouble(-0.5, 0.5);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-0.5, 0.5);
-        ConvOperator op = ConvOperator.prepare(s, w, 0, b, 0, Activation.RELU6);
-        for (int k = 0; k < 5; k++) report("alone", op, x, y);
-        try (BenchModel.Prepared p = BenchModel.byId(model).prepare();
-             Session session = Session.open(p.file(), SessionOptions.defaults().withThreads(1))) {
-            for (int i = 0; i < 300; i++) session.run(p.inputs());
+        if (res != null) for (int i = 0; i < res.length; i++) res[i] = (float) r.nextDouble(-0.5, 0.5);
+        ConvOperator op = ConvOperator.prepare(s, w, 0, b, 0, act);
+        System.out.println(op);
+        if (!modelFirst) for (int i = 0; i < 5; i++) report("alone", op, x, y, res);
+        try (BenchModel.Prepared prepared = BenchModel.byId(model).prepare();
+             Session session = Session.open(prepared.file(), SessionOptions.defaults().withThreads(1))) {
+            for (int i = 0; i < 300; i++) session.run(prepared.inputs());
         }
-        for (int k = 0; k < 5; k++) report("after " + model, op, x, y);
+        for (int i = 0; i < 5; i++) report("after " + model, op, x, y, res);
     }
 
-    private static void report(String when, ConvOperator op, float[] x, float[] y) {
-        int reps = 400;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < reps; i++) op.runNhwc(x, 0, y, 0, Parallel.callerOnly());
-        System.out.printf(Locale.ROOT, "%-24s %.3f ms per call%n", when, (System.nanoTime() - t0) / 1e6 / reps);
+    private static Activation activation(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "none" -> Activation.NONE;
+            case "relu" -> Activation.RELU;
+            case "relu6" -> Activation.RELU6;
+            default -> throw new IllegalArgumentException("ACT must be none, relu or relu6, got " + name);
+        };
+    }
+
+    private static void report(String when, ConvOperator op, float[] x, float[] y, float[] res) {
+        int reps = Math.max(20, (int) Math.min(1000, 50_000_000_000L / Math.max(1, op.shape().flops())));   // ~0.5 s at 100 GFLOP/s
+        // CPU time of this thread: the figure stays meaningful while other processes share the cores
+        long t0 = CPU.getCurrentThreadCpuTime();
+        for (int i = 0; i < reps; i++) op.runNhwc(x, 0, y, 0, res, 0, Parallel.callerOnly());
+        System.out.printf(Locale.ROOT, "%-24s %.3f CPU ms per call%n", when, (CPU.getCurrentThreadCpuTime() - t0) / 1e6 / reps);
     }
 }

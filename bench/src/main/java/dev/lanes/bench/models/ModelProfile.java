@@ -50,7 +50,7 @@ public final class ModelProfile {
         int top = args.length > 3 ? Integer.parseInt(args[3]) : 15;
         try (BenchModel.Prepared p = model.prepare()) {
             Map<String, Double> lanesByOp = lanes(p, threads, runs, top);
-            Map<String, Double> ortByOp = onnxRuntime(p, threads, runs);
+            Map<String, Double> ortByOp = onnxRuntime(p, threads, runs, top);
             System.out.printf(Locale.ROOT, "%n%s, %d thread(s), mean ms per run by op type%n", model.id(), threads);
             System.out.printf(Locale.ROOT, "%-28s %10s   %-28s %10s%n", "Lanes op", "ms", "ONNX Runtime op", "ms");
             List<Map.Entry<String, Double>> l = sorted(lanesByOp), o = sorted(ortByOp);
@@ -103,7 +103,7 @@ public final class ModelProfile {
     }
 
     /** Runs ONNX Runtime with its profiler on; returns mean ms per run by op type of its optimised graph. */
-    static Map<String, Double> onnxRuntime(BenchModel.Prepared p, int threads, int runs) throws OrtException, IOException {
+    static Map<String, Double> onnxRuntime(BenchModel.Prepared p, int threads, int runs, int top) throws OrtException, IOException {
         // Warm-up through the peer (its own session), then a profiled session for the measured runs.
         try (OrtPeer peer = OrtPeer.open(p.file(), threads); OrtPeer.Inputs in = p.ortInputs(peer)) {
             for (int i = 0; i < 3; i++) {
@@ -141,7 +141,8 @@ public final class ModelProfile {
             }
         }
         Files.deleteIfExists(prefix);
-        Map<String, Double> byOp = new LinkedHashMap<>();
+        Map<String, Double> byOp = new LinkedHashMap<>(), byNode = new LinkedHashMap<>();
+        Map<String, String> nodeOp = new HashMap<>();
         Path traceFile = Path.of(trace);
         var events = JsonParser.parseString(Files.readString(traceFile)).getAsJsonArray();
         // The profiled session's first run is cold: skip every node event up to the end of it.
@@ -158,6 +159,9 @@ public final class ModelProfile {
                     && ev.get("ts").getAsDouble() > firstRunEnd) {
                 String op = ev.getAsJsonObject("args").get("op_name").getAsString();
                 byOp.merge(op, ev.get("dur").getAsDouble() / 1e3, Double::sum);
+                String node = ev.get("name").getAsString().replaceFirst("_kernel_time$", "");
+                byNode.merge(node, ev.get("dur").getAsDouble() / 1e3, Double::sum);
+                nodeOp.put(node, op);
             }
         }
         Files.deleteIfExists(traceFile);
@@ -165,6 +169,11 @@ public final class ModelProfile {
         // so that both columns estimate CPU time on a shared machine.
         double scale = cpuShare / runs;
         byOp.replaceAll((k, v) -> v * scale);
+        byNode.replaceAll((k, v) -> v * scale);
+        System.out.printf(Locale.ROOT, "ONNX Runtime's slowest nodes (its optimised graph's names):%n");
+        for (Map.Entry<String, Double> e : sorted(byNode).subList(0, Math.min(top, byNode.size()))) {
+            System.out.printf(Locale.ROOT, "  %-60s %-22s %8.3f ms%n", e.getKey(), nodeOp.get(e.getKey()), e.getValue());
+        }
         return byOp;
     }
 

@@ -14,12 +14,15 @@ import dev.lanes.simd.VectorWidth;
  * the α² transform positions, a Cin×Cout matrix as PackedGemm's B. Run walks blocks of output tiles:
  *
  * <ol>
- * <li>input transform of the block's tiles into V, laid out per position as a T×Cin matrix:
+ * <li>input transform of the block's tiles into V, laid out per position as a T×Cin matrix whose
+ * rows are padded to whole vectors (cinP; the GEMM reads the first Cin of each, the transforms store
+ * whole vectors):
  * <pre>
- *   V: | pos 0: tile 0 [c0..cin) | tile 1 [..] | ... tile T-1 | pos 1: tile 0 ... | ... | pos α²-1 ... |
+ *   V: | pos 0: tile 0 [c0..cin | pad to cinP) | tile 1 [..] | ... tile T-1 | pos 1: tile 0 ... | ... | pos α²-1 ... |
  * </pre>
- * <li>α² GEMMs {@code M[pos] (T×Cout) = V[pos] (T×Cin) · U[pos] (Cin×Cout)};
- * <li>output transform of M with bias, residual and activation fused, straight into the output.
+ * <li>α² GEMMs {@code M[pos] (T×Cout) = V[pos] (T×Cin) · U[pos] (Cin×Cout)} (M's rows padded to coutP);
+ * <li>output transform of M with the bias fused, straight into the output; then residual and
+ * activation as a pass over each tile's output rows while they are in L1.
  * </ol>
  * The block size is fixed by the shape (V and M together about {@link #BLOCK_BYTES}), never by the
  * thread count, so results are bit-identical for any number of threads. When the transformed weights
@@ -37,6 +40,8 @@ public final class WinogradConv implements ConvKernel {
     private final ConvAlgorithm algorithm;
     private final int m, alpha, positions;
     private final int batch, cin, cout, ih, iw, oh, ow, padT, padL, tilesY, tilesX, blockTiles;
+    /** Row strides of V and M: the channel counts rounded up to whole vectors, so the transforms store whole vectors. */
+    private final int cinP, coutP;
     /** Position-outer mode: all tiles transformed at once, then each position's GEMM with its U read once. */
     private final boolean whole;
     private final PackedB[] u;
@@ -63,9 +68,11 @@ public final class WinogradConv implements ConvKernel {
         this.ow = out[1];
         this.padT = pb[0];
         this.padL = pb[1];
+        this.cinP = DepthwiseConvGeneric.paddedChannels(cin);
+        this.coutP = DepthwiseConvGeneric.paddedChannels(cout);
         this.tilesY = (oh + m - 1) / m;
         this.tilesX = (ow + m - 1) / m;
-        int perTile = 4 * positions * (cin + cout);
+        int perTile = 4 * positions * (cinP + coutP);
         this.blockTiles = Math.max(12, Math.min(240, BLOCK_BYTES / perTile / 12 * 12));
         long tiles = (long) batch * tilesY * tilesX;
         this.whole = 4L * positions * cin * cout > WEIGHTS_IN_L2 && tiles > blockTiles && tiles * perTile <= WHOLE_BYTES;
@@ -115,50 +122,72 @@ public final class WinogradConv implements ConvKernel {
      * tiles, then positions, then tiles again — each a set of independent outputs.
      */
     private void runWhole(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel, int tiles) {
-        float[] v = ConvScratch.get(ConvScratch.WINO_V, (long) positions * tiles * cin);
-        float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * tiles * cout);
-        int vStride = tiles * cin, mStride = tiles * cout;
-        parallel.forRange(tiles, 1, (t0, t1) -> {
-            float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) positions * L);
-            for (int t = t0; t < t1; t++) inputTile(x, xOff, t, v, t * cin, vStride, tmp);
-        });
+        float[] v = ConvScratch.get(ConvScratch.WINO_V, (long) positions * tiles * cinP);
+        float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * tiles * coutP);
+        int vStride = tiles * cinP, mStride = tiles * coutP;
+        parallel.forRange(tiles, 1, (t0, t1) -> inputTiles(x, xOff, t0, t1, v, 0, vStride));
         parallel.forRange(positions, 1, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
-                PackedGemm.gemm(tiles, cout, cin, v, p * vStride, cin, false, 1f, u[p], mm, p * mStride, cout, 0f,
+                PackedGemm.gemm(tiles, cout, cin, v, p * vStride, cinP, false, 1f, u[p], mm, p * mStride, coutP, 0f,
                         Epilogue.NONE, Parallel.callerOnly());
             }
         });
-        parallel.forRange(tiles, 1, (t0, t1) -> {
-            float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) positions * L);
-            for (int t = t0; t < t1; t++) outputTile(mm, t * cout, mStride, t, res, resOff, y, yOff, tmp);
-        });
-    }
-
-    private void inputTile(float[] x, int xOff, int tile, float[] v, int vOff, int vStride, float[] tmp) {
-        int perImage = tilesY * tilesX, img = tile / perImage, ty = tile % perImage / tilesX, tx = tile % tilesX;
-        int xo = xOff + img * ih * iw * cin;
-        if (m == 2) WinogradF2x3.input(x, xo, cin, ih, iw, ty * m - padT, tx * m - padL, v, vOff, vStride, tmp);
-        else WinogradF4x3.input(x, xo, cin, ih, iw, ty * m - padT, tx * m - padL, v, vOff, vStride, tmp);
-    }
-
-    private void outputTile(float[] mm, int mOff, int mStride, int tile, float[] res, int resOff, float[] y, int yOff, float[] tmp) {
-        int perImage = tilesY * tilesX, img = tile / perImage, ty = tile % perImage / tilesX, tx = tile % tilesX;
-        int yo = yOff + img * oh * ow * cout, ro = resOff + img * oh * ow * cout;
-        if (m == 2) WinogradF2x3.output(mm, mOff, mStride, cout, bias, act, res, ro, y, yo, oh, ow, ty * m, tx * m, tmp);
-        else WinogradF4x3.output(mm, mOff, mStride, cout, bias, act, res, ro, y, yo, oh, ow, ty * m, tx * m, tmp);
+        parallel.forRange(tiles, 1, (t0, t1) -> outputTiles(mm, 0, mStride, t0, t1, res, resOff, y, yOff));
     }
 
     private void block(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int blk) {
         int t0 = blk * blockTiles, n = Math.min(blockTiles, batch * tilesY * tilesX - t0);
-        float[] v = ConvScratch.get(ConvScratch.WINO_V, (long) positions * blockTiles * cin);
-        float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * blockTiles * cout);
-        float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) positions * L);
-        int vStride = blockTiles * cin, mStride = blockTiles * cout;
-        for (int i = 0; i < n; i++) inputTile(x, xOff, t0 + i, v, i * cin, vStride, tmp);
+        float[] v = ConvScratch.get(ConvScratch.WINO_V, (long) positions * blockTiles * cinP);
+        float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * blockTiles * coutP);
+        int vStride = blockTiles * cinP, mStride = blockTiles * coutP;
+        inputTiles(x, xOff, t0, t0 + n, v, -t0 * cinP, vStride);
         for (int p = 0; p < positions; p++) {
-            PackedGemm.gemm(n, cout, cin, v, p * vStride, cin, false, 1f, u[p], mm, p * mStride, cout, 0f,
+            PackedGemm.gemm(n, cout, cin, v, p * vStride, cinP, false, 1f, u[p], mm, p * mStride, coutP, 0f,
                     Epilogue.NONE, Parallel.callerOnly());
         }
-        for (int i = 0; i < n; i++) outputTile(mm, i * cout, mStride, t0 + i, res, resOff, y, yOff, tmp);
+        outputTiles(mm, -t0 * coutP, mStride, t0, t0 + n, res, resOff, y, yOff);
+    }
+
+    /**
+     * Input transforms of tiles {@code [t0, t1)}, tile t's row of V at {@code vBase + t·cinP}. One loop
+     * per transform size, each calling only its own kernel: a call site shared by both sizes made C2
+     * compile them into one unit too large to keep the vector operations intrinsic.
+     */
+    private void inputTiles(float[] x, int xOff, int t0, int t1, float[] v, int vBase, int vStride) {
+        float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) WinogradF4x3.TMP_VECTORS * L);
+        int perImage = tilesY * tilesX;
+        if (m == 2) {
+            for (int t = t0; t < t1; t++) {
+                int img = t / perImage, ty = t % perImage / tilesX, tx = t % tilesX;
+                WinogradF2x3.input(x, xOff + img * ih * iw * cin, cin, ih, iw, ty * m - padT, tx * m - padL, v, vBase + t * cinP, vStride, tmp);
+            }
+        } else {
+            for (int t = t0; t < t1; t++) {
+                int img = t / perImage, ty = t % perImage / tilesX, tx = t % tilesX;
+                WinogradF4x3.input(x, xOff + img * ih * iw * cin, cin, ih, iw, ty * m - padT, tx * m - padL, v, vBase + t * cinP, vStride, tmp);
+            }
+        }
+    }
+
+    /**
+     * Output transforms (with bias) of tiles {@code [t0, t1)} from M (tile t's row at
+     * {@code mBase + t·coutP}), then residual and activation as a pass over each tile's output rows
+     * while they are in L1 ({@link ConvEpilogue}): an activation call inside the transform, whose call
+     * site sees every kind the model uses, is what C2 compiles badly.
+     */
+    private void outputTiles(float[] mm, int mBase, int mStride, int t0, int t1, float[] res, int resOff, float[] y, int yOff) {
+        float[] tmp = ConvScratch.get(ConvScratch.WINO_T, (long) WinogradF4x3.TMP_VECTORS * L);
+        int perImage = tilesY * tilesX, image = oh * ow * cout;
+        for (int t = t0; t < t1; t++) {
+            int img = t / perImage, ty = t % perImage / tilesX, tx = t % tilesX, oy0 = ty * m, ox0 = tx * m;
+            if (m == 2) WinogradF2x3.output(mm, mBase + t * coutP, mStride, cout, bias, y, yOff + img * image, oh, ow, oy0, ox0, tmp);
+            else WinogradF4x3.output(mm, mBase + t * coutP, mStride, cout, bias, y, yOff + img * image, oh, ow, oy0, ox0, tmp);
+            if (res == null && act.isIdentity()) continue;
+            int rows = Math.min(m, oh - oy0), len = Math.min(m, ow - ox0) * cout;
+            for (int r = 0; r < rows; r++) {
+                int px = img * image + ((oy0 + r) * ow + ox0) * cout;
+                ConvEpilogue.finish(y, yOff + px, res, resOff + px, len, act);
+            }
+        }
     }
 }

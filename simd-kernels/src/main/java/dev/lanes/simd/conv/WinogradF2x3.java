@@ -1,9 +1,7 @@
 package dev.lanes.simd.conv;
 
-import dev.lanes.simd.Activation;
 import dev.lanes.simd.VectorWidth;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -48,75 +46,74 @@ final class WinogradF2x3 {
         out[3] = g2;
     }
 
-    /** {@code Bᵀ d B} of the 4x4 tile at input pixel {@code (iy0, ix0)}; see {@link WinogradF4x3#input}. {@code tmp}: 16·L floats. */
+    /** Floats of {@code tmp} that {@link #input} and {@link #output} need. */
+    static final int TMP_VECTORS = 2 * POSITIONS;
+
+    /**
+     * {@code Bᵀ d B} of the 4x4 tile at input pixel {@code (iy0, ix0)}, as {@link WinogradF4x3#input}
+     * (same layouts, whole-vector stores, patch for borders and short channel blocks).
+     */
     static void input(float[] x, int xOff, int c, int ih, int iw, int iy0, int ix0,
                       float[] v, int vOff, int posStride, float[] tmp) {
+        final int patch = POSITIONS * L, rowStep = ALPHA * L;
+        boolean inside = iy0 >= 0 && ix0 >= 0 && iy0 + ALPHA <= ih && ix0 + ALPHA <= iw;
         for (int cb = 0; cb < c; cb += L) {
-            VectorMask<Float> m = S.indexInRange(cb, c);
-            FloatVector zero = FloatVector.zero(S);
-            for (int i = 0; i < ALPHA; i++) {
-                int iy = iy0 + i;
-                FloatVector d0 = zero, d1 = zero, d2 = zero, d3 = zero;
-                if (iy >= 0 && iy < ih) {
-                    int row = xOff + iy * iw * c + cb;
-                    d0 = load(x, row, ix0, iw, c, m);
-                    d1 = load(x, row, ix0 + 1, iw, c, m);
-                    d2 = load(x, row, ix0 + 2, iw, c, m);
-                    d3 = load(x, row, ix0 + 3, iw, c, m);
-                }
-                int t = i * ALPHA * L;
-                d0.sub(d2).intoArray(tmp, t);
-                d1.add(d2).intoArray(tmp, t + L);
-                d2.sub(d1).intoArray(tmp, t + 2 * L);
-                d1.sub(d3).intoArray(tmp, t + 3 * L);
+            float[] src = x;
+            int so = xOff + (iy0 * iw + ix0) * c + cb, px = c, row = iw * c;
+            if (!inside || cb + L > c) {
+                WinogradTiles.gather(x, xOff, c, ih, iw, iy0, ix0, cb, ALPHA, tmp, patch);
+                src = tmp;
+                so = patch;
+                px = L;
+                row = rowStep;
             }
-            for (int j = 0; j < ALPHA; j++) {
-                int t = j * L, st = ALPHA * L;
-                FloatVector d0 = FloatVector.fromArray(S, tmp, t), d1 = FloatVector.fromArray(S, tmp, t + st),
-                        d2 = FloatVector.fromArray(S, tmp, t + 2 * st), d3 = FloatVector.fromArray(S, tmp, t + 3 * st);
-                int o = vOff + j * posStride + cb, ps = ALPHA * posStride;
-                d0.sub(d2).intoArray(v, o, m);
-                d1.add(d2).intoArray(v, o + ps, m);
-                d2.sub(d1).intoArray(v, o + 2 * ps, m);
-                d1.sub(d3).intoArray(v, o + 3 * ps, m);
-            }
+            for (int i = 0; i < ALPHA; i++) inputPass(src, so + i * row, px, tmp, i * rowStep, L);
+            for (int j = 0; j < ALPHA; j++) inputPass(tmp, j * L, rowStep, v, vOff + j * posStride + cb, ALPHA * posStride);
         }
     }
 
-    private static FloatVector load(float[] x, int row, int ix, int iw, int c, VectorMask<Float> m) {
-        return ix >= 0 && ix < iw ? FloatVector.fromArray(S, x, row + ix * c, m) : FloatVector.zero(S);
+    /** Bᵀ on four vectors {@code src[so + k·step]}, the four results to {@code dst[dOff + k·dStep]}. */
+    private static void inputPass(float[] src, int so, int step, float[] dst, int dOff, int dStep) {
+        FloatVector d0 = FloatVector.fromArray(S, src, so), d1 = FloatVector.fromArray(S, src, so + step),
+                d2 = FloatVector.fromArray(S, src, so + 2 * step), d3 = FloatVector.fromArray(S, src, so + 3 * step);
+        d0.sub(d2).intoArray(dst, dOff);
+        d1.add(d2).intoArray(dst, dOff + dStep);
+        d2.sub(d1).intoArray(dst, dOff + 2 * dStep);
+        d1.sub(d3).intoArray(dst, dOff + 3 * dStep);
     }
 
-    /** {@code Aᵀ m A} plus bias, residual and activation into the 2x2 output tile; see {@link WinogradF4x3#output}. {@code tmp}: 8·L floats. */
-    static void output(float[] mm, int mOff, int posStride, int c, float[] bias, Activation act,
-                       float[] res, int resOff, float[] y, int yOff, int oh, int ow, int oy0, int ox0, float[] tmp) {
+    /** {@code Aᵀ m A} plus bias into the 2x2 output tile, as {@link WinogradF4x3#output}. */
+    static void output(float[] mm, int mOff, int posStride, int c, float[] bias,
+                       float[] y, int yOff, int oh, int ow, int oy0, int ox0, float[] tmp) {
+        final int patch = POSITIONS * L, rowStep = M * L;
         int rows = Math.min(M, oh - oy0), cols = Math.min(M, ow - ox0);
+        boolean whole = rows == M && cols == M;
         for (int cb = 0; cb < c; cb += L) {
-            VectorMask<Float> m = S.indexInRange(cb, c);
-            for (int i = 0; i < ALPHA; i++) {
-                int o = mOff + i * ALPHA * posStride + cb;
-                FloatVector m0 = FloatVector.fromArray(S, mm, o, m), m1 = FloatVector.fromArray(S, mm, o + posStride, m),
-                        m2 = FloatVector.fromArray(S, mm, o + 2 * posStride, m), m3 = FloatVector.fromArray(S, mm, o + 3 * posStride, m);
-                int t = i * M * L;
-                m0.add(m1).add(m2).intoArray(tmp, t);
-                m1.sub(m2).sub(m3).intoArray(tmp, t + L);
-            }
-            FloatVector b = FloatVector.fromArray(S, bias, cb);
-            for (int j = 0; j < cols; j++) {
-                int t = j * L, st = M * L;
-                FloatVector m0 = FloatVector.fromArray(S, tmp, t), m1 = FloatVector.fromArray(S, tmp, t + st),
-                        m2 = FloatVector.fromArray(S, tmp, t + 2 * st), m3 = FloatVector.fromArray(S, tmp, t + 3 * st);
-                int px = (oy0 * ow + ox0 + j) * c + cb;
-                store(m0.add(m1).add(m2), b, act, res, resOff + px, y, yOff + px, m);
-                if (rows > 1) store(m1.sub(m2).sub(m3), b, act, res, resOff + px + ow * c, y, yOff + px + ow * c, m);
+            for (int i = 0; i < ALPHA; i++) outputRows(mm, mOff + i * ALPHA * posStride + cb, posStride, tmp, i * rowStep, L);
+            if (whole && cb + L <= c) {
+                int yo = yOff + (oy0 * ow + ox0) * c + cb;
+                for (int k = 0; k < M; k++) outputColumn(tmp, k * L, rowStep, bias, cb, y, yo + k * c, ow * c);
+            } else {
+                for (int k = 0; k < M; k++) outputColumn(tmp, k * L, rowStep, bias, cb, tmp, patch + k * L, rowStep);
+                WinogradTiles.scatter(tmp, patch, M, rows, cols, c, cb, y, yOff, ow, oy0, ox0);
             }
         }
     }
 
-    private static void store(FloatVector v, FloatVector bias, Activation act, float[] res, int ro, float[] y, int yo,
-                              VectorMask<Float> m) {
-        v = v.add(bias);
-        if (res != null) v = v.add(FloatVector.fromArray(S, res, ro, m));
-        act.apply(v).intoArray(y, yo, m);
+    /** Aᵀ on four vectors {@code src[so + k·step]}, the two results to {@code dst[dOff + r·dStep]}. */
+    private static void outputRows(float[] src, int so, int step, float[] dst, int dOff, int dStep) {
+        FloatVector m0 = FloatVector.fromArray(S, src, so), m1 = FloatVector.fromArray(S, src, so + step),
+                m2 = FloatVector.fromArray(S, src, so + 2 * step), m3 = FloatVector.fromArray(S, src, so + 3 * step);
+        m0.add(m1).add(m2).intoArray(dst, dOff);
+        m1.sub(m2).sub(m3).intoArray(dst, dOff + dStep);
+    }
+
+    /** {@link #outputRows} plus {@code bias[bo..]} on both results. */
+    private static void outputColumn(float[] src, int so, int step, float[] bias, int bo, float[] dst, int dOff, int dStep) {
+        FloatVector m0 = FloatVector.fromArray(S, src, so), m1 = FloatVector.fromArray(S, src, so + step),
+                m2 = FloatVector.fromArray(S, src, so + 2 * step), m3 = FloatVector.fromArray(S, src, so + 3 * step);
+        FloatVector b = FloatVector.fromArray(S, bias, bo);
+        m0.add(m1).add(m2).add(b).intoArray(dst, dOff);
+        m1.sub(m2).sub(m3).add(b).intoArray(dst, dOff + dStep);
     }
 }

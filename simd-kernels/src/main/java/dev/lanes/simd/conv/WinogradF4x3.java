@@ -1,9 +1,7 @@
 package dev.lanes.simd.conv;
 
-import dev.lanes.simd.Activation;
 import dev.lanes.simd.VectorWidth;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -58,107 +56,102 @@ final class WinogradF4x3 {
         out[5] = g2;
     }
 
+    /** Floats of {@code tmp} that {@link #input} and {@link #output} need. */
+    static final int TMP_VECTORS = 2 * POSITIONS;
+
     /**
      * {@code Bᵀ d B} of the 6x6 input tile whose top-left input pixel is {@code (iy0, ix0)} (pixels
-     * outside the image read zero), for channels {@code [c0, c1)}; transformed position p of channel c
-     * goes to {@code v[vOff + p·posStride + c]}. {@code tmp} holds {@code 36·L} floats.
+     * outside the image read zero), for channels {@code [0, c)}; transformed position p of channel c
+     * goes to {@code v[vOff + p·posStride + c]}. The last channel block is stored as a whole vector:
+     * V's rows must have room for {@code c} rounded up to the vector length. {@code tmp} holds
+     * {@code TMP_VECTORS·L} floats.
+     *
+     * <p>Tiles inside the image transform straight from X; border tiles and a short last channel
+     * block go through a zero-padded patch ({@link WinogradTiles#gather}). The two passes are calls
+     * of one small method that keeps its vectors to itself: the transforms run at the same speed
+     * whether or not C2 inlines them into a large caller (it did not once the model's other layers
+     * had run: a helper taking six vectors was then called with boxed vectors, 2x slower per layer).
      */
     static void input(float[] x, int xOff, int c, int ih, int iw, int iy0, int ix0,
                       float[] v, int vOff, int posStride, float[] tmp) {
+        final int patch = POSITIONS * L, rowStep = ALPHA * L;
+        boolean inside = iy0 >= 0 && ix0 >= 0 && iy0 + ALPHA <= ih && ix0 + ALPHA <= iw;
         for (int cb = 0; cb < c; cb += L) {
-            VectorMask<Float> m = S.indexInRange(cb, c);
-            FloatVector zero = FloatVector.zero(S);
-            for (int i = 0; i < ALPHA; i++) {
-                int iy = iy0 + i;
-                FloatVector d0 = zero, d1 = zero, d2 = zero, d3 = zero, d4 = zero, d5 = zero;
-                if (iy >= 0 && iy < ih) {
-                    int row = xOff + iy * iw * c + cb;
-                    d0 = load(x, row, ix0, iw, c, m);
-                    d1 = load(x, row, ix0 + 1, iw, c, m);
-                    d2 = load(x, row, ix0 + 2, iw, c, m);
-                    d3 = load(x, row, ix0 + 3, iw, c, m);
-                    d4 = load(x, row, ix0 + 4, iw, c, m);
-                    d5 = load(x, row, ix0 + 5, iw, c, m);
-                }
-                int t = i * ALPHA * L;
-                transform(d0, d1, d2, d3, d4, d5, tmp, t, L);
+            float[] src = x;
+            int so = xOff + (iy0 * iw + ix0) * c + cb, px = c, row = iw * c;
+            if (!inside || cb + L > c) {
+                WinogradTiles.gather(x, xOff, c, ih, iw, iy0, ix0, cb, ALPHA, tmp, patch);
+                src = tmp;
+                so = patch;
+                px = L;
+                row = rowStep;
             }
-            for (int j = 0; j < ALPHA; j++) {
-                int t = j * L, st = ALPHA * L;
-                FloatVector d0 = FloatVector.fromArray(S, tmp, t), d1 = FloatVector.fromArray(S, tmp, t + st),
-                        d2 = FloatVector.fromArray(S, tmp, t + 2 * st), d3 = FloatVector.fromArray(S, tmp, t + 3 * st),
-                        d4 = FloatVector.fromArray(S, tmp, t + 4 * st), d5 = FloatVector.fromArray(S, tmp, t + 5 * st);
-                int o = vOff + j * posStride + cb;
-                int ps = ALPHA * posStride;
-                FloatVector p = d2.fma(FloatVector.broadcast(S, -4f), d4), q = d1.fma(FloatVector.broadcast(S, -4f), d3), r = d4.sub(d2), u = d3.sub(d1).mul(2f);
-                d0.fma(FloatVector.broadcast(S, 4f), d2.fma(FloatVector.broadcast(S, -5f), d4)).intoArray(v, o, m);
-                p.add(q).intoArray(v, o + ps, m);
-                p.sub(q).intoArray(v, o + 2 * ps, m);
-                r.add(u).intoArray(v, o + 3 * ps, m);
-                r.sub(u).intoArray(v, o + 4 * ps, m);
-                d1.fma(FloatVector.broadcast(S, 4f), d3.fma(FloatVector.broadcast(S, -5f), d5)).intoArray(v, o + 5 * ps, m);
-            }
+            for (int i = 0; i < ALPHA; i++) inputPass(src, so + i * row, px, tmp, i * rowStep, L);
+            for (int j = 0; j < ALPHA; j++) inputPass(tmp, j * L, rowStep, v, vOff + j * posStride + cb, ALPHA * posStride);
         }
     }
 
-    private static FloatVector load(float[] x, int row, int ix, int iw, int c, VectorMask<Float> m) {
-        return ix >= 0 && ix < iw ? FloatVector.fromArray(S, x, row + ix * c, m) : FloatVector.zero(S);
-    }
-
-    /** Bᵀ on one row of six vectors, stored to {@code tmp[t + j·step]}. */
-    private static void transform(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4,
-                                  FloatVector d5, float[] tmp, int t, int step) {
-        FloatVector p = d2.fma(FloatVector.broadcast(S, -4f), d4), q = d1.fma(FloatVector.broadcast(S, -4f), d3), r = d4.sub(d2), u = d3.sub(d1).mul(2f);
-        d0.fma(FloatVector.broadcast(S, 4f), d2.fma(FloatVector.broadcast(S, -5f), d4)).intoArray(tmp, t);
-        p.add(q).intoArray(tmp, t + step);
-        p.sub(q).intoArray(tmp, t + 2 * step);
-        r.add(u).intoArray(tmp, t + 3 * step);
-        r.sub(u).intoArray(tmp, t + 4 * step);
-        d1.fma(FloatVector.broadcast(S, 4f), d3.fma(FloatVector.broadcast(S, -5f), d5)).intoArray(tmp, t + 5 * step);
+    /** Bᵀ on six vectors {@code src[so + k·step]}, the six results to {@code dst[dOff + k·dStep]}. */
+    private static void inputPass(float[] src, int so, int step, float[] dst, int dOff, int dStep) {
+        FloatVector d0 = FloatVector.fromArray(S, src, so), d1 = FloatVector.fromArray(S, src, so + step),
+                d2 = FloatVector.fromArray(S, src, so + 2 * step), d3 = FloatVector.fromArray(S, src, so + 3 * step),
+                d4 = FloatVector.fromArray(S, src, so + 4 * step), d5 = FloatVector.fromArray(S, src, so + 5 * step);
+        FloatVector four = FloatVector.broadcast(S, 4f), minusFour = FloatVector.broadcast(S, -4f), minusFive = FloatVector.broadcast(S, -5f);
+        FloatVector p = d2.fma(minusFour, d4), q = d1.fma(minusFour, d3), r = d4.sub(d2), u = d3.sub(d1).mul(2f);
+        d0.fma(four, d2.fma(minusFive, d4)).intoArray(dst, dOff);
+        p.add(q).intoArray(dst, dOff + dStep);
+        p.sub(q).intoArray(dst, dOff + 2 * dStep);
+        r.add(u).intoArray(dst, dOff + 3 * dStep);
+        r.sub(u).intoArray(dst, dOff + 4 * dStep);
+        d1.fma(four, d3.fma(minusFive, d5)).intoArray(dst, dOff + 5 * dStep);
     }
 
     /**
-     * {@code Aᵀ m A} of the 36 GEMM results of one tile ({@code mm[mOff + p·posStride + c]}), plus
-     * bias and residual, through the activation, into the 4x4 output pixels from {@code (oy0, ox0)}
-     * that lie inside the {@code oh × ow} image. {@code tmp} holds {@code 24·L} floats.
+     * {@code Aᵀ m A} of the 36 GEMM results of one tile ({@code mm[mOff + p·posStride + c]}) plus
+     * bias into the 4x4 output pixels from {@code (oy0, ox0)} that lie inside the {@code oh × ow}
+     * image, channels {@code [0, c)}. M's rows must have room for {@code c} rounded up to the vector
+     * length, and {@code bias} that many floats. Residual and activation are the caller's pass over
+     * the tile's rows ({@link ConvEpilogue}). {@code tmp} holds {@code TMP_VECTORS·L} floats.
      */
-    static void output(float[] mm, int mOff, int posStride, int c, float[] bias, Activation act,
-                       float[] res, int resOff, float[] y, int yOff, int oh, int ow, int oy0, int ox0, float[] tmp) {
+    static void output(float[] mm, int mOff, int posStride, int c, float[] bias,
+                       float[] y, int yOff, int oh, int ow, int oy0, int ox0, float[] tmp) {
+        final int patch = POSITIONS * L, rowStep = M * L;
         int rows = Math.min(M, oh - oy0), cols = Math.min(M, ow - ox0);
+        boolean whole = rows == M && cols == M;
         for (int cb = 0; cb < c; cb += L) {
-            VectorMask<Float> m = S.indexInRange(cb, c);
-            for (int i = 0; i < ALPHA; i++) {
-                int o = mOff + i * ALPHA * posStride + cb;
-                FloatVector m0 = FloatVector.fromArray(S, mm, o, m), m1 = FloatVector.fromArray(S, mm, o + posStride, m),
-                        m2 = FloatVector.fromArray(S, mm, o + 2 * posStride, m), m3 = FloatVector.fromArray(S, mm, o + 3 * posStride, m),
-                        m4 = FloatVector.fromArray(S, mm, o + 4 * posStride, m), m5 = FloatVector.fromArray(S, mm, o + 5 * posStride, m);
-                int t = i * M * L;
-                FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
-                m0.add(s12).add(s34).intoArray(tmp, t);
-                d34.fma(FloatVector.broadcast(S, 2f), d12).intoArray(tmp, t + L);
-                s34.fma(FloatVector.broadcast(S, 4f), s12).intoArray(tmp, t + 2 * L);
-                d34.fma(FloatVector.broadcast(S, 8f), d12).add(m5).intoArray(tmp, t + 3 * L);
-            }
-            FloatVector b = FloatVector.fromArray(S, bias, cb);
-            for (int j = 0; j < cols; j++) {
-                int t = j * L, st = M * L;
-                FloatVector m0 = FloatVector.fromArray(S, tmp, t), m1 = FloatVector.fromArray(S, tmp, t + st),
-                        m2 = FloatVector.fromArray(S, tmp, t + 2 * st), m3 = FloatVector.fromArray(S, tmp, t + 3 * st),
-                        m4 = FloatVector.fromArray(S, tmp, t + 4 * st), m5 = FloatVector.fromArray(S, tmp, t + 5 * st);
-                FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
-                int px = ((oy0) * ow + ox0 + j) * c + cb;
-                store(m0.add(s12).add(s34), b, act, res, resOff + px, y, yOff + px, m);
-                if (rows > 1) store(d34.fma(FloatVector.broadcast(S, 2f), d12), b, act, res, resOff + px + ow * c, y, yOff + px + ow * c, m);
-                if (rows > 2) store(s34.fma(FloatVector.broadcast(S, 4f), s12), b, act, res, resOff + px + 2 * ow * c, y, yOff + px + 2 * ow * c, m);
-                if (rows > 3) store(d34.fma(FloatVector.broadcast(S, 8f), d12).add(m5), b, act, res, resOff + px + 3 * ow * c, y, yOff + px + 3 * ow * c, m);
+            for (int i = 0; i < ALPHA; i++) outputRows(mm, mOff + i * ALPHA * posStride + cb, posStride, tmp, i * rowStep, L);
+            if (whole && cb + L <= c) {
+                int yo = yOff + (oy0 * ow + ox0) * c + cb;
+                for (int k = 0; k < M; k++) outputColumn(tmp, k * L, rowStep, bias, cb, y, yo + k * c, ow * c);
+            } else {
+                for (int k = 0; k < M; k++) outputColumn(tmp, k * L, rowStep, bias, cb, tmp, patch + k * L, rowStep);
+                WinogradTiles.scatter(tmp, patch, M, rows, cols, c, cb, y, yOff, ow, oy0, ox0);
             }
         }
     }
 
-    private static void store(FloatVector v, FloatVector bias, Activation act, float[] res, int ro, float[] y, int yo,
-                              VectorMask<Float> m) {
-        v = v.add(bias);
-        if (res != null) v = v.add(FloatVector.fromArray(S, res, ro, m));
-        act.apply(v).intoArray(y, yo, m);
+    /** Aᵀ on six vectors {@code src[so + k·step]}, the four results to {@code dst[dOff + r·dStep]}. */
+    private static void outputRows(float[] src, int so, int step, float[] dst, int dOff, int dStep) {
+        FloatVector m0 = FloatVector.fromArray(S, src, so), m1 = FloatVector.fromArray(S, src, so + step),
+                m2 = FloatVector.fromArray(S, src, so + 2 * step), m3 = FloatVector.fromArray(S, src, so + 3 * step),
+                m4 = FloatVector.fromArray(S, src, so + 4 * step), m5 = FloatVector.fromArray(S, src, so + 5 * step);
+        FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
+        m0.add(s12).add(s34).intoArray(dst, dOff);
+        d34.fma(FloatVector.broadcast(S, 2f), d12).intoArray(dst, dOff + dStep);
+        s34.fma(FloatVector.broadcast(S, 4f), s12).intoArray(dst, dOff + 2 * dStep);
+        d34.fma(FloatVector.broadcast(S, 8f), d12).add(m5).intoArray(dst, dOff + 3 * dStep);
+    }
+
+    /** {@link #outputRows} plus {@code bias[bo..]} on every result: the column pass that writes the output pixels. */
+    private static void outputColumn(float[] src, int so, int step, float[] bias, int bo, float[] dst, int dOff, int dStep) {
+        FloatVector m0 = FloatVector.fromArray(S, src, so), m1 = FloatVector.fromArray(S, src, so + step),
+                m2 = FloatVector.fromArray(S, src, so + 2 * step), m3 = FloatVector.fromArray(S, src, so + 3 * step),
+                m4 = FloatVector.fromArray(S, src, so + 4 * step), m5 = FloatVector.fromArray(S, src, so + 5 * step);
+        FloatVector b = FloatVector.fromArray(S, bias, bo);
+        FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
+        m0.add(s12).add(s34).add(b).intoArray(dst, dOff);
+        d34.fma(FloatVector.broadcast(S, 2f), d12).add(b).intoArray(dst, dOff + dStep);
+        s34.fma(FloatVector.broadcast(S, 4f), s12).add(b).intoArray(dst, dOff + 2 * dStep);
+        d34.fma(FloatVector.broadcast(S, 8f), d12).add(m5).add(b).intoArray(dst, dOff + 3 * dStep);
     }
 }
