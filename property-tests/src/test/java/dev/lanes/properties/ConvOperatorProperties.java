@@ -273,6 +273,31 @@ class ConvOperatorProperties {
         };
     }
 
+    /**
+     * A ReLU or Clip with no residual is clamped inside the kernels' stores (depthwise 3x3, pointwise, full and
+     * partial tiles): the bits equal the unactivated output with the activation applied afterwards.
+     */
+    @Test
+    void clampInTheStoresEqualsTheActivationPass() {
+        List<Activation> acts = List.of(Activation.RELU, Activation.RELU6, Activation.clip(-0.5f, 0.25f));
+        Gen<ConvShape> shapes = depthwiseDirect().mix(wide(1, 0, 2), 50).mix(pointwiseDeep(), 5);
+        Theories.qt(30).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvAlgorithm a = ConvOperator.choose(s);
+            ConvOperator plain = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, a);
+            ConvOperator clamped = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, a);
+            float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize());
+            int n = Dims.size(s.outputShape());
+            float[] expected = new float[n];
+            plain.runNhwc(xh, 0, expected, 0, Parallel.callerOnly());
+            act.applyInPlace(expected, 0, n);
+            Guarded y = new Guarded(n);
+            clamped.runNhwc(xh, 0, y.array(), y.offset(), TWO);
+            y.assertCanariesIntact();
+            Tolerance.assertBitsEqual(clamped.toString(), y.region(), expected);
+        });
+    }
+
     @Test
     void groupedConvolution() {
         checkAlgorithm(ConvShapes.grouped(), null, 40);
