@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Element-wise Add, Sub, Mul, Div, Pow, Min and Max with numpy broadcasting. The shapes are
  * collapsed by {@link BroadcastPlan} into runs along which each input is either contiguous or one
  * broadcast value; each run is one vector loop; runs are split over {@link Parallel} when the
- * output is large. Pow with a single exponent of 2 is {@code a·a}, of 0.5 a square root (with
+ * output is large; a channels-last repeat ({@code [H·W, C] ⊙ [C]}) is walked as one loop instead
+ * (see {@link #periodicInput}). Pow with a single exponent of 2 is {@code a·a}, of 0.5 a square root (with
  * pow's -0 → +0 and -∞ → +∞), of 1 a copy — all bit-equal to {@code Math.pow}; any other Pow calls
  * {@link Math#pow} per element. Min and Max propagate NaN.
  */
@@ -48,32 +49,45 @@ public final class FastBinary implements Binary {
         int shares = parallel.sharesFor(size, PARALLEL_MIN / 2);
         int periodic = code == POW ? -1 : periodicInput(plan);
         if (periodic >= 0) {
-            // One input contiguous over the whole output, the other a short run repeated: the repeats
-            // tile a vector exactly (L % run == 0), so the whole output is one loop with a constant vector.
-            int n = plan.run, l = F.length();
-            float[] tile = new float[l];
+            // One input contiguous over the whole output, the other a short run repeated: the repeats are
+            // laid out once over lcm(run, L) floats, so the whole output is one loop with two contiguous inputs.
+            int n = plan.run, period = period(n);
+            float[] tile = new float[period];
             float[] p = periodic == 0 ? a : b;
             int pOff = periodic == 0 ? aOff : bOff;
-            for (int i = 0; i < l; i++) tile[i] = p[pOff + i % n];
-            FloatVector pattern = FloatVector.fromArray(F, tile, 0);
-            int vectors = (size + l - 1) / l;
+            for (int i = 0; i < period; i++) tile[i] = p[pOff + i % n];
+            int l = F.length(), vectors = (size + l - 1) / l;
             boolean aIsPattern = periodic == 0;
-            parallel.forRange(vectors, 1, shares, (from, to) -> periodicRun(code, aIsPattern, pattern, aIsPattern ? b : a,
+            parallel.forRange(vectors, 1, shares, (from, to) -> periodicRun(code, aIsPattern, tile, aIsPattern ? b : a,
                     aIsPattern ? bOff : aOff, y, yOff, from * l, Math.min(size, to * l)));
             return;
         }
         parallel.forRange(plan.runs, 1, shares, (from, to) -> runs(plan, code, a, aOff, b, bOff, y, yOff, from, to));
     }
 
+    /** Longest repeat pattern laid out for {@link #periodicInput} (8 KB, L1-resident). */
+    static final int MAX_PERIOD = 2048;
+
+    /** lcm(n, L): the length after which a run of n repeated starts again at a vector boundary. */
+    private static int period(int n) {
+        int l = F.length(), g = n, h = l;
+        while (h != 0) {
+            int t = g % h;
+            g = h;
+            h = t;
+        }
+        return n / g * l;
+    }
+
     /**
      * The input that is a short run repeated down the output ({@code [H·W, C] ⊙ [C]}: a channels-last
-     * scale, bias or SE gate with C below the vector length and dividing it), the other input being
-     * contiguous over the whole output; -1 if the plan is not of that form. Such runs would otherwise
-     * be one masked vector step each.
+     * scale, bias or SE gate), the other input being contiguous over the whole output; -1 if the plan
+     * is not of that form or the repeat pattern would exceed {@link #MAX_PERIOD}. Run by run, such
+     * shapes cost a loop set-up and a masked tail per C elements.
      */
     private static int periodicInput(BroadcastPlan plan) {
         int n = plan.run;
-        if (plan.dims.length != 2 || n >= F.length() || F.length() % n != 0) return -1;
+        if (plan.dims.length != 2 || period(n) > MAX_PERIOD) return -1;
         if (plan.runStride(0) != 1 || plan.runStride(1) != 1) return -1;
         int a = plan.strides[0][0], b = plan.strides[1][0];
         if (a == 0 && b == n) return 0;
@@ -82,21 +96,24 @@ public final class FastBinary implements Binary {
     }
 
     /**
-     * Outputs [from, to) of a periodic plan: {@code pattern} holds the repeated input tiled over a
-     * vector (from is a multiple of the vector length, so the tiling stays in phase), the other input
-     * is contiguous from {@code cOff}. {@code aIsPattern} keeps the operand order of Sub and Div.
+     * Outputs [from, to) of a periodic plan: {@code tile} holds the repeated input laid out over its
+     * period (a multiple of the vector length; from is a multiple of the vector length, so each vector
+     * reads one aligned slice of it); the other input is contiguous from {@code cOff}.
+     * {@code aIsPattern} keeps the operand order of Sub and Div.
      */
-    private static void periodicRun(int code, boolean aIsPattern, FloatVector pattern, float[] c, int cOff, float[] y, int yOff,
+    private static void periodicRun(int code, boolean aIsPattern, float[] tile, float[] c, int cOff, float[] y, int yOff,
                                     int from, int to) {
-        int i = from;
-        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, c, cOff + i);
-            (aIsPattern ? op(code, pattern, v) : op(code, v, pattern)).intoArray(y, yOff + i);
+        int l = F.length(), period = tile.length, t = from % period, i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += l) {
+            FloatVector pv = FloatVector.fromArray(F, tile, t), v = FloatVector.fromArray(F, c, cOff + i);
+            (aIsPattern ? op(code, pv, v) : op(code, v, pv)).intoArray(y, yOff + i);
+            t += l;
+            if (t == period) t = 0;
         }
         if (i < to) {
             VectorMask<Float> m = F.indexInRange(i, to);
-            FloatVector v = FloatVector.fromArray(F, c, cOff + i, m);
-            (aIsPattern ? op(code, pattern, v) : op(code, v, pattern)).intoArray(y, yOff + i, m);
+            FloatVector pv = FloatVector.fromArray(F, tile, t), v = FloatVector.fromArray(F, c, cOff + i, m);
+            (aIsPattern ? op(code, pv, v) : op(code, v, pv)).intoArray(y, yOff + i, m);
         }
     }
 

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Accuracy (measured by {@code VectorMathAccuracyTest} over a dense sample of every float, against
  * double-precision references; the bounds in simd-kernels/README.md are the ones that test enforces):
- * exp ≤ 1.5 ulp, sigmoid ≤ 2.5 ulp, tanh ≤ 5.5 ulp, erf ≤ 6 ulp, GELU ≤ 3 ulp for x ≥ 0; for x &lt; 0 the
+ * exp ≤ 1.5 ulp, sigmoid ≤ 2.5 ulp, tanh ≤ 5.5 ulp, erf ≤ 6 ulp, GELU ≤ 3.5 (erf form) and 3 (tanh form) ulp for x ≥ 0; for x &lt; 0 the
  * erf form inherits the cancellation in {@code 1 + erf(x/√2)} (the same formula ONNX and ONNX Runtime
  * use), so its error there is bounded relative to |x|, not to the result. Special values follow the
  * functions: NaN → NaN, exp(+∞) = +∞, exp(-∞) = +0, exp underflows gracefully through the subnormals,

@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code residual}: Add [128, 768] + [128, 768];</li>
  *   <li>{@code mask}: Add [12, 128, 128] + [1, 1, 128] (BERT's additive attention mask);</li>
  *   <li>{@code channel}: Mul [1, 64, 56, 56] · [1, 64, 1, 1] (a per-channel scale);</li>
- *   <li>{@code square}: Pow [128, 768] ^ 2 (LayerNorm's decomposed variance, the special case).</li>
+ *   <li>{@code square}: Pow [128, 768] ^ 2 (LayerNorm's decomposed variance, the special case);</li>
+ *   <li>{@code seGate8}, {@code seGate24}: Mul [1, 56, 56, C] · [1, 1, 1, C] with C = 8, 24 (a channels-last
+ *       squeeze-excitation gate: runs of C, walked as one loop over a repeat pattern).</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class BinaryBench {
 
-    @Param({"bias", "residual", "mask", "channel", "square"})
+    @Param({"bias", "residual", "mask", "channel", "square", "seGate8", "seGate24"})
     public String kind;
 
     @Param({"1", "2"})
@@ -60,6 +62,8 @@ public class BinaryBench {
             case "mask" -> new BinaryShape(BinaryOp.ADD, new int[] {12, 128, 128}, new int[] {1, 1, 128});
             case "channel" -> new BinaryShape(BinaryOp.MUL, new int[] {1, 64, 56, 56}, new int[] {1, 64, 1, 1});
             case "square" -> new BinaryShape(BinaryOp.POW, new int[] {128, 768}, new int[0]);
+            case "seGate8" -> new BinaryShape(BinaryOp.MUL, new int[] {1, 56, 56, 8}, new int[] {1, 1, 1, 8});
+            case "seGate24" -> new BinaryShape(BinaryOp.MUL, new int[] {1, 56, 56, 24}, new int[] {1, 1, 1, 24});
             default -> throw new IllegalArgumentException("unknown kind " + kind);
         };
         SplittableRandom r = new SplittableRandom(42);
