@@ -238,6 +238,66 @@ class ConvOperatorProperties {
         };
     }
 
+    /**
+     * 1x1 convolutions deep enough that PointwiseConv runs its tiles in several blocks, panel by panel
+     * (a block holds about 64K floats of input and output rows): 500 to 700 input channels, 1 to 300
+     * output channels (a last partial panel), 12x12 to 14x14 outputs (a partial last tile), stride 1 or 2;
+     * 1, 2 and 3 threads give the same bits.
+     */
+    @Test
+    void pointwiseInBlocksOfTiles() {
+        Theories.qt(4).forAll(pointwiseDeep(), Sizes.seeds()).checkAssert((s, seed) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU6);
+            assertEquals(ConvAlgorithm.POINTWISE_DIRECT, op.algorithm(), s.toString());
+            Expected e = Expected.of(s, d);
+            float[] expected = new float[e.y.length];
+            double[] terms = new double[e.y.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = Activation.RELU6.apply(e.y[i]);
+                terms[i] = e.terms[i] + Math.abs(expected[i]);
+            }
+            float[] one = runNchw(op, d, Parallel.callerOnly());
+            Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
+            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
+            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+        });
+    }
+
+    static Gen<ConvShape> pointwiseDeep() {
+        return in -> {
+            int c = Generate.range(500, 700).generate(in), m = Sizes.between(1, 300).generate(in);
+            int st = Generate.range(1, 2).generate(in), h = Generate.range(12, 14).generate(in) * st, w = Generate.range(12, 14).generate(in) * st;
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0},
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+    }
+
+    /**
+     * A ReLU or Clip with no residual is clamped inside the kernels' stores (depthwise 3x3, pointwise, full and
+     * partial tiles): the bits equal the unactivated output with the activation applied afterwards.
+     */
+    @Test
+    void clampInTheStoresEqualsTheActivationPass() {
+        List<Activation> acts = List.of(Activation.RELU, Activation.RELU6, Activation.clip(-0.5f, 0.25f));
+        Gen<ConvShape> shapes = depthwiseDirect().mix(wide(1, 0, 2), 50).mix(pointwiseDeep(), 5);
+        Theories.qt(30).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvAlgorithm a = ConvOperator.choose(s);
+            ConvOperator plain = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, a);
+            ConvOperator clamped = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, a);
+            float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize());
+            int n = Dims.size(s.outputShape());
+            float[] expected = new float[n];
+            plain.runNhwc(xh, 0, expected, 0, Parallel.callerOnly());
+            act.applyInPlace(expected, 0, n);
+            Guarded y = new Guarded(n);
+            clamped.runNhwc(xh, 0, y.array(), y.offset(), TWO);
+            y.assertCanariesIntact();
+            Tolerance.assertBitsEqual(clamped.toString(), y.region(), expected);
+        });
+    }
+
     @Test
     void groupedConvolution() {
         checkAlgorithm(ConvShapes.grouped(), null, 40);
