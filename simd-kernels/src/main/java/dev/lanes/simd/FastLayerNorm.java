@@ -60,9 +60,33 @@ public final class FastLayerNorm implements LayerNorm {
         float[] b = s.hasBias() ? bias : null;
         parallel.forRange(rows, 1, parallel.sharesFor(s.size(), MIN_PER_SHARE), (from, to) -> {
             RowStats st = new RowStats();
-            for (int r = from; r < to; r++) {
-                row(x, xOff + r * n, scale, scaleOff, b, biasOff, y, yOff + r * n, n, s.epsilon(),
-                        mean, meanOff + r, invStdDev, invStdDevOff + r, st);
+            float eps = s.epsilon();
+            int r = from;
+            // Rows in pairs: one normalise pass over both loads scale and B once for two rows.
+            for (; r + 1 < to; r += 2) {
+                int x0 = xOff + r * n, x1 = x0 + n, y0 = yOff + r * n;
+                gather(x, x0, n, shift(x, x0, n), st);
+                prepare(x, x0, n, eps, st, 0);
+                gather(x, x1, n, shift(x, x1, n), st);
+                prepare(x, x1, n, eps, st, 1);
+                if (st.inDouble[0] || st.inDouble[1]) {
+                    finish(x, x0, st, 0, scale, scaleOff, b, biasOff, y, y0, n, eps, mean, meanOff + r, invStdDev, invStdDevOff + r);
+                    finish(x, x1, st, 1, scale, scaleOff, b, biasOff, y, y0 + n, n, eps, mean, meanOff + r + 1, invStdDev,
+                            invStdDevOff + r + 1);
+                    continue;
+                }
+                for (int j = 0; j < 2; j++) {
+                    if (mean != null) mean[meanOff + r + j] = st.shift[j] + st.offset[j];
+                    if (invStdDev != null) invStdDev[invStdDevOff + r + j] = st.inv[j];
+                }
+                if (b != null) normalisePair(x, x0, x1, st, scale, scaleOff, b, biasOff, y, y0, y0 + n, n);
+                else normalisePair(x, x0, x1, st, scale, scaleOff, y, y0, y0 + n, n);
+            }
+            if (r < to) {
+                gather(x, xOff + r * n, n, shift(x, xOff + r * n, n), st);
+                prepare(x, xOff + r * n, n, eps, st, 0);
+                finish(x, xOff + r * n, st, 0, scale, scaleOff, b, biasOff, y, yOff + r * n, n, eps, mean, meanOff + r,
+                        invStdDev, invStdDevOff + r);
             }
         });
     }
@@ -77,16 +101,9 @@ public final class FastLayerNorm implements LayerNorm {
         float shifted;
         /** Σ(x - K)². */
         float squares;
-    }
-
-    /**
-     * One row: {@code y[yOff, +n) = LayerNorm(x[xOff, +n))}; {@code bias}, {@code mean} and
-     * {@code invStdDev} may be null. x and y may be the same range.
-     */
-    static void row(float[] x, int xOff, float[] scale, int scaleOff, float[] bias, int biasOff, float[] y, int yOff,
-                    int n, float epsilon, float[] mean, int meanAt, float[] invStdDev, int invAt, RowStats st) {
-        gather(x, xOff, n, shift(x, xOff, n), st);
-        normaliseRow(x, xOff, st, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
+        /** Per row of a pair: the decided shift K, mean offset m = μ - K, r = 1/√(var + ε), or a mark for double. */
+        final float[] shift = new float[2], offset = new float[2], inv = new float[2];
+        final boolean[] inDouble = new boolean[2];
     }
 
     /** The statistics pass: Σ|x|, Σ(x - k), Σ(x - k)² over the row into st, two vector accumulators each. */
@@ -135,20 +152,28 @@ public final class FastLayerNorm implements LayerNorm {
         return LaneSum.of(FloatVector.fromArray(F, x, xOff, F.indexInRange(0, n))) / n;
     }
 
-    /**
-     * Finishes a row from its one-pass statistics {@code st} (a fused producer may have gathered
-     * them already). They are used when they are accurate: {@code Σd² ≤ 2·SS} (cancellation of at
-     * most one bit) and {@code |K| ≤ 2·mean|x|} (the shifted values are no larger than the row's).
-     * Otherwise the row is gathered once more about the first estimate of its mean, K + Σd/n (this
-     * fixes an outlier among the first values); a row that still fails takes the two-pass sums.
-     */
+    /** Decides and normalises one row from the sums just gathered into st (AddLayerNorm's path). */
     static void normaliseRow(float[] x, int xOff, RowStats st, float[] scale, int scaleOff, float[] bias, int biasOff,
                              float[] y, int yOff, int n, float epsilon, float[] mean, int meanAt, float[] invStdDev, int invAt) {
+        prepare(x, xOff, n, epsilon, st, 0);
+        finish(x, xOff, st, 0, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
+    }
+
+    /**
+     * Decides a row's statistics into slot j of st from the sums just gathered (a fused producer may
+     * have gathered them). They are used when they are accurate: {@code Σd² ≤ 2·SS} (cancellation of
+     * at most one bit) and {@code |K| ≤ 2·mean|x|} (the shifted values are no larger than the row's).
+     * Otherwise the row is gathered once more about the first estimate of its mean, K + Σd/n (this
+     * fixes rows whose first values lie off the rest); a row that still fails takes the two-pass
+     * sums, and a row whose sums overflow (|x| beyond about 1e19, ±∞, NaN) is marked for double.
+     */
+    static void prepare(float[] x, int xOff, int n, float epsilon, RowStats st, int j) {
         float k = 0, m = 0, sq = -1;
+        st.inDouble[j] = false;
         for (int attempt = 0; attempt < 2 && sq < 0; attempt++) {
             if (attempt == 1) gather(x, xOff, n, k + m, st);
             if (!Float.isFinite(st.k) || !Float.isFinite(st.absSum) || !Float.isFinite(st.squares)) {
-                rowInDouble(x, xOff, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
+                st.inDouble[j] = true;
                 return;
             }
             k = st.k;
@@ -161,14 +186,72 @@ public final class FastLayerNorm implements LayerNorm {
             m = sum(x, xOff, n) / n;
             sq = squaredDeviations(x, xOff, n, m);
             if (!Float.isFinite(sq)) {
-                rowInDouble(x, xOff, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
+                st.inDouble[j] = true;
                 return;
             }
         }
-        float inv = (float) (1 / Math.sqrt((double) sq / n + epsilon));
+        st.shift[j] = k;
+        st.offset[j] = m;
+        st.inv[j] = (float) (1 / Math.sqrt((double) sq / n + epsilon));
+    }
+
+    /** Normalises a row with the statistics of slot j (see {@link #prepare}); writes Mean and InvStdDev when asked. */
+    static void finish(float[] x, int xOff, RowStats st, int j, float[] scale, int scaleOff, float[] bias, int biasOff,
+                       float[] y, int yOff, int n, float epsilon, float[] mean, int meanAt, float[] invStdDev, int invAt) {
+        if (st.inDouble[j]) {
+            rowInDouble(x, xOff, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
+            return;
+        }
+        float k = st.shift[j], m = st.offset[j], inv = st.inv[j];
         if (mean != null) mean[meanAt] = k + m;
         if (invStdDev != null) invStdDev[invAt] = inv;
         normalise(x, xOff, k, m, inv, scale, scaleOff, bias, biasOff, y, yOff, n);
+    }
+
+    /**
+     * {@link #normalise} of two rows (slots 0 and 1 of st) in one pass with B: scale and B are loaded
+     * once for both rows (the pass is bound by loads and stores). Each row's values are exactly those
+     * of {@link #normalise}. Kept apart from the no-B form so each method stays small enough for C1's
+     * register allocator (a joint method was skipped there and never reached C2).
+     */
+    static void normalisePair(float[] x, int x0, int x1, RowStats st, float[] scale, int scaleOff, float[] bias, int biasOff,
+                              float[] y, int y0, int y1, int n) {
+        FloatVector k0 = FloatVector.broadcast(F, st.shift[0]), r0 = FloatVector.broadcast(F, st.inv[0]);
+        FloatVector c0 = FloatVector.broadcast(F, -st.offset[0] * st.inv[0]);
+        FloatVector k1 = FloatVector.broadcast(F, st.shift[1]), r1 = FloatVector.broadcast(F, st.inv[1]);
+        FloatVector c1 = FloatVector.broadcast(F, -st.offset[1] * st.inv[1]);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, scale, scaleOff + i), b = FloatVector.fromArray(F, bias, biasOff + i);
+            Fma.madd(Fma.madd(FloatVector.fromArray(F, x, x0 + i).sub(k0), r0, c0), g, b).intoArray(y, y0 + i);
+            Fma.madd(Fma.madd(FloatVector.fromArray(F, x, x1 + i).sub(k1), r1, c1), g, b).intoArray(y, y1 + i);
+        }
+        if (i < n) {
+            VectorMask<Float> e = F.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(F, scale, scaleOff + i, e), b = FloatVector.fromArray(F, bias, biasOff + i, e);
+            Fma.madd(Fma.madd(FloatVector.fromArray(F, x, x0 + i, e).sub(k0), r0, c0), g, b).intoArray(y, y0 + i, e);
+            Fma.madd(Fma.madd(FloatVector.fromArray(F, x, x1 + i, e).sub(k1), r1, c1), g, b).intoArray(y, y1 + i, e);
+        }
+    }
+
+    /** As the other {@code normalisePair}, without B. */
+    static void normalisePair(float[] x, int x0, int x1, RowStats st, float[] scale, int scaleOff, float[] y, int y0, int y1, int n) {
+        FloatVector k0 = FloatVector.broadcast(F, st.shift[0]), r0 = FloatVector.broadcast(F, st.inv[0]);
+        FloatVector c0 = FloatVector.broadcast(F, -st.offset[0] * st.inv[0]);
+        FloatVector k1 = FloatVector.broadcast(F, st.shift[1]), r1 = FloatVector.broadcast(F, st.inv[1]);
+        FloatVector c1 = FloatVector.broadcast(F, -st.offset[1] * st.inv[1]);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, scale, scaleOff + i);
+            Fma.madd(FloatVector.fromArray(F, x, x0 + i).sub(k0), r0, c0).mul(g).intoArray(y, y0 + i);
+            Fma.madd(FloatVector.fromArray(F, x, x1 + i).sub(k1), r1, c1).mul(g).intoArray(y, y1 + i);
+        }
+        if (i < n) {
+            VectorMask<Float> e = F.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(F, scale, scaleOff + i, e);
+            Fma.madd(FloatVector.fromArray(F, x, x0 + i, e).sub(k0), r0, c0).mul(g).intoArray(y, y0 + i, e);
+            Fma.madd(FloatVector.fromArray(F, x, x1 + i, e).sub(k1), r1, c1).mul(g).intoArray(y, y1 + i, e);
+        }
     }
 
     /**
