@@ -3,6 +3,7 @@ package dev.lanes.graph.passes;
 import dev.lanes.graph.DType;
 import dev.lanes.graph.ir.Attribute;
 import dev.lanes.graph.ir.Node;
+import dev.lanes.graph.ops.FusedOps;
 import dev.lanes.reference.AttentionShape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +59,8 @@ public final class CachedAttentionFusion extends FusionPass {
             }
             for (int side = 0; side < 2 && mask == null; side++) {
                 Node p = ix.producer(add.input(side));
-                if (p != null && p.domain().isEmpty() && (p.opType().equals("Div") || p.opType().equals("Mul") || p.opType().equals("MatMul"))) {
+                if (p != null && (p.domain().isEmpty() && (p.opType().equals("Div") || p.opType().equals("Mul") || p.opType().equals("MatMul"))
+                        || transposedProduct(p))) {
                     mask = add.input(1 - side);
                     scores = add.input(side);
                 }
@@ -84,22 +86,29 @@ public final class CachedAttentionFusion extends FusionPass {
             scores = scaleNode.input(1 - constSide);
             nodes.add(scaleNode);
         }
-        Node qk = Rewrite.producer(ix, scores, "MatMul");
+        Node qk = ix.producer(scores);
         if (qk == null || !ix.hasSingleUse(scores)) {
             return;
         }
-        Node kt = Rewrite.producer(ix, qk.input(1), "Transpose");
-        if (kt == null || ix.singleConsumer(qk.input(1)) != qk || !Arrays.equals(NodeAttrs.getLongs(kt, "perm"), KEYS_TRANSPOSED)) {
-            return;
+        String k;
+        if (transposedProduct(qk)) {
+            k = qk.input(1);
+            nodes.add(qk);
+        } else {
+            Node kt = qk.domain().isEmpty() && qk.opType().equals("MatMul") ? Rewrite.producer(ix, qk.input(1), "Transpose") : null;
+            if (kt == null || ix.singleConsumer(qk.input(1)) != qk || !Arrays.equals(NodeAttrs.getLongs(kt, "perm"), KEYS_TRANSPOSED)) {
+                return;
+            }
+            k = kt.input(0);
+            nodes.addAll(List.of(qk, kt));
         }
-        nodes.addAll(List.of(qk, kt));
         // Forwards: P·V.
         Node pv = Rewrite.consumer(ix, Rewrite.out(sm), "MatMul");
         if (pv == null || !pv.input(0).equals(Rewrite.out(sm)) || Rewrite.out(pv) == null) {
             return;
         }
         nodes.add(pv);
-        String q = qk.input(0), k = kt.input(0), v = pv.input(1);
+        String q = qk.input(0), v = pv.input(1);
         int[] qs = floatShape(ix, q), ks = floatShape(ix, k), vs = floatShape(ix, v);
         int[] out = ix.info(Rewrite.out(pv)).fixedShape();
         if (qs == null || ks == null || vs == null || out == null || qs.length != 4) {
@@ -123,6 +132,16 @@ public final class CachedAttentionFusion extends FusionPass {
         }
         rw.replace(pv, Rewrite.node(sm.name(), "Attention", Math.max(23, sm.opset()), inputs, pv.outputs(),
                 List.of(Attribute.ofFloat("scale", scale))));
+    }
+
+    /**
+     * Q·Kᵀ already folded by {@link TransposedMatMulFusion} (a session's general plan runs every pass
+     * before the shapes are fixed, and its specialised plans start from that graph): lanes FusedMatMul
+     * {@code (Q, K)} with {@code transB = 1} and nothing else.
+     */
+    private static boolean transposedProduct(Node n) {
+        return n.domain().equals(FusedOps.DOMAIN) && n.opType().equals(FusedOps.FUSED_MATMUL) && n.inputs().size() == 2
+                && NodeAttrs.getLong(n, FusedOps.TRANS_B, 0) == 1 && NodeAttrs.onlyHas(n, FusedOps.TRANS_B);
     }
 
     /** The fixed dims of a float32 value, or null. */

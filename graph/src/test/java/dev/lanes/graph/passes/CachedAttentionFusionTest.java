@@ -80,6 +80,18 @@ class CachedAttentionFusionTest {
     }
 
     @Test
+    void theProductAlreadyFoldedWithTransBFusesToo() {
+        OnnxModel m = PassCheck.model(decoder(1, 2, 1, 9, 16, true, false));
+        Graph g = PassCheck.rewrite(m, new TransposedMatMulFusion(), new ShapeInference());
+        CachedAttentionFusion pass = new CachedAttentionFusion();
+        g = pass.apply(g);
+        assertEquals(1, pass.fused());
+        assertEquals(List.of("Concat", "Concat", "Attention"), PassCheck.ops(g));
+        Map<String, Tensor> in = inputs(1, 2, 1, 9, 16, 41);
+        PassCheck.sameOutputsFast(m, g, in, 1e-5);
+    }
+
+    @Test
     void scoresReadElsewhereAreLeft() {
         OnnxModel m = PassCheck.model(decoder(1, 2, 1, 5, 8, true, true));
         CachedAttentionFusion pass = new CachedAttentionFusion();
