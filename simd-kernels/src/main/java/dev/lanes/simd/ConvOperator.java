@@ -1,6 +1,7 @@
 package dev.lanes.simd;
 
 import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.conv.BandGemmConv;
 import dev.lanes.simd.conv.ConvAlgorithm;
 import dev.lanes.simd.conv.ConvKernel;
 import dev.lanes.simd.conv.DepthwiseConv;
@@ -80,6 +81,7 @@ public final class ConvOperator {
             case WINOGRAD_F2X3, WINOGRAD_F4X3 -> new WinogradConv(s, w, wOff, bias, bOff, act, algorithm);
             case POINTWISE_GEMM, IM2COL_GEMM -> new GemmConv(s, w, wOff, bias, bOff, act, algorithm);
             case POINTWISE_DIRECT -> new PointwiseConv(s, w, wOff, bias, bOff, act);
+            case BAND_GEMM -> new BandGemmConv(s, w, wOff, bias, bOff, act);
             case GROUPED_DIRECT -> new GroupedConvDirect(s, w, wOff, bias, bOff, act);
             case STEM_DIRECT -> new StemConvDirect(s, w, wOff, bias, bOff, act);
         };
