@@ -434,11 +434,16 @@ class ConvOperatorProperties {
     void algorithmChoiceFollowsTheShape() {
         assertEquals(ConvAlgorithm.WINOGRAD_F4X3, ConvOperator.choose(conv(64, 64, 1, 56, 3, 1, 1)));
         assertEquals(ConvAlgorithm.WINOGRAD_F2X3, ConvOperator.choose(conv(256, 256, 1, 14, 3, 1, 1)));
-        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(8, 64, 1, 56, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(8, 64, 1, 56, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(128, 128, 1, 56, 3, 1, 2)));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(16, 8, 1, 20, 3, 1, 2)));
+        assertEquals(VectorWidth.LANES >= 16 ? ConvAlgorithm.IM2COL_GEMM : ConvAlgorithm.BAND_GEMM,
+                ConvOperator.choose(conv(512, 512, 1, 14, 3, 1, 2)));   // a 4-vector panel of 4608 rows is beyond L2
+        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(1024, 2048, 1, 14, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 512, 1, 56, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));
-        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
         assertEquals(ConvAlgorithm.STEM_DIRECT, ConvOperator.choose(conv(3, 16, 1, 384, 3, 1, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
         assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));

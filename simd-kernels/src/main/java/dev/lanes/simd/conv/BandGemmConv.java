@@ -187,13 +187,14 @@ public final class BandGemmConv implements ConvKernel {
         }
         // weights beyond L2: one panel at a time stays in L2 while every tile of the band uses it
         for (int p = p0; p < p1; p++) {
-            int c0 = p * NR, cols = Math.min(NR, cout - c0);
-            for (int q0 = 0; q0 < pixels; q0 += MR) {
-                int rows = Math.min(MR, pixels - q0);
-                tile(a, aOff, q0, rows, p, tile, y, yBase);
-                if (!epilogue) continue;
-                for (int r = 0; r < rows; r++) ConvEpilogue.finish(y, yBase + (q0 + r) * cout + c0, res, rBase + (q0 + r) * cout + c0, cols, act);
-            }
+            for (int q0 = 0; q0 < pixels; q0 += MR) tile(a, aOff, q0, Math.min(MR, pixels - q0), p, tile, y, yBase);
+        }
+        if (!epilogue) return;
+        if (p0 == 0 && p1 == panels) {
+            ConvEpilogue.finish(y, yBase, res, rBase, pixels * cout, act);   // the band's outputs are contiguous
+        } else {
+            int c0 = p0 * NR, len = Math.min(cout, p1 * NR) - c0;
+            for (int q = 0; q < pixels; q++) ConvEpilogue.finish(y, yBase + q * cout + c0, res, rBase + q * cout + c0, len, act);
         }
     }
 
