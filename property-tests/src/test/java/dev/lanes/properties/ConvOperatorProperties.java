@@ -244,7 +244,7 @@ class ConvOperatorProperties {
      * to 41 pixels (whole strips, a last strip shifted onto the previous one, rows narrower than a
      * strip), 1 to 7 rows, width stride 1 or 2 and height stride 1 to 3 with odd sizes, pads 0 to 4
      * per side (columns and rows with no tap inside), a ReLU/Clip clamped in the kernel or another
-     * activation as a pass; 1, 2 and 3 threads give the same bits.
+     * activation as a pass, deep rows that run in channel blocks; 1, 2 and 3 threads give the same bits.
      */
     @Test
     void depthwiseDirect3x3() {
@@ -268,11 +268,14 @@ class ConvOperatorProperties {
         });
     }
 
-    /** 2-D depthwise 3x3, dilation 1, C = 1, 2, 3 or 5 vectors, the sizes, strides and pads of {@link #depthwiseDirect3x3}. */
+    /** 2-D depthwise 3x3, dilation 1, C = 1, 2, 3 or 5 vectors (or 128 to 200 channels on 15 to 20 columns), the sizes, strides and pads of {@link #depthwiseDirect3x3}. */
     static Gen<ConvShape> depthwiseDirect() {
         return in -> {
-            int c = VectorWidth.LANES * Generate.pick(List.of(1, 2, 3, 5)).generate(in);
-            int h = Sizes.between(1, 7).generate(in), w = Sizes.between(1, 41).generate(in);
+            // a quarter deep (128 to 200 channels) and 15 to 20 wide: rows too large for L1, so channels go in blocks
+            boolean deep = Generate.range(0, 3).generate(in) == 0;
+            int c = VectorWidth.LANES * (deep ? Generate.range(128 / VectorWidth.LANES, 200 / VectorWidth.LANES).generate(in)
+                    : Generate.pick(List.of(1, 2, 3, 5)).generate(in));
+            int h = Sizes.between(1, 7).generate(in), w = deep ? Generate.range(15, 20).generate(in) : Sizes.between(1, 41).generate(in);
             int[] st = {Generate.range(1, 3).generate(in), Generate.range(1, 2).generate(in)};
             int[] pb = {Generate.range(0, 4).generate(in), Generate.range(0, 4).generate(in)};
             int[] pe = {Generate.range(0, 4).generate(in), Generate.range(0, 4).generate(in)};
@@ -280,6 +283,66 @@ class ConvOperatorProperties {
             return new ConvShape(ConvShapes.batch(in), c, c, c, new int[] {h, w}, new int[] {3, 3}, pb, pe, st, new int[] {1, 1},
                     Generate.booleans().generate(in));
         };
+    }
+
+    /**
+     * 1x1 convolutions deep enough that PointwiseConv runs its tiles in several blocks, panel by panel
+     * (a block holds about 64K floats of input and output rows): 500 to 700 input channels, 1 to 300
+     * output channels (a last partial panel), 12x12 to 14x14 outputs (a partial last tile), stride 1 or 2;
+     * 1, 2 and 3 threads give the same bits.
+     */
+    @Test
+    void pointwiseInBlocksOfTiles() {
+        Theories.qt(4).forAll(pointwiseDeep(), Sizes.seeds()).checkAssert((s, seed) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU6);
+            assertEquals(ConvAlgorithm.POINTWISE_DIRECT, op.algorithm(), s.toString());
+            Expected e = Expected.of(s, d);
+            float[] expected = new float[e.y.length];
+            double[] terms = new double[e.y.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = Activation.RELU6.apply(e.y[i]);
+                terms[i] = e.terms[i] + Math.abs(expected[i]);
+            }
+            float[] one = runNchw(op, d, Parallel.callerOnly());
+            Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
+            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
+            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+        });
+    }
+
+    static Gen<ConvShape> pointwiseDeep() {
+        return in -> {
+            int c = Generate.range(500, 700).generate(in), m = Sizes.between(1, 300).generate(in);
+            int st = Generate.range(1, 2).generate(in), h = Generate.range(12, 14).generate(in) * st, w = Generate.range(12, 14).generate(in) * st;
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0},
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+    }
+
+    /**
+     * A ReLU or Clip with no residual is clamped inside the kernels' stores (depthwise 3x3, pointwise, full and
+     * partial tiles): the bits equal the unactivated output with the activation applied afterwards.
+     */
+    @Test
+    void clampInTheStoresEqualsTheActivationPass() {
+        List<Activation> acts = List.of(Activation.RELU, Activation.RELU6, Activation.clip(-0.5f, 0.25f));
+        Gen<ConvShape> shapes = depthwiseDirect().mix(wide(1, 0, 2), 50).mix(pointwiseDeep(), 5);
+        Theories.qt(30).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvAlgorithm a = ConvOperator.choose(s);
+            ConvOperator plain = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, a);
+            ConvOperator clamped = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, a);
+            float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize());
+            int n = Dims.size(s.outputShape());
+            float[] expected = new float[n];
+            plain.runNhwc(xh, 0, expected, 0, Parallel.callerOnly());
+            act.applyInPlace(expected, 0, n);
+            Guarded y = new Guarded(n);
+            clamped.runNhwc(xh, 0, y.array(), y.offset(), TWO);
+            y.assertCanariesIntact();
+            Tolerance.assertBitsEqual(clamped.toString(), y.region(), expected);
+        });
     }
 
     @Test

@@ -206,12 +206,36 @@ class PackedGemmProperties {
     }
 
     @Test
-    void gemvPathWithinTheBound() {
-        Theories.qt(40).forAll(cases(1, 4, 1100, 700)).checkAssert(c -> {
+    void fewRowsPathWithinTheBound() {
+        // M ≤ 8 reads A in place (M = 1 GEMV, 4-row and 6-row blocks over panel pairs; M ≤ 4 on narrow vectors),
+        // 9 is the first blocked M; an odd panel count leaves a lone last panel. 2 threads split the panel pairs.
+        Theories.qt(40).forAll(cases(1, 9, 1100, 700)).checkAssert(c -> {
             Operands o = new Operands(c, false);
             double[] terms = new double[c.m() * c.n()];
             float[] expected = o.reference(terms);
-            Tolerance.assertClose("PackedGemm GEMV " + c, o.fast(Epilogue.NONE, Parallel.callerOnly()), expected, terms, bound(c, 1));
+            float[] one = o.fast(Epilogue.NONE, Parallel.callerOnly());
+            Tolerance.assertClose("PackedGemm few rows " + c, one, expected, terms, bound(c, 1));
+            Tolerance.assertBitsEqual("PackedGemm few rows, 2 threads vs 1, " + c, o.fast(Epilogue.NONE, TWO), one);
+        });
+    }
+
+    @Test
+    void packedAIsSharedByTheThreadsOfFewRowProducts() {
+        // M ≤ 192 on 2-3 threads: A is packed once (all of K, k-blocks included) and the threads split N.
+        // Within the bound, and the same bits as 1 thread; K past 1536 takes two k-blocks.
+        Gen<Case> few = cases(9, 192, 700, 1800).map(c -> {
+            int n = 257 + c.n() % 300, k = c.k() % 3 == 0 ? 1537 + c.k() % 200 : c.k();
+            int m = (int) Math.max(9, Math.min(c.m(), 6_000_000L / ((long) n * k)));
+            return new Case(m, n, k, c.transA(), c.transB(), c.padA(), c.padB(), c.padC(), c.offset(), c.alpha(), c.beta(), c.seed());
+        });
+        Theories.qt(12).forAll(few, integers().between(2, 3)).checkAssert((c, threads) -> {
+            Operands o = new Operands(c, false);
+            double[] terms = new double[c.m() * c.n()];
+            float[] expected = o.reference(terms);
+            float[] one = o.fast(Epilogue.NONE, Parallel.callerOnly());
+            float[] many = o.fast(Epilogue.NONE, threads == 2 ? TWO : THREE);
+            Tolerance.assertClose("PackedGemm shared A " + c + " threads=" + threads, many, expected, terms, bound(c, 1));
+            Tolerance.assertBitsEqual("PackedGemm shared A, " + threads + " threads vs 1, " + c, many, one);
         });
     }
 

@@ -36,6 +36,8 @@ public final class AttentionDecode {
     /** Query rows (q heads of a group × positions) that share one pass over K and V. */
     static final int RB = 8;
     private static final long MIN_WORK_PER_SHARE = 1L << 16;
+    /** Keys per block of the score loop: one vector of finished scores (two at 4 lanes). */
+    private static final int BLOCK = Math.max(LANES, 8);
 
     /** The same call as {@code FlashAttention.attend}, for few query rows per kv head. */
     public static void attend(AttentionShape s, AttentionOperand q, AttentionOperand pastK, AttentionOperand pastV,
@@ -102,7 +104,7 @@ public final class AttentionDecode {
             s.end[r] = call.keyEnd(b, i);
             keyEnd = Math.max(keyEnd, s.end[r]);
         }
-        int tile = s.tile = SCORES / rows / LANES * LANES;
+        int tile = s.tile = SCORES / rows / BLOCK * BLOCK;
         for (int j0 = 0; j0 < keyEnd; ) {
             int n = Math.min(tile, Math.min(keyEnd, call.segmentEnd(j0)) - j0);
             scores(call.keyData(j0), call.keyAt(b, kvh, j0), call.keyStride(j0), n, d, rows, s);
@@ -116,42 +118,95 @@ public final class AttentionDecode {
     }
 
     /**
-     * {@code sc[r][jj] = qs[r] · K[jj]} for a block of {@link #LANES} keys at a time: each key's dot product
-     * runs along d in its own accumulator (4 keys per pass, so 4 independent FMA chains), and the block's
+     * {@code sc[r][jj] = qs[r] · K[jj]} for a block of {@link #BLOCK} keys at a time: each key's dot product
+     * runs along d in its own accumulator (8 keys per pass, so 8 independent FMA chains), and the block's
      * accumulators are summed across lanes together by {@link #fold}, a butterfly that adds half the lanes
      * of two vectors at a time: LANES − 1 folds per LANES keys instead of one full reduction (log₂ LANES
      * dependent shuffles) per key, which made this loop latency-bound. The folds leave key t in lane
      * bitrev(t); one {@link #UNPERMUTE} puts it back. Keys past n reuse key n − 1 (the lanes are never read).
+     * Passes of 8 keys read K at ~100 GB/s at L = 512 where passes of 4 reached ~70 (one call and one
+     * store/reload of the partial sums per 4 keys); the fold tree, and so every bit, is the same.
      */
     private static void scores(float[] k, int kRow, int ks, int n, int d, int rows, Scratch s) {
-        int full = d - d % LANES, dPad = s.dPad, last = n - 1, tile = s.tile;
+        int dPad = s.dPad, last = n - 1, tile = s.tile, full = d - d % LANES;
+        boolean whole = full == d;
         float[] qs = s.qs, sc = s.sc, part = s.part;
-        for (int j0 = 0; j0 < n; j0 += LANES) {
+        for (int j0 = 0; j0 < n; j0 += BLOCK) {
             for (int r = 0; r < rows; r++) {
-                int qo = r * dPad;
-                // LANES / 4 groups of 4 keys, each folded to one vector in part.
-                for (int g = 0; g < LANES; g += 4) {
-                    int k0 = kRow + Math.min(j0 + g, last) * ks, k1 = kRow + Math.min(j0 + g + 1, last) * ks;
-                    int k2 = kRow + Math.min(j0 + g + 2, last) * ks, k3 = kRow + Math.min(j0 + g + 3, last) * ks;
-                    dot4(k, k0, k1, k2, k3, qs, qo, full, d, part, g * (LANES / 4));
-                }
-                FloatVector sums = FloatVector.fromArray(F, part, 0);
+                int qo = r * dPad, out = r * tile + j0;
+                if (whole) dot8(k, kRow, ks, j0, last, qs, qo, d, part, 0);
+                else dot8Masked(k, kRow, ks, j0, last, qs, qo, full, d, part, 0);
                 if (LANES >= 16) {
-                    FloatVector g1 = FloatVector.fromArray(F, part, LANES), g2 = FloatVector.fromArray(F, part, 2 * LANES);
-                    FloatVector g3 = FloatVector.fromArray(F, part, 3 * LANES);
-                    sums = fold(fold(sums, g1, UPPER2, XOR2), fold(g2, g3, UPPER2, XOR2), UPPER3, XOR3);
-                } else if (LANES >= 8) {
-                    sums = fold(sums, FloatVector.fromArray(F, part, LANES), UPPER2, XOR2);
+                    if (whole) dot8(k, kRow, ks, j0 + 8, last, qs, qo, d, part, LANES);
+                    else dot8Masked(k, kRow, ks, j0 + 8, last, qs, qo, full, d, part, LANES);
+                    fold(FloatVector.fromArray(F, part, 0), FloatVector.fromArray(F, part, LANES), UPPER3, XOR3)
+                            .rearrange(UNPERMUTE).intoArray(sc, out);
+                } else {
+                    FloatVector.fromArray(F, part, 0).rearrange(UNPERMUTE).intoArray(sc, out);
+                    if (LANES < 8) FloatVector.fromArray(F, part, LANES).rearrange(UNPERMUTE).intoArray(sc, out + LANES);
                 }
-                sums.rearrange(UNPERMUTE).intoArray(sc, r * tile + j0);
             }
         }
     }
 
     /**
-     * The dot products of query row {@code qo} with the 4 key rows {@code k0..k3}, folded twice into
-     * {@code part[at ..]}: lanes with bits LANES/2 and LANES/4 clear/set hold partial sums of the 4 keys.
-     * Stored rather than returned, so that a vector never crosses a call C2 might not inline.
+     * The dot products of query row {@code qo} with the 8 key rows from {@code j} (clamped to {@code last}), for
+     * a d that is a multiple of LANES,
+     * folded at lane distances LANES/2, LANES/4 and LANES/8 into {@code part[at ..]}: at 16 lanes one vector
+     * holding each key's sum in two lanes, at 8 one vector of finished sums, at 4 two such vectors (4 keys
+     * each). Stored rather than returned, so that a vector never crosses a call C2 might not inline.
+     */
+    private static void dot8(float[] k, int kRow, int ks, int j, int last, float[] qs, int qo, int d,
+                             float[] part, int at) {
+        int k0 = kRow + Math.min(j, last) * ks, k1 = kRow + Math.min(j + 1, last) * ks;
+        int k2 = kRow + Math.min(j + 2, last) * ks, k3 = kRow + Math.min(j + 3, last) * ks;
+        int k4 = kRow + Math.min(j + 4, last) * ks, k5 = kRow + Math.min(j + 5, last) * ks;
+        int k6 = kRow + Math.min(j + 6, last) * ks, k7 = kRow + Math.min(j + 7, last) * ks;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int c = 0; c < d; c += LANES) {
+            FloatVector q = FloatVector.fromArray(F, qs, qo + c);
+            FloatVector x0 = FloatVector.fromArray(F, k, k0 + c), x1 = FloatVector.fromArray(F, k, k1 + c);
+            FloatVector x2 = FloatVector.fromArray(F, k, k2 + c), x3 = FloatVector.fromArray(F, k, k3 + c);
+            a0 = FMA ? q.fma(x0, a0) : q.mul(x0).add(a0); a1 = FMA ? q.fma(x1, a1) : q.mul(x1).add(a1);
+            a2 = FMA ? q.fma(x2, a2) : q.mul(x2).add(a2); a3 = FMA ? q.fma(x3, a3) : q.mul(x3).add(a3);
+            FloatVector x4 = FloatVector.fromArray(F, k, k4 + c), x5 = FloatVector.fromArray(F, k, k5 + c);
+            FloatVector x6 = FloatVector.fromArray(F, k, k6 + c), x7 = FloatVector.fromArray(F, k, k7 + c);
+            a4 = FMA ? q.fma(x4, a4) : q.mul(x4).add(a4); a5 = FMA ? q.fma(x5, a5) : q.mul(x5).add(a5);
+            a6 = FMA ? q.fma(x6, a6) : q.mul(x6).add(a6); a7 = FMA ? q.fma(x7, a7) : q.mul(x7).add(a7);
+        }
+        FloatVector b0 = fold(fold(a0, a1, UPPER0, XOR0), fold(a2, a3, UPPER0, XOR0), UPPER1, XOR1);
+        FloatVector b1 = fold(fold(a4, a5, UPPER0, XOR0), fold(a6, a7, UPPER0, XOR0), UPPER1, XOR1);
+        if (LANES >= 8) {
+            fold(b0, b1, UPPER2, XOR2).intoArray(part, at);
+        } else {
+            b0.intoArray(part, at);
+            b1.intoArray(part, at + LANES);
+        }
+    }
+
+    /**
+     * {@link #dot8} for a d that is not a multiple of LANES: two {@link #dot4} (each ends with one masked
+     * pass), then the third fold. The same fold tree as dot8, so the same bits as for a padded d. (One
+     * 8-key body with a masked pass grows past C2's node budget, and its vectors get boxed: 20× slower.)
+     */
+    private static void dot8Masked(float[] k, int kRow, int ks, int j, int last, float[] qs, int qo, int full, int d,
+                                   float[] part, int at) {
+        dot4(k, kRow + Math.min(j, last) * ks, kRow + Math.min(j + 1, last) * ks, kRow + Math.min(j + 2, last) * ks,
+                kRow + Math.min(j + 3, last) * ks, qs, qo, full, d, part, 2 * LANES);
+        dot4(k, kRow + Math.min(j + 4, last) * ks, kRow + Math.min(j + 5, last) * ks, kRow + Math.min(j + 6, last) * ks,
+                kRow + Math.min(j + 7, last) * ks, qs, qo, full, d, part, 3 * LANES);
+        FloatVector b0 = FloatVector.fromArray(F, part, 2 * LANES), b1 = FloatVector.fromArray(F, part, 3 * LANES);
+        if (LANES >= 8) {
+            fold(b0, b1, UPPER2, XOR2).intoArray(part, at);
+        } else {
+            b0.intoArray(part, at);
+            b1.intoArray(part, at + LANES);
+        }
+    }
+
+    /**
+     * The dot products of query row {@code qo} with the 4 key rows {@code k0..k3}, folded at lane distances
+     * LANES/2 and LANES/4 into {@code part[at ..]}; the last pass loads the keys under a mask (qs is zero past d).
      */
     private static void dot4(float[] k, int k0, int k1, int k2, int k3, float[] qs, int qo, int full, int d,
                              float[] part, int at) {
@@ -164,7 +219,6 @@ public final class AttentionDecode {
             a2 = FMA ? q.fma(x2, a2) : q.mul(x2).add(a2); a3 = FMA ? q.fma(x3, a3) : q.mul(x3).add(a3);
         }
         if (full < d) {
-            // qs is zero past d: only the key loads need the mask.
             VectorMask<Float> tail = F.indexInRange(full, d);
             FloatVector q = FloatVector.fromArray(F, qs, qo + full);
             FloatVector x0 = FloatVector.fromArray(F, k, k0 + full, tail), x1 = FloatVector.fromArray(F, k, k1 + full, tail);
@@ -215,51 +269,65 @@ public final class AttentionDecode {
      */
     private static void softmaxRow(AttentionCall call, int b, int h, int i, int j0, int n, int r, Scratch s) {
         float[] sc = s.sc;
-        int base = r * s.tile, full = n - n % LANES;
+        int base = r * s.tile;
         float cap = call.s.softcap();
-        if (cap > 0) {
-            float invCap = 1f / cap;
-            for (int jj = 0; jj < n; jj += LANES) {
-                VectorMask<Float> in = F.indexInRange(jj, n);
-                FloatVector x = FloatVector.fromArray(F, sc, base + jj, in);
-                VectorMath.tanh(x.mul(invCap)).mul(cap).intoArray(sc, base + jj, in);
-            }
-        }
+        if (cap > 0) softcap(sc, base, n, cap);
         if (call.hasMask()) {
             for (int jj = 0; jj < n; jj++) sc[base + jj] += call.bias(b, h, i, j0 + jj);
         }
         int visible = Math.max(0, Math.min(n, s.end[r] - j0));
         for (int jj = visible; jj < n; jj++) sc[base + jj] = Float.NEGATIVE_INFINITY;
-
-        // Whole vectors unmasked, the last n mod LANES scores under a mask.
-        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        int jj = 0;
-        for (; jj < full; jj += LANES) mx = mx.max(FloatVector.fromArray(F, sc, base + jj));
-        if (jj < n) {
-            VectorMask<Float> in = F.indexInRange(jj, n);
-            mx = mx.max(FloatVector.fromArray(F, sc, base + jj, in).blend(Float.NEGATIVE_INFINITY, in.not()));
-        }
         float old = s.m[r];
-        float now = Math.max(old, mx.reduceLanes(VectorOperators.MAX));
+        float now = Math.max(old, max(sc, base, n));
         s.m[r] = now;
         // Only masked keys so far: exp(-inf − 0) = 0 instead of exp(-inf − -inf) = NaN.
         float safe = now == Float.NEGATIVE_INFINITY ? 0f : now;
-        FloatVector shift = FloatVector.broadcast(F, safe);
-        FloatVector sum = FloatVector.zero(F);
-        for (jj = 0; jj < full; jj += LANES) {
-            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, sc, base + jj).sub(shift));
-            e.intoArray(sc, base + jj);
+        float alpha = (float) Math.exp((double) old - safe);
+        s.l[r] = s.l[r] * alpha + expInPlace(sc, base, n, safe);
+        s.alpha[r] = alpha;
+    }
+
+    // The vector passes of softmaxRow as small loops of their own: inside one big method C2 judged
+    // VectorMath's calls "too large" to inline, and the vectors crossing them were boxed.
+
+    /** {@code x = cap · tanh(x / cap)} over {@code x[from, from + n)}. */
+    private static void softcap(float[] x, int from, int n, float cap) {
+        float invCap = 1f / cap;
+        for (int jj = 0; jj < n; jj += LANES) {
+            VectorMask<Float> in = F.indexInRange(jj, n);
+            FloatVector v = FloatVector.fromArray(F, x, from + jj, in);
+            VectorMath.tanh(v.mul(invCap)).mul(cap).intoArray(x, from + jj, in);
+        }
+    }
+
+    /** The largest of {@code x[from, from + n)} (NaN if any is NaN, -inf for n = 0). */
+    private static float max(float[] x, int from, int n) {
+        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int jj = 0;
+        for (int full = n - n % LANES; jj < full; jj += LANES) mx = mx.max(FloatVector.fromArray(F, x, from + jj));
+        if (jj < n) {
+            VectorMask<Float> in = F.indexInRange(jj, n);
+            mx = mx.max(FloatVector.fromArray(F, x, from + jj, in).blend(Float.NEGATIVE_INFINITY, in.not()));
+        }
+        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** {@code x = exp(x − shift)} over {@code x[from, from + n)} (every x − shift ≤ 0), returning their sum. */
+    private static float expInPlace(float[] x, int from, int n, float shift) {
+        FloatVector sh = FloatVector.broadcast(F, shift), sum = FloatVector.zero(F);
+        int jj = 0;
+        for (int full = n - n % LANES; jj < full; jj += LANES) {
+            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, x, from + jj).sub(sh));
+            e.intoArray(x, from + jj);
             sum = sum.add(e);
         }
         if (jj < n) {
             VectorMask<Float> in = F.indexInRange(jj, n);
-            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, sc, base + jj, in).sub(shift)).blend(0f, in.not());
-            e.intoArray(sc, base + jj, in);
+            FloatVector e = VectorMath.expNegative(FloatVector.fromArray(F, x, from + jj, in).sub(sh)).blend(0f, in.not());
+            e.intoArray(x, from + jj, in);
             sum = sum.add(e);
         }
-        float alpha = (float) Math.exp((double) old - safe);
-        s.l[r] = s.l[r] * alpha + LaneSum.of(sum);
-        s.alpha[r] = alpha;
+        return LaneSum.of(sum);
     }
 
     /**
@@ -352,7 +420,7 @@ public final class AttentionDecode {
 
         int dPad, dvPad, tile;
         float[] qs = new float[0], o = new float[0];
-        final float[] sc = new float[SCORES], part = new float[LANES * LANES / 4];
+        final float[] sc = new float[SCORES], part = new float[4 * LANES];
         final float[] m = new float[RB], l = new float[RB], alpha = new float[RB];
         final int[] end = new int[RB];
         private double[] strict = new double[0];

@@ -24,17 +24,30 @@ import java.util.Objects;
  * Exactly the M×N elements of C are written.
  *
  * <h2>Algorithm</h2>
- * M ≤ 4 (decode, fully connected heads) takes the GEMV path: no packing of A, the packed B streamed
- * once, split over N between threads. Otherwise loops nc → kc → mc → nr → mr over a packed A block
- * (mc×kc in L2) and B panels (kc×NR in L1) with the {@link Gemm12x2v} micro-kernel on 512-bit vectors
+ * M ≤ {@link #FEW_ROWS_MAX_M} (decode, small batches, fully connected heads) takes the few-rows path:
+ * no packing of A, the packed B streamed once pair of panels by pair of panels ({@link Gemv1x4v} for
+ * M = 1, {@link Gemm4x4v}/{@link Gemm6x4v} row blocks on 512-bit vectors, {@link Gemm4x2v} on narrower
+ * ones), split over N between threads. Otherwise loops nc → kc → mc → nr → mr over a packed A block
+ * (mc×kc) and B panels (kc×NR) with the {@link Gemm12x2v} micro-kernel on 512-bit vectors
  * ({@link Gemm6x2v} on 128/256-bit), 4-row remainder panels through {@link Gemm4x2v}, and edge tiles
  * merged outside the hot loop. The epilogue runs on each tile right after its last k-block, while it
  * is hot in L1.
  *
+ * <h2>Caches (this machine: 48 KB L1d and 1 MB L2 per core, 32 MB L3 shared)</h2>
+ * lscpu's "L2 2 MiB (2 instances)" is 1 MB per core, not the 2 MB earlier notes assumed. At kc = 768
+ * a B panel (kc×NR, 96 KB) lives in L2, not L1, and the 12-row A panel (36 KB) in L1; the A block of
+ * one m-block (≤ 192 rows × 768, 590 KB) fits the 1 MB L2 next to the panel. Blocking B panels into
+ * L1 instead (kc = 256 or 384, a 32-48 KB panel) was measured slower on this machine (GFLOP per CPU
+ * second, 1 thread, 2026-11-30 21:05, a shared machine so ±5 %): kc 256 / 384 / 768 gave 191 / 189 / 201
+ * at 512³, 202 / 191 / 192-200 at 1024³, 163 / 173 / 187-191 at 2048³, 172 / 168 / 188 at 128×768×3072:
+ * every extra k-block sends each tile through the scratch tile and {@link Tiles#merge}. mc = 48, 96,
+ * 192 and 384 and nc = 256, 1024 and 2048 were within that noise of each other (nc = 256 lower).
+ *
  * <h2>Threads and determinism</h2>
  * Work is split over whole M tiles × N panels ({@link Parallel#forTiles}) when it is large enough;
- * K is never split, and every element is one FMA chain over k in the same order (k-blocks in order),
- * so the result is bit-identical for any thread count.
+ * up to {@link #MC_SINGLE} rows on several threads split N only, with A packed once and shared
+ * ({@link #sharedA}). K is never split, and every element is one FMA chain over k in the same order
+ * (k-blocks in order), so the result is bit-identical for any thread count.
  *
  * <p>An instance implements the reference {@link Gemm} and {@link MatMul} interfaces (ONNX Gemm and
  * MatMul) for the graph; the static {@code matmul} methods add the epilogue and pre-packed weights.
@@ -51,16 +64,19 @@ public final class PackedGemm implements Gemm, MatMul {
     static final int NR = 2 * VectorWidth.LANES;
     /** Rows of the remainder kernel. */
     static final int MR_TAIL = Gemm4x2v.MR;
-    /** Largest M that takes the GEMV path. */
-    static final int GEMV_MAX_M = 4;
+    /**
+     * Largest M that takes the few-rows path (A read in place, no packing): 8 on 512-bit vectors,
+     * where {@link Gemm4x4v} and {@link Gemm6x4v} have the registers; 4 on narrower ones.
+     */
+    static final int FEW_ROWS_MAX_M = WIDE ? 8 : 4;
 
     /**
      * k-blocks: K up to KC_SINGLE is one block (no partial sums through C at all); longer K is cut into
      * equal blocks of at most KC. Measured here (GFLOP per CPU-second, 512-bit, `Quick`-style loops):
      * 16×768×768 one block 199 vs three of 256 184; 1024³ one block ≈ 229 vs two of 512 ≈ 210;
      * 128×768×3072 blocks of 768 ≈ 202 vs 512 ≈ 189; 2048³ the same (≈ 200) for 512, 768 and 1024.
-     * The kc×NR B panel (96 KB at kc = 768) then lives in L2, which feeds 2 loads per 24 FMAs easily;
-     * the 12×kc A panel (36 KB) in L1.
+     * The kc×NR B panel (96 KB at kc = 768) then lives in the 1 MB L2, which feeds 2 loads per 24 FMAs
+     * easily; the 12×kc A panel (36 KB) in the 48 KB L1. Smaller kc measured slower, see the class notes.
      */
     static final int KC = tuning("kc", 768);
     /**
@@ -69,7 +85,7 @@ public final class PackedGemm implements Gemm, MatMul {
      * less CPU time in MiniLM's layer order (weights from memory, not a hot loop).
      */
     static final int KC_SINGLE = Math.max(KC, tuning("kcSingle", 1536));
-    /** m-block, a multiple of MR: an mc×kc A block (≤ 384 KB) stays in L2. 48 to 384 measured the same. */
+    /** m-block, a multiple of MR: an mc×kc A block (≤ 295 KB at kc = 768) stays in the 1 MB L2. 48 to 384 measured the same. */
     static final int MC = roundUp(tuning("mc", 8 * MR), MR);
     /**
      * Row ranges up to this many rows are one m-block (A block ≤ 590 KB at kc = 768, in the 1 MB L2):
@@ -82,12 +98,15 @@ public final class PackedGemm implements Gemm, MatMul {
     /** Largest N, and largest packed B in bytes, for reading A in place (see {@link #inPlaceA}). */
     static final int IN_PLACE_MAX_N = tuning("inPlaceMaxN", 256);
     static final long IN_PLACE_MAX_B_BYTES = tuning("inPlaceMaxBKiB", 512) * 1024L;
+    /** Largest A packed once for all threads ({@link #sharedA}): 16 MB, K up to ~20000 at M = 192; 0 turns it off. */
+    static final long SHARED_A_MAX_FLOATS = tuning("sharedAMaxKiB", 16 * 1024) * 256L;
     /** Least multiply-adds worth a thread of their own (fork/join costs a few microseconds). */
     static final long MIN_MACS_PER_SHARE = tuning("minMacsPerShare", 1 << 17);
 
     static {
         LOG.log(System.Logger.Level.DEBUG, () -> "PackedGemm: " + VectorWidth.BITS + "-bit vectors, main tile "
-                + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail Gemm4x2v, GEMV Gemv1x4v for M=1, "
+                + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail Gemm4x2v, few rows up to M=" + FEW_ROWS_MAX_M
+                + (WIDE ? " (Gemv1x4v, Gemm4x4v, Gemm6x4v), " : " (Gemv1x4v, Gemm4x2v), ")
                 + "kc=" + KC + " (one block up to " + KC_SINGLE + ") mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE);
     }
 
@@ -178,7 +197,7 @@ public final class PackedGemm implements Gemm, MatMul {
             return;
         }
         long macs = (long) m * n * k;
-        if (m <= GEMV_MAX_M) {
+        if (m <= FEW_ROWS_MAX_M) {
             gemvPath(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, epilogue, parallel, macs);
         } else {
             blockedPath(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, epilogue, parallel, macs);
@@ -328,38 +347,68 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /**
-     * M ≤ 4: A rows read in place (no packing), each pair of B panels streamed once over all of K,
-     * threads split over panels.
+     * M ≤ {@link #FEW_ROWS_MAX_M}: A rows read in place (no packing), each pair of B panels streamed
+     * once over all of K, threads split over panel pairs.
      */
     private static void gemvPath(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                  PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, long macs) {
         int panels = b.panels();
-        // Pairs of panels are the unit for M = 1 (Gemv1x4v); keep shares on pair boundaries.
+        // Pairs of panels are the unit of every kernel here; keep shares on pair boundaries.
         int shares = par.sharesFor(macs, MIN_MACS_PER_SHARE);
         par.forRange(panels, 2, shares, (p0, p1) -> gemvPanels(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, p0, p1));
     }
 
+    /**
+     * Panels [p0, p1) for all M rows. M = 1 runs {@link Gemv1x4v} on pairs of panels. On 512-bit
+     * vectors, 5 or 6 rows are one {@link Gemm6x4v} block and other row counts blocks of 4
+     * ({@link Gemm4x4v}), both over a pair of panels; the row blocks of one pair run back to back, so
+     * the pair comes from memory once and from L2 for the next block. Narrower vectors take
+     * {@link Gemm4x2v} per panel (M ≤ 4 there).
+     */
     private static void gemvPanels(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                    PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, int p0, int p1) {
         float[] bd = b.data();
         int rowStep = transA ? 1 : lda, ks = transA ? lda : 1;
         float[] tile = Scratch.get().tile;
-        int p = p0;
+        int last = b.panels() - 1;
         if (m == 1) {
+            int p = p0;
             for (; p + 1 < p1; p += 2) {
                 int j0 = p * NR;
                 tile(GEMV1, k, a, aOff, 0, 0, 0, 0, 0, ks, bd, b.offset(p, 0), b.offset(p + 1, 0),
                         c, cOff + j0, ldc, 1, Math.min(2 * NR, n - j0), alpha, beta, true, tile);
                 ep.applyTile(c, cOff + j0, ldc, 1, Math.min(2 * NR, n - j0), 0, j0);
             }
+            if (p < p1) tail4(n, k, a, aOff, aOff, aOff, aOff, ks, alpha, bd, b, c, cOff, ldc, beta, ep, 1, 0, p, tile);
+        } else if (WIDE) {
+            int block = m == 5 || m == 6 ? Gemm6x4v.MR : Gemm4x4v.MR;
+            int kind = block == Gemm4x4v.MR ? FEW4 : IN_PLACE6;
+            for (int jp = p0; jp < p1; jp += 2) {
+                int j0 = jp * NR, cols = Math.min(Math.min(2, p1 - jp) * NR, n - j0);
+                int bo0 = b.offset(jp, 0), bo1 = b.offset(Math.min(jp + 1, last), 0);
+                for (int i = 0; i < m; i += block) {
+                    int rows = Math.min(block, m - i);
+                    // Rows past the block repeat its last row: computed into the scratch tile, never stored.
+                    int r0 = aOff + i * rowStep, rl = rows - 1;
+                    int r1 = r0 + Math.min(1, rl) * rowStep, r2 = r0 + Math.min(2, rl) * rowStep, r3 = r0 + Math.min(3, rl) * rowStep;
+                    int r4 = r0 + Math.min(4, rl) * rowStep, r5 = r0 + Math.min(5, rl) * rowStep;
+                    int co = cOff + i * ldc + j0;
+                    tile(kind, k, a, r0, r1, r2, r3, r4, r5, ks, bd, bo0, bo1, c, co, ldc, rows, cols, alpha, beta, true, tile);
+                    ep.applyTile(c, co, ldc, rows, cols, i, j0);
+                }
+            }
+        } else {
+            int a1 = aOff + Math.min(1, m - 1) * rowStep, a2 = aOff + Math.min(2, m - 1) * rowStep, a3 = aOff + Math.min(3, m - 1) * rowStep;
+            for (int p = p0; p < p1; p++) tail4(n, k, a, aOff, a1, a2, a3, ks, alpha, bd, b, c, cOff, ldc, beta, ep, m, 0, p, tile);
         }
-        // Rows past M repeat the last row: computed into the scratch tile, never stored.
-        int a1 = aOff + Math.min(1, m - 1) * rowStep, a2 = aOff + Math.min(2, m - 1) * rowStep, a3 = aOff + Math.min(3, m - 1) * rowStep;
-        for (; p < p1; p++) {
-            int j0 = p * NR, cols = Math.min(NR, n - j0);
-            tile(TAIL4, k, a, aOff, a1, a2, a3, 0, 0, ks, bd, b.offset(p, 0), 0, c, cOff + j0, ldc, m, cols, alpha, beta, true, tile);
-            ep.applyTile(c, cOff + j0, ldc, m, cols, 0, j0);
-        }
+    }
+
+    /** Up to 4 rows (A rows at a0..a3, rows past {@code rows} repeating a valid one) × one panel p, with {@link Gemm4x2v}. */
+    private static void tail4(int n, int k, float[] a, int a0, int a1, int a2, int a3, int ks, float alpha, float[] bd, PackedB b,
+                              float[] c, int cOff, int ldc, float beta, Epilogue ep, int rows, int row, int p, float[] tile) {
+        int j0 = p * NR, cols = Math.min(NR, n - j0), co = cOff + row * ldc + j0;
+        tile(TAIL4, k, a, a0, a1, a2, a3, 0, 0, ks, bd, b.offset(p, 0), 0, c, co, ldc, rows, cols, alpha, beta, true, tile);
+        ep.applyTile(c, co, ldc, rows, cols, row, j0);
     }
 
     /** M > 4: the blocked GEMM over a 2-D grid of (MR-row tiles × panels), one block per share. */
@@ -369,10 +418,46 @@ public final class PackedGemm implements Gemm, MatMul {
         if (inPlaceA(n, k)) {
             par.forTiles(m, Gemm6x4v.MR, b.panels(), 2, shares, (i0, i1, p0, p1) ->
                     inPlace(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1));
+        } else if (shares > 1 && m <= MC_SINGLE && b.panels() >= shares && (long) packedRows(m) * k <= SHARED_A_MAX_FLOATS) {
+            sharedA(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, par, shares);
         } else {
             par.forTiles(m, MR, b.panels(), 1, shares, (i0, i1, p0, p1) ->
-                    blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1));
+                    blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1, null));
         }
+    }
+
+    /**
+     * Few rows (M ≤ {@link #MC_SINGLE}, a transformer's sequence) on several threads: the threads split
+     * N, and every one of them needs all of A. Rather than each packing all of A (at 2 threads ~6 % of
+     * a thread's time for 128×768×768, at 8 threads more than the product), A is packed once, all of
+     * K, into the caller's buffer, its panels spread over the threads, and then read by all of them.
+     * Two dispatches instead of one: a few microseconds.
+     */
+    private static void sharedA(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                                PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, int shares) {
+        int kcMax = kBlock(k), kBlocks = (k + kcMax - 1) / kcMax;
+        int full = m / MR, panels = full + (m - full * MR + MR_TAIL - 1) / MR_TAIL;
+        float[] ap = Scratch.get().sharedA((long) packedRows(m) * k);
+        par.forRange(kBlocks * panels, 1, shares, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                int pc = u / panels * kcMax, kc = Math.min(kcMax, k - pc), t = u % panels;
+                int base = pc * packedRows(m);
+                if (t < full) {
+                    packRows(a, aOff, lda, transA, t * MR, MR, MR, pc, kc, ap, base + t * MR * kc);
+                } else {
+                    int r = full * MR + (t - full) * MR_TAIL;
+                    packRows(a, aOff, lda, transA, r, Math.min(MR_TAIL, m - r), MR_TAIL, pc, kc, ap, base + r * kc);
+                }
+            }
+        });
+        par.forRange(b.panels(), 1, shares, (p0, p1) ->
+                blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, 0, m, p0, p1, ap));
+    }
+
+    /** Rows of an m-block as {@link #packA} lays it out: MR-row panels, then 4-row panels. */
+    private static int packedRows(int mc) {
+        int full = mc / MR;
+        return full * MR + (mc - full * MR + MR_TAIL - 1) / MR_TAIL * MR_TAIL;
     }
 
     /**
@@ -412,14 +497,18 @@ public final class PackedGemm implements Gemm, MatMul {
         }
     }
 
-    /** Rows [i0, i1) × panels [p0, p1) of C, in BLIS loop order. */
+    /**
+     * Rows [i0, i1) × panels [p0, p1) of C, in BLIS loop order. {@code packedA}, when not null, is all
+     * of A already packed by {@link #sharedA} (rows [i0, i1) are then all of M, one m-block): k-block
+     * pc at {@code pc · packedRows(M)}, laid out as {@link #packA} does.
+     */
     private static void blocked(int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                 PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep,
-                                int i0, int i1, int p0, int p1) {
+                                int i0, int i1, int p0, int p1, float[] packedA) {
         Scratch s = Scratch.get();
         int kcMax = kBlock(k);
         int mcMax = i1 - i0 <= MC_SINGLE ? roundUp(i1 - i0, MR) : MC;
-        float[] ap = s.aPanel(mcMax, kcMax);
+        float[] ap = packedA != null ? packedA : s.aPanel(mcMax, kcMax);
         float[] tile = s.tile;
         float[] bd = b.data();
         for (int jc = p0; jc < p1; jc += NC_PANELS) {
@@ -430,19 +519,21 @@ public final class PackedGemm implements Gemm, MatMul {
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     int full = mc / MR, tail = mc - full * MR;
-                    packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
+                    int ab = 0;
+                    if (packedA == null) packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
+                    else ab = pc * packedRows(mc);
                     for (int jp = jc; jp < jcEnd; jp++) {
                         int j0 = jp * NR, cols = Math.min(NR, n - j0);
                         int bo = b.offset(jp, pc);
                         for (int t = 0; t < full; t++) {
                             int row = ic + t * MR, co = cOff + row * ldc + j0;
-                            tile(MAIN, kc, ap, t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
+                            tile(MAIN, kc, ap, ab + t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, MR, cols, row, j0);
                         }
                         for (int r = 0; r < tail; r += MR_TAIL) {
                             int rows = Math.min(MR_TAIL, tail - r);
                             int row = ic + full * MR + r, co = cOff + row * ldc + j0;
-                            int po = full * MR * kc + r * kc;  // a 4-row panel, interleave 4
+                            int po = ab + full * MR * kc + r * kc;  // a 4-row panel, interleave 4
                             tile(TAIL4, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0, c, co, ldc, rows, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
                         }
@@ -460,7 +551,7 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /** Micro-kernel kinds for {@link #tile}. */
-    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2, IN_PLACE6 = 3;
+    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2, IN_PLACE6 = 3, FEW4 = 4;
 
     /**
      * One micro-kernel tile of C, {@code rows × cols} valid elements at {@code c[co ..]}. A full tile of
@@ -471,8 +562,8 @@ public final class PackedGemm implements Gemm, MatMul {
     private static void tile(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ks,
                              float[] b, int b0, int b1, float[] c, int co, int ldc, int rows, int cols,
                              float alpha, float beta, boolean firstK, float[] t) {
-        int tr = kind == MAIN ? MR : kind == TAIL4 ? MR_TAIL : kind == IN_PLACE6 ? Gemm6x4v.MR : 1;
-        int tc = kind == GEMV1 || kind == IN_PLACE6 ? 2 * NR : NR;
+        int tr = kind == MAIN ? MR : kind == TAIL4 || kind == FEW4 ? MR_TAIL : kind == IN_PLACE6 ? Gemm6x4v.MR : 1;
+        int tc = kind == MAIN || kind == TAIL4 ? NR : 2 * NR;
         if (firstK && alpha == 1f && beta == 0f && rows == tr && cols == tc) {
             run(kind, kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, c, co, ldc);
         } else {
@@ -490,6 +581,7 @@ public final class PackedGemm implements Gemm, MatMul {
             }
             case TAIL4 -> Gemm4x2v.kernel(kc, a, a0, a1, a2, a3, ks, b, b0, c, co, ldc);
             case IN_PLACE6 -> Gemm6x4v.kernel(kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, c, co, ldc);
+            case FEW4 -> Gemm4x4v.kernel(kc, a, a0, a1, a2, a3, ks, b, b0, b1, c, co, ldc);
             default -> Gemv1x4v.kernel(kc, a, a0, ks, b, b0, b1, c, co);
         }
     }
@@ -566,11 +658,19 @@ public final class PackedGemm implements Gemm, MatMul {
 
         final float[] tile = new float[Math.max(MR, MR_TAIL) * 2 * NR];
         private float[] a = new float[0];
+        private float[] shared = new float[0];
         private float[] b = new float[0];
         private boolean bInUse;
 
         static Scratch get() {
             return LOCAL.get();
+        }
+
+        /** All of a few-row A, packed once per call by the caller and read by every thread of the call. */
+        float[] sharedA(long floats) {
+            if (floats > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("gemm: packed A of " + floats + " floats is too large");
+            if (shared.length < floats) shared = new float[(int) floats];
+            return shared;
         }
 
         float[] aPanel(int mc, int kc) {

@@ -8,6 +8,7 @@ import dev.lanes.reference.GemmShape;
 import dev.lanes.reference.MatMulShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.Epilogue;
+import dev.lanes.simd.MatMulTransposedB;
 import dev.lanes.simd.PackedB;
 import dev.lanes.simd.PackedGemm;
 
@@ -29,12 +30,13 @@ final class FastLinearOps {
             return null;
         }
         boolean hasBias = fused && s.hasInput(2), hasResidual = fused && s.hasInput(3);
-        PackedB packed = packedMatMulWeights(s.constantInput(1));
+        boolean transB = fused && FusedOps.transB(s);
+        PackedB packed = transB ? null : packedMatMulWeights(s.constantInput(1));
         Epilogue base = Epilogue.of(activation);
         String op = s.node().opType();
         return (in, ctx) -> {
             Tensor a = LinearOps.float32(in[0], op + " A"), b = LinearOps.float32(in[1], op + " B");
-            MatMulShape shape = MatMulShape.fromOnnx(a.shape(), b.shape());
+            MatMulShape shape = MatMulShape.fromOnnx(a.shape(), transB ? swappedDims(b.shape(), op) : b.shape());
             int[] outShape = shape.outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
             Epilogue ep = base;
@@ -48,13 +50,26 @@ final class FastLinearOps {
             if (hasResidual) {
                 ep = ep.withResidual(FusedOps.residual(in[3], outShape, op).floats(), 0, shape.n());
             }
-            if (packed != null && b.rank() == 2) {
+            if (transB) {
+                MatMulTransposedB.matmul(shape, a.floats(), 0, b.floats(), 0, y, 0, ep, ctx.parallel());
+            } else if (packed != null && b.rank() == 2) {
                 PackedGemm.matmul(shape, a.floats(), 0, packed, y, 0, ep, ctx.parallel());
             } else {
                 PackedGemm.matmul(shape, a.floats(), 0, b.floats(), 0, y, 0, ep, ctx.parallel());
             }
             return new Tensor[] {Tensor.of(y, outShape)};
         };
+    }
+
+    /** The dims of B as the product reads it when B is stored transposed: its last two axes swapped. */
+    private static int[] swappedDims(int[] b, String op) {
+        if (b.length < 2) {
+            throw new IllegalArgumentException(op + " with " + FusedOps.TRANS_B + " needs B of rank ≥ 2, got " + Shapes.str(b));
+        }
+        int[] d = b.clone();
+        d[b.length - 2] = b[b.length - 1];
+        d[b.length - 1] = b[b.length - 2];
+        return d;
     }
 
     /** A 2-D float32 weight packed as the product's B, or null when B is not one. */

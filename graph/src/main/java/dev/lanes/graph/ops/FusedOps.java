@@ -17,7 +17,9 @@ import java.util.Arrays;
  *       {@code Y = act(Conv(X, W, B) + Z)}, Z (a residual shaped like Y) optional; with the
  *       attributes of {@code LayoutSelection}, X (and Y with Z) are held in NHWC.</li>
  *   <li>{@value #FUSED_MATMUL}{@code (A, B, bias?, Z?)}: {@code Y = act(MatMul(A, B) + bias + Z)}, bias
- *       of B's last dim (N) values, Z (a residual shaped like Y) optional.</li>
+ *       of B's last dim (N) values, Z (a residual shaped like Y) optional. With {@value #TRANS_B} = 1,
+ *       B is stored with its last two axes swapped ({@code [..., N, K]}) and the product reads it as
+ *       {@code Bᵀ}: {@code MatMul(A, Transpose(B, perm swapping the last two axes))} without the copy.</li>
  *   <li>{@value #FUSED_GEMM}{@code (A, B, C?)}: Gemm's attributes plus an activation.</li>
  * </ul>
  */
@@ -28,6 +30,8 @@ public final class FusedOps {
     public static final String FUSED_CONV = "FusedConv";
     public static final String FUSED_MATMUL = "FusedMatMul";
     public static final String FUSED_GEMM = "FusedGemm";
+    /** FusedMatMul attribute: 1 when B is stored transposed (its last two axes swapped). */
+    public static final String TRANS_B = "transB";
 
     static void register(OpRegistry r) {
         r.register(DOMAIN, FUSED_CONV, 1, FusedOps::conv);
@@ -58,8 +62,9 @@ public final class FusedOps {
         Operator mm = LinearOps.matmul(s);
         FusedActivation act = FusedActivation.read(s);
         boolean bias = s.hasInput(2), residual = s.hasInput(3);
+        boolean transB = transB(s);
         return (in, ctx) -> {
-            Tensor y = mm.run(new Tensor[] {in[0], in[1]}, ctx)[0];
+            Tensor y = mm.run(new Tensor[] {in[0], transB ? swapLastTwo(in[1]) : in[1]}, ctx)[0];
             if (bias) {
                 Tensor b = LinearOps.float32(in[2], "FusedMatMul bias");
                 checkBias(b, y);
@@ -70,6 +75,29 @@ public final class FusedOps {
             }
             return new Tensor[] {act.applyReference(y)};
         };
+    }
+
+    /** The FusedMatMul's {@value #TRANS_B} flag (0 or 1; anything else is rejected). */
+    static boolean transB(OpSetup s) {
+        long t = s.getLong(TRANS_B, 0);
+        if (t != 0 && t != 1) {
+            throw s.invalid("attribute '" + TRANS_B + "' must be 0 or 1, got " + t);
+        }
+        return t == 1;
+    }
+
+    /** B with its last two axes swapped (the reference meaning of {@value #TRANS_B}); B must have rank ≥ 2. */
+    static Tensor swapLastTwo(Tensor b) {
+        int r = b.rank();
+        if (r < 2) {
+            throw new IllegalArgumentException(FUSED_MATMUL + " with " + TRANS_B + " needs B of rank ≥ 2, got " + Shapes.str(b.shape()));
+        }
+        int[] sh = b.shape(), st = Shapes.strides(sh), out = sh.clone(), ost = st.clone();
+        out[r - 2] = sh[r - 1];
+        out[r - 1] = sh[r - 2];
+        ost[r - 2] = st[r - 1];
+        ost[r - 1] = st[r - 2];
+        return IndexCopy.gather(b, MovementOps.stridedMap(out, ost, 0), out);
     }
 
     /** The residual Z, which must be float32 of exactly the output's shape. */

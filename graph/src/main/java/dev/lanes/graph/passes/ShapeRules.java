@@ -14,6 +14,7 @@ import dev.lanes.reference.MatMulShape;
 import dev.lanes.reference.PoolShape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -284,6 +285,20 @@ final class ShapeRules {
             return;
         }
         int[] fa = c.fixed(0), fb = c.fixed(1);
+        if (NodeAttrs.getLong(c.node, FusedOps.TRANS_B, 0) == 1) {
+            // FusedMatMul reading B transposed: the product sees B's last two dims swapped.
+            if (b.size() < 2) {
+                return;
+            }
+            b = new ArrayList<>(b);
+            Collections.swap(b, b.size() - 2, b.size() - 1);
+            if (fb != null) {
+                fb = fb.clone();
+                int t = fb[fb.length - 2];
+                fb[fb.length - 2] = fb[fb.length - 1];
+                fb[fb.length - 1] = t;
+            }
+        }
         if (fa != null && fb != null) {
             c.set(out, 0, c.dtype(0), dimsOf(MatMulShape.fromOnnx(fa, fb).outputShape()));
             return;

@@ -21,8 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * A register tile is {@link #MR} output pixels × one panel; per input channel it loads the panel's
  * row (1, 2 or 4 vectors) and broadcasts MR input values. With the panel at 4 vectors on 512-bit
  * hardware (6×4 = 24 accumulators + 4 + 1 of 32 registers) and 2 on 128/256-bit (6×2 + 2 + 1 of 16)
- * the loop holds only loads, broadcasts and FMAs. The bias is added as the tile is stored; residual
- * and activation follow in one pass over the tile's rows ({@link ConvEpilogue}).
+ * the loop holds only loads, broadcasts and FMAs. A full tile is stored by the kernel with the bias
+ * added in registers (and a ReLU/Clip without residual clamped there, the same max-then-min as
+ * {@link Activation#applyInPlace}); partial tiles go through a tile buffer. Residual and other
+ * activations follow in one pass over the tile's rows ({@link ConvEpilogue}).
  *
  * <p>This is what PackedGemm cannot do for a convolution: PackedGemm packs A, which for the narrow
  * N of most 1x1 layers (64 to 256 output channels) costs as much as the product (measured: 140
@@ -36,6 +38,13 @@ public final class PointwiseConv implements ConvKernel {
     static final int MAX_NRV = L >= 16 ? 4 : 2;
     static final int MR = 6;
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
+    /**
+     * Floats of input and output rows per block of tiles: a block runs panel by panel, so that each weight panel is
+     * read once per block while the block's rows stay in L2. Tile-by-tile over all panels re-read every panel per
+     * 6 pixels: for deep 1x1 layers on 7x7 maps (960→320: 1.2 MB of weights, beyond the 1 MB L2) that streamed the
+     * weights from L3 nine times per call.
+     */
+    private static final int BLOCK_FLOATS = 1 << 16;
 
     private final int batch, cin, cout, ih, iw, oh, ow, sh, sw, panels;
     private final boolean unitStride;
@@ -45,6 +54,9 @@ public final class PointwiseConv implements ConvKernel {
     private final int fullPanels, lastNr;
     private final float[] w, bias;
     private final Activation act;
+    private final int blockTiles;
+    /** The clamp of a ReLU (0, ∞) or Clip activation, applied in the stores when there is no residual. */
+    private final float lo, hi;
 
     public PointwiseConv(ConvShape s, float[] weights, int wOff, float[] b, int bOff, Activation act) {
         if (!supports(s)) throw new IllegalArgumentException("PointwiseConv needs a 2-D 1x1 conv with no padding and one group: " + s);
@@ -73,6 +85,9 @@ public final class PointwiseConv implements ConvKernel {
         this.bias = new float[fullPanels * nr + lastNr];
         if (s.hasBias()) System.arraycopy(b, bOff, bias, 0, cout);
         this.act = act;
+        this.blockTiles = Math.max(1, BLOCK_FLOATS / (MR * (cin + cout)));
+        this.lo = act.kind() == Activation.Kind.CLIP ? act.p1() : 0f;
+        this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
     }
 
     public static boolean supports(ConvShape s) {
@@ -91,9 +106,15 @@ public final class PointwiseConv implements ConvKernel {
         int pixels = batch * oh * ow;
         int tiles = (pixels + MR - 1) / MR;
         long macs = (long) pixels * cin * cout;
+        boolean clamp = res == null && (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP);
         parallel.forRange(tiles, 1, parallel.sharesFor(macs, MIN_MACS_PER_SHARE), (t0, t1) -> {
             float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
-            for (int t = t0; t < t1; t++) tile(x, xOff, y, yOff, res, resOff, t * MR, Math.min(MR, pixels - t * MR), tileBuffer);
+            for (int b0 = t0; b0 < t1; b0 += blockTiles) {
+                int b1 = Math.min(t1, b0 + blockTiles);
+                for (int p = 0; p < panels; p++) {
+                    for (int t = b0; t < b1; t++) tile(x, xOff, y, yOff, res, resOff, t * MR, Math.min(MR, pixels - t * MR), p, tileBuffer, clamp);
+                }
+            }
         });
     }
 
@@ -107,34 +128,39 @@ public final class PointwiseConv implements ConvKernel {
         return xOff + ((n * ih + oy * sh) * iw + ox * sw) * cin;
     }
 
-    private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, float[] t) {
+    /** Panel {@code p} of one tile; after the last panel, the tile's residual and activation. */
+    private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, int p, float[] t,
+                      boolean clamp) {
         int last = q0 + rows - 1;
         // rows past the end repeat the last pixel: computed, never stored
         int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
         int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
-        for (int p = 0; p < panels; p++) {
-            int c0 = p * nr, cols = Math.min(nr, cout - c0), width = p < fullPanels ? nr : lastNr, wo = p * cin * nr;
-            switch (width / L) {
-                case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wo, t);
-                case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wo, t);
-                default -> kernel6x4(x, a0, a1, a2, a3, a4, a5, wo, t);
-            }
-            store(t, width, c0, y, yOff + q0 * cout + c0, rows, cols);
+        int c0 = p * nr, cols = Math.min(nr, cout - c0), width = p < fullPanels ? nr : lastNr, wo = p * cin * nr;
+        // a full tile of a full-width panel is stored by the kernel itself (bias, and a ReLU/Clip without residual
+        // clamped, in registers); a partial tile or a masked panel goes through the tile buffer
+        boolean direct = rows == MR && cols == width;
+        int yo = yOff + q0 * cout + c0;
+        switch (width / L) {
+            case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
+            case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
+            default -> kernel6x4(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
         }
+        if (!direct) store(t, width, c0, y, yo, rows, cols, clamp);
         // the tile's rows are contiguous in Y: residual and activation in one pass while they are in L1
-        ConvEpilogue.finish(y, yOff + q0 * cout, res, resOff + q0 * cout, rows * cout, act);
+        if (p == panels - 1 && !clamp) ConvEpilogue.finish(y, yOff + q0 * cout, res, resOff + q0 * cout, rows * cout, act);
     }
 
-    /** 6 rows × 4 vectors from weight offset {@code wo}; the tile's rows are 4L floats apart in {@code t}. */
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+    /**
+     * 6 rows × 4 vectors from weight offset {@code wo}: straight into Y at {@code yo} (rows {@code cout} apart) as
+     * {@code acc + bias[bo..]}, clamped when {@code clamp}, when {@code direct}; else into {@code t}, rows 4L floats apart.
+     */
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
+            boolean direct, boolean clamp, float lo, float hi) {
         final int nr = 4 * L;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00,
-                c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00,
-                c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00, c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
         float[] wt = w;
         for (int k = 0; k < cin; k++, wo += nr) {
-            FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L),
-                    b2 = FloatVector.fromArray(S, wt, wo + 2 * L), b3 = FloatVector.fromArray(S, wt, wo + 3 * L);
+            FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L), b2 = FloatVector.fromArray(S, wt, wo + 2 * L), b3 = FloatVector.fromArray(S, wt, wo + 3 * L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
             c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
             v = FloatVector.broadcast(S, x[a1 + k]);
@@ -148,6 +174,31 @@ public final class PointwiseConv implements ConvKernel {
             v = FloatVector.broadcast(S, x[a5 + k]);
             c50 = v.fma(b0, c50); c51 = v.fma(b1, c51); c52 = v.fma(b2, c52); c53 = v.fma(b3, c53);
         }
+        if (direct) {
+            // a full tile of a full panel goes straight to Y: bias (and a ReLU/Clip clamp) added in registers
+            FloatVector d0 = FloatVector.fromArray(S, bias, bo), d1 = FloatVector.fromArray(S, bias, bo + L), d2 = FloatVector.fromArray(S, bias, bo + 2 * L), d3 = FloatVector.fromArray(S, bias, bo + 3 * L);
+            c00 = c00.add(d0); c01 = c01.add(d1); c02 = c02.add(d2); c03 = c03.add(d3);
+            c10 = c10.add(d0); c11 = c11.add(d1); c12 = c12.add(d2); c13 = c13.add(d3);
+            c20 = c20.add(d0); c21 = c21.add(d1); c22 = c22.add(d2); c23 = c23.add(d3);
+            c30 = c30.add(d0); c31 = c31.add(d1); c32 = c32.add(d2); c33 = c33.add(d3);
+            c40 = c40.add(d0); c41 = c41.add(d1); c42 = c42.add(d2); c43 = c43.add(d3);
+            c50 = c50.add(d0); c51 = c51.add(d1); c52 = c52.add(d2); c53 = c53.add(d3);
+            if (clamp) {
+                c00 = c00.max(lo).min(hi); c01 = c01.max(lo).min(hi); c02 = c02.max(lo).min(hi); c03 = c03.max(lo).min(hi);
+                c10 = c10.max(lo).min(hi); c11 = c11.max(lo).min(hi); c12 = c12.max(lo).min(hi); c13 = c13.max(lo).min(hi);
+                c20 = c20.max(lo).min(hi); c21 = c21.max(lo).min(hi); c22 = c22.max(lo).min(hi); c23 = c23.max(lo).min(hi);
+                c30 = c30.max(lo).min(hi); c31 = c31.max(lo).min(hi); c32 = c32.max(lo).min(hi); c33 = c33.max(lo).min(hi);
+                c40 = c40.max(lo).min(hi); c41 = c41.max(lo).min(hi); c42 = c42.max(lo).min(hi); c43 = c43.max(lo).min(hi);
+                c50 = c50.max(lo).min(hi); c51 = c51.max(lo).min(hi); c52 = c52.max(lo).min(hi); c53 = c53.max(lo).min(hi);
+            }
+            c00.intoArray(y, yo); c01.intoArray(y, yo + L); c02.intoArray(y, yo + 2 * L); c03.intoArray(y, yo + 3 * L);
+            c10.intoArray(y, yo + cout); c11.intoArray(y, yo + cout + L); c12.intoArray(y, yo + cout + 2 * L); c13.intoArray(y, yo + cout + 3 * L);
+            c20.intoArray(y, yo + 2 * cout); c21.intoArray(y, yo + 2 * cout + L); c22.intoArray(y, yo + 2 * cout + 2 * L); c23.intoArray(y, yo + 2 * cout + 3 * L);
+            c30.intoArray(y, yo + 3 * cout); c31.intoArray(y, yo + 3 * cout + L); c32.intoArray(y, yo + 3 * cout + 2 * L); c33.intoArray(y, yo + 3 * cout + 3 * L);
+            c40.intoArray(y, yo + 4 * cout); c41.intoArray(y, yo + 4 * cout + L); c42.intoArray(y, yo + 4 * cout + 2 * L); c43.intoArray(y, yo + 4 * cout + 3 * L);
+            c50.intoArray(y, yo + 5 * cout); c51.intoArray(y, yo + 5 * cout + L); c52.intoArray(y, yo + 5 * cout + 2 * L); c53.intoArray(y, yo + 5 * cout + 3 * L);
+            return;
+        }
         c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
         c10.intoArray(t, nr); c11.intoArray(t, nr + L); c12.intoArray(t, nr + 2 * L); c13.intoArray(t, nr + 3 * L);
         c20.intoArray(t, 2 * nr); c21.intoArray(t, 2 * nr + L); c22.intoArray(t, 2 * nr + 2 * L); c23.intoArray(t, 2 * nr + 3 * L);
@@ -156,11 +207,11 @@ public final class PointwiseConv implements ConvKernel {
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L); c52.intoArray(t, 5 * nr + 2 * L); c53.intoArray(t, 5 * nr + 3 * L);
     }
 
-    /** 6 rows × 2 vectors; rows 2L floats apart in {@code t}. */
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+    /** 6 rows × 2 vectors, as {@link #kernel6x4}; rows 2L floats apart in {@code t}. */
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
+            boolean direct, boolean clamp, float lo, float hi) {
         final int nr = 2 * L;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         float[] wt = w;
         for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L);
@@ -177,6 +228,31 @@ public final class PointwiseConv implements ConvKernel {
             v = FloatVector.broadcast(S, x[a5 + k]);
             c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
         }
+        if (direct) {
+            // a full tile of a full panel goes straight to Y: bias (and a ReLU/Clip clamp) added in registers
+            FloatVector d0 = FloatVector.fromArray(S, bias, bo), d1 = FloatVector.fromArray(S, bias, bo + L);
+            c00 = c00.add(d0); c01 = c01.add(d1);
+            c10 = c10.add(d0); c11 = c11.add(d1);
+            c20 = c20.add(d0); c21 = c21.add(d1);
+            c30 = c30.add(d0); c31 = c31.add(d1);
+            c40 = c40.add(d0); c41 = c41.add(d1);
+            c50 = c50.add(d0); c51 = c51.add(d1);
+            if (clamp) {
+                c00 = c00.max(lo).min(hi); c01 = c01.max(lo).min(hi);
+                c10 = c10.max(lo).min(hi); c11 = c11.max(lo).min(hi);
+                c20 = c20.max(lo).min(hi); c21 = c21.max(lo).min(hi);
+                c30 = c30.max(lo).min(hi); c31 = c31.max(lo).min(hi);
+                c40 = c40.max(lo).min(hi); c41 = c41.max(lo).min(hi);
+                c50 = c50.max(lo).min(hi); c51 = c51.max(lo).min(hi);
+            }
+            c00.intoArray(y, yo); c01.intoArray(y, yo + L);
+            c10.intoArray(y, yo + cout); c11.intoArray(y, yo + cout + L);
+            c20.intoArray(y, yo + 2 * cout); c21.intoArray(y, yo + 2 * cout + L);
+            c30.intoArray(y, yo + 3 * cout); c31.intoArray(y, yo + 3 * cout + L);
+            c40.intoArray(y, yo + 4 * cout); c41.intoArray(y, yo + 4 * cout + L);
+            c50.intoArray(y, yo + 5 * cout); c51.intoArray(y, yo + 5 * cout + L);
+            return;
+        }
         c00.intoArray(t, 0); c01.intoArray(t, L);
         c10.intoArray(t, nr); c11.intoArray(t, nr + L);
         c20.intoArray(t, 2 * nr); c21.intoArray(t, 2 * nr + L);
@@ -185,32 +261,69 @@ public final class PointwiseConv implements ConvKernel {
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L);
     }
 
-    /** 6 rows × 1 vector (layers with at most L output channels, or the last L of a panel set); rows L floats apart. */
-    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    /** 6 rows × 1 vector (layers with at most L output channels, or the last L of a panel set), as {@link #kernel6x4}. */
+    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
+            boolean direct, boolean clamp, float lo, float hi) {
+        final int nr = L;
+        FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00;
         float[] wt = w;
-        for (int k = 0; k < cin; k++, wo += L) {
-            FloatVector b = FloatVector.fromArray(S, wt, wo);
-            c0 = FloatVector.broadcast(S, x[a0 + k]).fma(b, c0);
-            c1 = FloatVector.broadcast(S, x[a1 + k]).fma(b, c1);
-            c2 = FloatVector.broadcast(S, x[a2 + k]).fma(b, c2);
-            c3 = FloatVector.broadcast(S, x[a3 + k]).fma(b, c3);
-            c4 = FloatVector.broadcast(S, x[a4 + k]).fma(b, c4);
-            c5 = FloatVector.broadcast(S, x[a5 + k]).fma(b, c5);
+        for (int k = 0; k < cin; k++, wo += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, wt, wo);
+            FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
+            c00 = v.fma(b0, c00);
+            v = FloatVector.broadcast(S, x[a1 + k]);
+            c10 = v.fma(b0, c10);
+            v = FloatVector.broadcast(S, x[a2 + k]);
+            c20 = v.fma(b0, c20);
+            v = FloatVector.broadcast(S, x[a3 + k]);
+            c30 = v.fma(b0, c30);
+            v = FloatVector.broadcast(S, x[a4 + k]);
+            c40 = v.fma(b0, c40);
+            v = FloatVector.broadcast(S, x[a5 + k]);
+            c50 = v.fma(b0, c50);
         }
-        c0.intoArray(t, 0);
-        c1.intoArray(t, L);
-        c2.intoArray(t, 2 * L);
-        c3.intoArray(t, 3 * L);
-        c4.intoArray(t, 4 * L);
-        c5.intoArray(t, 5 * L);
+        if (direct) {
+            // a full tile of a full panel goes straight to Y: bias (and a ReLU/Clip clamp) added in registers
+            FloatVector d0 = FloatVector.fromArray(S, bias, bo);
+            c00 = c00.add(d0);
+            c10 = c10.add(d0);
+            c20 = c20.add(d0);
+            c30 = c30.add(d0);
+            c40 = c40.add(d0);
+            c50 = c50.add(d0);
+            if (clamp) {
+                c00 = c00.max(lo).min(hi);
+                c10 = c10.max(lo).min(hi);
+                c20 = c20.max(lo).min(hi);
+                c30 = c30.max(lo).min(hi);
+                c40 = c40.max(lo).min(hi);
+                c50 = c50.max(lo).min(hi);
+            }
+            c00.intoArray(y, yo);
+            c10.intoArray(y, yo + cout);
+            c20.intoArray(y, yo + 2 * cout);
+            c30.intoArray(y, yo + 3 * cout);
+            c40.intoArray(y, yo + 4 * cout);
+            c50.intoArray(y, yo + 5 * cout);
+            return;
+        }
+        c00.intoArray(t, 0);
+        c10.intoArray(t, nr);
+        c20.intoArray(t, 2 * nr);
+        c30.intoArray(t, 3 * nr);
+        c40.intoArray(t, 4 * nr);
+        c50.intoArray(t, 5 * nr);
     }
 
-    /** Bias added to the tile's first {@code rows} rows and {@code cols} columns (rows {@code width} apart in t), into Y. */
-    private void store(float[] t, int width, int bo, float[] y, int yo, int rows, int cols) {
+    /**
+     * Bias added to the tile's first {@code rows} rows and {@code cols} columns (rows {@code width} apart in t), clamped
+     * when {@code clamp}, into Y.
+     */
+    private void store(float[] t, int width, int bo, float[] y, int yo, int rows, int cols, boolean clamp) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j += L) {
                 FloatVector v = FloatVector.fromArray(S, t, r * width + j).add(FloatVector.fromArray(S, bias, bo + j));
+                if (clamp) v = v.max(lo).min(hi);
                 int o = yo + r * cout + j;
                 if (j + L <= cols) v.intoArray(y, o);
                 else v.intoArray(y, o, S.indexInRange(j, cols));

@@ -17,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * vector of channels.
  *
  * <p>The kernel reads X through a channel stride and a pixel stride, so it runs on NHWC ({@link #run})
- * or straight from NCHW ({@link #runNchwInput}); Y (and the residual) are NHWC. Weights packed as
+ * or straight from NCHW ({@link #runNchwInput}); Y (and the residual) are NHWC. Two full vectors of
+ * output channels run together so that each broadcast input feeds two FMAs. The kernels write
+ * {@code acc + bias}; the residual and activation run as a pass over each output row while it is in
+ * L1 ({@link ConvEpilogue}), never inside the FMA loops. Weights packed as
  * {@code [ci][ky][kx][M padded to whole vectors]}. Taps outside the input are skipped: rows per output
  * row, columns per pixel for the border pixels (a one-pixel path). Work split over output rows; each
  * output's sum runs in (ci, ky, kx) order whatever the split, so results are bit-identical for any
@@ -108,28 +111,105 @@ public final class StemConvDirect implements ConvKernel {
         int yRow = (n * g.outH() + oy) * outW;
         int rowStep = g.dilH() * inW * pStride, colStep = g.dilW() * pStride, pixStep = g.strideW() * pStride;
         int wRow = kW * cp, wCi = kH * kW * cp;
-        for (int co = 0; co < cp; co += L) {
-            VectorMask<Float> m = S.indexInRange(co, cout);
-            FloatVector b = FloatVector.fromArray(S, bias, co);
+        for (int co = 0; co < cp; ) {
+            // two full channel vectors share each broadcast input (16 accumulators); a last or partial vector goes alone
+            boolean pair = co + 2 * L <= cout;
             int wBase = kyLo * wRow + co;
             int ox = 0;
-            for (; ox < oxLo; ox++) pixel(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, b, m, y, yOff, res, resOff, yRow);
-            for (; ox + 8 <= oxHi; ox += 8) {
-                int xBase = xImg + ((iy0 + kyLo * g.dilH()) * inW + ox * g.strideW() - g.padL()) * pStride;
-                tile8(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, b, m,
-                        y, yOff + (yRow + ox) * cout + co, res, resOff + (yRow + ox) * cout + co);
+            for (; ox < oxLo; ox++) pixels(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, pair, y, yOff, yRow);
+            if (oxHi - oxLo >= 8) {
+                // a last partial tile is shifted left onto the previous one: it recomputes a few pixels with the same
+                // arithmetic (same bits) instead of sending up to 7 through the latency-bound one-pixel path
+                for (int t0 = oxLo; t0 < oxHi; t0 += 8) {
+                    int t = Math.min(t0, oxHi - 8);
+                    int xBase = xImg + ((iy0 + kyLo * g.dilH()) * inW + t * g.strideW() - g.padL()) * pStride;
+                    int yo = yOff + (yRow + t) * cout + co;
+                    if (pair) tile8x2(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
+                    else tile8(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
+                }
+                ox = oxHi;
             }
-            for (; ox < outW; ox++) pixel(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, b, m, y, yOff, res, resOff, yRow);
+            for (; ox < outW; ox++) pixels(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, pair, y, yOff, yRow);
+            co += pair ? 2 * L : L;
         }
+        // residual and activation as a pass over the row just written (still in L1), never inside the FMA loops
+        ConvEpilogue.finish(y, yOff + yRow * cout, res, resOff + yRow * cout, outW * cout, act);
+    }
+
+    /** The one-pixel path for one channel vector, or two when {@code pair}. */
+    private void pixels(float[] x, int xImg, int cStride, int pStride, int iy0, int kyLo, int kyHi, int ox, int co, boolean pair,
+                        float[] y, int yOff, int yRow) {
+        pixel(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, y, yOff, yRow);
+        if (pair) pixel(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co + L, y, yOff, yRow);
     }
 
     /**
-     * 8 output pixels (all taps in the input) × one vector of output channels: per tap one weight
-     * vector and 8 broadcast FMAs. {@code xBase} is pixel 0's first tap (ci 0, first valid ky, kx 0).
+     * 8 output pixels (all taps in the input) × two full vectors of output channels from {@code co}: per tap two weight
+     * vectors and 8 broadcasts, each broadcast feeding two FMAs. {@code xBase} is pixel 0's first tap (ci 0, first
+     * valid ky, kx 0). Writes {@code acc + bias}; per output the taps run in (ci, ky, kx) order as in {@link #tile8}.
+     */
+    private void tile8x2(float[] x, int xBase, int cStride, int rowStep, int colStep, int pixStep, int kyN, int kW,
+                         float[] w, int wBase, int wCi, int wRow, int co, float[] y, int yo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        for (int ci = 0; ci < cin; ci++) {
+            for (int ky = 0; ky < kyN; ky++) {
+                int xi = xBase + ci * cStride + ky * rowStep, wi = wBase + ci * wCi + ky * wRow;
+                for (int kx = 0; kx < kW; kx++, xi += colStep, wi += cp) {
+                    FloatVector wv = FloatVector.fromArray(S, w, wi), wu = FloatVector.fromArray(S, w, wi + L);
+                    FloatVector v = FloatVector.broadcast(S, x[xi]);
+                    a0 = wv.fma(v, a0);
+                    b0 = wu.fma(v, b0);
+                    v = FloatVector.broadcast(S, x[xi + pixStep]);
+                    a1 = wv.fma(v, a1);
+                    b1 = wu.fma(v, b1);
+                    v = FloatVector.broadcast(S, x[xi + 2 * pixStep]);
+                    a2 = wv.fma(v, a2);
+                    b2 = wu.fma(v, b2);
+                    v = FloatVector.broadcast(S, x[xi + 3 * pixStep]);
+                    a3 = wv.fma(v, a3);
+                    b3 = wu.fma(v, b3);
+                    v = FloatVector.broadcast(S, x[xi + 4 * pixStep]);
+                    a4 = wv.fma(v, a4);
+                    b4 = wu.fma(v, b4);
+                    v = FloatVector.broadcast(S, x[xi + 5 * pixStep]);
+                    a5 = wv.fma(v, a5);
+                    b5 = wu.fma(v, b5);
+                    v = FloatVector.broadcast(S, x[xi + 6 * pixStep]);
+                    a6 = wv.fma(v, a6);
+                    b6 = wu.fma(v, b6);
+                    v = FloatVector.broadcast(S, x[xi + 7 * pixStep]);
+                    a7 = wv.fma(v, a7);
+                    b7 = wu.fma(v, b7);
+                }
+            }
+        }
+        // stores written out here: a helper taking the vectors would box them whenever C2 does not inline it
+        FloatVector bv = FloatVector.fromArray(S, bias, co), bu = FloatVector.fromArray(S, bias, co + L);
+        a0.add(bv).intoArray(y, yo);
+        b0.add(bu).intoArray(y, yo + L);
+        a1.add(bv).intoArray(y, yo + cout);
+        b1.add(bu).intoArray(y, yo + cout + L);
+        a2.add(bv).intoArray(y, yo + 2 * cout);
+        b2.add(bu).intoArray(y, yo + 2 * cout + L);
+        a3.add(bv).intoArray(y, yo + 3 * cout);
+        b3.add(bu).intoArray(y, yo + 3 * cout + L);
+        a4.add(bv).intoArray(y, yo + 4 * cout);
+        b4.add(bu).intoArray(y, yo + 4 * cout + L);
+        a5.add(bv).intoArray(y, yo + 5 * cout);
+        b5.add(bu).intoArray(y, yo + 5 * cout + L);
+        a6.add(bv).intoArray(y, yo + 6 * cout);
+        b6.add(bu).intoArray(y, yo + 6 * cout + L);
+        a7.add(bv).intoArray(y, yo + 7 * cout);
+        b7.add(bu).intoArray(y, yo + 7 * cout + L);
+    }
+
+    /**
+     * 8 output pixels (all taps in the input) × one vector of output channels from {@code co} (masked to the channels):
+     * per tap one weight vector and 8 broadcast FMAs. Writes {@code acc + bias}.
      */
     private void tile8(float[] x, int xBase, int cStride, int rowStep, int colStep, int pixStep, int kyN, int kW,
-                       float[] w, int wBase, int wCi, int wRow, FloatVector b, VectorMask<Float> m,
-                       float[] y, int yo, float[] res, int ro) {
+                       float[] w, int wBase, int wCi, int wRow, int co, float[] y, int yo) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int ci = 0; ci < cin; ci++) {
             for (int ky = 0; ky < kyN; ky++) {
@@ -147,19 +227,29 @@ public final class StemConvDirect implements ConvKernel {
                 }
             }
         }
-        store(a0, b, m, y, yo, res, ro);
-        store(a1, b, m, y, yo + cout, res, ro + cout);
-        store(a2, b, m, y, yo + 2 * cout, res, ro + 2 * cout);
-        store(a3, b, m, y, yo + 3 * cout, res, ro + 3 * cout);
-        store(a4, b, m, y, yo + 4 * cout, res, ro + 4 * cout);
-        store(a5, b, m, y, yo + 5 * cout, res, ro + 5 * cout);
-        store(a6, b, m, y, yo + 6 * cout, res, ro + 6 * cout);
-        store(a7, b, m, y, yo + 7 * cout, res, ro + 7 * cout);
+        VectorMask<Float> m = S.indexInRange(co, cout);
+        FloatVector b = FloatVector.fromArray(S, bias, co);
+        a0 = a0.add(b);
+        a1 = a1.add(b);
+        a2 = a2.add(b);
+        a3 = a3.add(b);
+        a4 = a4.add(b);
+        a5 = a5.add(b);
+        a6 = a6.add(b);
+        a7 = a7.add(b);
+        a0.intoArray(y, yo, m);
+        a1.intoArray(y, yo + cout, m);
+        a2.intoArray(y, yo + 2 * cout, m);
+        a3.intoArray(y, yo + 3 * cout, m);
+        a4.intoArray(y, yo + 4 * cout, m);
+        a5.intoArray(y, yo + 5 * cout, m);
+        a6.intoArray(y, yo + 6 * cout, m);
+        a7.intoArray(y, yo + 7 * cout, m);
     }
 
-    /** One output pixel × one vector of output channels, skipping taps outside the input (borders, short rows). */
+    /** One output pixel × one vector of output channels from {@code co}, skipping taps outside the input (borders, short rows). */
     private void pixel(float[] x, int xImg, int cStride, int pStride, int iy0, int kyLo, int kyHi, int ox, int co,
-                       FloatVector b, VectorMask<Float> m, float[] y, int yOff, float[] res, int resOff, int yRow) {
+                       float[] y, int yOff, int yRow) {
         int ix0 = ox * g.strideW() - g.padL();
         FloatVector a = FloatVector.zero(S);
         for (int ci = 0; ci < cin; ci++) {
@@ -173,14 +263,8 @@ public final class StemConvDirect implements ConvKernel {
                 }
             }
         }
-        int o = (yRow + ox) * cout + co;
-        store(a, b, m, y, yOff + o, res, resOff + o);
-    }
-
-    /** {@code act(acc + bias + res)} into the output channels under {@code m}. */
-    private void store(FloatVector acc, FloatVector b, VectorMask<Float> m, float[] y, int yo, float[] res, int ro) {
-        FloatVector v = acc.add(b);
-        if (res != null) v = v.add(FloatVector.fromArray(S, res, ro, m));
-        act.apply(v).intoArray(y, yo, m);
+        int o = yOff + (yRow + ox) * cout + co;
+        a = a.add(FloatVector.fromArray(S, bias, co));
+        a.intoArray(y, o, S.indexInRange(co, cout));
     }
 }
