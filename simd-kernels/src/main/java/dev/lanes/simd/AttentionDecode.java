@@ -340,14 +340,17 @@ public final class AttentionDecode {
             int dst = call.y.at(b, h, i), src = r * s.dvPad;
             float l = s.l[r];
             // Every key masked (l = 0): Y = 0, unless an infinite V made o non-finite.
-            float inv = l == 0f ? 0f : 1f / l;
-            boolean finite = true;
-            for (int c = 0; c < dv; c++) {
-                float o = s.o[src + c];
-                finite &= Float.isFinite(o);
-                y[dst + c] = o * inv;
-                finite &= Float.isFinite(y[dst + c]);
+            FloatVector inv = FloatVector.broadcast(F, l == 0f ? 0f : 1f / l);
+            // A non-finite o gives a non-finite out (inv is finite, and ±∞·0 is NaN), and a sum of vectors with a
+            // non-finite lane is non-finite; a sum that overflows from finite outputs only costs a strict recompute.
+            FloatVector check = FloatVector.zero(F);
+            for (int c = 0; c < dv; c += LANES) {
+                VectorMask<Float> in = F.indexInRange(c, dv);
+                FloatVector out = FloatVector.fromArray(F, s.o, src + c).mul(inv); // o is zero past dv
+                out.intoArray(y, dst + c, in);
+                check = check.add(out);
             }
+            boolean finite = !check.mul(0f).test(VectorOperators.IS_NAN).anyTrue();
             if (!finite) call.strictRow(b, h, i, s.strict(dv));
         }
     }
