@@ -61,6 +61,25 @@ class FastElementwiseProperties {
         });
     }
 
+    /**
+     * Channels-last broadcasting, [1, H, W, C] ⊙ [C] (or [1, 1, 1, C]) and the operands swapped, with C
+     * from 1 to 17: the short runs that FastBinary tiles into one vector when C divides the vector
+     * length, and the runs it does not. Also over the two-thread split (large maps).
+     */
+    @Test
+    void channelsLastBroadcastEqualsTheReference() {
+        Theories.qt(60).forAll(Generate.enumValues(BinaryOp.class), Sizes.between(1, 17), Sizes.between(1, 70), Sizes.seeds())
+                .checkAssert((op, c, hw, seed) -> {
+                    if (op == BinaryOp.POW) return; // Pow per element; its scalar-exponent kernels have their own property
+                    boolean big = seed % 3 == 0, swap = seed % 2 == 0, rank4 = seed % 5 < 2;
+                    int h = big ? 50 + hw : hw, w = big ? 61 : 3;
+                    int[] full = {1, h, w, c}, small = rank4 ? new int[] {1, 1, 1, c} : new int[] {c};
+                    BinaryShape s = swap ? new BinaryShape(op, small, full) : new BinaryShape(op, full, small);
+                    float[] a = data(seed, Dims.size(s.a())), b = data(seed + 1, Dims.size(s.b()));
+                    checkBinary(s, a, b, big ? TWO : Parallel.callerOnly(), s + " seed " + seed);
+                });
+    }
+
     @Test
     void powWithAScalarExponentEqualsMathPow() {
         Theories.qt(60).forAll(ElementwiseShapes.shapes(), Generate.pick(List.of(2f, 0.5f, 1f, 3f, -1f, 0f)), Sizes.seeds())

@@ -19,10 +19,14 @@ import org.junit.jupiter.api.Test;
  * ReferenceLayerNorm of the float residual sum): awkward row lengths, rows with a large mean, all
  * epsilons, optional B / Mean / InvStdDev, ±∞ and NaN inputs, and any thread count.
  *
- * <p>Error bound: the row sums run in two float vector accumulators of L lanes, so they carry at
- * most ⌈n/2L⌉ + log2 2L roundings relative to Σ|x| (the reference's terms hold mean|x|·r·|scale|
- * for the mean and |x|·r·|scale| for the deviation); r = 1/√(var + ε) adds half the variance's
- * error; the subtraction, the two products and B add 4: c = 6 + ⌈n/2L⌉ + log2 2L.
+ * <p>Error bound: the row sums run in two float vector accumulators of L lanes, so each carries at
+ * most γ = ⌈n/2L⌉ + log2 2L roundings relative to its absolute terms (the reference's terms hold
+ * mean|x|·r·|scale| for the mean and |x|·r·|scale| for the deviation). FastLayerNorm's one-pass
+ * statistics about a shift K (d = x - K) are used only where Σd² ≤ 2·SS and |K| ≤ 2·mean|x|:
+ * SS = Σd² - (Σd)²/n is then within 3γ·Σd² ≤ 6γ·SS, so r = 1/√(var + ε) is within 3γ; the mean
+ * K + Σd/n within γ·Σ|d|/n ≤ 3γ·mean|x|; x - K rounds within |x| + 2·mean|x|; the products and B
+ * add 4. Summed against terms = (|x| + mean|x|)·r·|scale| + |B|: c = 6 + 6γ. (RMSNorm's single
+ * sum of squares and the two-pass fallback need much less.)
  */
 @WidthSensitive
 class FastNormProperties {
@@ -36,7 +40,7 @@ class FastNormProperties {
 
     static double bound(int n) {
         int l2 = 2 * VectorWidth.LANES;
-        return 6 + (n + l2 - 1) / l2 + Math.log(l2) / Math.log(2);
+        return 6 + 6 * ((n + l2 - 1) / l2 + Math.log(l2) / Math.log(2));
     }
 
     private static final List<Float> EPSILONS = List.of(1e-5f, 1e-12f, 1e-6f, 0.1f);
@@ -71,6 +75,58 @@ class FastNormProperties {
                     }
                     Tolerance.assertClose("LayerNorm Mean " + what, mean.region(), rMean, AwkwardData.definedTerms(meanTerms), bound(n));
                     Tolerance.assertClose("LayerNorm InvStdDev " + what, inv.region(), rInv, AwkwardData.definedTerms(invTerms), bound(n));
+                });
+    }
+
+    /**
+     * The rows one-pass variance formulas lose: a large mean with a small spread (σ/|μ| from 2^-7 down
+     * to 2^-12: E[x²] - E[x]² would cancel 14 to 24 of float's 24 bits; the shifted sums must not),
+     * and rows whose first values lie far off the rest (the shift K lands far from the mean, so the
+     * cancellation check must re-gather the row). Judged against the deviations, a much tighter
+     * scale than the reference's terms: {@code (|x - μ| + σ)·r·|scale| + |B|} (μ, σ, r in double).
+     * Also through AddLayerNorm, whose statistics come from its add pass.
+     */
+    @Test
+    void largeMeanSmallSpreadKeepsTheDeviationsPrecise() {
+        Theories.qt(60).forAll(Sizes.between(1, 6), Sizes.between(1, 600), Sizes.seeds())
+                .checkAssert((rows, n, seed) -> {
+                    SplittableRandom pick = new SplittableRandom(seed);
+                    float mean = (float) (pick.nextBoolean() ? 1e4 : -3e3) * (1 + pick.nextInt(8));
+                    float spread = Math.abs(mean) * (float) Math.scalb(1.0, -7 - pick.nextInt(6));
+                    LayerNormShape s = new LayerNormShape(rows, n, 1e-12f, true);
+                    float[] x = AwkwardData.uniform(seed, s.size(), spread, mean);
+                    if (pick.nextBoolean()) {
+                        // Each row's first 16 values far off (in units of the spread): the shift K lands far from the mean.
+                        float off = (pick.nextBoolean() ? 1 : -1) * spread * (20 + pick.nextInt(200));
+                        for (int row = 0; row < rows; row++) {
+                            for (int i = 0; i < Math.min(n, 16); i++) x[row * n + i] += off;
+                        }
+                    }
+                    float[] g = AwkwardData.uniform(seed + 1, n, 1.5f, 0f), b = AwkwardData.uniform(seed + 2, n, 1f, 0f);
+                    float[] r = new float[s.size()];
+                    new ReferenceLayerNorm().layerNorm(s, x, 0, g, 0, b, 0, r, 0, null, 0, null, 0, new double[s.size()]);
+                    double[] terms = new double[s.size()];
+                    for (int row = 0; row < rows; row++) {
+                        double mu = 0, ss = 0;
+                        for (int i = 0; i < n; i++) mu += x[row * n + i];
+                        mu /= n;
+                        for (int i = 0; i < n; i++) ss += (x[row * n + i] - mu) * (x[row * n + i] - mu);
+                        double sigma = Math.sqrt(ss / n), inv = 1 / Math.sqrt(ss / n + s.epsilon());
+                        for (int i = 0; i < n; i++) {
+                            terms[row * n + i] = (Math.abs(x[row * n + i] - mu) + sigma) * inv * Math.abs(g[i]) + Math.abs(b[i]);
+                        }
+                    }
+                    String what = s + " mean " + mean + " spread " + spread + " seed " + seed;
+                    Guarded y = new Guarded(s.size());
+                    new FastLayerNorm(Parallel.callerOnly()).layerNorm(s, x, 0, g, 0, b, 0, y.array(), y.offset(), null, 0, null, 0);
+                    y.assertCanariesIntact();
+                    Tolerance.assertClose("LayerNorm " + what, y.region(), r, terms, bound(n));
+                    // The same rows as x + 0 through the fused add.
+                    Guarded z = new Guarded(s.size());
+                    new AddLayerNorm(Parallel.callerOnly()).apply(s, x, 0, new float[s.size()], 0, null, 0, g, 0, b, 0,
+                            z.array(), z.offset(), null, 0);
+                    z.assertCanariesIntact();
+                    Tolerance.assertClose("AddLayerNorm " + what, z.region(), r, terms, bound(n));
                 });
     }
 

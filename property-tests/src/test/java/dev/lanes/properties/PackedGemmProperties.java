@@ -220,6 +220,26 @@ class PackedGemmProperties {
     }
 
     @Test
+    void packedAIsSharedByTheThreadsOfFewRowProducts() {
+        // M ≤ 192 on 2-3 threads: A is packed once (all of K, k-blocks included) and the threads split N.
+        // Within the bound, and the same bits as 1 thread; K past 1536 takes two k-blocks.
+        Gen<Case> few = cases(9, 192, 700, 1800).map(c -> {
+            int n = 257 + c.n() % 300, k = c.k() % 3 == 0 ? 1537 + c.k() % 200 : c.k();
+            int m = (int) Math.max(9, Math.min(c.m(), 6_000_000L / ((long) n * k)));
+            return new Case(m, n, k, c.transA(), c.transB(), c.padA(), c.padB(), c.padC(), c.offset(), c.alpha(), c.beta(), c.seed());
+        });
+        Theories.qt(12).forAll(few, integers().between(2, 3)).checkAssert((c, threads) -> {
+            Operands o = new Operands(c, false);
+            double[] terms = new double[c.m() * c.n()];
+            float[] expected = o.reference(terms);
+            float[] one = o.fast(Epilogue.NONE, Parallel.callerOnly());
+            float[] many = o.fast(Epilogue.NONE, threads == 2 ? TWO : THREE);
+            Tolerance.assertClose("PackedGemm shared A " + c + " threads=" + threads, many, expected, terms, bound(c, 1));
+            Tolerance.assertBitsEqual("PackedGemm shared A, " + threads + " threads vs 1, " + c, many, one);
+        });
+    }
+
+    @Test
     void smallIntegersGiveTheExactBits() {
         // Products and partial sums of integers in [-3, 3] stay exact in fp32 (|sum| ≤ 9·600 + 50 ≪ 2^24):
         // any summation order, any tile, any thread count must give the reference's bits.

@@ -46,7 +46,58 @@ public final class FastBinary implements Binary {
         int code = code(s, b, bOff);
         BroadcastPlan plan = new BroadcastPlan(s.outputShape(), s.a(), s.b());
         int shares = parallel.sharesFor(size, PARALLEL_MIN / 2);
+        int periodic = code == POW ? -1 : periodicInput(plan);
+        if (periodic >= 0) {
+            // One input contiguous over the whole output, the other a short run repeated: the repeats
+            // tile a vector exactly (L % run == 0), so the whole output is one loop with a constant vector.
+            int n = plan.run, l = F.length();
+            float[] tile = new float[l];
+            float[] p = periodic == 0 ? a : b;
+            int pOff = periodic == 0 ? aOff : bOff;
+            for (int i = 0; i < l; i++) tile[i] = p[pOff + i % n];
+            FloatVector pattern = FloatVector.fromArray(F, tile, 0);
+            int vectors = (size + l - 1) / l;
+            boolean aIsPattern = periodic == 0;
+            parallel.forRange(vectors, 1, shares, (from, to) -> periodicRun(code, aIsPattern, pattern, aIsPattern ? b : a,
+                    aIsPattern ? bOff : aOff, y, yOff, from * l, Math.min(size, to * l)));
+            return;
+        }
         parallel.forRange(plan.runs, 1, shares, (from, to) -> runs(plan, code, a, aOff, b, bOff, y, yOff, from, to));
+    }
+
+    /**
+     * The input that is a short run repeated down the output ({@code [H·W, C] ⊙ [C]}: a channels-last
+     * scale, bias or SE gate with C below the vector length and dividing it), the other input being
+     * contiguous over the whole output; -1 if the plan is not of that form. Such runs would otherwise
+     * be one masked vector step each.
+     */
+    private static int periodicInput(BroadcastPlan plan) {
+        int n = plan.run;
+        if (plan.dims.length != 2 || n >= F.length() || F.length() % n != 0) return -1;
+        if (plan.runStride(0) != 1 || plan.runStride(1) != 1) return -1;
+        int a = plan.strides[0][0], b = plan.strides[1][0];
+        if (a == 0 && b == n) return 0;
+        if (b == 0 && a == n) return 1;
+        return -1;
+    }
+
+    /**
+     * Outputs [from, to) of a periodic plan: {@code pattern} holds the repeated input tiled over a
+     * vector (from is a multiple of the vector length, so the tiling stays in phase), the other input
+     * is contiguous from {@code cOff}. {@code aIsPattern} keeps the operand order of Sub and Div.
+     */
+    private static void periodicRun(int code, boolean aIsPattern, FloatVector pattern, float[] c, int cOff, float[] y, int yOff,
+                                    int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, c, cOff + i);
+            (aIsPattern ? op(code, pattern, v) : op(code, v, pattern)).intoArray(y, yOff + i);
+        }
+        if (i < to) {
+            VectorMask<Float> m = F.indexInRange(i, to);
+            FloatVector v = FloatVector.fromArray(F, c, cOff + i, m);
+            (aIsPattern ? op(code, pattern, v) : op(code, v, pattern)).intoArray(y, yOff + i, m);
+        }
     }
 
     /** The kernel for the op; Pow with one exponent value for the whole tensor gets its special case. */

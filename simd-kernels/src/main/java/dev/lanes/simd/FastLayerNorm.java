@@ -8,13 +8,26 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * ONNX LayerNormalization on the Vector API. Per row three passes, the row staying in L1 after the
- * first: the sum (mean), the sum of squared deviations (the two-pass variance, which unlike
- * E[x²] - E[x]² cannot cancel), then {@code y = (x - mean)·r·scale + B} with
- * {@code r = 1/√(var + ε)}. Sums use two vector accumulators of float, so an element's error is
- * about {@code (n / 2L + log2 2L)·eps} of the row's scale (L = lanes); a row whose sum or squares
- * overflow float (|x| beyond about 1e19) is redone in double. Rows are split over
- * {@link Parallel}; every row is computed the same way whatever the thread count.
+ * ONNX LayerNormalization on the Vector API. Per row one statistics pass and one normalise pass,
+ * the row staying in L1 between them (2 reads and 1 write of the row instead of 3 reads and 1 write):
+ * <ul>
+ * <li>the statistics pass accumulates Σx (the mean), and Σd and Σd² of the shifted values
+ *     {@code d = x - K}, K the mean of the row's first vector; the squared deviations are then
+ *     {@code SS = Σd² - (Σd)²/n}. Shifting is what makes one pass safe: SS cancels only as far as
+ *     {@code Σd² = SS + n·(μ - K)²} exceeds SS, so a large mean with a tiny variance costs nothing
+ *     (K is near μ), unlike E[x²] - E[x]²;</li>
+ * <li>the cancellation is checked, not hoped for: a row with {@code Σd² > 2·SS} (K more than one
+ *     standard deviation from μ — rare, an outlier in the first vector) gets the two-pass
+ *     {@code Σ(x - μ)²} on its L1-resident data instead;</li>
+ * <li>the normalise pass computes {@code y = (x·r - μ·r)·scale + B}, two multiply-adds,
+ *     {@code r = 1/√(SS/n + ε)}.</li>
+ * </ul>
+ * Error: the sums run in two vector accumulators of L lanes each, so each carries at most
+ * {@code γ = ⌈n/2L⌉ + log2 2L} roundings relative to its absolute terms; SS is then within
+ * {@code 3γ·Σd² ≤ 6γ·SS}, so r is within {@code 3γ} (relative) and the mean within γ of mean|x|
+ * (property {@code FastNormProperties}, which allows {@code 6 + 3γ} eps of the reference's terms).
+ * A row whose sums overflow float (|x| beyond about 1e19, or ±∞ in it) is redone in double. Rows are
+ * split over {@link Parallel}; every row is computed the same way whatever the thread count.
  */
 public final class FastLayerNorm implements LayerNorm {
 
@@ -46,11 +59,24 @@ public final class FastLayerNorm implements LayerNorm {
         if (invStdDev != null) Checks.range(op, "InvStdDev", invStdDev, invStdDevOff, rows);
         float[] b = s.hasBias() ? bias : null;
         parallel.forRange(rows, 1, parallel.sharesFor(s.size(), MIN_PER_SHARE), (from, to) -> {
+            RowStats st = new RowStats();
             for (int r = from; r < to; r++) {
                 row(x, xOff + r * n, scale, scaleOff, b, biasOff, y, yOff + r * n, n, s.epsilon(),
-                        mean, meanOff + r, invStdDev, invStdDevOff + r);
+                        mean, meanOff + r, invStdDev, invStdDevOff + r, st);
             }
         });
+    }
+
+    /** A row's one-pass statistics about a shift K; one per task, reused for each of its rows. */
+    static final class RowStats {
+        /** The shift K. */
+        float k;
+        /** Σ|x|, which bounds how far K may lie from zero before the shifted sums lose accuracy. */
+        float absSum;
+        /** Σ(x - K). */
+        float shifted;
+        /** Σ(x - K)². */
+        float squares;
     }
 
     /**
@@ -58,23 +84,91 @@ public final class FastLayerNorm implements LayerNorm {
      * {@code invStdDev} may be null. x and y may be the same range.
      */
     static void row(float[] x, int xOff, float[] scale, int scaleOff, float[] bias, int biasOff, float[] y, int yOff,
-                    int n, float epsilon, float[] mean, int meanAt, float[] invStdDev, int invAt) {
-        normaliseRow(x, xOff, sum(x, xOff, n), scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
+                    int n, float epsilon, float[] mean, int meanAt, float[] invStdDev, int invAt, RowStats st) {
+        gather(x, xOff, n, shift(x, xOff, n), st);
+        normaliseRow(x, xOff, st, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
     }
 
-    /** As {@link #row}, given the row's float sum (a fused producer may have summed it already). */
-    static void normaliseRow(float[] x, int xOff, float total, float[] scale, int scaleOff, float[] bias, int biasOff,
+    /** The statistics pass: Σ|x|, Σ(x - k), Σ(x - k)² over the row into st, two vector accumulators each. */
+    static void gather(float[] x, int xOff, int n, float k, RowStats st) {
+        FloatVector kv = FloatVector.broadcast(F, k);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, s0 = a0, s1 = a0, q0 = a0, q1 = a0;
+        int i = 0, l = F.length();
+        for (int bound = F.loopBound(n) - l; i < bound; i += 2 * l) {
+            FloatVector v0 = FloatVector.fromArray(F, x, xOff + i), v1 = FloatVector.fromArray(F, x, xOff + i + l);
+            FloatVector d0 = v0.sub(kv), d1 = v1.sub(kv);
+            a0 = a0.add(v0.abs());
+            a1 = a1.add(v1.abs());
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            q0 = Fma.madd(d0, d0, q0);
+            q1 = Fma.madd(d1, d1, q1);
+        }
+        if (i + l <= n) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i), d = v.sub(kv);
+            a0 = a0.add(v.abs());
+            s0 = s0.add(d);
+            q0 = Fma.madd(d, d, q0);
+            i += l;
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m), d = v.sub(kv, m);
+            a1 = a1.add(v.abs());
+            s1 = s1.add(d);
+            q1 = Fma.madd(d, d, q1);
+        }
+        st.k = k;
+        st.absSum = LaneSum.of(a0.add(a1));
+        st.shifted = LaneSum.of(s0.add(s1));
+        st.squares = LaneSum.of(q0.add(q1));
+    }
+
+    /**
+     * The shift K of the one-pass statistics: the mean of the row's first min(n, L) values (one
+     * vector, one lane sum), within about one standard deviation / √L of the row's mean for typical
+     * rows. Producers that see the row first (AddLayerNorm) compute it from the same values.
+     */
+    static float shift(float[] x, int xOff, int n) {
+        int l = F.length();
+        if (n >= l) return LaneSum.of(FloatVector.fromArray(F, x, xOff)) / l;
+        return LaneSum.of(FloatVector.fromArray(F, x, xOff, F.indexInRange(0, n))) / n;
+    }
+
+    /**
+     * Finishes a row from its one-pass statistics {@code st} (a fused producer may have gathered
+     * them already). They are used when they are accurate: {@code Σd² ≤ 2·SS} (cancellation of at
+     * most one bit) and {@code |K| ≤ 2·mean|x|} (the shifted values are no larger than the row's).
+     * Otherwise the row is gathered once more about the first estimate of its mean, K + Σd/n (this
+     * fixes an outlier among the first values); a row that still fails takes the two-pass sums.
+     */
+    static void normaliseRow(float[] x, int xOff, RowStats st, float[] scale, int scaleOff, float[] bias, int biasOff,
                              float[] y, int yOff, int n, float epsilon, float[] mean, int meanAt, float[] invStdDev, int invAt) {
-        float mu = total / n;
-        float sq = squaredDeviations(x, xOff, n, mu);
-        if (!Float.isFinite(total) || !Float.isFinite(sq)) {
-            rowInDouble(x, xOff, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
-            return;
+        float k = 0, m = 0, sq = -1;
+        for (int attempt = 0; attempt < 2 && sq < 0; attempt++) {
+            if (attempt == 1) gather(x, xOff, n, k + m, st);
+            if (!Float.isFinite(st.k) || !Float.isFinite(st.absSum) || !Float.isFinite(st.squares)) {
+                rowInDouble(x, xOff, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
+                return;
+            }
+            k = st.k;
+            m = st.shifted / n;
+            float ss = st.squares - st.shifted * m;
+            if (2 * ss >= st.squares && Math.abs(k) * n <= 2 * st.absSum) sq = ss;
+        }
+        if (sq < 0) {
+            k = 0;
+            m = sum(x, xOff, n) / n;
+            sq = squaredDeviations(x, xOff, n, m);
+            if (!Float.isFinite(sq)) {
+                rowInDouble(x, xOff, scale, scaleOff, bias, biasOff, y, yOff, n, epsilon, mean, meanAt, invStdDev, invAt);
+                return;
+            }
         }
         float inv = (float) (1 / Math.sqrt((double) sq / n + epsilon));
-        if (mean != null) mean[meanAt] = mu;
+        if (mean != null) mean[meanAt] = k + m;
         if (invStdDev != null) invStdDev[invAt] = inv;
-        normalise(x, xOff, mu, inv, scale, scaleOff, bias, biasOff, y, yOff, n);
+        normalise(x, xOff, k, m, inv, scale, scaleOff, bias, biasOff, y, yOff, n);
     }
 
     /**
@@ -99,7 +193,7 @@ public final class FastLayerNorm implements LayerNorm {
         }
     }
 
-    /** Σ x over the row, in two vector accumulators. */
+    /** Σ x over the row, in two vector accumulators (the two-pass fallback's mean). */
     static float sum(float[] x, int xOff, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
         int i = 0, l = F.length();
@@ -139,32 +233,36 @@ public final class FastLayerNorm implements LayerNorm {
         return LaneSum.of(a0.add(a1));
     }
 
-    /** {@code y = (x - mu)·inv·scale + bias} (bias may be null). */
-    static void normalise(float[] x, int xOff, float mu, float inv, float[] scale, int scaleOff, float[] bias, int biasOff,
+    /**
+     * {@code y = ((x - k)·inv - m·inv)·scale + bias} with the mean {@code k + m} (bias may be null):
+     * x - k is exact or nearly so for a row near its shift, and m = μ - k is small, so a large mean
+     * with a small spread keeps the precision of the deviations.
+     */
+    static void normalise(float[] x, int xOff, float k, float m, float inv, float[] scale, int scaleOff, float[] bias, int biasOff,
                           float[] y, int yOff, int n) {
-        FloatVector m = FloatVector.broadcast(F, mu), r = FloatVector.broadcast(F, inv);
+        FloatVector kv = FloatVector.broadcast(F, k), r = FloatVector.broadcast(F, inv), c = FloatVector.broadcast(F, -m * inv);
         int i = 0;
         if (bias != null) {
             for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-                FloatVector d = FloatVector.fromArray(F, x, xOff + i).sub(m).mul(r);
+                FloatVector d = Fma.madd(FloatVector.fromArray(F, x, xOff + i).sub(kv), r, c);
                 Fma.madd(d, FloatVector.fromArray(F, scale, scaleOff + i), FloatVector.fromArray(F, bias, biasOff + i))
                         .intoArray(y, yOff + i);
             }
             if (i < n) {
-                VectorMask<Float> k = F.indexInRange(i, n);
-                FloatVector d = FloatVector.fromArray(F, x, xOff + i, k).sub(m).mul(r);
-                Fma.madd(d, FloatVector.fromArray(F, scale, scaleOff + i, k), FloatVector.fromArray(F, bias, biasOff + i, k))
-                        .intoArray(y, yOff + i, k);
+                VectorMask<Float> e = F.indexInRange(i, n);
+                FloatVector d = Fma.madd(FloatVector.fromArray(F, x, xOff + i, e).sub(kv), r, c);
+                Fma.madd(d, FloatVector.fromArray(F, scale, scaleOff + i, e), FloatVector.fromArray(F, bias, biasOff + i, e))
+                        .intoArray(y, yOff + i, e);
             }
         } else {
             for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-                FloatVector.fromArray(F, x, xOff + i).sub(m).mul(r).mul(FloatVector.fromArray(F, scale, scaleOff + i))
+                Fma.madd(FloatVector.fromArray(F, x, xOff + i).sub(kv), r, c).mul(FloatVector.fromArray(F, scale, scaleOff + i))
                         .intoArray(y, yOff + i);
             }
             if (i < n) {
-                VectorMask<Float> k = F.indexInRange(i, n);
-                FloatVector.fromArray(F, x, xOff + i, k).sub(m).mul(r).mul(FloatVector.fromArray(F, scale, scaleOff + i, k))
-                        .intoArray(y, yOff + i, k);
+                VectorMask<Float> e = F.indexInRange(i, n);
+                Fma.madd(FloatVector.fromArray(F, x, xOff + i, e).sub(kv), r, c).mul(FloatVector.fromArray(F, scale, scaleOff + i, e))
+                        .intoArray(y, yOff + i, e);
             }
         }
     }

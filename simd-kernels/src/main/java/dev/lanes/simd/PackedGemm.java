@@ -85,6 +85,8 @@ public final class PackedGemm implements Gemm, MatMul {
     /** Largest N, and largest packed B in bytes, for reading A in place (see {@link #inPlaceA}). */
     static final int IN_PLACE_MAX_N = tuning("inPlaceMaxN", 256);
     static final long IN_PLACE_MAX_B_BYTES = tuning("inPlaceMaxBKiB", 512) * 1024L;
+    /** Largest A packed once for all threads ({@link #sharedA}): 16 MB, K up to ~20000 at M = 192; 0 turns it off. */
+    static final long SHARED_A_MAX_FLOATS = tuning("sharedAMaxKiB", 16 * 1024) * 256L;
     /** Least multiply-adds worth a thread of their own (fork/join costs a few microseconds). */
     static final long MIN_MACS_PER_SHARE = tuning("minMacsPerShare", 1 << 17);
 
@@ -402,10 +404,46 @@ public final class PackedGemm implements Gemm, MatMul {
         if (inPlaceA(n, k)) {
             par.forTiles(m, Gemm6x4v.MR, b.panels(), 2, shares, (i0, i1, p0, p1) ->
                     inPlace(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1));
+        } else if (shares > 1 && m <= MC_SINGLE && b.panels() >= shares && (long) packedRows(m) * k <= SHARED_A_MAX_FLOATS) {
+            sharedA(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, par, shares);
         } else {
             par.forTiles(m, MR, b.panels(), 1, shares, (i0, i1, p0, p1) ->
-                    blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1));
+                    blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1, null));
         }
+    }
+
+    /**
+     * Few rows (M ≤ {@link #MC_SINGLE}, a transformer's sequence) on several threads: the threads split
+     * N, and every one of them needs all of A. Rather than each packing all of A (at 2 threads ~6 % of
+     * a thread's time for 128×768×768, at 8 threads more than the product), A is packed once, all of
+     * K, into the caller's buffer, its panels spread over the threads, and then read by all of them.
+     * Two dispatches instead of one: a few microseconds.
+     */
+    private static void sharedA(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                                PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, int shares) {
+        int kcMax = kBlock(k), kBlocks = (k + kcMax - 1) / kcMax;
+        int full = m / MR, panels = full + (m - full * MR + MR_TAIL - 1) / MR_TAIL;
+        float[] ap = Scratch.get().sharedA((long) packedRows(m) * k);
+        par.forRange(kBlocks * panels, 1, shares, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                int pc = u / panels * kcMax, kc = Math.min(kcMax, k - pc), t = u % panels;
+                int base = pc * packedRows(m);
+                if (t < full) {
+                    packRows(a, aOff, lda, transA, t * MR, MR, MR, pc, kc, ap, base + t * MR * kc);
+                } else {
+                    int r = full * MR + (t - full) * MR_TAIL;
+                    packRows(a, aOff, lda, transA, r, Math.min(MR_TAIL, m - r), MR_TAIL, pc, kc, ap, base + r * kc);
+                }
+            }
+        });
+        par.forRange(b.panels(), 1, shares, (p0, p1) ->
+                blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, 0, m, p0, p1, ap));
+    }
+
+    /** Rows of an m-block as {@link #packA} lays it out: MR-row panels, then 4-row panels. */
+    private static int packedRows(int mc) {
+        int full = mc / MR;
+        return full * MR + (mc - full * MR + MR_TAIL - 1) / MR_TAIL * MR_TAIL;
     }
 
     /**
@@ -445,14 +483,18 @@ public final class PackedGemm implements Gemm, MatMul {
         }
     }
 
-    /** Rows [i0, i1) × panels [p0, p1) of C, in BLIS loop order. */
+    /**
+     * Rows [i0, i1) × panels [p0, p1) of C, in BLIS loop order. {@code packedA}, when not null, is all
+     * of A already packed by {@link #sharedA} (rows [i0, i1) are then all of M, one m-block): k-block
+     * pc at {@code pc · packedRows(M)}, laid out as {@link #packA} does.
+     */
     private static void blocked(int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                 PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep,
-                                int i0, int i1, int p0, int p1) {
+                                int i0, int i1, int p0, int p1, float[] packedA) {
         Scratch s = Scratch.get();
         int kcMax = kBlock(k);
         int mcMax = i1 - i0 <= MC_SINGLE ? roundUp(i1 - i0, MR) : MC;
-        float[] ap = s.aPanel(mcMax, kcMax);
+        float[] ap = packedA != null ? packedA : s.aPanel(mcMax, kcMax);
         float[] tile = s.tile;
         float[] bd = b.data();
         for (int jc = p0; jc < p1; jc += NC_PANELS) {
@@ -463,19 +505,21 @@ public final class PackedGemm implements Gemm, MatMul {
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     int full = mc / MR, tail = mc - full * MR;
-                    packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
+                    int ab = 0;
+                    if (packedA == null) packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
+                    else ab = pc * packedRows(mc);
                     for (int jp = jc; jp < jcEnd; jp++) {
                         int j0 = jp * NR, cols = Math.min(NR, n - j0);
                         int bo = b.offset(jp, pc);
                         for (int t = 0; t < full; t++) {
                             int row = ic + t * MR, co = cOff + row * ldc + j0;
-                            tile(MAIN, kc, ap, t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
+                            tile(MAIN, kc, ap, ab + t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, MR, cols, row, j0);
                         }
                         for (int r = 0; r < tail; r += MR_TAIL) {
                             int rows = Math.min(MR_TAIL, tail - r);
                             int row = ic + full * MR + r, co = cOff + row * ldc + j0;
-                            int po = full * MR * kc + r * kc;  // a 4-row panel, interleave 4
+                            int po = ab + full * MR * kc + r * kc;  // a 4-row panel, interleave 4
                             tile(TAIL4, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0, c, co, ldc, rows, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
                         }
@@ -600,11 +644,19 @@ public final class PackedGemm implements Gemm, MatMul {
 
         final float[] tile = new float[Math.max(MR, MR_TAIL) * 2 * NR];
         private float[] a = new float[0];
+        private float[] shared = new float[0];
         private float[] b = new float[0];
         private boolean bInUse;
 
         static Scratch get() {
             return LOCAL.get();
+        }
+
+        /** All of a few-row A, packed once per call by the caller and read by every thread of the call. */
+        float[] sharedA(long floats) {
+            if (floats > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("gemm: packed A of " + floats + " floats is too large");
+            if (shared.length < floats) shared = new float[(int) floats];
+            return shared;
         }
 
         float[] aPanel(int mc, int kc) {

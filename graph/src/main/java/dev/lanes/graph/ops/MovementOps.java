@@ -15,24 +15,7 @@ final class MovementOps {
         return (in, ctx) -> {
             Tensor x = in[0];
             int r = x.rank();
-            int[] perm = new int[r];
-            if (permAttr == null) {
-                for (int i = 0; i < r; i++) {
-                    perm[i] = r - 1 - i;
-                }
-            } else {
-                if (permAttr.length != r) {
-                    throw new IllegalArgumentException("Transpose perm " + Arrays.toString(permAttr) + " does not match rank " + r);
-                }
-                boolean[] seen = new boolean[r];
-                for (int i = 0; i < r; i++) {
-                    perm[i] = Shapes.axis(permAttr[i], r, "Transpose perm entry");
-                    if (seen[perm[i]]) {
-                        throw new IllegalArgumentException("Transpose perm " + Arrays.toString(permAttr) + " repeats an axis");
-                    }
-                    seen[perm[i]] = true;
-                }
-            }
+            int[] perm = perm(permAttr, r);
             int[] sh = x.shape();
             int[] out = new int[r];
             int[] inStrides = Shapes.strides(sh);
@@ -43,6 +26,29 @@ final class MovementOps {
             }
             return new Tensor[] {IndexCopy.gather(x, stridedMap(out, st, 0), out)};
         };
+    }
+
+    /** Transpose's perm for an input of rank {@code r}: the attribute checked, or the axes reversed when absent. */
+    static int[] perm(long[] permAttr, int r) {
+        int[] perm = new int[r];
+        if (permAttr == null) {
+            for (int i = 0; i < r; i++) {
+                perm[i] = r - 1 - i;
+            }
+            return perm;
+        }
+        if (permAttr.length != r) {
+            throw new IllegalArgumentException("Transpose perm " + Arrays.toString(permAttr) + " does not match rank " + r);
+        }
+        boolean[] seen = new boolean[r];
+        for (int i = 0; i < r; i++) {
+            perm[i] = Shapes.axis(permAttr[i], r, "Transpose perm entry");
+            if (seen[perm[i]]) {
+                throw new IllegalArgumentException("Transpose perm " + Arrays.toString(permAttr) + " repeats an axis");
+            }
+            seen[perm[i]] = true;
+        }
+        return perm;
     }
 
     /** Index map walking the dense shape {@code out} with per-axis input strides from {@code base}. */
@@ -73,36 +79,13 @@ final class MovementOps {
         }
         long axisAttr = s.getLong("axis", 1);
         return (in, ctx) -> {
-            Tensor first = null;
-            for (Tensor t : in) {
-                if (t != null) {
-                    first = t;
-                    break;
-                }
-            }
-            int r = first.rank();
+            int[] out = concatShape(in, axisAttr);
+            int r = out.length;
             int axis = Shapes.axis(axisAttr, r, "Concat axis");
-            DType type = IndexCopy.sameType("Concat", in);
-            int[] out = first.shape();
-            int total = 0;
-            for (Tensor t : in) {
-                if (t.rank() != r) {
-                    throw new IllegalArgumentException("Concat inputs must have equal rank, got " + Shapes.str(first.shape())
-                            + " and " + Shapes.str(t.shape()));
-                }
-                for (int d = 0; d < r; d++) {
-                    if (d != axis && t.dim(d) != out[d]) {
-                        throw new IllegalArgumentException("Concat inputs " + Shapes.str(first.shape()) + " and "
-                                + Shapes.str(t.shape()) + " differ outside axis " + axis);
-                    }
-                }
-                total += t.dim(axis);
-            }
-            out[axis] = total;
-            Tensor y = Tensor.zeros(type, out);
+            Tensor y = Tensor.zeros(IndexCopy.sameType("Concat", in), out);
             int outer = Shapes.product(out, 0, axis);
             int inner = Shapes.product(out, axis + 1, r);
-            int rowOut = total * inner;
+            int rowOut = out[axis] * inner;
             int pos = 0;
             for (Tensor t : in) {
                 int row = t.dim(axis) * inner;
@@ -113,6 +96,46 @@ final class MovementOps {
             }
             return new Tensor[] {y};
         };
+    }
+
+    /** Concat's output dims: the inputs' (equal rank, equal outside the axis) with the axis summed. */
+    static int[] concatShape(Tensor[] in, long axisAttr) {
+        Tensor first = null;
+        for (Tensor t : in) {
+            if (t != null) {
+                first = t;
+                break;
+            }
+        }
+        if (first == null) {
+            throw new IllegalArgumentException("Concat needs at least one input");
+        }
+        int r = first.rank();
+        int axis = Shapes.axis(axisAttr, r, "Concat axis");
+        IndexCopy.sameType("Concat", in);
+        int[] out = first.shape();
+        long total = 0;
+        for (Tensor t : in) {
+            if (t == null) {
+                throw new IllegalArgumentException("Concat input missing");
+            }
+            if (t.rank() != r) {
+                throw new IllegalArgumentException("Concat inputs must have equal rank, got " + Shapes.str(first.shape())
+                        + " and " + Shapes.str(t.shape()));
+            }
+            for (int d = 0; d < r; d++) {
+                if (d != axis && t.dim(d) != out[d]) {
+                    throw new IllegalArgumentException("Concat inputs " + Shapes.str(first.shape()) + " and "
+                            + Shapes.str(t.shape()) + " differ outside axis " + axis);
+                }
+            }
+            total += t.dim(axis);
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Concat output axis " + axis + " has " + total + " entries, more than an int holds");
+        }
+        out[axis] = (int) total;
+        return out;
     }
 
     static Operator split(OpSetup s) {

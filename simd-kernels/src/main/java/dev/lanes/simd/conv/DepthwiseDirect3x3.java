@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * arithmetic (same bits) instead of sending up to 7 pixels through the latency-bound one-pixel path.
  *
  * <p>Every output is {@code bias} followed by one FMA per tap inside, in (ky, kx) order, in both
- * paths: results do not depend on which path or which thread computed an output. Residual and
- * activation run afterwards over each chunk of a row while it is in L1 ({@link ConvEpilogue}).
+ * paths: results do not depend on which path or which thread computed an output. A ReLU or Clip
+ * without residual is clamped in the stores; a residual or another activation runs afterwards as a
+ * pass over the rows ({@link ConvEpilogue}).
  * Weights are packed {@code [ky][kx][C]}.
  */
 final class DepthwiseDirect3x3 {
@@ -30,15 +31,20 @@ final class DepthwiseDirect3x3 {
     private static final int L = S.length();
     /** Output pixels per strip (the column granularity callers split on). */
     static final int STRIP = 8;
-    /** Target floats of one chunk of an output row: its epilogue pass runs while it is in L1. */
-    private static final int CHUNK_FLOATS = 1 << 12;
+    /** Channel vectors per block (see {@link #run}): 4 keep the pixel path's four chains and two of the strips' pairs. */
+    static final int CHANNEL_BLOCK = 4;
+    /** Block channels when 3 input rows exceed this (bytes; L1 is 48 KB) ... */
+    private static final long L1_ROWS_BYTES = 32 << 10;
+    /** ... and the input map fits in this (bytes; half the 1 MB L2, the rest holds the output). */
+    private static final long L2_MAP_BYTES = 512 << 10;
 
     private final Geometry g;
     private final int c, sW, rowStep;
     /** Interior columns: {@code [oxLo, oxHi)} have all three taps inside the row. */
     private final int oxLo, oxHi;
-    private final int chunkPixels;
     private final float[] wt, bt;
+    /** Channels per block: all of them, or {@link #CHANNEL_BLOCK} vectors. */
+    private final int channelBlock;
 
     static boolean supports(Geometry g, int c) {
         return g.isTwoD() && g.kH() == 3 && g.kW() == 3 && g.dilH() == 1 && g.dilW() == 1
@@ -54,7 +60,9 @@ final class DepthwiseDirect3x3 {
         this.rowStep = g.inW() * c;
         this.oxLo = Math.min(g.outW(), Geometry.firstInside(g.padL(), sW));
         this.oxHi = Geometry.endInside(g.inW(), g.outW(), 3, sW, 1, g.padL(), oxLo);
-        this.chunkPixels = Math.max(1, CHUNK_FLOATS / c / STRIP) * STRIP;
+        long rowBytes = (long) g.inW() * c * Float.BYTES;
+        boolean block = 3 * rowBytes > L1_ROWS_BYTES && g.inH() * rowBytes <= L2_MAP_BYTES;
+        this.channelBlock = block ? Math.min(c, CHANNEL_BLOCK * L) : c;
         this.wt = new float[9 * c];
         this.bt = new float[c];
         for (int ch = 0; ch < c; ch++) {
@@ -65,61 +73,70 @@ final class DepthwiseDirect3x3 {
 
     /**
      * Output rows {@code [oy0, oy1)}, columns {@code [ox0, ox1)} of one image: X NHWC at {@code xOff},
-     * Y (and the residual, null for none) NHWC at {@code yOff} ({@code resOff}).
+     * Y (and the residual, null for none) NHWC at {@code yOff} ({@code resOff}). On small deep maps channels
+     * go in blocks of {@link #CHANNEL_BLOCK} vectors over all the rows, so that the 3 input rows a block
+     * reads stay in L1 from one output row to the next (with all channels at once, 576 channels × 14
+     * pixels × 3 rows are 96 KB, twice L1, and every input row came from L2 three times); the whole map
+     * then stays in L2 between blocks. Large maps (which L2 does not hold) take all channels at once.
      */
     void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Activation act, int oy0, int oy1, int ox0, int ox1) {
         int outRow = g.outW() * c;
         // ReLU and Clip without a residual are clamped in the kernels' stores (the same max-then-min as
-        // Activation.applyInPlace, so the same bits); anything else runs as a pass over each chunk
+        // Activation.applyInPlace, so the same bits); anything else runs as a pass over each row afterwards
         Activation.Kind kind = act.kind();
         boolean clamp = res == null && (kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
         boolean pass = !clamp && !(res == null && kind == Activation.Kind.NONE);
         float lo = kind == Activation.Kind.CLIP ? act.p1() : 0f, hi = kind == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
-        for (int oy = oy0; oy < oy1; oy++) {
-            int iy0 = oy * g.strideH() - g.padT();
-            int ky0 = DepthwiseConvGeneric.firstTap(iy0, 1), nky = Math.max(0, DepthwiseConvGeneric.endTap(iy0, 1, 3, g.inH()) - ky0);
-            // X of the first kernel row inside, column 0 (may point before the row: only inside columns are read)
-            int xRow = xOff + (nky == 0 ? 0 : (iy0 + ky0) * rowStep);
-            int wRow = ky0 * 3 * c, yRow = yOff + oy * outRow, rRow = resOff + oy * outRow;
-            for (int a = ox0; a < ox1; ) {
-                int b = Math.min(ox1, a + chunkPixels);
-                columns(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, a, b);
-                if (pass) ConvEpilogue.finish(y, yRow + a * c, res, rRow + a * c, (b - a) * c, act);
-                a = b;
+        for (int p0 = 0; p0 < c; p0 += channelBlock) {
+            int p1 = Math.min(c, p0 + channelBlock);
+            for (int oy = oy0; oy < oy1; oy++) {
+                int iy0 = oy * g.strideH() - g.padT();
+                int ky0 = DepthwiseConvGeneric.firstTap(iy0, 1), nky = Math.max(0, DepthwiseConvGeneric.endTap(iy0, 1, 3, g.inH()) - ky0);
+                // X of the first kernel row inside, column 0 (may point before the row: only inside columns are read)
+                int xRow = xOff + (nky == 0 ? 0 : (iy0 + ky0) * rowStep);
+                columns(x, xRow, nky, ky0 * 3 * c, clamp, lo, hi, y, yOff + oy * outRow, ox0, ox1, p0, p1);
+            }
+        }
+        if (pass) {
+            for (int oy = oy0; oy < oy1; oy++) {
+                ConvEpilogue.finish(y, yOff + oy * outRow + ox0 * c, res, resOff + oy * outRow + ox0 * c, (ox1 - ox0) * c, act);
             }
         }
     }
 
-    /** Columns {@code [a, b)} of one output row: edge columns one at a time, interior columns in strips. */
-    private void columns(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int a, int b) {
+    /** Columns {@code [a, b)}, channels {@code [p0, p1)} of one output row: edge columns one at a time, interior columns in strips. */
+    private void columns(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int a, int b,
+                         int p0, int p1) {
         int in0 = Math.max(a, Math.min(b, oxLo)), in1 = Math.max(in0, Math.min(b, oxHi));
-        for (int ox = a; ox < in0; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox);
+        for (int ox = a; ox < in0; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p0, p1);
         int n = in1 - in0;
         if (n >= STRIP) {
-            strips(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, in0, n / STRIP);
-            if (n % STRIP != 0) strips(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, in1 - STRIP, 1);
+            strips(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, in0, n / STRIP, p0, p1);
+            if (n % STRIP != 0) strips(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, in1 - STRIP, 1, p0, p1);
         } else {
-            for (int ox = in0; ox < in1; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox);
+            for (int ox = in0; ox < in1; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p0, p1);
         }
-        for (int ox = in1; ox < b; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox);
+        for (int ox = in1; ox < b; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p0, p1);
     }
 
-    private void strips(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int ox, int count) {
+    private void strips(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int ox, int count,
+                        int p0, int p1) {
         int xo = xRow + (ox * sW - g.padL()) * c, yo = yRow + ox * c;
-        if (sW == 1) stride1Pair(x, xo, c, rowStep, nky, wt, wRow, bt, clamp, lo, hi, y, yo, count);
-        else stride2Pair(x, xo, c, rowStep, nky, wt, wRow, bt, clamp, lo, hi, y, yo, count);
+        if (sW == 1) stride1Pair(x, xo, c, rowStep, nky, wt, wRow, bt, clamp, lo, hi, y, yo, count, p0, p1);
+        else stride2Pair(x, xo, c, rowStep, nky, wt, wRow, bt, clamp, lo, hi, y, yo, count, p0, p1);
     }
 
     /**
-     * One output pixel, all channels, skipping the taps outside the input (edge columns, narrow maps): four channel
+     * One output pixel, channels {@code [p0, p1)}, skipping the taps outside the input (edge columns, narrow maps): four channel
      * vectors at a time, so that four independent FMA chains overlap (one chain alone waits on each FMA's latency).
      */
-    private void pixel(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int ox) {
+    private void pixel(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int ox,
+                       int p0, int p1) {
         int ix0 = ox * sW - g.padL();
         int kx0 = DepthwiseConvGeneric.firstTap(ix0, 1), kx1 = DepthwiseConvGeneric.endTap(ix0, 1, 3, g.inW());
         int yo = yRow + ox * c, xo = xRow + ix0 * c;
-        int p = 0;
-        for (; p + 4 * L <= c; p += 4 * L) {
+        int p = p0;
+        for (; p + 4 * L <= p1; p += 4 * L) {
             FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = FloatVector.fromArray(S, bt, p + L),
                     a2 = FloatVector.fromArray(S, bt, p + 2 * L), a3 = FloatVector.fromArray(S, bt, p + 3 * L);
             for (int k = 0; k < nky; k++) {
@@ -142,7 +159,7 @@ final class DepthwiseDirect3x3 {
             a2.intoArray(y, yo + p + 2 * L);
             a3.intoArray(y, yo + p + 3 * L);
         }
-        for (; p < c; p += L) {
+        for (; p < p1; p += L) {
             FloatVector acc = FloatVector.fromArray(S, bt, p);
             for (int k = 0; k < nky; k++) {
                 for (int kx = kx0; kx < kx1; kx++) {
@@ -157,18 +174,18 @@ final class DepthwiseDirect3x3 {
 
     /**
      * {@code count} strips of 8 pixels at stride 1, two channel vectors at a time (16 accumulators: enough independent
-     * FMA chains to cover the FMA latency); a last odd channel vector goes through {@link #stride1}. X of the first strip's
+     * FMA chains to cover the FMA latency); channels {@code [p0, p1)}, a last odd channel vector through {@link #stride1}. X of the first strip's
      * first pixel (first kernel row inside, tap 0) at {@code xo}, pixels {@code c} floats apart, kernel rows
      * {@code rowStep} apart; weights of that kernel row at {@code wo}; outputs (clamped to {@code [lo, hi]} when {@code clamp}) from
      * {@code yo}. Per kernel row, input vector i (i = 0..9) is loaded once and serves outputs i-2..i, each output taking
      * its taps in order. One running offset per array keeps the integer registers free (C2 spilled nine i·c offsets).
      */
     static void stride1Pair(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
-            float[] y, int yo, int count) {
+            float[] y, int yo, int count, int p0, int p1) {
         for (int s = 0; s < count; s++) {
             int xs = xo + s * STRIP * c, ys = yo + s * STRIP * c;
-            int p = 0;
-            for (; p + 2 * L <= c; p += 2 * L) {
+            int p = p0;
+            for (; p + 2 * L <= p1; p += 2 * L) {
                 FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                 FloatVector b0 = FloatVector.fromArray(S, bt, p + L), b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0, b6 = b0, b7 = b0;
                 for (int k = 0; k < nky; k++) {
@@ -300,16 +317,16 @@ final class DepthwiseDirect3x3 {
                 a7.intoArray(y, o);
                 b7.intoArray(y, o + L);
             }
-            if (p < c) stride1(x, xs, c, rowStep, nky, wt, wo, bt, clamp, lo, hi, y, ys, 1, p);
+            if (p < p1) stride1(x, xs, c, rowStep, nky, wt, wo, bt, clamp, lo, hi, y, ys, 1, p, p1);
         }
     }
 
-    /** One channel vector at a time from channel {@code p0}, otherwise as {@link #stride1Pair}. */
+    /** One channel vector at a time over channels {@code [p0, p1)}, otherwise as {@link #stride1Pair}. */
     static void stride1(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
-            float[] y, int yo, int count, int p0) {
+            float[] y, int yo, int count, int p0, int p1) {
         for (int s = 0; s < count; s++) {
             int xs = xo + s * STRIP * c, ys = yo + s * STRIP * c;
-            for (int p = p0; p < c; p += L) {
+            for (int p = p0; p < p1; p += L) {
                 FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                 for (int k = 0; k < nky; k++) {
                     int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
@@ -395,11 +412,11 @@ final class DepthwiseDirect3x3 {
 
     /** As {@link #stride1Pair} at stride 2: input vector i (i = 0..16) serves outputs (i-2)/2..i/2 whose taps it is. */
     static void stride2Pair(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
-            float[] y, int yo, int count) {
+            float[] y, int yo, int count, int p0, int p1) {
         for (int s = 0; s < count; s++) {
             int xs = xo + 2 * s * STRIP * c, ys = yo + s * STRIP * c;
-            int p = 0;
-            for (; p + 2 * L <= c; p += 2 * L) {
+            int p = p0;
+            for (; p + 2 * L <= p1; p += 2 * L) {
                 FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                 FloatVector b0 = FloatVector.fromArray(S, bt, p + L), b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0, b6 = b0, b7 = b0;
                 for (int k = 0; k < nky; k++) {
@@ -552,16 +569,16 @@ final class DepthwiseDirect3x3 {
                 a7.intoArray(y, o);
                 b7.intoArray(y, o + L);
             }
-            if (p < c) stride2(x, xs, c, rowStep, nky, wt, wo, bt, clamp, lo, hi, y, ys, 1, p);
+            if (p < p1) stride2(x, xs, c, rowStep, nky, wt, wo, bt, clamp, lo, hi, y, ys, 1, p, p1);
         }
     }
 
-    /** One channel vector at a time from channel {@code p0}, otherwise as {@link #stride2Pair}. */
+    /** One channel vector at a time over channels {@code [p0, p1)}, otherwise as {@link #stride2Pair}. */
     static void stride2(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
-            float[] y, int yo, int count, int p0) {
+            float[] y, int yo, int count, int p0, int p1) {
         for (int s = 0; s < count; s++) {
             int xs = xo + 2 * s * STRIP * c, ys = yo + s * STRIP * c;
-            for (int p = p0; p < c; p += L) {
+            for (int p = p0; p < p1; p += L) {
                 FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                 for (int k = 0; k < nky; k++) {
                     int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
