@@ -24,17 +24,30 @@ import java.util.Objects;
  * Exactly the M×N elements of C are written.
  *
  * <h2>Algorithm</h2>
- * M ≤ 4 (decode, fully connected heads) takes the GEMV path: no packing of A, the packed B streamed
- * once, split over N between threads. Otherwise loops nc → kc → mc → nr → mr over a packed A block
- * (mc×kc in L2) and B panels (kc×NR in L1) with the {@link Gemm12x2v} micro-kernel on 512-bit vectors
+ * M ≤ {@link #FEW_ROWS_MAX_M} (decode, small batches, fully connected heads) takes the few-rows path:
+ * no packing of A, the packed B streamed once pair of panels by pair of panels ({@link Gemv1x4v} for
+ * M = 1, {@link Gemm4x4v}/{@link Gemm6x4v} row blocks on 512-bit vectors, {@link Gemm4x2v} on narrower
+ * ones), split over N between threads. Otherwise loops nc → kc → mc → nr → mr over a packed A block
+ * (mc×kc) and B panels (kc×NR) with the {@link Gemm12x2v} micro-kernel on 512-bit vectors
  * ({@link Gemm6x2v} on 128/256-bit), 4-row remainder panels through {@link Gemm4x2v}, and edge tiles
  * merged outside the hot loop. The epilogue runs on each tile right after its last k-block, while it
  * is hot in L1.
  *
+ * <h2>Caches (this machine: 48 KB L1d and 1 MB L2 per core, 32 MB L3 shared)</h2>
+ * lscpu's "L2 2 MiB (2 instances)" is 1 MB per core, not the 2 MB earlier notes assumed. At kc = 768
+ * a B panel (kc×NR, 96 KB) lives in L2, not L1, and the 12-row A panel (36 KB) in L1; the A block of
+ * one m-block (≤ 192 rows × 768, 590 KB) fits the 1 MB L2 next to the panel. Blocking B panels into
+ * L1 instead (kc = 256 or 384, a 32-48 KB panel) was measured slower on this machine (GFLOP per CPU
+ * second, 1 thread, 2026-11-30 21:05, a shared machine so ±5 %): kc 256 / 384 / 768 gave 191 / 189 / 201
+ * at 512³, 202 / 191 / 192-200 at 1024³, 163 / 173 / 187-191 at 2048³, 172 / 168 / 188 at 128×768×3072:
+ * every extra k-block sends each tile through the scratch tile and {@link Tiles#merge}. mc = 48, 96,
+ * 192 and 384 and nc = 256, 1024 and 2048 were within that noise of each other (nc = 256 lower).
+ *
  * <h2>Threads and determinism</h2>
  * Work is split over whole M tiles × N panels ({@link Parallel#forTiles}) when it is large enough;
- * K is never split, and every element is one FMA chain over k in the same order (k-blocks in order),
- * so the result is bit-identical for any thread count.
+ * up to {@link #MC_SINGLE} rows on several threads split N only, with A packed once and shared
+ * ({@link #sharedA}). K is never split, and every element is one FMA chain over k in the same order
+ * (k-blocks in order), so the result is bit-identical for any thread count.
  *
  * <p>An instance implements the reference {@link Gemm} and {@link MatMul} interfaces (ONNX Gemm and
  * MatMul) for the graph; the static {@code matmul} methods add the epilogue and pre-packed weights.
@@ -62,8 +75,8 @@ public final class PackedGemm implements Gemm, MatMul {
      * equal blocks of at most KC. Measured here (GFLOP per CPU-second, 512-bit, `Quick`-style loops):
      * 16×768×768 one block 199 vs three of 256 184; 1024³ one block ≈ 229 vs two of 512 ≈ 210;
      * 128×768×3072 blocks of 768 ≈ 202 vs 512 ≈ 189; 2048³ the same (≈ 200) for 512, 768 and 1024.
-     * The kc×NR B panel (96 KB at kc = 768) then lives in L2, which feeds 2 loads per 24 FMAs easily;
-     * the 12×kc A panel (36 KB) in L1.
+     * The kc×NR B panel (96 KB at kc = 768) then lives in the 1 MB L2, which feeds 2 loads per 24 FMAs
+     * easily; the 12×kc A panel (36 KB) in the 48 KB L1. Smaller kc measured slower, see the class notes.
      */
     static final int KC = tuning("kc", 768);
     /**
@@ -72,7 +85,7 @@ public final class PackedGemm implements Gemm, MatMul {
      * less CPU time in MiniLM's layer order (weights from memory, not a hot loop).
      */
     static final int KC_SINGLE = Math.max(KC, tuning("kcSingle", 1536));
-    /** m-block, a multiple of MR: an mc×kc A block (≤ 384 KB) stays in L2. 48 to 384 measured the same. */
+    /** m-block, a multiple of MR: an mc×kc A block (≤ 295 KB at kc = 768) stays in the 1 MB L2. 48 to 384 measured the same. */
     static final int MC = roundUp(tuning("mc", 8 * MR), MR);
     /**
      * Row ranges up to this many rows are one m-block (A block ≤ 590 KB at kc = 768, in the 1 MB L2):
@@ -92,7 +105,8 @@ public final class PackedGemm implements Gemm, MatMul {
 
     static {
         LOG.log(System.Logger.Level.DEBUG, () -> "PackedGemm: " + VectorWidth.BITS + "-bit vectors, main tile "
-                + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail Gemm4x2v, GEMV Gemv1x4v for M=1, "
+                + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail Gemm4x2v, few rows up to M=" + FEW_ROWS_MAX_M
+                + (WIDE ? " (Gemv1x4v, Gemm4x4v, Gemm6x4v), " : " (Gemv1x4v, Gemm4x2v), ")
                 + "kc=" + KC + " (one block up to " + KC_SINGLE + ") mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE);
     }
 
