@@ -18,8 +18,9 @@ import java.util.List;
  *
  * <p>Order: folding first (so that fusions see constants), the weight folds into Conv before the
  * activation fusion (which needs the Conv's direct consumer to be the activation), pattern fusions
- * before MatMul + Add (the attention pattern contains MatMul + Add shapes of its own), Kᵀ folded into
- * its MatMul after the attention pattern (which reads its own transposes), the bias before
+ * before MatMul + Add (the attention pattern contains MatMul + Add shapes of its own), the encoder's
+ * attention pattern before the decoder's (a KV cache's heads-first keys), Kᵀ folded into its MatMul
+ * after both (they read their own transposes), the bias before
  * the residual and both before the activation (act(x·W + b + z)), dead nodes and the layout last.
  */
 public final class StandardPasses {
@@ -36,6 +37,7 @@ public final class StandardPasses {
         p.add(new GeluFusion());
         p.add(new LayerNormFusion());
         p.add(new AttentionFusion());
+        p.add(new CachedAttentionFusion());
         p.add(new TransposedMatMulFusion());
         p.add(new MatMulAddFusion());
         p.add(new ResidualAddFusion());
