@@ -105,7 +105,7 @@ public final class PackedGemm implements Gemm, MatMul {
 
     static {
         LOG.log(System.Logger.Level.DEBUG, () -> "PackedGemm: " + VectorWidth.BITS + "-bit vectors, main tile "
-                + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail Gemm4x2v, few rows up to M=" + FEW_ROWS_MAX_M
+                + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail " + (WIDE ? "Gemm8x2v/Gemm4x2v" : "Gemm4x2v") + ", few rows up to M=" + FEW_ROWS_MAX_M
                 + (WIDE ? " (Gemv1x4v, Gemm4x4v, Gemm6x4v), " : " (Gemv1x4v, Gemm4x2v), ")
                 + "kc=" + KC + " (one block up to " + KC_SINGLE + ") mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE);
     }
@@ -436,17 +436,20 @@ public final class PackedGemm implements Gemm, MatMul {
     private static void sharedA(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                 PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, int shares) {
         int kcMax = kBlock(k), kBlocks = (k + kcMax - 1) / kcMax;
-        int full = m / MR, panels = full + (m - full * MR + MR_TAIL - 1) / MR_TAIL;
-        float[] ap = Scratch.get().sharedA((long) packedRows(m) * k);
+        int full = fullPanels(m), rowsPacked = packedRows(m);
+        int panels = full + remainderPanels(m);
+        float[] ap = Scratch.get().sharedA((long) rowsPacked * k);
         par.forRange(kBlocks * panels, 1, shares, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
                 int pc = u / panels * kcMax, kc = Math.min(kcMax, k - pc), t = u % panels;
-                int base = pc * packedRows(m);
+                int base = pc * rowsPacked;
                 if (t < full) {
                     packRows(a, aOff, lda, transA, t * MR, MR, MR, pc, kc, ap, base + t * MR * kc);
                 } else {
-                    int r = full * MR + (t - full) * MR_TAIL;
-                    packRows(a, aOff, lda, transA, r, Math.min(MR_TAIL, m - r), MR_TAIL, pc, kc, ap, base + r * kc);
+                    int r = full * MR;
+                    for (int q = full; q < t; q++) r += tailWidth(m - r);
+                    int w = tailWidth(m - r);
+                    packRows(a, aOff, lda, transA, r, Math.min(w, m - r), w, pc, kc, ap, base + r * kc);
                 }
             }
         });
@@ -454,10 +457,33 @@ public final class PackedGemm implements Gemm, MatMul {
                 blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, 0, m, p0, p1, ap));
     }
 
-    /** Rows of an m-block as {@link #packA} lays it out: MR-row panels, then 4-row panels. */
+    /** Rows of an m-block as {@link #packA} lays it out, padding of the last panel included. */
     private static int packedRows(int mc) {
-        int full = mc / MR;
-        return full * MR + (mc - full * MR + MR_TAIL - 1) / MR_TAIL * MR_TAIL;
+        int r = fullPanels(mc) * MR;
+        while (r < mc) r += tailWidth(mc - r);
+        return r;
+    }
+
+    /**
+     * MR-row panels of an m-block of mc rows: mc / MR, but on 512-bit vectors one fewer when 1 to 4
+     * rows would be left, so that two 8-row panels take the last 13 to 16 rows ({@link Gemm8x2v}
+     * runs near the 12-row kernel's speed, {@link Gemm4x2v} at ~2/3 of it).
+     */
+    static int fullPanels(int mc) {
+        int full = mc / MR, tail = mc - full * MR;
+        return WIDE && full > 0 && tail > 0 && tail <= MR_TAIL ? full - 1 : full;
+    }
+
+    /** Remainder panels of an m-block of mc rows (after its {@link #fullPanels}). */
+    private static int remainderPanels(int mc) {
+        int count = 0;
+        for (int r = fullPanels(mc) * MR; r < mc; r += tailWidth(mc - r)) count++;
+        return count;
+    }
+
+    /** Width (interleave) of the remainder panel that starts with {@code left} rows to go: 8 on 512-bit vectors when more than 4 are left, else 4. */
+    static int tailWidth(int left) {
+        return WIDE && left > MR_TAIL ? Gemm8x2v.MR : MR_TAIL;
     }
 
     /**
@@ -518,7 +544,7 @@ public final class PackedGemm implements Gemm, MatMul {
                 boolean first = pc == 0, last = pc + kc == k;
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
-                    int full = mc / MR, tail = mc - full * MR;
+                    int full = fullPanels(mc);
                     int ab = 0;
                     if (packedA == null) packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
                     else ab = pc * packedRows(mc);
@@ -530,11 +556,13 @@ public final class PackedGemm implements Gemm, MatMul {
                             tile(MAIN, kc, ap, ab + t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, MR, cols, row, j0);
                         }
-                        for (int r = 0; r < tail; r += MR_TAIL) {
-                            int rows = Math.min(MR_TAIL, tail - r);
-                            int row = ic + full * MR + r, co = cOff + row * ldc + j0;
-                            int po = ab + full * MR * kc + r * kc;  // a 4-row panel, interleave 4
-                            tile(TAIL4, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0, c, co, ldc, rows, cols, alpha, beta, first, tile);
+                        for (int r = full * MR, w; r < mc; r += w) {
+                            w = tailWidth(mc - r);
+                            int rows = Math.min(w, mc - r);
+                            int row = ic + r, co = cOff + row * ldc + j0;
+                            int po = ab + r * kc;  // a remainder panel, interleave w
+                            tile(w == MR_TAIL ? TAIL4 : TAIL8, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0,
+                                    c, co, ldc, rows, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
                         }
                     }
@@ -551,7 +579,7 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /** Micro-kernel kinds for {@link #tile}. */
-    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2, IN_PLACE6 = 3, FEW4 = 4;
+    private static final int MAIN = 0, TAIL4 = 1, GEMV1 = 2, IN_PLACE6 = 3, FEW4 = 4, TAIL8 = 5;
 
     /**
      * One micro-kernel tile of C, {@code rows × cols} valid elements at {@code c[co ..]}. A full tile of
@@ -562,8 +590,8 @@ public final class PackedGemm implements Gemm, MatMul {
     private static void tile(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ks,
                              float[] b, int b0, int b1, float[] c, int co, int ldc, int rows, int cols,
                              float alpha, float beta, boolean firstK, float[] t) {
-        int tr = kind == MAIN ? MR : kind == TAIL4 || kind == FEW4 ? MR_TAIL : kind == IN_PLACE6 ? Gemm6x4v.MR : 1;
-        int tc = kind == MAIN || kind == TAIL4 ? NR : 2 * NR;
+        int tr = kind == MAIN ? MR : kind == TAIL4 || kind == FEW4 ? MR_TAIL : kind == IN_PLACE6 ? Gemm6x4v.MR : kind == TAIL8 ? Gemm8x2v.MR : 1;
+        int tc = kind == MAIN || kind == TAIL4 || kind == TAIL8 ? NR : 2 * NR;
         if (firstK && alpha == 1f && beta == 0f && rows == tr && cols == tc) {
             run(kind, kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, c, co, ldc);
         } else {
@@ -580,6 +608,7 @@ public final class PackedGemm implements Gemm, MatMul {
                 else Gemm6x2v.kernel(kc, a, a0, b, b0, c, co, ldc);
             }
             case TAIL4 -> Gemm4x2v.kernel(kc, a, a0, a1, a2, a3, ks, b, b0, c, co, ldc);
+            case TAIL8 -> Gemm8x2v.kernel(kc, a, a0, b, b0, c, co, ldc);
             case IN_PLACE6 -> Gemm6x4v.kernel(kc, a, a0, a1, a2, a3, a4, a5, ks, b, b0, b1, c, co, ldc);
             case FEW4 -> Gemm4x4v.kernel(kc, a, a0, a1, a2, a3, ks, b, b0, b1, c, co, ldc);
             default -> Gemv1x4v.kernel(kc, a, a0, ks, b, b0, b1, c, co);
@@ -587,21 +616,22 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /**
-     * Packs rows [i0, i0+mc) × k-range [p0, p0+kc) of op(A) into MR-row panels, then 4-row panels
-     * for the rest; rows past mc within the last panel are zero.
+     * Packs rows [i0, i0+mc) × k-range [p0, p0+kc) of op(A) into {@link #fullPanels} MR-row panels,
+     * then remainder panels of {@link #tailWidth} rows (8 or 4); rows past mc within the last panel are zero.
      *
      * <pre>
-     *  full panel t (rows i0+t·MR ..):   p=0: a0 a1 .. a(MR-1) | p=1: a0 a1 .. | ... kc times
-     *  tail panel (4 rows, interleave 4): p=0: a0 a1 a2 a3     | p=1: ...
-     *  panel t at t·MR·kc; tail panel q at full·MR·kc + q·4·kc
+     *  full panel t (rows i0+t·MR ..):     p=0: a0 a1 .. a(MR-1) | p=1: a0 a1 .. | ... kc times
+     *  remainder panel (w rows, interleave w): p=0: a0 .. a(w-1)  | p=1: ...
+     *  a panel starting at row r (of the block) is at r·kc
+     *  e.g. 512 bits, MR = 12: 128 rows = 10 × 12 + 8;  16 rows = 8 + 8;  23 rows = 12 + 8 + 4 (3 used)
      * </pre>
      */
     static void packA(float[] a, int aOff, int lda, boolean transA, int i0, int mc, int p0, int kc, float[] dst) {
-        int full = mc / MR;
-        int o = 0;
-        for (int t = 0; t < full; t++, o += MR * kc) packRows(a, aOff, lda, transA, i0 + t * MR, MR, MR, p0, kc, dst, o);
-        for (int r = full * MR; r < mc; r += MR_TAIL, o += MR_TAIL * kc) {
-            packRows(a, aOff, lda, transA, i0 + r, Math.min(MR_TAIL, mc - r), MR_TAIL, p0, kc, dst, o);
+        int full = fullPanels(mc);
+        for (int t = 0; t < full; t++) packRows(a, aOff, lda, transA, i0 + t * MR, MR, MR, p0, kc, dst, t * MR * kc);
+        for (int r = full * MR, w; r < mc; r += w) {
+            w = tailWidth(mc - r);
+            packRows(a, aOff, lda, transA, i0 + r, Math.min(w, mc - r), w, p0, kc, dst, r * kc);
         }
     }
 
