@@ -170,6 +170,50 @@ class ConvOperatorProperties {
         checkAlgorithm(deep(), ConvAlgorithm.WINOGRAD_F4X3, 2);
     }
 
+    /**
+     * The band kernel: any 2-D window with one group (kernels to 5, strides and dilations to 3, pads
+     * up to the kernel), 1x1 in place and gathered by stride, channel counts across vector lengths and
+     * past one panel (65 to 210 outputs: a narrow last panel), tall maps (several bands per image)
+     * and tiny ones with many panels, which split a band's panels over threads: bit-identical for
+     * 1, 2 and 3 threads.
+     */
+    @Test
+    void bandGemm() {
+        Gen<ConvShape> oneGroup = ConvShapes.twoD().map(s -> new ConvShape(s.batch(), s.inChannelsPerGroup(), s.outChannelsPerGroup(), 1,
+                s.inSpatial(), s.kernel(), s.padsBegin(), s.padsEnd(), s.strides(), s.dilations(), s.hasBias()));
+        checkAlgorithm(oneGroup, ConvAlgorithm.BAND_GEMM, 40);
+        checkAlgorithm(wide(3, 2, 2), ConvAlgorithm.BAND_GEMM, 20);
+        checkAlgorithm(wide(1, 0, 3), ConvAlgorithm.BAND_GEMM, 20);
+        checkAlgorithm(wide(5, 3, 2), ConvAlgorithm.BAND_GEMM, 10);
+        Gen<ConvShape> panelsAndBands = bandShapes();
+        checkAlgorithm(panelsAndBands, ConvAlgorithm.BAND_GEMM, 20);
+        Theories.qt(20).forAll(panelsAndBands, Sizes.seeds()).checkAssert((s, seed) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU, ConvAlgorithm.BAND_GEMM);
+            float[] one = runNchw(op, d, Parallel.callerOnly());
+            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
+            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+        });
+    }
+
+    /**
+     * One group, kernel 1 or 3 with stride 1 or 2: either a tall map of a few channels (80 to 160 rows
+     * of up to 9 pixels: several bands) or a map of 1 to 4 pixels a side with 65 to 210 output channels
+     * (one band, several panels).
+     */
+    static Gen<ConvShape> bandShapes() {
+        return in -> {
+            boolean tall = Generate.booleans().generate(in);
+            int k = Generate.pick(List.of(1, 3)).generate(in), stride = Generate.range(1, 2).generate(in), pad = k / 2;
+            int c = tall ? Sizes.between(40, 70).generate(in) : Sizes.between(1, 40).generate(in);
+            int m = tall ? Sizes.between(1, 20).generate(in) : Generate.range(65, 210).generate(in);
+            int h = tall ? Generate.range(80, 160).generate(in) : Generate.range(1, 4).generate(in);
+            int w = tall ? Sizes.between(1, 9).generate(in) : Generate.range(1, 4).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {k, k}, new int[] {pad, pad},
+                    new int[] {pad, pad}, new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+    }
+
     @Test
     void depthwiseKernels() {
         checkAlgorithm(ConvShapes.depthwise(), null, 40);
@@ -453,11 +497,16 @@ class ConvOperatorProperties {
     void algorithmChoiceFollowsTheShape() {
         assertEquals(ConvAlgorithm.WINOGRAD_F4X3, ConvOperator.choose(conv(64, 64, 1, 56, 3, 1, 1)));
         assertEquals(ConvAlgorithm.WINOGRAD_F2X3, ConvOperator.choose(conv(256, 256, 1, 14, 3, 1, 1)));
-        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(8, 64, 1, 56, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(8, 64, 1, 56, 3, 1, 1)));
+        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(128, 128, 1, 56, 3, 1, 2)));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(16, 8, 1, 20, 3, 1, 2)));
+        assertEquals(VectorWidth.LANES >= 16 ? ConvAlgorithm.IM2COL_GEMM : ConvAlgorithm.BAND_GEMM,
+                ConvOperator.choose(conv(512, 512, 1, 14, 3, 1, 2)));   // a 4-vector panel of 4608 rows is beyond L2
+        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(1024, 2048, 1, 14, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 512, 1, 56, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));
-        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
         assertEquals(ConvAlgorithm.STEM_DIRECT, ConvOperator.choose(conv(3, 16, 1, 384, 3, 1, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
         assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));

@@ -11,6 +11,7 @@ import dev.lanes.simd.conv.Layouts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * The fast pools against the reference on refa's {@link PoolShapes} (and the same shapes with
@@ -67,6 +68,29 @@ class PoolOperatorProperties {
 
             Tolerance.assertBitsEqual(op + " 2 threads", run(op, x, TWO), y);
             Tolerance.assertBitsEqual(op + " 3 threads", run(op, x, THREE), y);
+        });
+    }
+
+    /**
+     * MaxPool without indices on 1-D and 2-D maps (the whole-vector path: four channel vectors at a
+     * time, then single vectors, then a masked tail) with 1 to 150 channels, so every part runs at
+     * every width, on data sprinkled with NaN, ±∞, ±0 and extremes: NaN wins as in the reference.
+     */
+    @Test
+    void maxPoolOnManyChannelsAndSpecialValues() {
+        Gen<PoolShape> shapes = PoolShapes.shapes(Generate.constant(PoolShape.Mode.MAX), Generate.range(1, 2))
+                .zip(Sizes.between(1, 150), (s, c) -> new PoolShape(s.mode(), s.batch(), c, s.inSpatial(), s.kernel(),
+                        s.padsBegin(), s.padsEnd(), s.strides(), s.dilations(), s.ceilMode(), s.countIncludePad(), s.storageOrder()));
+        Theories.qt(40).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
+            float[] x = SpecialValues.sprinkle(Data.uniform(seed, Dims.size(s.inputShape())), seed, 0.05);
+            int n = Dims.size(s.outputShape());
+            float[] expected = new float[n];
+            double[] terms = new double[n];
+            REFERENCE.pool(s, x, 0, expected, 0, terms);
+            PoolOperator op = PoolOperator.prepare(s);
+            float[] y = run(op, x, Parallel.callerOnly());
+            Tolerance.assertClose(op.toString(), y, expected, terms, bound(s));
+            Tolerance.assertBitsEqual(op + " 2 threads", run(op, x, TWO), y);
         });
     }
 

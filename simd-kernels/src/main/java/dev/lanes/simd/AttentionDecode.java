@@ -132,12 +132,14 @@ public final class AttentionDecode {
         boolean whole = full == d;
         float[] qs = s.qs, sc = s.sc, part = s.part;
         for (int j0 = 0; j0 < n; j0 += BLOCK) {
+            // A whole block of keys and a whole number of vectors per key: the 8-key pass without masks or clamps.
+            boolean plain = whole && j0 + BLOCK <= n;
             for (int r = 0; r < rows; r++) {
-                int qo = r * dPad, out = r * tile + j0;
-                if (whole) dot8(k, kRow, ks, j0, last, qs, qo, d, part, 0);
+                int qo = r * dPad, out = r * tile + j0, r0 = kRow + j0 * ks;
+                if (plain) dot8(k, r0, ks, qs, qo, d, part, 0);
                 else dot8Masked(k, kRow, ks, j0, last, qs, qo, full, d, part, 0);
                 if (LANES >= 16) {
-                    if (whole) dot8(k, kRow, ks, j0 + 8, last, qs, qo, d, part, LANES);
+                    if (plain) dot8(k, r0 + 8 * ks, ks, qs, qo, d, part, LANES);
                     else dot8Masked(k, kRow, ks, j0 + 8, last, qs, qo, full, d, part, LANES);
                     fold(FloatVector.fromArray(F, part, 0), FloatVector.fromArray(F, part, LANES), UPPER3, XOR3)
                             .rearrange(UNPERMUTE).intoArray(sc, out);
@@ -150,18 +152,14 @@ public final class AttentionDecode {
     }
 
     /**
-     * The dot products of query row {@code qo} with the 8 key rows from {@code j} (clamped to {@code last}), for
+     * The dot products of query row {@code qo} with the 8 key rows from {@code r0} (row stride {@code ks}), for
      * a d that is a multiple of LANES,
      * folded at lane distances LANES/2, LANES/4 and LANES/8 into {@code part[at ..]}: at 16 lanes one vector
      * holding each key's sum in two lanes, at 8 one vector of finished sums, at 4 two such vectors (4 keys
      * each). Stored rather than returned, so that a vector never crosses a call C2 might not inline.
      */
-    private static void dot8(float[] k, int kRow, int ks, int j, int last, float[] qs, int qo, int d,
-                             float[] part, int at) {
-        int k0 = kRow + Math.min(j, last) * ks, k1 = kRow + Math.min(j + 1, last) * ks;
-        int k2 = kRow + Math.min(j + 2, last) * ks, k3 = kRow + Math.min(j + 3, last) * ks;
-        int k4 = kRow + Math.min(j + 4, last) * ks, k5 = kRow + Math.min(j + 5, last) * ks;
-        int k6 = kRow + Math.min(j + 6, last) * ks, k7 = kRow + Math.min(j + 7, last) * ks;
+    private static void dot8(float[] k, int r0, int ks, float[] qs, int qo, int d, float[] part, int at) {
+        int k0 = r0, k1 = k0 + ks, k2 = k1 + ks, k3 = k2 + ks, k4 = k3 + ks, k5 = k4 + ks, k6 = k5 + ks, k7 = k6 + ks;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int c = 0; c < d; c += LANES) {
             FloatVector q = FloatVector.fromArray(F, qs, qo + c);
@@ -185,8 +183,8 @@ public final class AttentionDecode {
     }
 
     /**
-     * {@link #dot8} for a d that is not a multiple of LANES: two {@link #dot4} (each ends with one masked
-     * pass), then the third fold. The same fold tree as dot8, so the same bits as for a padded d. (One
+     * {@link #dot8} for a d that is not a multiple of LANES or the last, partial block of keys (rows past
+     * {@code last} reuse it): two {@link #dot4} (each ends with one masked pass), then the third fold. The same fold tree as dot8, so the same bits as for a padded d. (One
      * 8-key body with a masked pass grows past C2's node budget, and its vectors get boxed: 20× slower.)
      */
     private static void dot8Masked(float[] k, int kRow, int ks, int j, int last, float[] qs, int qo, int full, int d,
@@ -342,14 +340,17 @@ public final class AttentionDecode {
             int dst = call.y.at(b, h, i), src = r * s.dvPad;
             float l = s.l[r];
             // Every key masked (l = 0): Y = 0, unless an infinite V made o non-finite.
-            float inv = l == 0f ? 0f : 1f / l;
-            boolean finite = true;
-            for (int c = 0; c < dv; c++) {
-                float o = s.o[src + c];
-                finite &= Float.isFinite(o);
-                y[dst + c] = o * inv;
-                finite &= Float.isFinite(y[dst + c]);
+            FloatVector inv = FloatVector.broadcast(F, l == 0f ? 0f : 1f / l);
+            // A non-finite o gives a non-finite out (inv is finite, and ±∞·0 is NaN), and a sum of vectors with a
+            // non-finite lane is non-finite; a sum that overflows from finite outputs only costs a strict recompute.
+            FloatVector check = FloatVector.zero(F);
+            for (int c = 0; c < dv; c += LANES) {
+                VectorMask<Float> in = F.indexInRange(c, dv);
+                FloatVector out = FloatVector.fromArray(F, s.o, src + c).mul(inv); // o is zero past dv
+                out.intoArray(y, dst + c, in);
+                check = check.add(out);
             }
+            boolean finite = !check.mul(0f).test(VectorOperators.IS_NAN).anyTrue();
             if (!finite) call.strictRow(b, h, i, s.strict(dv));
         }
     }

@@ -1,6 +1,7 @@
 package dev.lanes.simd;
 
 import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.conv.BandGemmConv;
 import dev.lanes.simd.conv.ConvAlgorithm;
 import dev.lanes.simd.conv.ConvKernel;
 import dev.lanes.simd.conv.DepthwiseConv;
@@ -40,6 +41,11 @@ import java.util.Objects;
  * immutable and may be run from several threads at once.
  */
 public final class ConvOperator {
+    /** Strided 1x1 weights above this (L2 is 1 MB per core here) go to the band kernel rather than PointwiseConv. */
+    static final long BAND_WEIGHTS_BYTES = 1L << 20;
+    /** Fewest output channels for the band kernel on windows larger than 1x1. */
+    static final int BAND_MIN_OUT_CHANNELS = 32;
+
     private final ConvShape shape;
     private final Activation activation;
     private final ConvKernel kernel;
@@ -80,6 +86,7 @@ public final class ConvOperator {
             case WINOGRAD_F2X3, WINOGRAD_F4X3 -> new WinogradConv(s, w, wOff, bias, bOff, act, algorithm);
             case POINTWISE_GEMM, IM2COL_GEMM -> new GemmConv(s, w, wOff, bias, bOff, act, algorithm);
             case POINTWISE_DIRECT -> new PointwiseConv(s, w, wOff, bias, bOff, act);
+            case BAND_GEMM -> new BandGemmConv(s, w, wOff, bias, bOff, act);
             case GROUPED_DIRECT -> new GroupedConvDirect(s, w, wOff, bias, bOff, act);
             case STEM_DIRECT -> new StemConvDirect(s, w, wOff, bias, bOff, act);
         };
@@ -93,7 +100,8 @@ public final class ConvOperator {
      * 1x1 ({@link PointwiseConv}: 2-D, any stride, no padding, one group; PackedGemm over it when
      * 1-D, 3-D or grouped); a direct kernel for stems (at most 4 input channels, C·taps ≤ 32);
      * all groups at once for grouped layers with a few channels per group
-     * ({@link GroupedConvDirect}); im2col + GEMM for the rest.
+     * ({@link GroupedConvDirect}); the band kernel ({@link BandGemmConv}) for other 2-D windows with one
+     * group and for strided 1x1 layers whose weights exceed L2; im2col + GEMM for the rest.
      */
     public static ConvAlgorithm choose(ConvShape s) {
         int[] k = s.kernel();
@@ -105,7 +113,8 @@ public final class ConvOperator {
         }
         // an RGB stem with a small kernel: im2col's K = C·taps is too short for the GEMM, and the direct
         // kernel reads NCHW (no 3-channel reorder). Measured: 3->16 3x3/2 at 384x640 3.2x faster; a 7x7
-        // (K = 147) is GEMM-sized again and im2col wins (3->64 7x7/2 at 224: 3.3 vs 6.8 ms NHWC)
+        // (K = 147) is GEMM-sized again and goes to the band kernel (3->64 7x7/2 at 224: 1.34 ms, im2col
+        // 2.2, this kernel 6.8)
         if (StemConvDirect.supports(s) && s.kernelSize() > 1 && s.inChannels() * s.kernelSize() <= 32) return ConvAlgorithm.STEM_DIRECT;
         if (WinogradConv.supports(s) && s.inChannels() >= 16 && s.outChannels() >= 16) {
             int[] out = s.outSpatial();
@@ -114,8 +123,22 @@ public final class ConvOperator {
             // from 24x24 outputs up (64@56: 444 vs 295 effective GFLOP/s; 256@14: 307 vs 351)
             return Math.min(out[0], out[1]) >= 24 ? ConvAlgorithm.WINOGRAD_F4X3 : ConvAlgorithm.WINOGRAD_F2X3;
         }
-        if (PointwiseConv.supports(s)) return ConvAlgorithm.POINTWISE_DIRECT;
+        // strided 1x1 with weights beyond L2 (ResNet-50's downsample projections, 2-8 MB): the band kernel
+        // reads each panel of weights once per band where PointwiseConv streams all of them once per
+        // 6-pixel tile (1.21 vs 1.25-1.5 ms at 1024->2048/2 on 14x14, 1.06 vs 1.07-1.10 at 512->1024/2 on
+        // 28x28); PointwiseConv below that (0.94 vs 1.08 ms at 256->512/2 on 56x56, 512 KB) and at unit
+        // stride, where it was as fast or faster (1.00 vs 1.05 ms at 1024->512 on 14x14; 0.61 vs 0.65 at
+        // 512->2048 on 7x7, 0.58-0.63 vs 0.56 at 2048->512 on 7x7)
+        boolean strided = s.spatialRank() == 2 && (s.strides()[0] > 1 || s.strides()[1] > 1);
+        if (PointwiseConv.supports(s)
+                && !(strided && BandGemmConv.supports(s) && 4L * s.inChannels() * s.outChannels() > BAND_WEIGHTS_BYTES)) {
+            return ConvAlgorithm.POINTWISE_DIRECT;
+        }
         if (GroupedConvDirect.supports(s)) return ConvAlgorithm.GROUPED_DIRECT;
+        // any other 2-D window with one group: A read in place from a padded band instead of im2col + a
+        // packed copy of it (3x3/2 128->128 on 56x56: 1.19 vs 1.62 ms; 256->256 on 28x28: 1.25 vs 1.33);
+        // a panel of 4 vectors wastes most of its columns on a few output channels, where im2col stays
+        if (BandGemmConv.supports(s) && s.outChannels() >= BAND_MIN_OUT_CHANNELS) return ConvAlgorithm.BAND_GEMM;
         boolean pointwise = s.kernelSize() == 1;
         for (int i = 0; i < s.spatialRank(); i++) {
             pointwise &= s.padsBegin()[i] == 0 && s.padsEnd()[i] == 0 && s.strides()[i] == 1;

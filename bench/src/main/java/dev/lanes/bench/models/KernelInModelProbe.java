@@ -6,6 +6,7 @@ import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.Parallel;
+import dev.lanes.simd.conv.ConvAlgorithm;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
@@ -19,15 +20,16 @@ import java.util.SplittableRandom;
  * seen the model's other shapes and epilogues is slower than the code it compiles for one layer —
  * the cause of the 1.5–3× gap between per-layer benchmarks and per-node profiles in bench/RESULTS.md.
  *
- * <p>The layer is given as {@code CIN COUT SIZE KERNEL STRIDE [ACT] [residual]} (square input of
- * SIZE², padding KERNEL/2 on every side, bias; ACT one of none, relu, relu6; "residual" adds a
- * residual input). Without it: MobileNetV2's 1x1 16→96 at 112², ReLU6. With {@code --model-first}
+ * <p>The layer is given as {@code CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [algorithm=NAME]}
+ * (square input of SIZE², padding KERNEL/2 on every side, bias; ACT one of none, relu, relu6;
+ * "residual" adds a residual input; NAME a {@link ConvAlgorithm} to force instead of ConvOperator's choice, or several separated by
+ * commas, timed in turns). Without it: MobileNetV2's 1x1 16→96 at 112², ReLU6. With {@code --model-first}
  * the layer is not timed alone first: its kernel is then compiled while the model runs, as in a
  * real session (the lone-layer-first order lets C2 compile it with a clean profile that it keeps).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dlanes.shared=../shared -cp bench/target/benchmarks.jar \
- *     dev.lanes.bench.models.KernelInModelProbe [--model-first] [MODEL [CIN COUT SIZE KERNEL STRIDE [ACT] [residual]]]
+ *     dev.lanes.bench.models.KernelInModelProbe [--model-first] [MODEL [CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [algorithm=NAME]]]
  * e.g. KernelInModelProbe resnet50 64 64 56 3 1 relu      (ResNet-50 layer1 conv2, Winograd F(4,3))
  * </pre>
  */
@@ -45,15 +47,22 @@ public final class KernelInModelProbe {
         int cin = 16, cout = 96, size = 112, k = 1, stride = 1;
         Activation act = Activation.RELU6;
         boolean residual = false;
+        java.util.List<ConvAlgorithm> algorithms = new java.util.ArrayList<>();
         if (args.length > 1) {
-            if (args.length < 6) throw new IllegalArgumentException("layer needs CIN COUT SIZE KERNEL STRIDE [ACT] [residual]");
+            if (args.length < 6) throw new IllegalArgumentException("layer needs CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [algorithm=NAME]");
             cin = Integer.parseInt(args[1]);
             cout = Integer.parseInt(args[2]);
             size = Integer.parseInt(args[3]);
             k = Integer.parseInt(args[4]);
             stride = Integer.parseInt(args[5]);
-            act = args.length > 6 ? activation(args[6]) : Activation.NONE;
-            residual = args.length > 7 && args[7].equals("residual");
+            act = Activation.NONE;
+            for (int i = 6; i < args.length; i++) {
+                if (args[i].equals("residual")) residual = true;
+                else if (args[i].startsWith("algorithm=")) {
+                    for (String a : args[i].substring("algorithm=".length()).split(",")) algorithms.add(ConvAlgorithm.valueOf(a));
+                }
+                else act = activation(args[i]);
+            }
         }
         int p = k / 2;
         ConvShape s = new ConvShape(1, cin, cout, 1, new int[] {size, size}, new int[] {k, k}, new int[] {p, p}, new int[] {p, p},
@@ -64,14 +73,17 @@ public final class KernelInModelProbe {
         for (int i = 0; i < w.length; i++) w[i] = (float) r.nextDouble(-0.5, 0.5);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-0.5, 0.5);
         if (res != null) for (int i = 0; i < res.length; i++) res[i] = (float) r.nextDouble(-0.5, 0.5);
-        ConvOperator op = ConvOperator.prepare(s, w, 0, b, 0, act);
-        System.out.println(op);
-        if (!modelFirst) for (int i = 0; i < 5; i++) report("alone", op, x, y, res);
+        if (algorithms.isEmpty()) algorithms.add(ConvOperator.choose(s));
+        java.util.List<ConvOperator> ops = new java.util.ArrayList<>();
+        for (ConvAlgorithm a : algorithms) ops.add(ConvOperator.prepare(s, w, 0, b, 0, act, a));
+        System.out.println(ops.getFirst().toString().replace(ops.getFirst().algorithm().name(), String.valueOf(algorithms)));
+        if (!modelFirst) for (int i = 0; i < 5; i++) for (ConvOperator op : ops) report("alone", op, x, y, res);
         try (BenchModel.Prepared prepared = BenchModel.byId(model).prepare();
              Session session = Session.open(prepared.file(), SessionOptions.defaults().withThreads(1))) {
             for (int i = 0; i < 300; i++) session.run(prepared.inputs());
         }
-        for (int i = 0; i < 5; i++) report("after " + model, op, x, y, res);
+        // several algorithms are timed in turns, so that a change of load on the machine hits them alike
+        for (int i = 0; i < 5; i++) for (ConvOperator op : ops) report("after " + model, op, x, y, res);
     }
 
     private static Activation activation(String name) {
@@ -88,6 +100,6 @@ public final class KernelInModelProbe {
         // CPU time of this thread: the figure stays meaningful while other processes share the cores
         long t0 = CPU.getCurrentThreadCpuTime();
         for (int i = 0; i < reps; i++) op.runNhwc(x, 0, y, 0, res, 0, Parallel.callerOnly());
-        System.out.printf(Locale.ROOT, "%-24s %.3f CPU ms per call%n", when, (CPU.getCurrentThreadCpuTime() - t0) / 1e6 / reps);
+        System.out.printf(Locale.ROOT, "%-24s %-18s %.3f CPU ms per call%n", when, op.algorithm(), (CPU.getCurrentThreadCpuTime() - t0) / 1e6 / reps);
     }
 }

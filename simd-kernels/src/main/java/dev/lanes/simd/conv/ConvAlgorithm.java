@@ -12,6 +12,11 @@ public enum ConvAlgorithm {
     POINTWISE_GEMM,
     /** 1x1 (any stride, no padding): the feature map read in place as a GEMM's A, weights packed: {@link PointwiseConv}. */
     POINTWISE_DIRECT,
+    /**
+     * 2-D, one group, weights panel within L2: A read in place from a band of zero-padded input rows
+     * (or X itself for 1x1), tap by tap: {@link BandGemmConv}.
+     */
+    BAND_GEMM,
     /** Everything else: im2col in blocks of output pixels, then packed GEMM per group. */
     IM2COL_GEMM,
     /** 3x3 stride 1: Winograd F(2x2,3x3), batched GEMMs over channels. */

@@ -33,6 +33,10 @@ public final class Pooling {
      */
     public static void max(float[] x, int xOff, int c, Geometry g, float[] y, int yOff, int row0, int row1,
                            long[] idx, int idxOff, int n, boolean columnMajor) {
+        if (idx == null && g.isTwoD()) {
+            maxPlane(x, xOff, c, g, y, yOff, row0, row1);
+            return;
+        }
         int inPlane = g.inPixels();
         for (int row = row0; row < row1; row++) {
             int oz = row / g.outH(), oy = row % g.outH();
@@ -79,6 +83,70 @@ public final class Pooling {
                 }
             }
         }
+    }
+
+    /**
+     * MaxPool without indices over a 1-D or 2-D map: per output pixel, the taps inside the input are
+     * maxed four channel vectors at a time (four independent chains hide max's latency), with whole
+     * vectors and no mask but on a last short block. {@code max} is Java's: NaN wins, as in the
+     * reference; an empty window gives -∞.
+     */
+    private static void maxPlane(float[] x, int xOff, int c, Geometry g, float[] y, int yOff, int row0, int row1) {
+        int iw = g.inW(), dh = g.dilH(), dw = g.dilW(), full = c - c % L, quads = c - c % (4 * L);
+        for (int oy = row0; oy < row1; oy++) {
+            int iy0 = oy * g.strideH() - g.padT();
+            int ky0 = DepthwiseConvGeneric.firstTap(iy0, dh), ky1 = DepthwiseConvGeneric.endTap(iy0, dh, g.kH(), g.inH());
+            for (int ox = 0; ox < g.outW(); ox++) {
+                int ix0 = ox * g.strideW() - g.padL();
+                int kx0 = DepthwiseConvGeneric.firstTap(ix0, dw), kx1 = DepthwiseConvGeneric.endTap(ix0, dw, g.kW(), iw);
+                int o = yOff + (oy * g.outW() + ox) * c;
+                if (ky1 <= ky0 || kx1 <= kx0) {
+                    java.util.Arrays.fill(y, o, o + c, Float.NEGATIVE_INFINITY);
+                    continue;
+                }
+                // offset of the window's first inside tap; taps then step by dh rows and dw pixels
+                int first = xOff + ((iy0 + ky0 * dh) * iw + ix0 + kx0 * dw) * c, rowStep = dh * iw * c, colStep = dw * c;
+                int rows = ky1 - ky0, cols = kx1 - kx0;
+                int cb = 0;
+                for (; cb < quads; cb += 4 * L) maxQuad(x, first + cb, rows, cols, rowStep, colStep, y, o + cb);
+                for (; cb < full; cb += L) maxOne(x, first + cb, rows, cols, rowStep, colStep, y, o + cb);
+                if (cb < c) {
+                    VectorMask<Float> m = S.indexInRange(cb, c);
+                    FloatVector best = FloatVector.fromArray(S, x, first + cb, m);
+                    for (int r = 0; r < rows; r++) {
+                        for (int k = 0; k < cols; k++) best = best.max(FloatVector.fromArray(S, x, first + cb + r * rowStep + k * colStep, m));
+                    }
+                    best.intoArray(y, o + cb, m);
+                }
+            }
+        }
+    }
+
+    /** Max of four adjacent channel vectors over a rows × cols window of taps from {@code p}. */
+    private static void maxQuad(float[] x, int p, int rows, int cols, int rowStep, int colStep, float[] y, int o) {
+        FloatVector b0 = FloatVector.fromArray(S, x, p), b1 = FloatVector.fromArray(S, x, p + L),
+                b2 = FloatVector.fromArray(S, x, p + 2 * L), b3 = FloatVector.fromArray(S, x, p + 3 * L);
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0, t = p + r * rowStep; k < cols; k++, t += colStep) {
+                b0 = b0.max(FloatVector.fromArray(S, x, t));
+                b1 = b1.max(FloatVector.fromArray(S, x, t + L));
+                b2 = b2.max(FloatVector.fromArray(S, x, t + 2 * L));
+                b3 = b3.max(FloatVector.fromArray(S, x, t + 3 * L));
+            }
+        }
+        b0.intoArray(y, o);
+        b1.intoArray(y, o + L);
+        b2.intoArray(y, o + 2 * L);
+        b3.intoArray(y, o + 3 * L);
+    }
+
+    /** Max of one channel vector over a rows × cols window of taps from {@code p}. */
+    private static void maxOne(float[] x, int p, int rows, int cols, int rowStep, int colStep, float[] y, int o) {
+        FloatVector b = FloatVector.fromArray(S, x, p);
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0, t = p + r * rowStep; k < cols; k++, t += colStep) b = b.max(FloatVector.fromArray(S, x, t));
+        }
+        b.intoArray(y, o);
     }
 
     /** AveragePool rows {@code [row0, row1)} of one NHWC image; see {@link #max} for the layout. */
