@@ -71,22 +71,15 @@ public final class AttentionFusion extends FusionPass {
             }
             nodes.add(add);
         }
-        float scale = 1f;
-        Node scaleNode = ix.producer(scores);
-        if (scaleNode != null && scaleNode.domain().isEmpty() && (scaleNode.opType().equals("Div") || scaleNode.opType().equals("Mul"))) {
-            if (!ix.hasSingleUse(scores)) {
-                return;
-            }
-            boolean div = scaleNode.opType().equals("Div");
-            int constSide = Rewrite.scalar(ix, scaleNode.input(1)) != null ? 1 : !div && Rewrite.scalar(ix, scaleNode.input(0)) != null ? 0 : -1;
-            if (constSide < 0) {
-                return;
-            }
-            double c = Rewrite.scalar(ix, scaleNode.input(constSide));
-            scale = (float) (div ? 1 / c : c);
-            scores = scaleNode.input(1 - constSide);
-            nodes.add(scaleNode);
+        ScaledScores scaled = ScaledScores.of(ix, scores);
+        if (scaled == null) {
+            return;
         }
+        if (scaled.node() != null) {
+            nodes.add(scaled.node());
+        }
+        float scale = scaled.scale();
+        scores = scaled.input();
         Node qk = Rewrite.producer(ix, scores, "MatMul");
         if (qk == null || !ix.hasSingleUse(scores)) {
             return;
