@@ -1,17 +1,13 @@
 package dev.lanes.graph.ops;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.lanes.graph.ops.FastVersusReference.assertSame;
+import static dev.lanes.graph.ops.FastVersusReference.random;
 
-import dev.lanes.graph.Backend;
 import dev.lanes.graph.DType;
-import dev.lanes.graph.Session;
-import dev.lanes.graph.SessionOptions;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.onnx.OnnxModelBuilder;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,32 +18,7 @@ import org.junit.jupiter.api.Test;
 class FastMovementOpsTest {
     private static final DType F = DType.FLOAT32;
 
-    private static Tensor random(long seed, int... shape) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[Tensor.checkedSize(shape)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return Tensor.of(v, shape);
-    }
 
-    private static void sameOnBothBackends(OnnxModelBuilder b, Map<String, Tensor> in, int threads) {
-        byte[] model = b.toBytes();
-        SessionOptions o = SessionOptions.defaults().withThreads(threads).withOptimize(false);
-        try (Session fast = Session.open(model, o.withBackend(Backend.FAST));
-             Session ref = Session.open(model, o.withBackend(Backend.REFERENCE))) {
-            Map<String, Tensor> want = ref.run(in), got = fast.run(in);
-            assertEquals(want.keySet(), got.keySet());
-            for (var e : want.entrySet()) {
-                Tensor w = e.getValue(), g = got.get(e.getKey());
-                assertEquals(w.dtype(), g.dtype(), e.getKey());
-                assertArrayEquals(w.shape(), g.shape(), e.getKey());
-                for (int i = 0; i < w.size(); i++) {
-                    assertEquals(w.getDouble(i), g.getDouble(i), 0, e.getKey() + "[" + i + "]");
-                }
-            }
-        }
-    }
 
     private static OnnxModelBuilder transpose(DType type, int[] shape, long[] perm) {
         OnnxModelBuilder b = new OnnxModelBuilder("t").opset(13).input("X", type, Arrays.stream(shape).boxed().toArray());
@@ -63,21 +34,21 @@ class FastMovementOpsTest {
         int[] shape = {2, 3, 17, 5};
         Map<String, Tensor> in = Map.of("X", random(1, shape));
         for (long[] perm : new long[][] {null, {0, 1, 2, 3}, {0, 2, 1, 3}, {0, 2, 3, 1}, {0, 1, 3, 2}, {3, 1, 0, 2}, {-4, -2, -3, -1}}) {
-            sameOnBothBackends(transpose(F, shape, perm), in, 1);
+            assertSame(transpose(F, shape, perm), in, 1, 0);
         }
-        sameOnBothBackends(transpose(F, new int[] {0, 3}, new long[] {1, 0}), Map.of("X", Tensor.of(new float[0], 0, 3)), 1);
+        assertSame(transpose(F, new int[] {0, 3}, new long[] {1, 0}), Map.of("X", Tensor.of(new float[0], 0, 3)), 1, 0);
     }
 
     @Test
     void transposeOfLargeTensorsOnThreadsAndOfIntegers() {
         int[] shape = {1, 12, 257, 64};
-        sameOnBothBackends(transpose(F, shape, new long[] {0, 1, 3, 2}), Map.of("X", random(2, shape)), 2);
-        sameOnBothBackends(transpose(F, shape, new long[] {0, 2, 1, 3}), Map.of("X", random(3, shape)), 3);
+        assertSame(transpose(F, shape, new long[] {0, 1, 3, 2}), Map.of("X", random(2, shape)), 2, 0);
+        assertSame(transpose(F, shape, new long[] {0, 2, 1, 3}), Map.of("X", random(3, shape)), 3, 0);
         long[] v = new long[24];
         for (int i = 0; i < v.length; i++) {
             v[i] = i * 7L;
         }
-        sameOnBothBackends(transpose(DType.INT64, new int[] {2, 3, 4}, new long[] {2, 0, 1}), Map.of("X", Tensor.ofLongs(v, 2, 3, 4)), 1);
+        assertSame(transpose(DType.INT64, new int[] {2, 3, 4}, new long[] {2, 0, 1}), Map.of("X", Tensor.ofLongs(v, 2, 3, 4)), 1, 0);
     }
 
     private static OnnxModelBuilder concat(DType type, long axis, int[]... shapes) {
@@ -95,10 +66,10 @@ class FastMovementOpsTest {
         int[][] shapes = {{2, 3, 4}, {2, 5, 4}, {2, 0, 4}, {2, 1, 4}};
         Map<String, Tensor> in = Map.of("X0", random(4, shapes[0]), "X1", random(5, shapes[1]), "X2", Tensor.of(new float[0], shapes[2]),
                 "X3", random(6, shapes[3]));
-        sameOnBothBackends(concat(F, 1, shapes), in, 1);
-        sameOnBothBackends(concat(F, -2, shapes), in, 2);
-        sameOnBothBackends(concat(F, 0, new int[] {2, 3}, new int[] {1, 3}), Map.of("X0", random(7, 2, 3), "X1", random(8, 1, 3)), 1);
-        sameOnBothBackends(concat(F, 1, new int[] {2, 3}, new int[] {2, 1}), Map.of("X0", random(9, 2, 3), "X1", random(10, 2, 1)), 1);
+        assertSame(concat(F, 1, shapes), in, 1, 0);
+        assertSame(concat(F, -2, shapes), in, 2, 0);
+        assertSame(concat(F, 0, new int[] {2, 3}, new int[] {1, 3}), Map.of("X0", random(7, 2, 3), "X1", random(8, 1, 3)), 1, 0);
+        assertSame(concat(F, 1, new int[] {2, 3}, new int[] {2, 1}), Map.of("X0", random(9, 2, 3), "X1", random(10, 2, 1)), 1, 0);
     }
 
     @Test
@@ -106,9 +77,9 @@ class FastMovementOpsTest {
         int[] past = {1, 12, 200, 64}, now = {1, 12, 1, 64};
         Map<String, Tensor> in = Map.of("X0", random(11, past), "X1", random(12, now));
         for (int threads : new int[] {1, 2, 3}) {
-            sameOnBothBackends(concat(F, 2, past, now), in, threads);
+            assertSame(concat(F, 2, past, now), in, threads, 0);
         }
-        sameOnBothBackends(concat(DType.INT64, 0, new int[] {2}, new int[] {1}),
-                Map.of("X0", Tensor.ofLongs(new long[] {1, 2}, 2), "X1", Tensor.ofLongs(new long[] {3}, 1)), 1);
+        assertSame(concat(DType.INT64, 0, new int[] {2}, new int[] {1}),
+                Map.of("X0", Tensor.ofLongs(new long[] {1, 2}, 2), "X1", Tensor.ofLongs(new long[] {3}, 1)), 1, 0);
     }
 }
