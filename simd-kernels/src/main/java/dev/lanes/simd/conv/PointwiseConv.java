@@ -106,16 +106,42 @@ public final class PointwiseConv implements ConvKernel {
         int pixels = batch * oh * ow;
         int tiles = (pixels + MR - 1) / MR;
         long macs = (long) pixels * cin * cout;
-        boolean clamp = res == null && (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP);
-        parallel.forRange(tiles, 1, parallel.sharesFor(macs, MIN_MACS_PER_SHARE), (t0, t1) -> {
-            float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
-            for (int b0 = t0; b0 < t1; b0 += blockTiles) {
-                int b1 = Math.min(t1, b0 + blockTiles);
-                for (int p = 0; p < panels; p++) {
-                    for (int t = b0; t < b1; t++) tile(x, xOff, y, yOff, res, resOff, t * MR, Math.min(MR, pixels - t * MR), p, tileBuffer, clamp);
-                }
+        boolean clamp = clampsInStores(res != null);
+        parallel.forRange(tiles, 1, parallel.sharesFor(macs, MIN_MACS_PER_SHARE),
+                (t0, t1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), clamp));
+    }
+
+    /**
+     * Output pixels {@code [q0, q1)} (over the whole batch; pixel q of Y at {@code yOff + q·cout}) on the calling
+     * thread, in tiles of {@link #MR} from q0. Each output is the same FMA chain wherever its tile starts, so a caller
+     * may compute any range in any order (the fused expand → depthwise kernel computes a few rows at a time).
+     */
+    void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, boolean clamp) {
+        float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
+        for (int b0 = q0; b0 < q1; b0 += blockTiles * MR) {
+            int b1 = Math.min(q1, b0 + blockTiles * MR);
+            for (int p = 0; p < panels; p++) {
+                for (int q = b0; q < b1; q += MR) tile(x, xOff, y, yOff, res, resOff, q, Math.min(MR, b1 - q), p, tileBuffer, clamp);
             }
-        });
+        }
+    }
+
+    /** True when a ReLU or Clip is clamped in the stores (no residual): what {@link #pixels} takes as {@code clamp}. */
+    boolean clampsInStores(boolean residual) {
+        return !residual && (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP);
+    }
+
+    int inChannels() {
+        return cin;
+    }
+
+    int outChannels() {
+        return cout;
+    }
+
+    /** Unit strides (pixel q of Y reads pixel q of X). */
+    boolean unitStride() {
+        return unitStride;
     }
 
     /**
