@@ -12,6 +12,7 @@ import dev.lanes.reference.PoolShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.ConvTransposeOperator;
+import dev.lanes.simd.ExpandDepthwiseOperator;
 import dev.lanes.simd.Parallel;
 import dev.lanes.simd.PoolOperator;
 import dev.lanes.simd.conv.Layouts;
@@ -71,6 +72,64 @@ final class FastConvOps {
                 c.runNchw(x.floats(), 0, y, 0, z, 0, ctx.parallel());
             } else {
                 runNhwc(c, x, xNhwc, y, yNhwc, z, ctx);
+            }
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** The two operators of a FusedExpandDepthwise for one input shape, and their fused form (null when none fits). */
+    private record ExpandDepthwise(ConvOperator expand, ConvOperator depthwise, ExpandDepthwiseOperator fused) {}
+
+    /**
+     * lanes FusedExpandDepthwise: the fused strip kernel ({@link ExpandDepthwiseOperator}) when X and Y are both NHWC
+     * and the kernels fit it; otherwise the two operators one after the other through an NHWC intermediate.
+     */
+    static Operator expandDepthwise(OpSetup s) {
+        WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s);
+        Activation expandAct = FusedActivation.read(s, FusedOps.EXPAND_PREFIX).toSimd(), act = FusedActivation.read(s).toSimd();
+        Tensor w1 = s.constantInput(1), b1 = s.hasInput(2) ? s.constantInput(2) : null;
+        Tensor w2 = s.constantInput(3), b2 = s.hasInput(4) ? s.constantInput(4) : null;
+        boolean constants = w1 != null && w1.dtype() == DType.FLOAT32 && (!s.hasInput(2) || (b1 != null && b1.dtype() == DType.FLOAT32))
+                && w2 != null && w2.dtype() == DType.FLOAT32 && (!s.hasInput(4) || (b2 != null && b2.dtype() == DType.FLOAT32));
+        if (expandAct == null || act == null || !constants) {
+            return null;
+        }
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
+        Operator reference = FusedOps.expandDepthwise(s);
+        PerShape<ExpandDepthwise> prepared = new PerShape<>(x -> {
+            try {
+                ConvShape e = WindowAttrs.Conv.DEFAULTS.shape(x, w1.shape(), b1 == null ? null : b1.shape());
+                ConvShape d = attrs.shape(e.outputShape(), w2.shape(), b2 == null ? null : b2.shape());
+                ConvOperator eo = ConvOperator.prepare(e, w1.floats(), 0, b1 == null ? null : b1.floats(), 0, expandAct);
+                ConvOperator dOp = ConvOperator.prepare(d, w2.floats(), 0, b2 == null ? null : b2.floats(), 0, act);
+                return new ExpandDepthwise(eo, dOp, xNhwc && yNhwc ? ExpandDepthwiseOperator.of(eo, dOp) : null);
+            } catch (IllegalArgumentException e) {
+                return null; // no fast kernel for this shape
+            }
+        });
+        if (!prepareKnownShape(s, prepared)) {
+            return null;
+        }
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], FusedOps.FUSED_EXPAND_DEPTHWISE + " X");
+            ExpandDepthwise p = prepared.get(x.shape());
+            if (p == null) {
+                return reference.run(in, ctx);
+            }
+            int[] outShape = p.depthwise().shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            if (p.fused() != null) {
+                p.fused().runNhwc(x.floats(), 0, y, 0, ctx.parallel());
+            } else {
+                int[] midShape = p.expand().shape().outputShape();
+                float[] mid = ctx.floats(Tensor.checkedSize(midShape));
+                if (xNhwc) {
+                    p.expand().runNhwc(x.floats(), 0, mid, 0, ctx.parallel());
+                } else {
+                    p.expand().runNchwToNhwc(x.floats(), 0, mid, 0, null, 0, ctx.parallel());
+                }
+                runNhwc(p.depthwise(), Tensor.of(mid, midShape), true, y, yNhwc, null, ctx);
+                ctx.giveBack(mid);
             }
             return new Tensor[] {Tensor.of(y, outShape)};
         };

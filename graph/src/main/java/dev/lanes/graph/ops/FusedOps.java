@@ -21,6 +21,10 @@ import java.util.Arrays;
  *       B is stored with its last two axes swapped ({@code [..., N, K]}) and the product reads it as
  *       {@code Bᵀ}: {@code MatMul(A, Transpose(B, perm swapping the last two axes))} without the copy.</li>
  *   <li>{@value #FUSED_GEMM}{@code (A, B, C?)}: Gemm's attributes plus an activation.</li>
+ *   <li>{@value #FUSED_EXPAND_DEPTHWISE}{@code (X, W₁, B₁?, W₂, B₂?)}: an expand 1x1 convolution (default Conv
+ *       attributes, its activation in attributes prefixed {@value #EXPAND_PREFIX}) and the depthwise convolution
+ *       that reads its output (Conv's attributes and activation); with {@code LayoutSelection}'s attributes X and
+ *       Y are held in NHWC.</li>
  * </ul>
  */
 public final class FusedOps {
@@ -30,6 +34,9 @@ public final class FusedOps {
     public static final String FUSED_CONV = "FusedConv";
     public static final String FUSED_MATMUL = "FusedMatMul";
     public static final String FUSED_GEMM = "FusedGemm";
+    public static final String FUSED_EXPAND_DEPTHWISE = "FusedExpandDepthwise";
+    /** Prefix of FusedExpandDepthwise's attributes for the expand's activation. */
+    public static final String EXPAND_PREFIX = "expand_";
     /** FusedMatMul attribute: 1 when B is stored transposed (its last two axes swapped). */
     public static final String TRANS_B = "transB";
 
@@ -37,6 +44,7 @@ public final class FusedOps {
         r.register(DOMAIN, FUSED_CONV, 1, FusedOps::conv);
         r.register(DOMAIN, FUSED_MATMUL, 1, FusedOps::matmul);
         r.register(DOMAIN, FUSED_GEMM, 1, FusedOps::gemm);
+        r.register(DOMAIN, FUSED_EXPAND_DEPTHWISE, 1, FusedOps::expandDepthwise);
     }
 
     static Operator conv(OpSetup s) {
@@ -54,6 +62,25 @@ public final class FusedOps {
                 y = BinaryOps.apply(FUSED_CONV, BinaryOps.Kind.ADD, y, residual(yNhwc ? Nhwc.toNchw(in[3]) : in[3], y.shape(), FUSED_CONV));
             }
             y = act.applyReference(y);
+            return new Tensor[] {yNhwc ? Nhwc.toNhwc(y) : y};
+        };
+    }
+
+    /**
+     * FusedExpandDepthwise: the expand 1x1 FusedConv (default attributes, activation {@value #EXPAND_PREFIX}*) and
+     * then the depthwise FusedConv (its Conv attributes and activation), one after the other.
+     */
+    static Operator expandDepthwise(OpSetup s) {
+        WindowAttrs.Conv depthwise = WindowAttrs.Conv.read(s);
+        FusedActivation expandAct = FusedActivation.read(s, EXPAND_PREFIX), act = FusedActivation.read(s);
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], FUSED_EXPAND_DEPTHWISE + " X");
+            if (xNhwc) {
+                x = Nhwc.toNchw(x);
+            }
+            Tensor mid = expandAct.applyReference(ConvOps.conv(WindowAttrs.Conv.DEFAULTS, x, in[1], in[2]));
+            Tensor y = act.applyReference(ConvOps.conv(depthwise, mid, in[3], in.length > 4 ? in[4] : null));
             return new Tensor[] {yNhwc ? Nhwc.toNhwc(y) : y};
         };
     }

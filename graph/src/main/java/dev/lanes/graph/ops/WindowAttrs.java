@@ -15,6 +15,9 @@ final class WindowAttrs {
 
     /** Conv (and lanes FusedConv): auto_pad, kernel_shape, pads, strides, dilations, group. */
     record Conv(String autoPad, int[] kernel, int[] pads, int[] strides, int[] dilations, int group) {
+        /** Every attribute at its default: with a 1x1 W, a pointwise convolution. */
+        static final Conv DEFAULTS = new Conv("NOTSET", null, null, null, null, 1);
+
         static Conv read(OpSetup s) {
             return new Conv(s.getString("auto_pad", "NOTSET"), Attrs.ints(s.getLongs("kernel_shape", null)),
                     Attrs.ints(s.getLongs("pads", null)), Attrs.ints(s.getLongs("strides", null)),
