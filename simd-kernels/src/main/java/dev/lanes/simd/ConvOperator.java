@@ -150,7 +150,7 @@ public final class ConvOperator {
         return shape;
     }
 
-    /** The prepared kernel (fused operators such as {@link ExpandDepthwiseOperator} run it in pieces). */
+    /** The prepared kernel (fused operators such as {@link InvertedResidualOperator} run it in pieces). */
     ConvKernel kernel() {
         return kernel;
     }

@@ -70,6 +70,11 @@ public final class DepthwiseConv implements ConvKernel {
         return direct;
     }
 
+    /** Input channels (= output channels: multiplier 1 is what the direct kernel runs). */
+    int channels() {
+        return cin;
+    }
+
     Geometry geometry() {
         return g;
     }

@@ -114,7 +114,7 @@ public final class PointwiseConv implements ConvKernel {
     /**
      * Output pixels {@code [q0, q1)} (over the whole batch; pixel q of Y at {@code yOff + q·cout}) on the calling
      * thread, in tiles of {@link #MR} from q0. Each output is the same FMA chain wherever its tile starts, so a caller
-     * may compute any range in any order (the fused expand → depthwise kernel computes a few rows at a time).
+     * may compute any range in any order ({@link InvertedResidualConv} computes a few rows at a time).
      */
     void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, boolean clamp) {
         float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);

@@ -1,0 +1,84 @@
+package dev.lanes.simd;
+
+import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.conv.InvertedResidualConv;
+import java.util.Objects;
+
+/**
+ * An inverted-residual block — an optional expand 1x1 convolution, a depthwise 3x3, an optional
+ * projection 1x1 with the block's residual (MobileNetV2, EfficientNet) — prepared as
+ * {@link ConvOperator}s and run as one pass over row strips ({@link InvertedResidualConv}) so that
+ * the maps between the layers stay in L2.
+ * {@code y = act_p(project(act_d(dw(act_e(expand(x))))) + residual)}, X, Y and the residual in NHWC;
+ * bit-identical to running the operators one after the other, for any thread count.
+ */
+public final class InvertedResidualOperator {
+    private final ConvOperator expand, depthwise, project;
+    private final InvertedResidualConv kernel;
+
+    private InvertedResidualOperator(ConvOperator expand, ConvOperator depthwise, ConvOperator project, InvertedResidualConv kernel) {
+        this.expand = expand;
+        this.depthwise = depthwise;
+        this.project = project;
+        this.kernel = kernel;
+    }
+
+    /** {@link #of(ConvOperator, ConvOperator, ConvOperator, int)} with the kernel's own strip height. */
+    public static InvertedResidualOperator of(ConvOperator expand, ConvOperator depthwise, ConvOperator project) {
+        return of(expand, depthwise, project, 0);
+    }
+
+    /**
+     * The layers fused, or null when their kernels do not fit the fused path: the depthwise must run the direct
+     * 3x3 kernel, the expand (null for none) and the projection (null for none) must be unit-stride
+     * {@code POINTWISE_DIRECT} layers whose shapes chain with it, and at least one of them must be given.
+     * {@code stripRows}: depthwise output rows per strip (0: as many as fit the kernel's L2 budget); tests use a
+     * few rows to run many strips on small maps.
+     */
+    public static InvertedResidualOperator of(ConvOperator expand, ConvOperator depthwise, ConvOperator project, int stripRows) {
+        Objects.requireNonNull(depthwise, "depthwise operator");
+        if (stripRows < 0) throw new IllegalArgumentException("InvertedResidual strip rows must be >= 0, got " + stripRows);
+        InvertedResidualConv k = InvertedResidualConv.of(expand == null ? null : expand.shape(), expand == null ? null : expand.kernel(),
+                depthwise.shape(), depthwise.kernel(), project == null ? null : project.shape(), project == null ? null : project.kernel(),
+                stripRows);
+        return k == null ? null : new InvertedResidualOperator(expand, depthwise, project, k);
+    }
+
+    /** Depthwise output rows per strip. */
+    public int stripRows() {
+        return kernel.stripRows();
+    }
+
+    /** The block's output shape (NCHW dims; the data runs in NHWC). */
+    public int[] outputShape() {
+        return (project != null ? project : depthwise).shape().outputShape();
+    }
+
+    /** {@code y = block(x) + residual} with X, Y and the residual (null for none; only with a projection) in NHWC. */
+    public void runNhwc(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
+        Objects.requireNonNull(parallel, "parallel");
+        ConvShape first = (expand != null ? expand : depthwise).shape(), last = (project != null ? project : depthwise).shape();
+        long out = (long) last.batch() * last.outChannels() * last.outSpatialSize();
+        range("X", x, xOff, (long) first.batch() * first.inChannels() * first.inSpatialSize());
+        range("Y", y, yOff, out);
+        if (residual != null) {
+            if (project == null) throw new IllegalArgumentException("InvertedResidual without a projection takes no residual (" + this + ")");
+            range("residual", residual, rOff, out);
+        }
+        if (first.batch() == 0) return;
+        kernel.run(x, xOff, y, yOff, residual, rOff, parallel);
+    }
+
+    private void range(String what, float[] a, int off, long n) {
+        Objects.requireNonNull(a, "InvertedResidual " + what);
+        if (off < 0 || off + n > a.length) {
+            throw new IllegalArgumentException("InvertedResidual " + what + " needs " + n + " floats from offset " + off + ", array has "
+                    + a.length + " (" + this + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InvertedResidualOperator[" + expand + " -> " + depthwise + " -> " + project + "]";
+    }
+}
