@@ -7,6 +7,7 @@ import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
 import dev.lanes.graph.ops.FusedActivation;
 import dev.lanes.graph.ops.FusedOps;
+import dev.lanes.simd.InvertedResidualOperator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.Map;
  *       with default Conv attributes, an optional activation and an optional residual Z; D writes and
  *       P reads that value in NHWC.</li>
  * </ul>
- * At least one of E and P. The fused node reads {@code (X, W_E, B_E, W_D, B_D, W_P, B_P, Z)} ("" for
+ * At least one of E and P, and only where the depthwise's input map is large enough for the fusion to pay
+ * ({@link InvertedResidualOperator#PAYS_FROM_BYTES}: maps beyond L2). The fused node reads {@code (X, W_E, B_E, W_D, B_D, W_P, B_P, Z)} ("" for
  * what is absent), keeps D's attributes, E's and P's activations under the prefixes
  * {@value FusedOps#EXPAND_PREFIX} and {@value FusedOps#PROJECT_PREFIX}, the first layer's X layout and
  * the last layer's Y layout and output. Runs after {@link LayoutSelection} (the intermediates must
@@ -39,6 +41,18 @@ public final class InvertedResidualFusion extends FusionPass {
     /** The attributes a FusedConv of the pattern may have (a fusion must not drop one it does not understand). */
     private static final String[] CONV_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad",
             FusedActivation.ACTIVATION, FusedActivation.ALPHA, FusedActivation.BETA, LayoutSelection.X_NHWC, LayoutSelection.Y_NHWC};
+
+    private final long minMapBytes;
+
+    /** Fuses blocks whose depthwise input map has at least {@link InvertedResidualOperator#PAYS_FROM_BYTES}. */
+    public InvertedResidualFusion() {
+        this(InvertedResidualOperator.PAYS_FROM_BYTES);
+    }
+
+    /** Fuses blocks whose depthwise input map has at least {@code minMapBytes} (tests fuse small ones). */
+    InvertedResidualFusion(long minMapBytes) {
+        this.minMapBytes = minMapBytes;
+    }
 
     @Override
     public String name() {
@@ -56,6 +70,10 @@ public final class InvertedResidualFusion extends FusionPass {
             return;
         }
         int c = ix.constant(d.input(1)).shape()[0];
+        int[] map = ix.info(d.input(0)).fixedShape();
+        if (map == null || map.length != 4 || (long) map[0] * map[1] * map[2] * map[3] * Float.BYTES < minMapBytes) {
+            return;   // maps that stay in L2 anyway run faster as separate layers (see InvertedResidualOperator)
+        }
         Node e = expand(ix, d, c), p = project(ix, d, c);
         if (e == null && p == null || !rw.claim(e != null && p != null ? new Node[] {e, d, p} : new Node[] {e != null ? e : p, d})) {
             return;
