@@ -34,12 +34,14 @@ class PackedGemmProperties {
 
     private static final Parallel TWO = Parallel.create(2);
     private static final Parallel THREE = Parallel.create(3);
+    private static final Parallel FOUR = Parallel.create(4);
     private static final ReferenceGemm REF = new ReferenceGemm();
 
     @AfterAll
     static void closePools() {
         TWO.close();
         THREE.close();
+        FOUR.close();
     }
 
     /** Block and tile boundaries ±1 of every width's kernels (MR 4/6/12, NR 8/16/32, KC 256, MC 96/48). */
@@ -236,6 +238,39 @@ class PackedGemmProperties {
             float[] many = o.fast(Epilogue.NONE, threads == 2 ? TWO : THREE);
             Tolerance.assertClose("PackedGemm shared A " + c + " threads=" + threads, many, expected, terms, bound(c, 1));
             Tolerance.assertBitsEqual("PackedGemm shared A, " + threads + " threads vs 1, " + c, many, one);
+        });
+    }
+
+    @Test
+    void packedAIsSharedByManyThreadsWithAnEpilogue() {
+        // The shared A is packed lazily, each panel by the first of up to 4 threads that needs it, the threads
+        // starting at different row panels; with an epilogue applied on each tile's last k-block.
+        Gen<Case> few = cases(9, 192, 700, 900).map(c -> new Case(c.m(), 257 + c.n() % 400, Math.max(c.k(), 64), c.transA(), c.transB(),
+                c.padA(), c.padB(), c.padC(), c.offset(), c.alpha(), c.beta(), c.seed()));
+        Theories.qt(10).forAll(few).checkAssert(c -> {
+            Operands o = new Operands(c, false);
+            Epilogue ep = Epilogue.of(Activation.RELU).withBiasPerColumn(Data.uniform(c.seed() + 3, c.n()), 0);
+            float[] one = o.fast(ep, Parallel.callerOnly());
+            Tolerance.assertBitsEqual("PackedGemm shared A, 4 threads vs 1, " + c, o.fast(ep, FOUR), one);
+            Tolerance.assertBitsEqual("PackedGemm shared A, 3 threads vs 1, " + c, o.fast(ep, THREE), one);
+        });
+    }
+
+    @Test
+    void manyRowsSplitOverRowsAndColumnsGiveTheSameBits() {
+        // M > 192: each share packs its own rows; 2, 3 and 4 threads cut the grid as 2×1, 3×1, 2×2 or 1×n.
+        Gen<Case> tall = cases(193, 420, 600, 300).map(c -> new Case(c.m(), 257 + c.n() % 340, Math.max(c.k(), 40), c.transA(), c.transB(),
+                c.padA(), c.padB(), c.padC(), c.offset(), c.alpha(), c.beta(), c.seed()));
+        Theories.qt(8).forAll(tall).checkAssert(c -> {
+            Operands o = new Operands(c, false);
+            double[] terms = new double[c.m() * c.n()];
+            float[] expected = o.reference(terms);
+            float[] one = o.fast(Epilogue.NONE, Parallel.callerOnly());
+            float[] four = o.fast(Epilogue.NONE, FOUR);
+            Tolerance.assertClose("PackedGemm tall " + c + " threads=4", four, expected, terms, bound(c, 1));
+            Tolerance.assertBitsEqual("PackedGemm tall, 4 threads vs 1, " + c, four, one);
+            Tolerance.assertBitsEqual("PackedGemm tall, 2 threads vs 1, " + c, o.fast(Epilogue.NONE, TWO), one);
+            Tolerance.assertBitsEqual("PackedGemm tall, 3 threads vs 1, " + c, o.fast(Epilogue.NONE, THREE), one);
         });
     }
 

@@ -100,6 +100,8 @@ public final class PackedGemm implements Gemm, MatMul {
     static final long IN_PLACE_MAX_B_BYTES = tuning("inPlaceMaxBKiB", 512) * 1024L;
     /** Largest A packed once for all threads ({@link #sharedA}): 16 MB, K up to ~20000 at M = 192; 0 turns it off. */
     static final long SHARED_A_MAX_FLOATS = tuning("sharedAMaxKiB", 16 * 1024) * 256L;
+    /** Packing one row of A costs about as much as computing this many of its columns (for {@link #blockedTiles}). */
+    static final int PACK_COST_COLUMNS = 16;
     /** Least multiply-adds worth a thread of their own (fork/join costs a few microseconds). */
     static final long MIN_MACS_PER_SHARE = tuning("minMacsPerShare", 1 << 17);
 
@@ -421,44 +423,90 @@ public final class PackedGemm implements Gemm, MatMul {
         } else if (shares > 1 && m <= MC_SINGLE && b.panels() >= shares && (long) packedRows(m) * k <= SHARED_A_MAX_FLOATS) {
             sharedA(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, par, shares);
         } else {
-            par.forTiles(m, MR, b.panels(), 1, shares, (i0, i1, p0, p1) ->
-                    blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1, null));
+            blockedTiles(m, n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, par, shares);
         }
+    }
+
+    /**
+     * The blocked path over a grid of pr × pc shares (MR-row tiles × B panels). Each share packs the A
+     * rows of its own tiles, so splitting N makes every thread pack the same rows again (at 2 threads on
+     * 512³ each packed all of A), while splitting M costs no extra B traffic (every m-block streams its
+     * B panels either way). The grid minimises the largest share's rows × (columns + {@link #PACK_COST_COLUMNS}).
+     */
+    private static void blockedTiles(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
+                                     PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, int shares) {
+        int rowGrains = (m + MR - 1) / MR, panels = b.panels();
+        int bestR = 1, bestC = 1;
+        long bestCost = Long.MAX_VALUE;
+        for (int pr = 1; pr <= Math.min(shares, rowGrains); pr++) {
+            int pc = Math.max(1, Math.min(shares / pr, panels));
+            long rows = (long) ((rowGrains + pr - 1) / pr) * MR, cols = (long) ((panels + pc - 1) / pc) * NR;
+            long cost = rows * (cols + PACK_COST_COLUMNS);
+            if (cost < bestCost || (cost == bestCost && pr * pc > bestR * bestC)) {
+                bestCost = cost;
+                bestR = pr;
+                bestC = pc;
+            }
+        }
+        int pr = bestR, pc = bestC;
+        par.forRange(pr * pc, 1, pr * pc, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                int r = s / pc, q = s % pc;
+                int i0 = Math.min(m, (int) ((long) rowGrains * r / pr) * MR), i1 = Math.min(m, (int) ((long) rowGrains * (r + 1) / pr) * MR);
+                int p0 = (int) ((long) panels * q / pc), p1 = (int) ((long) panels * (q + 1) / pc);
+                if (i0 < i1 && p0 < p1) blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, i0, i1, p0, p1);
+            }
+        });
     }
 
     /**
      * Few rows (M ≤ {@link #MC_SINGLE}, a transformer's sequence) on several threads: the threads split
      * N, and every one of them needs all of A. Rather than each packing all of A (at 2 threads ~6 % of
      * a thread's time for 128×768×768, at 8 threads more than the product), A is packed once, all of
-     * K, into the caller's buffer, its panels spread over the threads, and then read by all of them.
-     * Two dispatches instead of one: a few microseconds.
+     * K, into the caller's buffer, each panel by the first thread that reaches it ({@link SharedPackedA}),
+     * and read by all of them: one dispatch per product.
      */
     private static void sharedA(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                 PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep, Parallel par, int shares) {
-        int kcMax = kBlock(k), kBlocks = (k + kcMax - 1) / kcMax;
-        int full = fullPanels(m), rowsPacked = packedRows(m);
-        int panels = full + remainderPanels(m);
-        float[] ap = Scratch.get().sharedA((long) rowsPacked * k);
-        par.forRange(kBlocks * panels, 1, shares, (u0, u1) -> {
-            for (int u = u0; u < u1; u++) {
-                int pc = u / panels * kcMax, kc = Math.min(kcMax, k - pc), t = u % panels;
-                int base = pc * rowsPacked;
-                if (t < full) {
-                    packRows(a, aOff, lda, transA, t * MR, MR, MR, pc, kc, ap, base + t * MR * kc);
-                } else {
-                    int r = full * MR;
-                    for (int q = full; q < t; q++) r += tailWidth(m - r);
-                    int w = tailWidth(m - r);
-                    packRows(a, aOff, lda, transA, r, Math.min(w, m - r), w, pc, kc, ap, base + r * kc);
+        SharedPackedA sa = new SharedPackedA(a, aOff, lda, transA, m, k, kBlock(k), Scratch.get().sharedA((long) packedRows(m) * k));
+        par.forRange(b.panels(), 1, shares, (p0, p1) -> blockedShared(n, k, alpha, b, c, cOff, ldc, beta, ep, p0, p1, sa));
+    }
+
+    /**
+     * Panels [p0, p1) of C for all M rows with A from {@code sa}: the loop order of {@link #blocked}
+     * (nc → kc → panels → row panels) for one m-block, the row panels visited from a share-dependent start.
+     */
+    private static void blockedShared(int n, int k, float alpha, PackedB b, float[] c, int cOff, int ldc, float beta,
+                                      Epilogue ep, int p0, int p1, SharedPackedA sa) {
+        float[] tile = Scratch.get().tile, bd = b.data(), ap = sa.data;
+        int m = sa.m, full = fullPanels(m);
+        for (int jc = p0; jc < p1; jc += NC_PANELS) {
+            int jcEnd = Math.min(p1, jc + NC_PANELS);
+            for (int pc = 0; pc < k; pc += sa.kcMax) {
+                int kc = Math.min(sa.kcMax, k - pc);
+                boolean first = pc == 0, last = pc + kc == k;
+                for (int jp = jc; jp < jcEnd; jp++) {
+                    int j0 = jp * NR, cols = Math.min(NR, n - j0);
+                    int bo = b.offset(jp, pc);
+                    for (int q = 0; q < sa.panels; q++) {
+                        int u = sa.panelAt(q, p0, b.panels());
+                        int row = sa.row(u), w = sa.width(u), rows = Math.min(w, m - row), co = cOff + row * ldc + j0;
+                        int po = sa.panel(pc, u);
+                        if (u < full) {
+                            tile(MAIN, kc, ap, po, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
+                        } else {
+                            tile(w == MR_TAIL ? TAIL4 : TAIL8, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0,
+                                    c, co, ldc, rows, cols, alpha, beta, first, tile);
+                        }
+                        if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
+                    }
                 }
             }
-        });
-        par.forRange(b.panels(), 1, shares, (p0, p1) ->
-                blocked(n, k, a, aOff, lda, transA, alpha, b, c, cOff, ldc, beta, ep, 0, m, p0, p1, ap));
+        }
     }
 
     /** Rows of an m-block as {@link #packA} lays it out, padding of the last panel included. */
-    private static int packedRows(int mc) {
+    static int packedRows(int mc) {
         int r = fullPanels(mc) * MR;
         while (r < mc) r += tailWidth(mc - r);
         return r;
@@ -472,13 +520,6 @@ public final class PackedGemm implements Gemm, MatMul {
     static int fullPanels(int mc) {
         int full = mc / MR, tail = mc - full * MR;
         return WIDE && full > 0 && tail > 0 && tail <= MR_TAIL ? full - 1 : full;
-    }
-
-    /** Remainder panels of an m-block of mc rows (after its {@link #fullPanels}). */
-    private static int remainderPanels(int mc) {
-        int count = 0;
-        for (int r = fullPanels(mc) * MR; r < mc; r += tailWidth(mc - r)) count++;
-        return count;
     }
 
     /** Width (interleave) of the remainder panel that starts with {@code left} rows to go: 8 on 512-bit vectors when more than 4 are left, else 4. */
@@ -524,17 +565,15 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /**
-     * Rows [i0, i1) × panels [p0, p1) of C, in BLIS loop order. {@code packedA}, when not null, is all
-     * of A already packed by {@link #sharedA} (rows [i0, i1) are then all of M, one m-block): k-block
-     * pc at {@code pc · packedRows(M)}, laid out as {@link #packA} does.
+     * Rows [i0, i1) × panels [p0, p1) of C, in BLIS loop order, each m-block of A packed by this thread.
      */
     private static void blocked(int n, int k, float[] a, int aOff, int lda, boolean transA, float alpha,
                                 PackedB b, float[] c, int cOff, int ldc, float beta, Epilogue ep,
-                                int i0, int i1, int p0, int p1, float[] packedA) {
+                                int i0, int i1, int p0, int p1) {
         Scratch s = Scratch.get();
         int kcMax = kBlock(k);
         int mcMax = i1 - i0 <= MC_SINGLE ? roundUp(i1 - i0, MR) : MC;
-        float[] ap = packedA != null ? packedA : s.aPanel(mcMax, kcMax);
+        float[] ap = s.aPanel(mcMax, kcMax);
         float[] tile = s.tile;
         float[] bd = b.data();
         for (int jc = p0; jc < p1; jc += NC_PANELS) {
@@ -545,22 +584,20 @@ public final class PackedGemm implements Gemm, MatMul {
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     int full = fullPanels(mc);
-                    int ab = 0;
-                    if (packedA == null) packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
-                    else ab = pc * packedRows(mc);
+                    packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
                     for (int jp = jc; jp < jcEnd; jp++) {
                         int j0 = jp * NR, cols = Math.min(NR, n - j0);
                         int bo = b.offset(jp, pc);
                         for (int t = 0; t < full; t++) {
                             int row = ic + t * MR, co = cOff + row * ldc + j0;
-                            tile(MAIN, kc, ap, ab + t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
+                            tile(MAIN, kc, ap, t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, MR, cols, row, j0);
                         }
                         for (int r = full * MR, w; r < mc; r += w) {
                             w = tailWidth(mc - r);
                             int rows = Math.min(w, mc - r);
                             int row = ic + r, co = cOff + row * ldc + j0;
-                            int po = ab + r * kc;  // a remainder panel, interleave w
+                            int po = r * kc;  // a remainder panel, interleave w
                             tile(w == MR_TAIL ? TAIL4 : TAIL8, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0,
                                     c, co, ldc, rows, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
@@ -635,7 +672,7 @@ public final class PackedGemm implements Gemm, MatMul {
         }
     }
 
-    private static void packRows(float[] a, int aOff, int lda, boolean transA, int row0, int rows, int width,
+    static void packRows(float[] a, int aOff, int lda, boolean transA, int row0, int rows, int width,
                                  int p0, int kc, float[] dst, int o) {
         if (!transA) {
             for (int r = 0; r < rows; r++) {

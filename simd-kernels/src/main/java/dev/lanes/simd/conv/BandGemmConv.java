@@ -39,7 +39,10 @@ public final class BandGemmConv implements ConvKernel {
     static final int NRV = L >= 16 ? 4 : 2;
     static final int NR = NRV * L;
     static final int MR = 6;
-    /** A panel of weights larger than this would not stay in L2 (1 MB per core here) next to the band. */
+    /**
+     * A panel of weights larger than this would not stay in L2 (1 MB per core here) next to the band:
+     * a longer panel is cut into chunks of K that each fit, run one after another over the band.
+     */
     static final long MAX_PANEL_BYTES = 640 * 1024;
     /** All weights up to this size stay in L2 (1 MB per core here) next to a band. */
     static final long WEIGHTS_IN_L2 = 640 * 1024;
@@ -52,8 +55,10 @@ public final class BandGemmConv implements ConvKernel {
     private final Source source;
     private final int batch, cin, cout, ih, iw, oh, ow, sh, sw, dh, dw, kh, kw, pt, pl;
     private final int k, panels;
-    /** Band geometry: pixels per band row, steps between output pixels in band pixels, rows per band. */
-    private final int bandW, stepY, stepX, bandRows, bandsPerImage;
+    /** Rows of K per chunk of a panel: K itself unless a whole panel exceeds {@link #MAX_PANEL_BYTES}. */
+    private final int kChunk;
+    /** Band geometry: pixels per band row, steps between output pixels in band pixels, most output rows per band (L2). */
+    private final int bandW, stepY, stepX, bandRows;
     /** Offset in the band of each k = tap·C + ci from its pixel's first tap: one flat loop over K, no loop per tap. */
     private final int[] kOffsets;
     /** Weights beyond {@link #WEIGHTS_IN_L2}: panels outside the tiles, else tiles outside the panels. */
@@ -62,8 +67,7 @@ public final class BandGemmConv implements ConvKernel {
     private final Activation act;
 
     public BandGemmConv(ConvShape s, float[] weights, int wOff, float[] b, int bOff, Activation act) {
-        if (!supports(s)) throw new IllegalArgumentException("BandGemmConv needs a 2-D conv with one group and a panel of weights within "
-                + MAX_PANEL_BYTES + " bytes: " + s);
+        if (!supports(s)) throw new IllegalArgumentException("BandGemmConv needs a 2-D conv with one group: " + s);
         int[] in = s.inSpatial(), out = s.outSpatial(), ker = s.kernel(), st = s.strides(), dil = s.dilations(), pb = s.padsBegin();
         this.batch = s.batch();
         this.cin = s.inChannels();
@@ -84,6 +88,8 @@ public final class BandGemmConv implements ConvKernel {
         this.source = !pointwise ? Source.PADDED_ROWS : sh == 1 && sw == 1 ? Source.IN_PLACE : Source.GATHER;
         this.k = kh * kw * cin;
         this.panels = (cout + NR - 1) / NR;
+        int chunks = (int) Math.max(1, (4L * k * NR + MAX_PANEL_BYTES - 1) / MAX_PANEL_BYTES);
+        this.kChunk = (k + chunks - 1) / chunks;
         if (source == Source.PADDED_ROWS) {
             // wide enough for the last output column's last tap (right padding included)
             this.bandW = Math.max(pl + iw, (ow - 1) * sw + (kw - 1) * dw + 1);
@@ -104,7 +110,6 @@ public final class BandGemmConv implements ConvKernel {
         long rowBytes = 4L * bandW * cin * (source == Source.PADDED_ROWS ? sh : 1);
         int rows = (int) Math.max(1, Math.min(oh, BAND_BYTES / Math.max(1, rowBytes)));
         this.bandRows = source == Source.IN_PLACE ? Math.max(1, Math.min(oh, (int) (BAND_BYTES / Math.max(1, 4L * ow * cin)))) : rows;
-        this.bandsPerImage = (oh + bandRows - 1) / bandRows;
         // W[p][t·C + ci][j] = weights[p·NR + j][ci][t], zero for output channels past M
         this.w = new float[panels * k * NR];
         int taps = kh * kw;
@@ -124,9 +129,9 @@ public final class BandGemmConv implements ConvKernel {
         return true;
     }
 
-    /** True for 2-D convolutions with one group whose panel of weights ({@code taps·C·NR} floats) fits {@link #MAX_PANEL_BYTES}. */
+    /** True for 2-D convolutions with one group (a panel longer than {@link #MAX_PANEL_BYTES} runs in chunks of K). */
     public static boolean supports(ConvShape s) {
-        return s.spatialRank() == 2 && s.groups() == 1 && 4L * s.kernelSize() * s.inChannels() * NR <= MAX_PANEL_BYTES;
+        return s.spatialRank() == 2 && s.groups() == 1;
     }
 
     @Override
@@ -136,9 +141,9 @@ public final class BandGemmConv implements ConvKernel {
 
     @Override
     public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
-        int bands = batch * bandsPerImage;
         long macs = (long) batch * oh * ow * k * cout;
         int shares = parallel.sharesFor(macs, MIN_MACS_PER_SHARE);
+        int perImage = bandsPerImage(shares), bands = batch * perImage;
         // too few bands for the threads (small deep maps): bands × groups of panels; a band is then
         // copied once per group, which costs far less than its panels' products
         int groups = Math.min(panels, Math.max(1, (shares + bands - 1) / bands));
@@ -148,14 +153,29 @@ public final class BandGemmConv implements ConvKernel {
             for (int t = t0; t < t1; t++) {
                 int band = t / groups, g = t % groups;
                 int p0 = g * perGroup, p1 = Math.min(panels, p0 + perGroup);
-                if (p0 < p1) band(x, xOff, y, yOff, res, resOff, band, p0, p1);
+                if (p0 < p1) band(x, xOff, y, yOff, res, resOff, band / perImage, band % perImage, perImage, p0, p1);
             }
         });
     }
 
-    /** Output rows of band {@code band} (of the whole batch), panels {@code [p0, p1)}. */
-    private void band(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int band, int p0, int p1) {
-        int img = band / bandsPerImage, oy0 = band % bandsPerImage * bandRows, oy1 = Math.min(oh, oy0 + bandRows);
+    /**
+     * Bands per image for a run cut into {@code shares}: as few as L2 allows ({@link #bandRows} rows
+     * at most), their rows split as evenly as possible, and then as many more as make their count a
+     * multiple of the shares, so every thread gets the same rows (the 3-band ResNet stem on 2 threads
+     * ran 2 bands on one of them). Fewer bands than shares stay as they are: the panels are split
+     * then. Bands only change which rows a task computes, never an output's sum, so the result is the
+     * same for any count.
+     */
+    private int bandsPerImage(int shares) {
+        int fewest = (oh + bandRows - 1) / bandRows, total = batch * fewest;
+        if (shares <= 1 || total % shares == 0 || total < shares) return fewest;
+        int wanted = (total + shares - 1) / shares * shares;
+        return Math.min(oh, (wanted + batch - 1) / batch);
+    }
+
+    /** Band {@code b} of {@code perImage} (rows split evenly) of image {@code img}, panels {@code [p0, p1)}. */
+    private void band(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int img, int b, int perImage, int p0, int p1) {
+        int oy0 = (int) ((long) b * oh / perImage), oy1 = (int) ((long) (b + 1) * oh / perImage);
         float[] a;
         int aOff;
         if (source == Source.IN_PLACE) {
@@ -174,7 +194,7 @@ public final class BandGemmConv implements ConvKernel {
             // weights in L2: each tile's rows of A stay in L1 while every panel passes over them
             for (int q0 = 0; q0 < pixels; q0 += MR) {
                 int rows = Math.min(MR, pixels - q0);
-                for (int p = p0; p < p1; p++) tile(a, aOff, q0, rows, p, tile, y, yBase);
+                for (int p = p0; p < p1; p++) tile(a, aOff, q0, rows, p, 0, k, tile, y, yBase);
                 if (!epilogue) continue;
                 if (p0 == 0 && p1 == panels) {
                     ConvEpilogue.finish(y, yBase + q0 * cout, res, rBase + q0 * cout, rows * cout, act);
@@ -185,9 +205,13 @@ public final class BandGemmConv implements ConvKernel {
             }
             return;
         }
-        // weights beyond L2: one panel at a time stays in L2 while every tile of the band uses it
+        // weights beyond L2: one panel (or chunk of a panel's K) at a time stays in L2 while every tile of
+        // the band uses it; a chunk after the first continues the sums the previous one left in Y
         for (int p = p0; p < p1; p++) {
-            for (int q0 = 0; q0 < pixels; q0 += MR) tile(a, aOff, q0, Math.min(MR, pixels - q0), p, tile, y, yBase);
+            for (int k0 = 0; k0 < k; k0 += kChunk) {
+                int k1 = Math.min(k, k0 + kChunk);
+                for (int q0 = 0; q0 < pixels; q0 += MR) tile(a, aOff, q0, Math.min(MR, pixels - q0), p, k0, k1, tile, y, yBase);
+            }
         }
         if (!epilogue) return;
         if (p0 == 0 && p1 == panels) {
@@ -198,15 +222,22 @@ public final class BandGemmConv implements ConvKernel {
         }
     }
 
-    /** Band pixels {@code [q0, q0+rows)} × panel {@code p}, plus bias, into Y (band's first pixel at {@code yBase}). */
-    private void tile(float[] a, int aOff, int q0, int rows, int p, float[] tile, float[] y, int yBase) {
-        int last = q0 + rows - 1, c0 = p * NR, wo = p * k * NR;
+    /**
+     * Band pixels {@code [q0, q0+rows)} × panel {@code p} over K rows {@code [k0, k1)} into Y (band's
+     * first pixel at {@code yBase}): a chunk after the first starts from the partial sums in Y, the
+     * last adds the bias. Storing and reloading a float is exact, so the chain equals the unchunked one.
+     */
+    private void tile(float[] a, int aOff, int q0, int rows, int p, int k0, int k1, float[] tile, float[] y, int yBase) {
+        int last = q0 + rows - 1, c0 = p * NR, wo = (p * k + k0) * NR, cols = Math.min(NR, cout - c0), yo = yBase + q0 * cout + c0;
+        boolean resume = k0 > 0;
+        if (resume) load(y, yo, rows, cols, tile);
         // rows past the band's end repeat its last pixel: computed, never stored
         int a0 = aOff + pixelOffset(q0), a1 = aOff + pixelOffset(Math.min(q0 + 1, last)), a2 = aOff + pixelOffset(Math.min(q0 + 2, last));
         int a3 = aOff + pixelOffset(Math.min(q0 + 3, last)), a4 = aOff + pixelOffset(Math.min(q0 + 4, last)), a5 = aOff + pixelOffset(Math.min(q0 + 5, last));
-        if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, wo, tile);
-        else kernel6x2(a, a0, a1, a2, a3, a4, a5, wo, tile);
-        store(tile, c0, y, yBase + q0 * cout + c0, rows, Math.min(NR, cout - c0));
+        if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, wo, k0, k1, resume, tile);
+        else kernel6x2(a, a0, a1, a2, a3, a4, a5, wo, k0, k1, resume, tile);
+        if (k1 == k) store(tile, c0, y, yo, rows, cols);
+        else storePartial(tile, y, yo, rows, cols);
     }
 
     /** Input rows a band of {@code outRows} output rows holds. */
@@ -244,15 +275,28 @@ public final class BandGemmConv implements ConvKernel {
         }
     }
 
-    /** 6 pixels × 4 vectors over all taps and channels; the tile's rows are 4L floats apart in {@code t}. */
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+    /**
+     * 6 pixels × 4 vectors over K rows {@code [k0, k1)}, starting from zero or ({@code resume}) from the
+     * sums in {@code t}; the tile's rows are 4L floats apart in {@code t}.
+     */
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int k0, int k1, boolean resume, float[] t) {
         final int nr = 4 * L;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00,
-                c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00,
-                c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
+        if (resume) {
+            c00 = FloatVector.fromArray(S, t, 0); c01 = FloatVector.fromArray(S, t, L); c02 = FloatVector.fromArray(S, t, 2 * L); c03 = FloatVector.fromArray(S, t, 3 * L);
+            c10 = FloatVector.fromArray(S, t, nr); c11 = FloatVector.fromArray(S, t, nr + L); c12 = FloatVector.fromArray(S, t, nr + 2 * L); c13 = FloatVector.fromArray(S, t, nr + 3 * L);
+            c20 = FloatVector.fromArray(S, t, 2 * nr); c21 = FloatVector.fromArray(S, t, 2 * nr + L); c22 = FloatVector.fromArray(S, t, 2 * nr + 2 * L); c23 = FloatVector.fromArray(S, t, 2 * nr + 3 * L);
+            c30 = FloatVector.fromArray(S, t, 3 * nr); c31 = FloatVector.fromArray(S, t, 3 * nr + L); c32 = FloatVector.fromArray(S, t, 3 * nr + 2 * L); c33 = FloatVector.fromArray(S, t, 3 * nr + 3 * L);
+            c40 = FloatVector.fromArray(S, t, 4 * nr); c41 = FloatVector.fromArray(S, t, 4 * nr + L); c42 = FloatVector.fromArray(S, t, 4 * nr + 2 * L); c43 = FloatVector.fromArray(S, t, 4 * nr + 3 * L);
+            c50 = FloatVector.fromArray(S, t, 5 * nr); c51 = FloatVector.fromArray(S, t, 5 * nr + L); c52 = FloatVector.fromArray(S, t, 5 * nr + 2 * L); c53 = FloatVector.fromArray(S, t, 5 * nr + 3 * L);
+        } else {
+            c00 = FloatVector.zero(S); c01 = c00; c02 = c00; c03 = c00; c10 = c00; c11 = c00; c12 = c00; c13 = c00;
+            c20 = c00; c21 = c00; c22 = c00; c23 = c00; c30 = c00; c31 = c00; c32 = c00; c33 = c00;
+            c40 = c00; c41 = c00; c42 = c00; c43 = c00; c50 = c00; c51 = c00; c52 = c00; c53 = c00;
+        }
         float[] wt = w;
         int[] ks = kOffsets;
-        for (int kk = 0, n = k; kk < n; kk++, wo += nr) {
+        for (int kk = k0; kk < k1; kk++, wo += nr) {
             int o = ks[kk];
             FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L),
                     w2 = FloatVector.fromArray(S, wt, wo + 2 * L), w3 = FloatVector.fromArray(S, wt, wo + 3 * L);
@@ -277,14 +321,24 @@ public final class BandGemmConv implements ConvKernel {
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L); c52.intoArray(t, 5 * nr + 2 * L); c53.intoArray(t, 5 * nr + 3 * L);
     }
 
-    /** 6 pixels × 2 vectors (16-register machines); rows 2L floats apart in {@code t}. */
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+    /** 6 pixels × 2 vectors (16-register machines), as {@link #kernel6x4}; rows 2L floats apart in {@code t}. */
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int k0, int k1, boolean resume, float[] t) {
         final int nr = 2 * L;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (resume) {
+            c00 = FloatVector.fromArray(S, t, 0); c01 = FloatVector.fromArray(S, t, L);
+            c10 = FloatVector.fromArray(S, t, nr); c11 = FloatVector.fromArray(S, t, nr + L);
+            c20 = FloatVector.fromArray(S, t, 2 * nr); c21 = FloatVector.fromArray(S, t, 2 * nr + L);
+            c30 = FloatVector.fromArray(S, t, 3 * nr); c31 = FloatVector.fromArray(S, t, 3 * nr + L);
+            c40 = FloatVector.fromArray(S, t, 4 * nr); c41 = FloatVector.fromArray(S, t, 4 * nr + L);
+            c50 = FloatVector.fromArray(S, t, 5 * nr); c51 = FloatVector.fromArray(S, t, 5 * nr + L);
+        } else {
+            c00 = FloatVector.zero(S); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00;
+            c30 = c00; c31 = c00; c40 = c00; c41 = c00; c50 = c00; c51 = c00;
+        }
         float[] wt = w;
         int[] ks = kOffsets;
-        for (int kk = 0, n = k; kk < n; kk++, wo += nr) {
+        for (int kk = k0; kk < k1; kk++, wo += nr) {
             int o = ks[kk];
             FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + o]);
@@ -306,6 +360,28 @@ public final class BandGemmConv implements ConvKernel {
         c30.intoArray(t, 3 * nr); c31.intoArray(t, 3 * nr + L);
         c40.intoArray(t, 4 * nr); c41.intoArray(t, 4 * nr + L);
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L);
+    }
+
+    /** The partial sums of Y's {@code rows} × {@code cols} block at {@code yo} into the tile (rows NR apart in t). */
+    private void load(float[] y, int yo, int rows, int cols, float[] t) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int o = yo + r * cout + j;
+                (j + L <= cols ? FloatVector.fromArray(S, y, o) : FloatVector.fromArray(S, y, o, S.indexInRange(j, cols))).intoArray(t, r * NR + j);
+            }
+        }
+    }
+
+    /** The tile's first {@code rows} rows and {@code cols} columns into Y as partial sums (no bias). */
+    private void storePartial(float[] t, float[] y, int yo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                FloatVector v = FloatVector.fromArray(S, t, r * NR + j);
+                int o = yo + r * cout + j;
+                if (j + L <= cols) v.intoArray(y, o);
+                else v.intoArray(y, o, S.indexInRange(j, cols));
+            }
+        }
     }
 
     /** Bias added to the tile's first {@code rows} rows and {@code cols} columns (rows NR apart in t), into Y. */
