@@ -220,15 +220,15 @@ class ConvOperatorProperties {
     }
 
     /**
-     * One group, kernel 1 or 3 with stride 1 or 2: either a tall map of a few channels (80 to 160 rows
-     * of up to 9 pixels: several bands) or a map of 1 to 4 pixels a side with 65 to 210 output channels
+     * One group, kernel 1 or 3 with stride 1 or 2: either a tall map of a few output channels (80 to 160
+     * rows of up to 9 pixels, 40 to 130 input channels: 1 to 7 bands, more to even them out on 2 or 3 threads) or a map of 1 to 4 pixels a side with 65 to 210 output channels
      * (one band, several panels).
      */
     static Gen<ConvShape> bandShapes() {
         return in -> {
             boolean tall = Generate.booleans().generate(in);
             int k = Generate.pick(List.of(1, 3)).generate(in), stride = Generate.range(1, 2).generate(in), pad = k / 2;
-            int c = tall ? Sizes.between(40, 70).generate(in) : Sizes.between(1, 40).generate(in);
+            int c = tall ? Sizes.between(40, 130).generate(in) : Sizes.between(1, 40).generate(in);
             int m = tall ? Sizes.between(1, 20).generate(in) : Generate.range(65, 210).generate(in);
             int h = tall ? Generate.range(80, 160).generate(in) : Generate.range(1, 4).generate(in);
             int w = tall ? Sizes.between(1, 9).generate(in) : Generate.range(1, 4).generate(in);

@@ -57,8 +57,8 @@ public final class BandGemmConv implements ConvKernel {
     private final int k, panels;
     /** Rows of K per chunk of a panel: K itself unless a whole panel exceeds {@link #MAX_PANEL_BYTES}. */
     private final int kChunk;
-    /** Band geometry: pixels per band row, steps between output pixels in band pixels, rows per band. */
-    private final int bandW, stepY, stepX, bandRows, bandsPerImage;
+    /** Band geometry: pixels per band row, steps between output pixels in band pixels, most output rows per band (L2). */
+    private final int bandW, stepY, stepX, bandRows;
     /** Offset in the band of each k = tap·C + ci from its pixel's first tap: one flat loop over K, no loop per tap. */
     private final int[] kOffsets;
     /** Weights beyond {@link #WEIGHTS_IN_L2}: panels outside the tiles, else tiles outside the panels. */
@@ -110,7 +110,6 @@ public final class BandGemmConv implements ConvKernel {
         long rowBytes = 4L * bandW * cin * (source == Source.PADDED_ROWS ? sh : 1);
         int rows = (int) Math.max(1, Math.min(oh, BAND_BYTES / Math.max(1, rowBytes)));
         this.bandRows = source == Source.IN_PLACE ? Math.max(1, Math.min(oh, (int) (BAND_BYTES / Math.max(1, 4L * ow * cin)))) : rows;
-        this.bandsPerImage = (oh + bandRows - 1) / bandRows;
         // W[p][t·C + ci][j] = weights[p·NR + j][ci][t], zero for output channels past M
         this.w = new float[panels * k * NR];
         int taps = kh * kw;
@@ -142,9 +141,9 @@ public final class BandGemmConv implements ConvKernel {
 
     @Override
     public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
-        int bands = batch * bandsPerImage;
         long macs = (long) batch * oh * ow * k * cout;
         int shares = parallel.sharesFor(macs, MIN_MACS_PER_SHARE);
+        int perImage = bandsPerImage(shares), bands = batch * perImage;
         // too few bands for the threads (small deep maps): bands × groups of panels; a band is then
         // copied once per group, which costs far less than its panels' products
         int groups = Math.min(panels, Math.max(1, (shares + bands - 1) / bands));
@@ -154,14 +153,29 @@ public final class BandGemmConv implements ConvKernel {
             for (int t = t0; t < t1; t++) {
                 int band = t / groups, g = t % groups;
                 int p0 = g * perGroup, p1 = Math.min(panels, p0 + perGroup);
-                if (p0 < p1) band(x, xOff, y, yOff, res, resOff, band, p0, p1);
+                if (p0 < p1) band(x, xOff, y, yOff, res, resOff, band / perImage, band % perImage, perImage, p0, p1);
             }
         });
     }
 
-    /** Output rows of band {@code band} (of the whole batch), panels {@code [p0, p1)}. */
-    private void band(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int band, int p0, int p1) {
-        int img = band / bandsPerImage, oy0 = band % bandsPerImage * bandRows, oy1 = Math.min(oh, oy0 + bandRows);
+    /**
+     * Bands per image for a run cut into {@code shares}: as few as L2 allows ({@link #bandRows} rows
+     * at most), their rows split as evenly as possible, and then as many more as make their count a
+     * multiple of the shares, so every thread gets the same rows (the 3-band ResNet stem on 2 threads
+     * ran 2 bands on one of them). Fewer bands than shares stay as they are: the panels are split
+     * then. Bands only change which rows a task computes, never an output's sum, so the result is the
+     * same for any count.
+     */
+    private int bandsPerImage(int shares) {
+        int fewest = (oh + bandRows - 1) / bandRows, total = batch * fewest;
+        if (shares <= 1 || total % shares == 0 || total < shares) return fewest;
+        int wanted = (total + shares - 1) / shares * shares;
+        return Math.min(oh, (wanted + batch - 1) / batch);
+    }
+
+    /** Band {@code b} of {@code perImage} (rows split evenly) of image {@code img}, panels {@code [p0, p1)}. */
+    private void band(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int img, int b, int perImage, int p0, int p1) {
+        int oy0 = (int) ((long) b * oh / perImage), oy1 = (int) ((long) (b + 1) * oh / perImage);
         float[] a;
         int aOff;
         if (source == Source.IN_PLACE) {
