@@ -21,8 +21,8 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * The fused inverted-residual block ({@link InvertedResidualOperator}: expand 1x1? → depthwise 3x3 →
- * projection 1x1 + residual?) against its layers run one after the other on the fast path (the same
+ * The fused inverted-residual block ({@link InvertedResidualOperator}: expand 1x1 or stem? →
+ * depthwise 3x3 → projection 1x1 + residual?) against its layers run one after the other on the fast path (the same
  * bits: every value is the same FMA chain) and against the reference (each layer, its activation,
  * the residual before the projection's activation).
  *
@@ -64,7 +64,8 @@ class InvertedResidualProperties {
 
     /**
      * 1 to 20 input channels; C = 1, 2, 3 or 6 vectors (or, sometimes, a count that is not a multiple of the vector:
-     * then no fused kernel); 1 to 20 output channels; an expand, a projection or both; maps 1 to 13 rows × 1 to 41
+     * then no fused kernel); 1 to 20 output channels; an expand (a 1x1, or a third of the time a 3x3 stride-2 stem of 1
+     * to 4 channels, read in NCHW), a projection or both; maps 1 to 13 rows × 1 to 41
      * columns (strips of 8 pixels, edges, rows narrower than a strip); height stride 1 to 3, width stride 1 or 2;
      * pads 0 to 4 per side (rows with no tap inside); strips of 1 to 3 output rows or the kernel's own; batch 1 to 3.
      */
@@ -74,14 +75,20 @@ class InvertedResidualProperties {
             boolean ragged = Generate.range(0, 7).generate(in) == 0;
             int c = ragged ? Sizes.between(1, 40).generate(in) : VectorWidth.LANES * Generate.pick(List.of(1, 2, 3, 6)).generate(in);
             int h = Sizes.between(1, 13).generate(in), w = Sizes.between(1, 41).generate(in), n = ConvShapes.batch(in);
+            // a third of the expands are stems: 3x3 stride 2, pad 1, from 1 to 4 channels, onto the depthwise's map
+            boolean stem = Generate.range(0, 2).generate(in) == 0;
+            int stemIn = Generate.range(1, 4).generate(in);
             int[] st = {Generate.range(1, 3).generate(in), Generate.range(1, 2).generate(in)};
             int[] pb = {Generate.range(0, 4).generate(in), Generate.range(0, 4).generate(in)};
             int[] pe = {Generate.range(0, 4).generate(in), Generate.range(0, 4).generate(in)};
             ConvShapes.fitPadding(new int[] {h, w}, new int[] {3, 3}, pb, pe);
             int which = Generate.range(0, 3).generate(in);   // 0: expand only, 1: projection only, 2-3: both
             boolean hasExpand = which != 1, hasProject = which != 0;
-            ConvShape e = hasExpand ? new ConvShape(n, cin, c, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2], new int[] {1, 1},
-                    new int[] {1, 1}, Generate.booleans().generate(in)) : null;
+            ConvShape e = !hasExpand ? null : stem
+                    ? new ConvShape(n, stemIn, c, 1, new int[] {2 * h - 1 + Generate.range(0, 1).generate(in), 2 * w}, new int[] {3, 3},
+                            new int[] {1, 1}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, Generate.booleans().generate(in))
+                    : new ConvShape(n, cin, c, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2], new int[] {1, 1},
+                            new int[] {1, 1}, Generate.booleans().generate(in));
             ConvShape d = new ConvShape(n, c, c, c, new int[] {h, w}, new int[] {3, 3}, pb, pe, st, new int[] {1, 1},
                     Generate.booleans().generate(in));
             ConvShape p = hasProject ? new ConvShape(n, c, cout, 1, d.outSpatial(), new int[] {1, 1}, new int[2], new int[2],
@@ -135,7 +142,7 @@ class InvertedResidualProperties {
             InvertedResidualOperator fused = InvertedResidualOperator.of(expand, dw, project, b.stripRows());
             // one input channel makes a 1x1 "depthwise" (groups = C = 1): ConvOperator does not run it as PointwiseConv
             boolean fits = b.depthwise().outChannels() % VectorWidth.LANES == 0
-                    && (expand == null || expand.algorithm() == ConvAlgorithm.POINTWISE_DIRECT)
+                    && (expand == null || expand.algorithm() == ConvAlgorithm.POINTWISE_DIRECT || expand.algorithm() == ConvAlgorithm.STEM_DIRECT)
                     && (project == null || project.algorithm() == ConvAlgorithm.POINTWISE_DIRECT);
             if (!fits) {
                 assertNull(fused, "no fused kernel for " + b);
@@ -146,6 +153,8 @@ class InvertedResidualProperties {
             int[] out = b.outputShape();
             int outSize = Dims.size(out), outPixels = out[2] * out[3];
             float[] x = nhwc(d.x, first.batch(), first.inChannels(), first.inSpatialSize());
+            // a stem reads the image in NCHW
+            float[] fusedX = fused.readsNchw() ? d.x : x;
             float[] z = d.z == null ? null : nhwc(d.z, out[0], out[1], outPixels);
 
             // the layers in turn, on the fast path
@@ -155,10 +164,10 @@ class InvertedResidualProperties {
                 ops.get(i).runNhwc(v, 0, next, 0, i == ops.size() - 1 ? z : null, 0, Parallel.callerOnly());
                 v = next;
             }
-            float[] one = run(fused, x, z, outSize, Parallel.callerOnly());
+            float[] one = run(fused, fusedX, z, outSize, Parallel.callerOnly());
             Tolerance.assertBitsEqual(b + " fused vs the layers in turn", one, v);
-            Tolerance.assertBitsEqual(b + " 2 threads", run(fused, x, z, outSize, TWO), one);
-            Tolerance.assertBitsEqual(b + " 3 threads", run(fused, x, z, outSize, THREE), one);
+            Tolerance.assertBitsEqual(b + " 2 threads", run(fused, fusedX, z, outSize, TWO), one);
+            Tolerance.assertBitsEqual(b + " 3 threads", run(fused, fusedX, z, outSize, THREE), one);
 
             float[] nchw = new float[one.length];
             Layouts.toNchw(one, 0, out[0], out[1], outPixels, nchw, 0, Parallel.callerOnly());
@@ -177,7 +186,7 @@ class InvertedResidualProperties {
 
     private static float[] run(InvertedResidualOperator op, float[] x, float[] z, int outSize, Parallel p) {
         Guarded y = new Guarded(outSize);
-        op.runNhwc(x, 0, y.array(), y.offset(), z, 0, p);
+        op.run(x, 0, y.array(), y.offset(), z, 0, p);
         y.assertCanariesIntact();
         return y.region();
     }

@@ -5,11 +5,13 @@ import dev.lanes.simd.conv.InvertedResidualConv;
 import java.util.Objects;
 
 /**
- * An inverted-residual block — an optional expand 1x1 convolution, a depthwise 3x3, an optional
- * projection 1x1 with the block's residual (MobileNetV2, EfficientNet) — prepared as
+ * An inverted-residual block — an optional expand 1x1 convolution (or the network's stem, a direct
+ * convolution of the image), a depthwise 3x3, an optional projection 1x1 with the block's residual
+ * (MobileNetV2, EfficientNet) — prepared as
  * {@link ConvOperator}s and run as one pass over row strips ({@link InvertedResidualConv}) so that
  * the maps between the layers stay in L2.
- * {@code y = act_p(project(act_d(dw(act_e(expand(x))))) + residual)}, X, Y and the residual in NHWC;
+ * {@code y = act_p(project(act_d(dw(act_e(expand(x))))) + residual)}, Y and the residual in NHWC, X in
+ * NHWC (NCHW after a stem);
  * bit-identical to running the operators one after the other, for any thread count.
  */
 public final class InvertedResidualOperator {
@@ -39,8 +41,8 @@ public final class InvertedResidualOperator {
 
     /**
      * The layers fused, or null when their kernels do not fit the fused path: the depthwise must run the direct
-     * 3x3 kernel, the expand (null for none) and the projection (null for none) must be unit-stride
-     * {@code POINTWISE_DIRECT} layers whose shapes chain with it, and at least one of them must be given.
+     * 3x3 kernel, the expand (null for none) a unit-stride {@code POINTWISE_DIRECT} or a {@code STEM_DIRECT} layer and
+     * the projection (null for none) a unit-stride {@code POINTWISE_DIRECT} layer, whose shapes chain with it, and at least one of them must be given.
      * {@code stripRows}: depthwise output rows per strip (0: as many as fit the kernel's L2 budget); tests use a
      * few rows to run many strips on small maps.
      */
@@ -63,8 +65,19 @@ public final class InvertedResidualOperator {
         return (project != null ? project : depthwise).shape().outputShape();
     }
 
-    /** {@code y = block(x) + residual} with X, Y and the residual (null for none; only with a projection) in NHWC. */
-    public void runNhwc(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
+    /**
+     * True when X is read in NCHW: a stem (a direct convolution of the image, {@code STEM_DIRECT}) before the
+     * depthwise reads the image in place. Else X is NHWC.
+     */
+    public boolean readsNchw() {
+        return kernel.readsNchw();
+    }
+
+    /**
+     * {@code y = block(x) + residual} with X in NCHW when {@link #readsNchw()}, else NHWC, and Y and the residual
+     * (null for none; only with a projection) in NHWC.
+     */
+    public void run(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
         Objects.requireNonNull(parallel, "parallel");
         ConvShape first = (expand != null ? expand : depthwise).shape(), last = (project != null ? project : depthwise).shape();
         long out = (long) last.batch() * last.outChannels() * last.outSpatialSize();

@@ -87,7 +87,7 @@ final class FastConvOps {
      * NHWC and the kernels fit it; otherwise the operators one after the other through NHWC intermediates.
      */
     static Operator invertedResidual(OpSetup s) {
-        WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s);
+        WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s), expandAttrs = WindowAttrs.Conv.read(s, FusedOps.EXPAND_PREFIX);
         Activation expandAct = FusedActivation.read(s, FusedOps.EXPAND_PREFIX).toSimd(), act = FusedActivation.read(s).toSimd();
         Activation projectAct = FusedActivation.read(s, FusedOps.PROJECT_PREFIX).toSimd();
         boolean expand = s.hasInput(1), project = s.hasInput(5), residual = s.hasInput(7);
@@ -106,7 +106,7 @@ final class FastConvOps {
                 ConvOperator e = null, p = null;
                 int[] dIn = x;
                 if (expand) {
-                    e = prepare(WindowAttrs.Conv.DEFAULTS.shape(x, we.shape(), be == null ? null : be.shape()), we, be, expandAct);
+                    e = prepare(expandAttrs.shape(x, we.shape(), be == null ? null : be.shape()), we, be, expandAct);
                     dIn = e.shape().outputShape();
                 }
                 ConvOperator d = prepare(attrs.shape(dIn, wd.shape(), bd == null ? null : bd.shape()), wd, bd, act);
@@ -114,7 +114,8 @@ final class FastConvOps {
                     p = prepare(WindowAttrs.Conv.DEFAULTS.shape(d.shape().outputShape(), wp.shape(), bp == null ? null : bp.shape()), wp, bp,
                             projectAct);
                 }
-                return new Block(e, d, p, xNhwc && yNhwc ? InvertedResidualOperator.of(e, d, p) : null);
+                InvertedResidualOperator fused = yNhwc ? InvertedResidualOperator.of(e, d, p) : null;
+                return new Block(e, d, p, fused != null && xNhwc != fused.readsNchw() ? fused : null);
             } catch (IllegalArgumentException e) {
                 return null; // no fast kernel for this shape
             }
@@ -133,7 +134,7 @@ final class FastConvOps {
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
             float[] z = residual ? FusedOps.residual(in[7], outShape, op).floats() : null;
             if (b.fused() != null) {
-                b.fused().runNhwc(x.floats(), 0, y, 0, z, 0, ctx.parallel());
+                b.fused().run(x.floats(), 0, y, 0, z, 0, ctx.parallel());
                 return new Tensor[] {Tensor.of(y, outShape)};
             }
             // the layers in turn: every intermediate in NHWC

@@ -22,8 +22,8 @@ import java.util.Arrays;
  *       {@code Bᵀ}: {@code MatMul(A, Transpose(B, perm swapping the last two axes))} without the copy.</li>
  *   <li>{@value #FUSED_GEMM}{@code (A, B, C?)}: Gemm's attributes plus an activation.</li>
  *   <li>{@value #FUSED_INVERTED_RESIDUAL}{@code (X, W_E?, B_E?, W_D, B_D?, W_P?, B_P?, Z?)}: an inverted-residual
- *       block — an expand 1x1 convolution (when W_E is given; default Conv attributes, its activation in attributes
- *       prefixed {@value #EXPAND_PREFIX}), the depthwise convolution (Conv's attributes and the activation), a
+ *       block — an expand 1x1 convolution or a stem (when W_E is given; its Conv attributes and activation in
+ *       attributes prefixed {@value #EXPAND_PREFIX}), the depthwise convolution (Conv's attributes and the activation), a
  *       projection 1x1 (when W_P is given; default Conv attributes, residual Z, activation prefixed
  *       {@value #PROJECT_PREFIX}); with {@code LayoutSelection}'s attributes X and Y (and Z) are held in NHWC.</li>
  * </ul>
@@ -70,12 +70,12 @@ public final class FusedOps {
     }
 
     /**
-     * FusedInvertedResidual: the expand 1x1 (when W_E is given; default Conv attributes, activation
-     * {@value #EXPAND_PREFIX}*), the depthwise (the node's Conv attributes and activation), then the projection 1x1
+     * FusedInvertedResidual: the expand (when W_E is given; Conv attributes and activation prefixed
+     * {@value #EXPAND_PREFIX}), the depthwise (the node's Conv attributes and activation), then the projection 1x1
      * (when W_P is given; default Conv attributes, the residual Z, activation {@value #PROJECT_PREFIX}*), in turn.
      */
     static Operator invertedResidual(OpSetup s) {
-        WindowAttrs.Conv depthwise = WindowAttrs.Conv.read(s);
+        WindowAttrs.Conv depthwise = WindowAttrs.Conv.read(s), expandConv = WindowAttrs.Conv.read(s, EXPAND_PREFIX);
         FusedActivation expandAct = FusedActivation.read(s, EXPAND_PREFIX), act = FusedActivation.read(s);
         FusedActivation projectAct = FusedActivation.read(s, PROJECT_PREFIX);
         boolean expand = s.hasInput(1), project = s.hasInput(5), residual = s.hasInput(7);
@@ -86,7 +86,7 @@ public final class FusedOps {
                 v = Nhwc.toNchw(v);
             }
             if (expand) {
-                v = expandAct.applyReference(ConvOps.conv(WindowAttrs.Conv.DEFAULTS, v, in[1], input(in, 2)));
+                v = expandAct.applyReference(ConvOps.conv(expandConv, v, in[1], input(in, 2)));
             }
             v = act.applyReference(ConvOps.conv(depthwise, v, in[3], input(in, 4)));
             if (project) {

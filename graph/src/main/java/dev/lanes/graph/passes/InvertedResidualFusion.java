@@ -8,6 +8,7 @@ import dev.lanes.graph.ir.Node;
 import dev.lanes.graph.ops.FusedActivation;
 import dev.lanes.graph.ops.FusedOps;
 import dev.lanes.simd.InvertedResidualOperator;
+import dev.lanes.simd.conv.StemConvDirect;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,22 +23,26 @@ import java.util.Map;
  * <p>Pattern, around a FusedConv D that is a 3x3 depthwise convolution ({@code group} = its C output
  * channels, W {@code [C, 1, 3, 3]}, dilation 1, no residual):
  * <ul>
- *   <li>the expand E (optional): the FusedConv writing D's X, read by D alone, a 1x1 convolution to C
- *       channels with every Conv attribute at its default (group 1, unit strides and dilations, no
- *       padding), an optional activation, no residual; E writes and D reads that value in NHWC;</li>
+ *   <li>the expand E (optional): the FusedConv writing D's X, read by D alone, to C channels: a 1x1
+ *       convolution with every Conv attribute at its default (group 1, unit strides and dilations, no
+ *       padding) or a stem (one group, at most {@link StemConvDirect#MAX_IN_CHANNELS} input channels: the
+ *       network's first convolution), an optional activation, no residual; E writes and D reads that
+ *       value in NHWC;</li>
  *   <li>the projection P (optional): the only reader of D's output, a 1x1 FusedConv from C channels
  *       with default Conv attributes, an optional activation and an optional residual Z; D writes and
  *       P reads that value in NHWC.</li>
  * </ul>
  * At least one of E and P, and only where the depthwise's input map is large enough for the fusion to pay
  * ({@link InvertedResidualOperator#PAYS_FROM_BYTES}: maps beyond L2). The fused node reads {@code (X, W_E, B_E, W_D, B_D, W_P, B_P, Z)} ("" for
- * what is absent), keeps D's attributes, E's and P's activations under the prefixes
+ * what is absent), keeps D's attributes, E's window attributes and activation and P's activation under the prefixes
  * {@value FusedOps#EXPAND_PREFIX} and {@value FusedOps#PROJECT_PREFIX}, the first layer's X layout and
  * the last layer's Y layout and output. Runs after {@link LayoutSelection} (the intermediates must
  * already be NHWC) and only on graphs whose inputs all have fixed shapes, so that the plan is never
  * specialised again (a second pass of LayoutSelection does not know the fused op).
  */
 public final class InvertedResidualFusion extends FusionPass {
+    /** Conv's window attributes (the expand's are kept under {@value FusedOps#EXPAND_PREFIX}). */
+    private static final String[] WINDOW_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"};
     /** The attributes a FusedConv of the pattern may have (a fusion must not drop one it does not understand). */
     private static final String[] CONV_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad",
             FusedActivation.ACTIVATION, FusedActivation.ALPHA, FusedActivation.BETA, LayoutSelection.X_NHWC, LayoutSelection.Y_NHWC};
@@ -94,6 +99,12 @@ public final class InvertedResidualFusion extends FusionPass {
         layout(attrs, last, LayoutSelection.Y_NHWC);
         if (e != null) {
             activation(attrs, e, FusedOps.EXPAND_PREFIX);
+            for (String a : WINDOW_ATTRIBUTES) {
+                if (NodeAttrs.has(e, a)) {
+                    Attribute v = e.attributes().get(a);
+                    attrs.put(FusedOps.EXPAND_PREFIX + a, new Attribute(FusedOps.EXPAND_PREFIX + a, v.kind(), v.value()));
+                }
+            }
         }
         if (p != null) {
             activation(attrs, p, FusedOps.PROJECT_PREFIX);
@@ -107,7 +118,7 @@ public final class InvertedResidualFusion extends FusionPass {
         String mid = d.input(0);
         Node e = ix.producer(mid);
         if (e == null || !isFusedConv(e) || !e.input(3).isEmpty() || ix.isGraphOutput(mid) || ix.singleConsumer(mid) != d
-                || !pointwise(ix, e) || ix.constant(e.input(1)).shape()[0] != c
+                || !(pointwise(ix, e) || stem(ix, e)) || ix.constant(e.input(1)).shape()[0] != c
                 || !nhwc(e, LayoutSelection.Y_NHWC) || !nhwc(d, LayoutSelection.X_NHWC)) {
             return null;
         }
@@ -143,6 +154,13 @@ public final class InvertedResidualFusion extends FusionPass {
         }
         Tensor w = ix.constant(n.input(1));
         return float32(w) && w.rank() == 4 && w.shape()[2] == 1 && w.shape()[3] == 1 && bias(ix, n);
+    }
+
+    /** A convolution of an image of a few channels (one group, at most {@link StemConvDirect#MAX_IN_CHANNELS}) with float32 W and B. */
+    private static boolean stem(GraphIndex ix, Node n) {
+        Tensor w = ix.constant(n.input(1));
+        return NodeAttrs.getLong(n, "group", 1) == 1 && float32(w) && w.rank() == 4 && w.shape()[1] <= StemConvDirect.MAX_IN_CHANNELS
+                && bias(ix, n);
     }
 
     /** A 3x3 depthwise convolution (W {@code [C, 1, 3, 3]}, group C, dilation 1) with float32 W and B. */

@@ -94,6 +94,21 @@ class InvertedResidualFusionTest {
         PassCheck.sameOutputsFast(m, g, x, 1e-4);
     }
 
+    /** stem 3x3 → ReLU → depthwise → projection: the stem takes the expand's place and reads the image in NCHW. */
+    @Test
+    void aStemDepthwiseAndProjectionBecomeOneNode() {
+        Map<String, Tensor> x = Map.of("X", PassCheck.random(12, 1, 3, 11, 9));
+        OnnxModel m = block(32, 2, false, false, false);
+        Graph g = PassCheck.rewrite(m, FAST_PASSES);
+        assertEquals(List.of(FusedOps.FUSED_INVERTED_RESIDUAL, "FusedConv"), PassCheck.ops(g));
+        Node fused = g.nodes().get(0);
+        assertEquals(List.of("X", "Ws", "Bs", "Wd", "", "Wp", "Bp"), fused.inputs());
+        assertTrue(!fused.attributes().containsKey(LayoutSelection.X_NHWC) && fused.attributes().containsKey(LayoutSelection.Y_NHWC));
+        assertTrue(fused.attributes().containsKey(FusedOps.EXPAND_PREFIX + "pads"), "the stem's window attributes");
+        PassCheck.sameOutputs(m, g, x, 1e-5);
+        PassCheck.sameOutputsFast(m, g, x, 1e-4);
+    }
+
     @Test
     void mapsThatFitInL2StaySeparateLayersByDefault() {
         OnnxModel m = block(32, 1, true, false, false);

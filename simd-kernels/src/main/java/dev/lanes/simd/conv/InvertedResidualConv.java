@@ -4,15 +4,17 @@ import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.Parallel;
 
 /**
- * An inverted-residual block — an optional expand 1x1, the depthwise 3x3, an optional projection 1x1
- * (with the block's residual) — run as one kernel over row strips, so that the maps between the
+ * An inverted-residual block — an optional expand 1x1 (or the network's stem, a direct convolution
+ * of the RGB image: {@link StemConvDirect}), the depthwise 3x3, an optional projection 1x1 (with the
+ * block's residual) — run as one kernel over row strips, so that the maps between the
  * three layers never leave L2. Unfused, MobileNetV2's 16→96 expand at 112×112 writes 4.8 MB that the
  * depthwise reads back from L3 (L2 is 1 MB per core), and the depthwise's 1.2–1.8 MB outputs at 56²
  * and 112² make the same trip to the projection: those layers run at the memory's pace.
  *
  * <p>Each thread owns a range of depthwise output rows and walks it in strips of {@link #stripRows}
  * rows. For a strip the depthwise needs input rows {@code [oy0·sH − padT, (oy1−1)·sH − padT + 3)}:
- * with an expand they are computed ({@link PointwiseConv#pixels}) into a per-thread row buffer, the
+ * with an expand (or a stem) they are computed ({@link PointwiseConv#pixels}, {@link StemConvDirect#rows})
+ * into a per-thread row buffer, the
  * rows shared with the previous strip (the window's overlap: 2 at stride 1, 1 at stride 2) moved to
  * its start rather than recomputed, and {@link DepthwiseDirect3x3} reads that buffer through an
  * offset that places input row {@code lo} at its start; without one it reads X in place. With a
@@ -33,15 +35,20 @@ public final class InvertedResidualConv {
     private static final int STRIP_BUDGET_FLOATS = 32 << 10;
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
 
-    private final PointwiseConv expand, project;
+    /** The layer before the depthwise: a {@link PointwiseConv} (an expand) or a {@link StemConvDirect} (a stem); null for none. */
+    private final ConvKernel expand;
+    private final PointwiseConv project;
     private final DepthwiseConv depthwise;
     private final DepthwiseDirect3x3 direct;
     private final Geometry g;
     private final int batch, xChannels, c, yChannels, inRowFloats, outRowFloats, stripRows;
-    private final boolean expandClamp;
+    /** Floats of one image of X (a stem's image is larger than the depthwise's input map). */
+    private final int xImageFloats;
+    private final boolean expandClamp, xNchw;
     private final long macsPerOutRow;
 
-    private InvertedResidualConv(int batch, PointwiseConv expand, DepthwiseConv depthwise, PointwiseConv project, int stripRows) {
+    private InvertedResidualConv(int batch, ConvShape expandShape, ConvKernel expand, DepthwiseConv depthwise, PointwiseConv project,
+                                 int stripRows) {
         this.expand = expand;
         this.depthwise = depthwise;
         this.project = project;
@@ -49,7 +56,8 @@ public final class InvertedResidualConv {
         this.g = depthwise.geometry();
         this.batch = batch;
         this.c = depthwise.channels();
-        this.xChannels = expand != null ? expand.inChannels() : c;
+        this.xChannels = expand != null ? expandShape.inChannels() : c;
+        this.xImageFloats = expand != null ? xChannels * expandShape.inSpatialSize() : c * g.inPixels();
         this.yChannels = project != null ? project.outChannels() : c;
         this.inRowFloats = g.inW() * c;
         this.outRowFloats = g.outW() * c;
@@ -57,8 +65,10 @@ public final class InvertedResidualConv {
         if (expand != null) rows = (Math.max(3, EXPANDED_BUDGET_FLOATS / inRowFloats) - 3) / g.strideH() + 1;
         if (project != null) rows = Math.min(rows, STRIP_BUDGET_FLOATS / outRowFloats);
         this.stripRows = stripRows > 0 ? stripRows : Math.max(1, Math.min(rows, g.outH()));
-        this.expandClamp = expand != null && expand.clampsInStores(false);
-        this.macsPerOutRow = (long) g.outW() * c * 9 + (expand == null ? 0 : (long) g.strideH() * g.inW() * xChannels * c)
+        this.expandClamp = expand instanceof PointwiseConv e && e.clampsInStores(false);
+        this.xNchw = expand instanceof StemConvDirect;
+        this.macsPerOutRow = (long) g.outW() * c * 9
+                + (expand == null ? 0 : (long) g.strideH() * g.inW() * xChannels * expandShape.kernelSize() * c)
                 + (project == null ? 0 : (long) g.outW() * c * yChannels);
     }
 
@@ -66,21 +76,20 @@ public final class InvertedResidualConv {
      * The fused kernel of a block, or null when its layers do not form the pattern this kernel runs: a
      * depthwise layer that runs {@link DepthwiseDirect3x3} (3x3, dilation 1, channels a multiple of the vector
      * length, width stride 1 or 2), with an expand (null for none) that is a unit-stride {@link PointwiseConv}
-     * whose output is the depthwise's input, and/or a projection (null for none) that is a unit-stride
+     * or a {@link StemConvDirect} whose output is the depthwise's input, and/or a projection (null for none) that is a unit-stride
      * {@link PointwiseConv} over the depthwise's output; at least one of the two. {@code stripRows}: depthwise
      * output rows per strip, 0 for the kernel's L2 budget.
      */
     public static InvertedResidualConv of(ConvShape expandShape, ConvKernel expand, ConvShape depthwiseShape, ConvKernel depthwise,
                                           ConvShape projectShape, ConvKernel project, int stripRows) {
         if (!(depthwise instanceof DepthwiseConv d) || d.direct() == null || (expand == null && project == null)) return null;
-        PointwiseConv e = null, p = null;
+        PointwiseConv p = null;
         if (expand != null) {
-            if (!(expand instanceof PointwiseConv pw) || !pw.unitStride() || expandShape.batch() != depthwiseShape.batch()
-                    || expandShape.outChannels() != depthwiseShape.inChannels()
+            boolean rows = expand instanceof PointwiseConv pw && pw.unitStride() || expand instanceof StemConvDirect;
+            if (!rows || expandShape.batch() != depthwiseShape.batch() || expandShape.outChannels() != depthwiseShape.inChannels()
                     || !java.util.Arrays.equals(depthwiseShape.inSpatial(), expandShape.outSpatial())) {
                 return null;
             }
-            e = pw;
         }
         if (project != null) {
             if (!(project instanceof PointwiseConv pw) || !pw.unitStride() || projectShape.batch() != depthwiseShape.batch()
@@ -90,7 +99,7 @@ public final class InvertedResidualConv {
             }
             p = pw;
         }
-        return new InvertedResidualConv(depthwiseShape.batch(), e, d, p, stripRows);
+        return new InvertedResidualConv(depthwiseShape.batch(), expandShape, expand, d, p, stripRows);
     }
 
     /** Depthwise output rows per strip. */
@@ -98,7 +107,15 @@ public final class InvertedResidualConv {
         return stripRows;
     }
 
-    /** X (the block's input) and Y (its output) and the residual (null for none; only with a projection) in NHWC. */
+    /** True when X is read in NCHW (a stem before the depthwise reads the image in place), else NHWC. */
+    public boolean readsNchw() {
+        return xNchw;
+    }
+
+    /**
+     * X (the block's input: NCHW when {@link #readsNchw()}, else NHWC), Y (its output) and the residual (null for
+     * none; only with a projection) in NHWC.
+     */
     public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
         if (res != null && project == null) throw new IllegalArgumentException("an inverted-residual block without a projection takes no residual");
         int outH = g.outH(), rows = batch * outH;
@@ -110,7 +127,7 @@ public final class InvertedResidualConv {
             for (int r = r0; r < r1; ) {
                 int n = r / outH, first = r % outH, last = Math.min(outH, first + (r1 - r));
                 int yo = yOff + n * g.outPixels() * yChannels;
-                image(x, xOff + n * g.inPixels() * xChannels, y, yo, res, resOff + n * g.outPixels() * yChannels, expanded, strip, first, last);
+                image(x, xOff + n * xImageFloats, y, yo, res, resOff + n * g.outPixels() * yChannels, expanded, strip, first, last);
                 r += last - first;
             }
         });
@@ -136,8 +153,12 @@ public final class InvertedResidualConv {
                         have1 = lo;
                     }
                     if (hi > have1) {
-                        // pixel q of this image lands at expanded[(q - have0·inW)·c]
-                        expand.pixels(x, xo, expanded, -have0 * inRowFloats, null, 0, have1 * inW, hi * inW, expandClamp);
+                        // row r of the expanded map lands at expanded[(r - have0)·inW·c]
+                        if (expand instanceof PointwiseConv pw) {
+                            pw.pixels(x, xo, expanded, -have0 * inRowFloats, null, 0, have1 * inW, hi * inW, expandClamp);
+                        } else {
+                            ((StemConvDirect) expand).rows(x, xo, xNchw, expanded, -have0 * inRowFloats, have1, hi);
+                        }
                         have1 = hi;
                     }
                 }
