@@ -34,6 +34,13 @@ public final class InvertedResidualConv {
     /** Floats of depthwise output rows per thread (the projection's input): 32 K floats (128 KB). */
     private static final int STRIP_BUDGET_FLOATS = 32 << 10;
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
+    /**
+     * Fewest depthwise output rows per thread when there is an expand: each thread's first strip recomputes the
+     * expanded rows its window shares with the previous thread's range (2 at stride 1, 1 at stride 2), at most a
+     * quarter of its own at 8 rows. Matters with many cores (64 threads on a 56-row map would otherwise get single
+     * rows and recompute twice what they use); at 2 threads the ranges are 28–56 rows anyway.
+     */
+    private static final int MIN_ROWS_PER_SHARE = 8;
 
     /** The layer before the depthwise: a {@link PointwiseConv} (an expand) or a {@link StemConvDirect} (a stem); null for none. */
     private final ConvKernel expand;
@@ -120,7 +127,8 @@ public final class InvertedResidualConv {
         if (res != null && project == null) throw new IllegalArgumentException("an inverted-residual block without a projection takes no residual");
         int outH = g.outH(), rows = batch * outH;
         int shares = parallel.sharesFor(rows * macsPerOutRow, MIN_MACS_PER_SHARE);
-        parallel.forRange(rows, 1, shares, (r0, r1) -> {
+        int grain = expand == null ? 1 : Math.min(rows, MIN_ROWS_PER_SHARE);
+        parallel.forRange(rows, grain, shares, (r0, r1) -> {
             float[] expanded = expand == null ? null
                     : ConvScratch.get(ConvScratch.ROWS, (long) ((stripRows - 1) * g.strideH() + 3) * inRowFloats);
             float[] strip = project == null ? null : ConvScratch.get(ConvScratch.STRIP, (long) stripRows * outRowFloats);
