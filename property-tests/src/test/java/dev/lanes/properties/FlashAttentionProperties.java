@@ -75,7 +75,7 @@ class FlashAttentionProperties {
         }
     }
 
-    private static final List<Integer> HEAD_SIZES = List.of(1, 3, 8, 16, 24, 40, 64, 80);
+    private static final List<Integer> HEAD_SIZES = List.of(1, 3, 8, 16, 24, 32, 40, 64, 80);
 
     private static Gen<Case> cases(int maxS, int maxL, Gen<Specials> specials) {
         Gen<Integer> batches = Generate.pick(List.of(1, 1, 2));

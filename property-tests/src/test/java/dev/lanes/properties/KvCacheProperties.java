@@ -26,7 +26,7 @@ class KvCacheProperties {
 
     @Test
     void generationStepsMatchTheReferenceWithAPast() {
-        Theories.qt(20).forAll(Sizes.seeds(), Generate.pick(List.of(1, 2, 4)), Generate.pick(List.of(24, 40, 64, 80, 3)))
+        Theories.qt(20).forAll(Sizes.seeds(), Generate.pick(List.of(1, 2, 4)), Generate.pick(List.of(24, 32, 40, 64, 80, 3)))
                 .checkAssert((seed, group, d) -> {
                     SplittableRandom r = new SplittableRandom(seed);
                     int batch = 1 + r.nextInt(2), kvHeads = 1 + r.nextInt(2), qHeads = kvHeads * group, dv = d;

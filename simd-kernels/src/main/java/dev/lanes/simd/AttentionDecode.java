@@ -38,6 +38,11 @@ public final class AttentionDecode {
     private static final long MIN_WORK_PER_SHARE = 1L << 16;
     /** Keys per block of the score loop: one vector of finished scores (two at 4 lanes). */
     private static final int BLOCK = Math.max(LANES, 8);
+    /**
+     * The head size of BERT and GPT-2 (64) at 16 lanes, 32 at 8, 16 at 4: {@link #dot8Fixed} runs its d loop
+     * with this constant bound, which C2 unrolls completely.
+     */
+    static final int FIXED_D = 4 * LANES;
 
     /** The same call as {@code FlashAttention.attend}, for few query rows per kv head. */
     public static void attend(AttentionShape s, AttentionOperand q, AttentionOperand pastK, AttentionOperand pastV,
@@ -136,10 +141,10 @@ public final class AttentionDecode {
             boolean plain = whole && j0 + BLOCK <= n;
             for (int r = 0; r < rows; r++) {
                 int qo = r * dPad, out = r * tile + j0, r0 = kRow + j0 * ks;
-                if (plain) dot8(k, r0, ks, qs, qo, d, part, 0);
+                if (plain) { if (d == FIXED_D) dot8Fixed(k, r0, ks, qs, qo, d, part, 0); else dot8(k, r0, ks, qs, qo, d, part, 0); }
                 else dot8Masked(k, kRow, ks, j0, last, qs, qo, full, d, part, 0);
                 if (LANES >= 16) {
-                    if (plain) dot8(k, r0 + 8 * ks, ks, qs, qo, d, part, LANES);
+                    if (plain) { if (d == FIXED_D) dot8Fixed(k, r0 + 8 * ks, ks, qs, qo, d, part, LANES); else dot8(k, r0 + 8 * ks, ks, qs, qo, d, part, LANES); }
                     else dot8Masked(k, kRow, ks, j0 + 8, last, qs, qo, full, d, part, LANES);
                     fold(FloatVector.fromArray(F, part, 0), FloatVector.fromArray(F, part, LANES), UPPER3, XOR3)
                             .rearrange(UNPERMUTE).intoArray(sc, out);
@@ -162,6 +167,36 @@ public final class AttentionDecode {
         int k0 = r0, k1 = k0 + ks, k2 = k1 + ks, k3 = k2 + ks, k4 = k3 + ks, k5 = k4 + ks, k6 = k5 + ks, k7 = k6 + ks;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int c = 0; c < d; c += LANES) {
+            FloatVector q = FloatVector.fromArray(F, qs, qo + c);
+            FloatVector x0 = FloatVector.fromArray(F, k, k0 + c), x1 = FloatVector.fromArray(F, k, k1 + c);
+            FloatVector x2 = FloatVector.fromArray(F, k, k2 + c), x3 = FloatVector.fromArray(F, k, k3 + c);
+            a0 = FMA ? q.fma(x0, a0) : q.mul(x0).add(a0); a1 = FMA ? q.fma(x1, a1) : q.mul(x1).add(a1);
+            a2 = FMA ? q.fma(x2, a2) : q.mul(x2).add(a2); a3 = FMA ? q.fma(x3, a3) : q.mul(x3).add(a3);
+            FloatVector x4 = FloatVector.fromArray(F, k, k4 + c), x5 = FloatVector.fromArray(F, k, k5 + c);
+            FloatVector x6 = FloatVector.fromArray(F, k, k6 + c), x7 = FloatVector.fromArray(F, k, k7 + c);
+            a4 = FMA ? q.fma(x4, a4) : q.mul(x4).add(a4); a5 = FMA ? q.fma(x5, a5) : q.mul(x5).add(a5);
+            a6 = FMA ? q.fma(x6, a6) : q.mul(x6).add(a6); a7 = FMA ? q.fma(x7, a7) : q.mul(x7).add(a7);
+        }
+        FloatVector b0 = fold(fold(a0, a1, UPPER0, XOR0), fold(a2, a3, UPPER0, XOR0), UPPER1, XOR1);
+        FloatVector b1 = fold(fold(a4, a5, UPPER0, XOR0), fold(a6, a7, UPPER0, XOR0), UPPER1, XOR1);
+        if (LANES >= 8) {
+            fold(b0, b1, UPPER2, XOR2).intoArray(part, at);
+        } else {
+            b0.intoArray(part, at);
+            b1.intoArray(part, at + LANES);
+        }
+    }
+
+    /**
+     * {@link #dot8} for {@code d == FIXED_D}: the same body with a constant trip count. With a variable d of
+     * four vectors C2 builds pre/main/post loops around a 4-trip loop; a constant bound unrolls it: the K pass of
+     * a decode at L = 2048 (12 heads × 64) took ~10 µs of ~80 less, the whole call 3–5 % less. Same operations
+     * in the same order: the same bits.
+     */
+    private static void dot8Fixed(float[] k, int r0, int ks, float[] qs, int qo, int d, float[] part, int at) {
+        int k0 = r0, k1 = k0 + ks, k2 = k1 + ks, k3 = k2 + ks, k4 = k3 + ks, k5 = k4 + ks, k6 = k5 + ks, k7 = k6 + ks;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int c = 0; c < FIXED_D; c += LANES) {
             FloatVector q = FloatVector.fromArray(F, qs, qo + c);
             FloatVector x0 = FloatVector.fromArray(F, k, k0 + c), x1 = FloatVector.fromArray(F, k, k1 + c);
             FloatVector x2 = FloatVector.fromArray(F, k, k2 + c), x3 = FloatVector.fromArray(F, k, k3 + c);

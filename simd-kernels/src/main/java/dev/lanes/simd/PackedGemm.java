@@ -488,21 +488,35 @@ public final class PackedGemm implements Gemm, MatMul {
                 for (int jp = jc; jp < jcEnd; jp++) {
                     int j0 = jp * NR, cols = Math.min(NR, n - j0);
                     int bo = b.offset(jp, pc);
+                    long deferred = 0;   // row panels another thread was packing when this one came by
                     for (int q = 0; q < sa.panels; q++) {
+                        int u = sa.panelAt(q, p0, b.panels()), po = sa.tryPanel(pc, u);
+                        if (po < 0 && q >= Long.SIZE) po = sa.panel(pc, u);   // only with mcSingle tuned past 64 panels
+                        if (po < 0) deferred |= 1L << q;
+                        else sharedTile(kc, alpha, ap, po, u, full, m, sa, bd, bo, c, cOff, ldc, beta, first, last, ep, j0, cols, tile);
+                    }
+                    for (int q = 0; deferred != 0; q++, deferred >>>= 1) {
+                        if ((deferred & 1) == 0) continue;
                         int u = sa.panelAt(q, p0, b.panels());
-                        int row = sa.row(u), w = sa.width(u), rows = Math.min(w, m - row), co = cOff + row * ldc + j0;
-                        int po = sa.panel(pc, u);
-                        if (u < full) {
-                            tile(MAIN, kc, ap, po, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
-                        } else {
-                            tile(w == MR_TAIL ? TAIL4 : TAIL8, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0,
-                                    c, co, ldc, rows, cols, alpha, beta, first, tile);
-                        }
-                        if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
+                        sharedTile(kc, alpha, ap, sa.panel(pc, u), u, full, m, sa, bd, bo, c, cOff, ldc, beta, first, last, ep, j0, cols, tile);
                     }
                 }
             }
         }
+    }
+
+    /** One tile of {@link #blockedShared}: row panel u (A at {@code po}) × the B panel at {@code bo}, epilogue after the last k-block. */
+    private static void sharedTile(int kc, float alpha, float[] ap, int po, int u, int full, int m, SharedPackedA sa,
+                                   float[] bd, int bo, float[] c, int cOff, int ldc, float beta, boolean first, boolean last,
+                                   Epilogue ep, int j0, int cols, float[] tile) {
+        int row = sa.row(u), w = sa.width(u), rows = Math.min(w, m - row), co = cOff + row * ldc + j0;
+        if (u < full) {
+            tile(MAIN, kc, ap, po, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
+        } else {
+            tile(w == MR_TAIL ? TAIL4 : TAIL8, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0,
+                    c, co, ldc, rows, cols, alpha, beta, first, tile);
+        }
+        if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
     }
 
     /** Rows of an m-block as {@link #packA} lays it out, padding of the last panel included. */

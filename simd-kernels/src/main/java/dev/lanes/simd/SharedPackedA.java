@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * product, took two, with every thread waiting for the slowest packer in between), and the packing is
  * spread over however many threads take part, 2 or 64.
  *
- * <p>A panel is FREE, BUSY (one thread packing it) or DONE. A thread that finds it BUSY spins until the
- * packer, which is running, marks it DONE; the packer's plain writes happen-before that volatile mark.
+ * <p>A panel is FREE, BUSY (one thread packing it) or DONE. A thread that finds it BUSY first does the
+ * panels it can ({@link #tryPanel}), then spins until the packer, which is running, marks it DONE (a
+ * packer descheduled by the OS then delays the others only when nothing else is left); the packer's
+ * plain writes happen-before that volatile mark.
  * Threads start at different row panels ({@link #panelAt}), so at the start of a product each packs its
  * own panels instead of waiting for one another.
  *
@@ -68,8 +70,11 @@ final class SharedPackedA {
         return width[u];
     }
 
-    /** Offset of row panel u of the k-block starting at {@code pc}, packed first if nobody has yet. */
-    int panel(int pc, int u) {
+    /**
+     * Offset of row panel u of the k-block starting at {@code pc}, packed first if nobody has yet; -1
+     * when another thread is packing it right now (come back to it later, see {@link #panel}).
+     */
+    int tryPanel(int pc, int u) {
         int kc = Math.min(kcMax, k - pc), off = pc * rowsPacked + row[u] * kc;
         int i = pc / kcMax * panels + u;
         if (state.get(i) == DONE) return off;
@@ -81,7 +86,13 @@ final class SharedPackedA {
             }
             return off;
         }
-        while (state.get(i) != DONE) Thread.onSpinWait();
+        return state.get(i) == DONE ? off : -1;
+    }
+
+    /** As {@link #tryPanel}, but waits for a packer that is at work (it is running, so it finishes). */
+    int panel(int pc, int u) {
+        int off;
+        while ((off = tryPanel(pc, u)) < 0) Thread.onSpinWait();
         return off;
     }
 }
