@@ -128,14 +128,15 @@ public final class AttentionDecode {
      * accumulators are summed across lanes together by {@link #fold}, a butterfly that adds half the lanes
      * of two vectors at a time: LANES − 1 folds per LANES keys instead of one full reduction (log₂ LANES
      * dependent shuffles) per key, which made this loop latency-bound. The folds leave key t in lane
-     * bitrev(t); one {@link #UNPERMUTE} puts it back. Keys past n reuse key n − 1 (the lanes are never read).
+     * bitrev(t); one {@link #UNPERMUTE} puts it back. Keys past n reuse key n − 1 (their lanes only repeat its score, harmless to the running max).
      * Passes of 8 keys read K at ~100 GB/s at L = 512 where passes of 4 reached ~70 (one call and one
      * store/reload of the partial sums per 4 keys); the fold tree, and so every bit, is the same.
      */
     private static void scores(float[] k, int kRow, int ks, int n, int d, int rows, Scratch s) {
         int dPad = s.dPad, last = n - 1, tile = s.tile, full = d - d % LANES;
         boolean whole = full == d;
-        float[] qs = s.qs, sc = s.sc, part = s.part;
+        float[] qs = s.qs, sc = s.sc, part = s.part, rmax = s.rmax;
+        java.util.Arrays.fill(rmax, 0, rows * LANES, Float.NEGATIVE_INFINITY);
         for (int j0 = 0; j0 < n; j0 += BLOCK) {
             // A whole block of keys and a whole number of vectors per key: the 8-key pass without masks or clamps.
             boolean plain = whole && j0 + BLOCK <= n;
@@ -146,11 +147,19 @@ public final class AttentionDecode {
                 if (LANES >= 16) {
                     if (plain) { if (d == FIXED_D) dot8Fixed(k, r0 + 8 * ks, ks, qs, qo, d, part, LANES); else dot8(k, r0 + 8 * ks, ks, qs, qo, d, part, LANES); }
                     else dot8Masked(k, kRow, ks, j0 + 8, last, qs, qo, full, d, part, LANES);
-                    fold(FloatVector.fromArray(F, part, 0), FloatVector.fromArray(F, part, LANES), UPPER3, XOR3)
-                            .rearrange(UNPERMUTE).intoArray(sc, out);
+                    FloatVector v = fold(FloatVector.fromArray(F, part, 0), FloatVector.fromArray(F, part, LANES), UPPER3, XOR3)
+                            .rearrange(UNPERMUTE);
+                    v.intoArray(sc, out);
+                    FloatVector.fromArray(F, rmax, r * LANES).max(v).intoArray(rmax, r * LANES);
                 } else {
-                    FloatVector.fromArray(F, part, 0).rearrange(UNPERMUTE).intoArray(sc, out);
-                    if (LANES < 8) FloatVector.fromArray(F, part, LANES).rearrange(UNPERMUTE).intoArray(sc, out + LANES);
+                    FloatVector v = FloatVector.fromArray(F, part, 0).rearrange(UNPERMUTE);
+                    v.intoArray(sc, out);
+                    if (LANES < 8) {
+                        FloatVector w = FloatVector.fromArray(F, part, LANES).rearrange(UNPERMUTE);
+                        w.intoArray(sc, out + LANES);
+                        v = v.max(w);
+                    }
+                    FloatVector.fromArray(F, rmax, r * LANES).max(v).intoArray(rmax, r * LANES);
                 }
             }
         }
@@ -311,7 +320,11 @@ public final class AttentionDecode {
         int visible = Math.max(0, Math.min(n, s.end[r] - j0));
         for (int jj = visible; jj < n; jj++) sc[base + jj] = Float.NEGATIVE_INFINITY;
         float old = s.m[r];
-        float now = Math.max(old, max(sc, base, n));
+        // Scores left as the score pass wrote them: its running maxima hold their max (lanes past n in the last
+        // block repeat key n − 1's score), so the tile is not read again for it.
+        boolean untouched = cap == 0 && !call.hasMask() && visible == n;
+        float now = Math.max(old, untouched ? FloatVector.fromArray(F, s.rmax, r * LANES).reduceLanes(VectorOperators.MAX)
+                : max(sc, base, n));
         s.m[r] = now;
         // Only masked keys so far: exp(-inf − 0) = 0 instead of exp(-inf − -inf) = NaN.
         float safe = now == Float.NEGATIVE_INFINITY ? 0f : now;
@@ -468,7 +481,7 @@ public final class AttentionDecode {
 
         int dPad, dvPad, tile;
         float[] qs = new float[0], o = new float[0];
-        final float[] sc = new float[SCORES], part = new float[4 * LANES];
+        final float[] sc = new float[SCORES], part = new float[4 * LANES], rmax = new float[RB * LANES];
         final float[] m = new float[RB], l = new float[RB], alpha = new float[RB];
         final int[] end = new int[RB];
         private double[] strict = new double[0];

@@ -44,9 +44,9 @@ import java.util.Objects;
  * 192 and 384 and nc = 256, 1024 and 2048 were within that noise of each other (nc = 256 lower).
  *
  * <h2>Threads and determinism</h2>
- * Work is split over whole M tiles × N panels ({@link Parallel#forTiles}) when it is large enough;
- * up to {@link #MC_SINGLE} rows on several threads split N only, with A packed once and shared
- * ({@link #sharedA}). K is never split, and every element is one FMA chain over k in the same order
+ * Work is split over whole M tiles × N panels ({@link #blockedTiles}, a grid that counts A packing)
+ * when it is large enough; up to {@link #MC_SINGLE} rows on several threads split N only, with A
+ * packed once, lazily, and shared ({@link SharedPackedA}): one dispatch per product. K is never split, and every element is one FMA chain over k in the same order
  * (k-blocks in order), so the result is bit-identical for any thread count.
  *
  * <p>An instance implements the reference {@link Gemm} and {@link MatMul} interfaces (ONNX Gemm and
