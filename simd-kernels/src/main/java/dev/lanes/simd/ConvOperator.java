@@ -120,7 +120,10 @@ public final class ConvOperator {
             int[] out = s.outSpatial();
             // F(4,3) does 44% fewer multiplications per output than F(2,3), but its 6x6 tiles waste work
             // on small maps and its 36 weight matrices stream from memory when deep: measured, it wins
-            // from 24x24 outputs up (64@56: 444 vs 295 effective GFLOP/s; 256@14: 307 vs 351)
+            // from 24x24 outputs up (64@56: 444 vs 295 effective GFLOP/s; 256@14: 307 vs 351). F(2,3) stays ahead of
+            // the band kernel on deep small maps although its 16 weight matrices (16 MB at 512@7²) stream from
+            // memory every run: ResNet-50's layer4 3x3 512@7² took 1.21-1.31 CPU ms in the model against the band
+            // kernel's 1.29-1.44 (0.73 vs 1.05 alone); 256@14²: 0.55 vs 0.95 ms (KernelInModelProbe --model-first)
             return Math.min(out[0], out[1]) >= 24 ? ConvAlgorithm.WINOGRAD_F4X3 : ConvAlgorithm.WINOGRAD_F2X3;
         }
         // strided 1x1 with weights beyond L2 (ResNet-50's downsample projections, 2-8 MB): the band kernel
