@@ -153,6 +153,11 @@ public final class ConvOperator {
         return shape;
     }
 
+    /** The prepared kernel (fused operators such as {@link InvertedResidualOperator} run it in pieces). */
+    ConvKernel kernel() {
+        return kernel;
+    }
+
     public ConvAlgorithm algorithm() {
         return kernel.algorithm();
     }

@@ -21,14 +21,16 @@ final class ConvOps {
 
     static Operator conv(OpSetup s) {
         WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s);
-        return (in, ctx) -> {
-            Tensor x = LinearOps.float32(in[0], "Conv X"), w = LinearOps.float32(in[1], "Conv W");
-            Tensor b = in.length > 2 ? in[2] : null;
-            ConvShape shape = attrs.shape(x.shape(), w.shape(), b == null ? null : b.shape());
-            float[] y = new float[Tensor.checkedSize(shape.outputShape())];
-            CONV.conv(shape, x.floats(), 0, w.floats(), 0, b == null ? null : LinearOps.float32(b, "Conv B").floats(), 0, y, 0);
-            return new Tensor[] {Tensor.of(y, shape.outputShape())};
-        };
+        return (in, ctx) -> new Tensor[] {conv(attrs, in[0], in[1], in.length > 2 ? in[2] : null)};
+    }
+
+    /** {@code Conv(X, W, B)} (NCHW, B null for none) with the reference kernel. */
+    static Tensor conv(WindowAttrs.Conv attrs, Tensor xIn, Tensor wIn, Tensor b) {
+        Tensor x = LinearOps.float32(xIn, "Conv X"), w = LinearOps.float32(wIn, "Conv W");
+        ConvShape shape = attrs.shape(x.shape(), w.shape(), b == null ? null : b.shape());
+        float[] y = new float[Tensor.checkedSize(shape.outputShape())];
+        CONV.conv(shape, x.floats(), 0, w.floats(), 0, b == null ? null : LinearOps.float32(b, "Conv B").floats(), 0, y, 0);
+        return Tensor.of(y, shape.outputShape());
     }
 
     static Operator convTranspose(OpSetup s) {

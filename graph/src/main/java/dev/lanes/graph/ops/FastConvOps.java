@@ -12,9 +12,12 @@ import dev.lanes.reference.PoolShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.ConvTransposeOperator;
+import dev.lanes.simd.InvertedResidualOperator;
 import dev.lanes.simd.Parallel;
 import dev.lanes.simd.PoolOperator;
 import dev.lanes.simd.conv.Layouts;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Conv (and lanes FusedConv), ConvTranspose and the pools on simd-kernels' prepared operators
@@ -74,6 +77,108 @@ final class FastConvOps {
             }
             return new Tensor[] {Tensor.of(y, outShape)};
         };
+    }
+
+    /** The operators of a FusedInvertedResidual for one input shape (expand, project null when absent) and their fused form (null when none fits). */
+    private record Block(ConvOperator expand, ConvOperator depthwise, ConvOperator project, InvertedResidualOperator fused) {}
+
+    /**
+     * lanes FusedInvertedResidual: the fused strip kernel ({@link InvertedResidualOperator}) when X and Y are both
+     * NHWC and the kernels fit it; otherwise the operators one after the other through NHWC intermediates.
+     */
+    static Operator invertedResidual(OpSetup s) {
+        WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s), expandAttrs = WindowAttrs.Conv.read(s, FusedOps.EXPAND_PREFIX);
+        Activation expandAct = FusedActivation.read(s, FusedOps.EXPAND_PREFIX).toSimd(), act = FusedActivation.read(s).toSimd();
+        Activation projectAct = FusedActivation.read(s, FusedOps.PROJECT_PREFIX).toSimd();
+        boolean expand = s.hasInput(1), project = s.hasInput(5), residual = s.hasInput(7);
+        Tensor we = expand ? s.constantInput(1) : null, be = s.hasInput(2) ? s.constantInput(2) : null;
+        Tensor wd = s.constantInput(3), bd = s.hasInput(4) ? s.constantInput(4) : null;
+        Tensor wp = project ? s.constantInput(5) : null, bp = s.hasInput(6) ? s.constantInput(6) : null;
+        boolean constants = (!expand || float32(we)) && (!s.hasInput(2) || float32(be)) && float32(wd) && (!s.hasInput(4) || float32(bd))
+                && (!project || float32(wp)) && (!s.hasInput(6) || float32(bp));
+        if (expandAct == null || act == null || projectAct == null || !constants) {
+            return null;
+        }
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
+        Operator reference = FusedOps.invertedResidual(s);
+        PerShape<Block> prepared = new PerShape<>(x -> {
+            try {
+                ConvOperator e = null, p = null;
+                int[] dIn = x;
+                if (expand) {
+                    e = prepare(expandAttrs.shape(x, we.shape(), be == null ? null : be.shape()), we, be, expandAct);
+                    dIn = e.shape().outputShape();
+                }
+                ConvOperator d = prepare(attrs.shape(dIn, wd.shape(), bd == null ? null : bd.shape()), wd, bd, act);
+                if (project) {
+                    p = prepare(WindowAttrs.Conv.DEFAULTS.shape(d.shape().outputShape(), wp.shape(), bp == null ? null : bp.shape()), wp, bp,
+                            projectAct);
+                }
+                InvertedResidualOperator fused = yNhwc ? InvertedResidualOperator.of(e, d, p) : null;
+                return new Block(e, d, p, fused != null && xNhwc != fused.readsNchw() ? fused : null);
+            } catch (IllegalArgumentException e) {
+                return null; // no fast kernel for this shape
+            }
+        });
+        if (!prepareKnownShape(s, prepared)) {
+            return null;
+        }
+        String op = FusedOps.FUSED_INVERTED_RESIDUAL;
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], op + " X");
+            Block b = prepared.get(x.shape());
+            if (b == null) {
+                return reference.run(in, ctx);
+            }
+            int[] outShape = (b.project() != null ? b.project() : b.depthwise()).shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            float[] z = residual ? FusedOps.residual(in[7], outShape, op).floats() : null;
+            if (b.fused() != null) {
+                b.fused().run(x.floats(), 0, y, 0, z, 0, ctx.parallel());
+                return new Tensor[] {Tensor.of(y, outShape)};
+            }
+            // the layers in turn: every intermediate in NHWC
+            Tensor v = x;
+            boolean vNhwc = xNhwc;
+            List<float[]> scratch = new ArrayList<>(2);
+            List<ConvOperator> layers = new ArrayList<>(3);
+            if (b.expand() != null) {
+                layers.add(b.expand());
+            }
+            layers.add(b.depthwise());
+            if (b.project() != null) {
+                layers.add(b.project());
+            }
+            for (int i = 0; i < layers.size(); i++) {
+                ConvOperator c = layers.get(i);
+                boolean last = i == layers.size() - 1;
+                int[] shape = c.shape().outputShape();
+                float[] out = last ? y : ctx.floats(Tensor.checkedSize(shape));
+                float[] zi = last ? z : null;
+                if (!vNhwc && !(last ? yNhwc : true)) {
+                    c.runNchw(v.floats(), 0, out, 0, zi, 0, ctx.parallel());
+                } else {
+                    runNhwc(c, v, vNhwc, out, last ? yNhwc : true, zi, ctx);
+                }
+                if (!last) {
+                    scratch.add(out);
+                }
+                v = Tensor.of(out, shape);
+                vNhwc = true;
+            }
+            for (float[] a : scratch) {
+                ctx.giveBack(a);
+            }
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    private static ConvOperator prepare(ConvShape shape, Tensor w, Tensor b, Activation act) {
+        return ConvOperator.prepare(shape, w.floats(), 0, b == null ? null : b.floats(), 0, act);
+    }
+
+    private static boolean float32(Tensor t) {
+        return t != null && t.dtype() == DType.FLOAT32;
     }
 
     /** A convolution run in NHWC with one of X or Y (and Z with Y) in NCHW: that one is reordered through a scratch buffer. */

@@ -35,19 +35,29 @@ public record FusedActivation(UnaryOp op, float alpha, float beta) {
 
     /** The attributes that describe this activation on a fused node. */
     public List<Attribute> attributes() {
+        return attributes("");
+    }
+
+    /** The attributes with their names prefixed (a node that fuses two activations names one of them so). */
+    public List<Attribute> attributes(String prefix) {
         List<Attribute> a = new ArrayList<>();
         if (op != null) {
-            a.add(Attribute.ofString(ACTIVATION, op.name()));
-            a.add(Attribute.ofFloat(ALPHA, alpha));
-            a.add(Attribute.ofFloat(BETA, beta));
+            a.add(Attribute.ofString(prefix + ACTIVATION, op.name()));
+            a.add(Attribute.ofFloat(prefix + ALPHA, alpha));
+            a.add(Attribute.ofFloat(prefix + BETA, beta));
         }
         return a;
     }
 
     /** Reads (and marks as understood) the activation attributes of a fused node. */
     static FusedActivation read(OpSetup s) {
-        String name = s.getString(ACTIVATION, null);
-        float alpha = s.getFloat(ALPHA, 0f), beta = s.getFloat(BETA, 0f);
+        return read(s, "");
+    }
+
+    /** Reads (and marks as understood) the activation attributes named with {@code prefix}. */
+    static FusedActivation read(OpSetup s, String prefix) {
+        String name = s.getString(prefix + ACTIVATION, null);
+        float alpha = s.getFloat(prefix + ALPHA, 0f), beta = s.getFloat(prefix + BETA, 0f);
         if (name == null) {
             return NONE;
         }

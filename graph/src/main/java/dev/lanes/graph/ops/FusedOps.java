@@ -21,6 +21,11 @@ import java.util.Arrays;
  *       B is stored with its last two axes swapped ({@code [..., N, K]}) and the product reads it as
  *       {@code Bᵀ}: {@code MatMul(A, Transpose(B, perm swapping the last two axes))} without the copy.</li>
  *   <li>{@value #FUSED_GEMM}{@code (A, B, C?)}: Gemm's attributes plus an activation.</li>
+ *   <li>{@value #FUSED_INVERTED_RESIDUAL}{@code (X, W_E?, B_E?, W_D, B_D?, W_P?, B_P?, Z?)}: an inverted-residual
+ *       block — an expand 1x1 convolution or a stem (when W_E is given; its Conv attributes and activation in
+ *       attributes prefixed {@value #EXPAND_PREFIX}), the depthwise convolution (Conv's attributes and the activation), a
+ *       projection 1x1 (when W_P is given; default Conv attributes, residual Z, activation prefixed
+ *       {@value #PROJECT_PREFIX}); with {@code LayoutSelection}'s attributes X and Y (and Z) are held in NHWC.</li>
  * </ul>
  */
 public final class FusedOps {
@@ -30,6 +35,11 @@ public final class FusedOps {
     public static final String FUSED_CONV = "FusedConv";
     public static final String FUSED_MATMUL = "FusedMatMul";
     public static final String FUSED_GEMM = "FusedGemm";
+    public static final String FUSED_INVERTED_RESIDUAL = "FusedInvertedResidual";
+    /** Prefix of FusedInvertedResidual's attributes for the expand's activation. */
+    public static final String EXPAND_PREFIX = "expand_";
+    /** Prefix of FusedInvertedResidual's attributes for the projection's activation. */
+    public static final String PROJECT_PREFIX = "project_";
     /** FusedMatMul attribute: 1 when B is stored transposed (its last two axes swapped). */
     public static final String TRANS_B = "transB";
 
@@ -37,6 +47,7 @@ public final class FusedOps {
         r.register(DOMAIN, FUSED_CONV, 1, FusedOps::conv);
         r.register(DOMAIN, FUSED_MATMUL, 1, FusedOps::matmul);
         r.register(DOMAIN, FUSED_GEMM, 1, FusedOps::gemm);
+        r.register(DOMAIN, FUSED_INVERTED_RESIDUAL, 1, FusedOps::invertedResidual);
     }
 
     static Operator conv(OpSetup s) {
@@ -56,6 +67,43 @@ public final class FusedOps {
             y = act.applyReference(y);
             return new Tensor[] {yNhwc ? Nhwc.toNhwc(y) : y};
         };
+    }
+
+    /**
+     * FusedInvertedResidual: the expand (when W_E is given; Conv attributes and activation prefixed
+     * {@value #EXPAND_PREFIX}), the depthwise (the node's Conv attributes and activation), then the projection 1x1
+     * (when W_P is given; default Conv attributes, the residual Z, activation {@value #PROJECT_PREFIX}*), in turn.
+     */
+    static Operator invertedResidual(OpSetup s) {
+        WindowAttrs.Conv depthwise = WindowAttrs.Conv.read(s), expandConv = WindowAttrs.Conv.read(s, EXPAND_PREFIX);
+        FusedActivation expandAct = FusedActivation.read(s, EXPAND_PREFIX), act = FusedActivation.read(s);
+        FusedActivation projectAct = FusedActivation.read(s, PROJECT_PREFIX);
+        boolean expand = s.hasInput(1), project = s.hasInput(5), residual = s.hasInput(7);
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
+        return (in, ctx) -> {
+            Tensor v = LinearOps.float32(in[0], FUSED_INVERTED_RESIDUAL + " X");
+            if (xNhwc) {
+                v = Nhwc.toNchw(v);
+            }
+            if (expand) {
+                v = expandAct.applyReference(ConvOps.conv(expandConv, v, in[1], input(in, 2)));
+            }
+            v = act.applyReference(ConvOps.conv(depthwise, v, in[3], input(in, 4)));
+            if (project) {
+                v = ConvOps.conv(WindowAttrs.Conv.DEFAULTS, v, in[5], input(in, 6));
+                if (residual) {
+                    v = BinaryOps.apply(FUSED_INVERTED_RESIDUAL, BinaryOps.Kind.ADD, v,
+                            residual(yNhwc ? Nhwc.toNchw(in[7]) : in[7], v.shape(), FUSED_INVERTED_RESIDUAL));
+                }
+                v = projectAct.applyReference(v);
+            }
+            return new Tensor[] {yNhwc ? Nhwc.toNhwc(v) : v};
+        };
+    }
+
+    /** Input {@code i}, or null when it was omitted at the end of the node's inputs. */
+    private static Tensor input(Tensor[] in, int i) {
+        return i < in.length ? in[i] : null;
     }
 
     static Operator matmul(OpSetup s) {

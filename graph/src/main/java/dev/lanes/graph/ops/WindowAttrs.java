@@ -15,10 +15,18 @@ final class WindowAttrs {
 
     /** Conv (and lanes FusedConv): auto_pad, kernel_shape, pads, strides, dilations, group. */
     record Conv(String autoPad, int[] kernel, int[] pads, int[] strides, int[] dilations, int group) {
+        /** Every attribute at its default: with a 1x1 W, a pointwise convolution. */
+        static final Conv DEFAULTS = new Conv("NOTSET", null, null, null, null, 1);
+
         static Conv read(OpSetup s) {
-            return new Conv(s.getString("auto_pad", "NOTSET"), Attrs.ints(s.getLongs("kernel_shape", null)),
-                    Attrs.ints(s.getLongs("pads", null)), Attrs.ints(s.getLongs("strides", null)),
-                    Attrs.ints(s.getLongs("dilations", null)), (int) s.getLong("group", 1));
+            return read(s, "");
+        }
+
+        /** The attributes named with {@code prefix} (a fused node that holds two convolutions names one of them so). */
+        static Conv read(OpSetup s, String prefix) {
+            return new Conv(s.getString(prefix + "auto_pad", "NOTSET"), Attrs.ints(s.getLongs(prefix + "kernel_shape", null)),
+                    Attrs.ints(s.getLongs(prefix + "pads", null)), Attrs.ints(s.getLongs(prefix + "strides", null)),
+                    Attrs.ints(s.getLongs(prefix + "dilations", null)), (int) s.getLong(prefix + "group", 1));
         }
 
         ConvShape shape(int[] x, int[] w, int[] bias) {

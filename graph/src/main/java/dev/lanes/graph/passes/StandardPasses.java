@@ -21,7 +21,8 @@ import java.util.List;
  * before MatMul + Add (the attention pattern contains MatMul + Add shapes of its own), the encoder's
  * attention pattern before the decoder's (a KV cache's heads-first keys), Kᵀ folded into its MatMul
  * after both (they read their own transposes), the bias before
- * the residual and both before the activation (act(x·W + b + z)), dead nodes and the layout last.
+ * the residual and both before the activation (act(x·W + b + z)), dead nodes and the layout last, then the
+ * inverted-residual fusion, which needs the NHWC intermediate the layout chose.
  */
 public final class StandardPasses {
     private StandardPasses() {}
@@ -46,6 +47,7 @@ public final class StandardPasses {
         p.add(new ShapeInference());
         if (options.backend() == Backend.FAST) {
             p.add(new LayoutSelection());
+            p.add(new InvertedResidualFusion());
         }
         return p;
     }

@@ -65,6 +65,28 @@ public final class DepthwiseConv implements ConvKernel {
         }
     }
 
+    /** The direct 3x3 kernel this layer runs, or null when it runs the band or the generic path. */
+    DepthwiseDirect3x3 direct() {
+        return direct;
+    }
+
+    /** Input channels (= output channels: multiplier 1 is what the direct kernel runs). */
+    int channels() {
+        return cin;
+    }
+
+    Geometry geometry() {
+        return g;
+    }
+
+    Activation activation() {
+        return act;
+    }
+
+    int batch() {
+        return batch;
+    }
+
     @Override
     public ConvAlgorithm algorithm() {
         return algorithm;

@@ -106,16 +106,75 @@ public final class PointwiseConv implements ConvKernel {
         int pixels = batch * oh * ow;
         int tiles = (pixels + MR - 1) / MR;
         long macs = (long) pixels * cin * cout;
-        boolean clamp = res == null && (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP);
-        parallel.forRange(tiles, 1, parallel.sharesFor(macs, MIN_MACS_PER_SHARE), (t0, t1) -> {
-            float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
-            for (int b0 = t0; b0 < t1; b0 += blockTiles) {
-                int b1 = Math.min(t1, b0 + blockTiles);
-                for (int p = 0; p < panels; p++) {
-                    for (int t = b0; t < b1; t++) tile(x, xOff, y, yOff, res, resOff, t * MR, Math.min(MR, pixels - t * MR), p, tileBuffer, clamp);
+        boolean clamp = clampsInStores(res != null);
+        int shares = parallel.sharesFor(macs, MIN_MACS_PER_SHARE);
+        if (shares > 1 && panels >= shares && (long) cin * cout > (long) pixels * (cin + cout)) {
+            // a small map under large weights (1x1 layers on 7x7 and 14x14 maps: 320→1280 has 1.6 MB of weights for
+            // 0.3 MB of pixels): threads split the output channels, so that each streams only its panels of the
+            // weights rather than all of them
+            parallel.forRange(panels, 1, shares, (p0, p1) -> pixels(x, xOff, y, yOff, res, resOff, 0, pixels, p0, p1, clamp));
+            return;
+        }
+        parallel.forRange(tiles, 1, shares,
+                (t0, t1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), 0, panels, clamp));
+    }
+
+    /**
+     * Output pixels {@code [q0, q1)} (over the whole batch; pixel q of Y at {@code yOff + q·cout}) on the calling
+     * thread, in tiles of {@link #MR} from q0. Each output is the same FMA chain wherever its tile starts, so a caller
+     * may compute any range in any order ({@link InvertedResidualConv} computes a few rows at a time).
+     */
+    void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, boolean clamp) {
+        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp);
+    }
+
+    /**
+     * Output pixels {@code [q0, q1)}, panels {@code [p0, p1)} of output channels. The residual and activation run on
+     * what the call wrote: the whole tile (its rows are contiguous in Y) when it covers every panel, else each row's
+     * columns of those panels; either way each element gets the same operations, so the bits do not depend on the
+     * split.
+     */
+    private void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1, boolean clamp) {
+        float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
+        for (int b0 = q0; b0 < q1; b0 += blockTiles * MR) {
+            int b1 = Math.min(q1, b0 + blockTiles * MR);
+            for (int p = p0; p < p1; p++) {
+                for (int q = b0; q < b1; q += MR) {
+                    int rows = Math.min(MR, b1 - q);
+                    tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
+                    // after the last panel, the tile's residual and activation while its rows are in L1
+                    if (p == p1 - 1 && !clamp) epilogue(y, yOff, res, resOff, q, q + rows, p0, p1);
                 }
             }
-        });
+        }
+    }
+
+    /** Residual and activation on pixels {@code [q0, q1)}, panels {@code [p0, p1)}. */
+    private void epilogue(float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1) {
+        if (p0 == 0 && p1 == panels) {
+            ConvEpilogue.finish(y, yOff + q0 * cout, res, resOff + q0 * cout, (q1 - q0) * cout, act);
+            return;
+        }
+        int c0 = p0 * nr, c1 = Math.min(cout, p1 * nr);
+        for (int q = q0; q < q1; q++) ConvEpilogue.finish(y, yOff + q * cout + c0, res, resOff + q * cout + c0, c1 - c0, act);
+    }
+
+    /** True when a ReLU or Clip is clamped in the stores (no residual): what {@link #pixels} takes as {@code clamp}. */
+    boolean clampsInStores(boolean residual) {
+        return !residual && (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP);
+    }
+
+    int inChannels() {
+        return cin;
+    }
+
+    int outChannels() {
+        return cout;
+    }
+
+    /** Unit strides (pixel q of Y reads pixel q of X). */
+    boolean unitStride() {
+        return unitStride;
     }
 
     /**
@@ -128,7 +187,7 @@ public final class PointwiseConv implements ConvKernel {
         return xOff + ((n * ih + oy * sh) * iw + ox * sw) * cin;
     }
 
-    /** Panel {@code p} of one tile; after the last panel, the tile's residual and activation. */
+    /** Panel {@code p} of one tile (bias, and a ReLU/Clip clamp when {@code clamp}; the rest of the epilogue is {@link #epilogue}'s). */
     private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, int p, float[] t,
                       boolean clamp) {
         int last = q0 + rows - 1;
@@ -146,8 +205,6 @@ public final class PointwiseConv implements ConvKernel {
             default -> kernel6x4(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
         }
         if (!direct) store(t, width, c0, y, yo, rows, cols, clamp);
-        // the tile's rows are contiguous in Y: residual and activation in one pass while they are in L1
-        if (p == panels - 1 && !clamp) ConvEpilogue.finish(y, yOff + q0 * cout, res, resOff + q0 * cout, rows * cout, act);
     }
 
     /**

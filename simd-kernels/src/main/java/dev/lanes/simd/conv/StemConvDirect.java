@@ -98,6 +98,18 @@ public final class StemConvDirect implements ConvKernel {
         });
     }
 
+    /**
+     * Output rows {@code [oy0, oy1)} of one image on the calling thread: X (that image) at {@code xImage}, NCHW or NHWC,
+     * row oy of Y at {@code yOff + oy·outW·M} (NHWC), no residual ({@link InvertedResidualConv} computes a few rows at a
+     * time into its buffer).
+     */
+    void rows(float[] x, int xImage, boolean nchw, float[] y, int yOff, int oy0, int oy1) {
+        for (int oy = oy0; oy < oy1; oy++) {
+            if (nchw) row(x, xImage, g.inPixels(), 1, y, yOff, null, 0, 0, oy);
+            else row(x, xImage, 1, cin, y, yOff, null, 0, 0, oy);
+        }
+    }
+
     private void row(float[] x, int xOff, int cStride, int pStride, float[] y, int yOff, float[] res, int resOff, int n, int oy) {
         int kH = g.kH(), kW = g.kW(), inW = g.inW(), outW = g.outW();
         int iy0 = oy * g.strideH() - g.padT();

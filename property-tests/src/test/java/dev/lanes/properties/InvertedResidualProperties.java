@@ -1,0 +1,239 @@
+package dev.lanes.properties;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.lanes.reference.ConvShape;
+import dev.lanes.reference.Dims;
+import dev.lanes.reference.ReferenceConv;
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.ConvOperator;
+import dev.lanes.simd.InvertedResidualOperator;
+import dev.lanes.simd.Parallel;
+import dev.lanes.simd.VectorWidth;
+import dev.lanes.simd.conv.ConvAlgorithm;
+import dev.lanes.simd.conv.Layouts;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/**
+ * The fused inverted-residual block ({@link InvertedResidualOperator}: expand 1x1 or stem? →
+ * depthwise 3x3 → projection 1x1 + residual?) against its layers run one after the other on the fast path (the same
+ * bits: every value is the same FMA chain) and against the reference (each layer, its activation,
+ * the residual before the projection's activation).
+ *
+ * <p>Reference bound: each layer's own rounding (c = K + 5 on its terms, K its products per output,
+ * as ConvOperatorProperties) plus the error it receives, carried through its weights. The activations
+ * change an error by at most 1.5× (HardSwish's largest slope). So the scale of a layer's output is
+ * {@code terms + |y| + 1.5·Σ |w|·scale(input)} (the carried part computed by the reference conv with
+ * |W| over the input's scale), and the constant is the largest K + 5 of the block times 1.5² for the
+ * chain, plus the depthwise's 14.
+ */
+@WidthSensitive
+class InvertedResidualProperties {
+    private static final ReferenceConv REFERENCE = new ReferenceConv();
+    private static final Parallel TWO = Parallel.create(2), THREE = Parallel.create(3);
+    private static final List<Activation> ACTS = List.of(Activation.NONE, Activation.RELU6, Activation.RELU, Activation.HARD_SWISH);
+
+    @AfterAll
+    static void closePools() {
+        TWO.close();
+        THREE.close();
+    }
+
+    /**
+     * A block: expand (null for none), depthwise, projection (null for none), their activations, whether a residual
+     * shaped like Y is added (only with a projection), and the strip height (0: the kernel's own).
+     */
+    record Block(ConvShape expand, ConvShape depthwise, ConvShape project, Activation expandAct, Activation depthwiseAct,
+                 Activation projectAct, boolean residual, int stripRows) {
+        @Override
+        public String toString() {
+            return (expand == null ? "" : expand + " " + expandAct + " -> ") + depthwise + " " + depthwiseAct
+                    + (project == null ? "" : " -> " + project + " " + projectAct + (residual ? " +Z" : "")) + ", strips of " + stripRows;
+        }
+
+        int[] outputShape() {
+            return (project != null ? project : depthwise).outputShape();
+        }
+    }
+
+    /**
+     * 1 to 20 input channels; C = 1, 2, 3 or 6 vectors (or, sometimes, a count that is not a multiple of the vector:
+     * then no fused kernel); 1 to 20 output channels; an expand (a 1x1, or a third of the time a 3x3 stride-2 stem of 1
+     * to 4 channels, read in NCHW), a projection or both; maps 1 to 13 rows × 1 to 41
+     * columns (strips of 8 pixels, edges, rows narrower than a strip); height stride 1 to 3, width stride 1 or 2;
+     * pads 0 to 4 per side (rows with no tap inside); strips of 1 to 3 output rows or the kernel's own; batch 1 to 3.
+     */
+    static Gen<Block> blocks() {
+        return in -> {
+            int cin = Sizes.between(1, 20).generate(in), cout = Sizes.between(1, 20).generate(in);
+            boolean ragged = Generate.range(0, 7).generate(in) == 0;
+            int c = ragged ? Sizes.between(1, 40).generate(in) : VectorWidth.LANES * Generate.pick(List.of(1, 2, 3, 6)).generate(in);
+            int h = Sizes.between(1, 13).generate(in), w = Sizes.between(1, 41).generate(in), n = ConvShapes.batch(in);
+            // a third of the expands are stems: 3x3 stride 2, pad 1, from 1 to 4 channels, onto the depthwise's map
+            boolean stem = Generate.range(0, 2).generate(in) == 0;
+            int stemIn = Generate.range(1, 4).generate(in);
+            int[] st = {Generate.range(1, 3).generate(in), Generate.range(1, 2).generate(in)};
+            int[] pb = {Generate.range(0, 4).generate(in), Generate.range(0, 4).generate(in)};
+            int[] pe = {Generate.range(0, 4).generate(in), Generate.range(0, 4).generate(in)};
+            ConvShapes.fitPadding(new int[] {h, w}, new int[] {3, 3}, pb, pe);
+            int which = Generate.range(0, 3).generate(in);   // 0: expand only, 1: projection only, 2-3: both
+            boolean hasExpand = which != 1, hasProject = which != 0;
+            ConvShape e = !hasExpand ? null : stem
+                    ? new ConvShape(n, stemIn, c, 1, new int[] {2 * h - 1 + Generate.range(0, 1).generate(in), 2 * w}, new int[] {3, 3},
+                            new int[] {1, 1}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, Generate.booleans().generate(in))
+                    : new ConvShape(n, cin, c, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2], new int[] {1, 1},
+                            new int[] {1, 1}, Generate.booleans().generate(in));
+            ConvShape d = new ConvShape(n, c, c, c, new int[] {h, w}, new int[] {3, 3}, pb, pe, st, new int[] {1, 1},
+                    Generate.booleans().generate(in));
+            ConvShape p = hasProject ? new ConvShape(n, c, cout, 1, d.outSpatial(), new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {1, 1}, new int[] {1, 1}, Generate.booleans().generate(in)) : null;
+            return new Block(e, d, p, Generate.pick(ACTS).generate(in), Generate.pick(ACTS).generate(in), Generate.pick(ACTS).generate(in),
+                    hasProject && Generate.booleans().generate(in), Generate.pick(List.of(0, 1, 2, 3)).generate(in));
+        };
+    }
+
+    /** X (NCHW), each layer's W and B (null for none), the residual (NCHW, null for none). */
+    record Weights(float[] x, float[][] w, float[][] b, float[] z) {
+        static Weights of(Block b, long seed) {
+            List<ConvShape> layers = layers(b);
+            float[][] w = new float[layers.size()][], bias = new float[layers.size()][];
+            for (int i = 0; i < layers.size(); i++) {
+                ConvShape s = layers.get(i);
+                w[i] = Data.uniform(seed + 1 + 2 * i, Dims.size(s.weightShape()));
+                bias[i] = s.hasBias() ? Data.uniform(seed + 2 + 2 * i, s.outChannels()) : null;
+            }
+            return new Weights(Data.uniform(seed, Dims.size(layers.get(0).inputShape())), w, bias,
+                    b.residual() ? Data.uniform(seed + 9, Dims.size(b.outputShape())) : null);
+        }
+    }
+
+    static List<ConvShape> layers(Block b) {
+        List<ConvShape> l = new ArrayList<>(3);
+        if (b.expand() != null) l.add(b.expand());
+        l.add(b.depthwise());
+        if (b.project() != null) l.add(b.project());
+        return l;
+    }
+
+    static List<Activation> activations(Block b) {
+        List<Activation> l = new ArrayList<>(3);
+        if (b.expand() != null) l.add(b.expandAct());
+        l.add(b.depthwiseAct());
+        if (b.project() != null) l.add(b.projectAct());
+        return l;
+    }
+
+    @Test
+    void fusedEqualsTheLayersInTurnAndTheReference() {
+        Theories.qt(80).forAll(blocks(), Sizes.seeds()).checkAssert((b, seed) -> {
+            Weights d = Weights.of(b, seed);
+            List<ConvShape> shapes = layers(b);
+            List<Activation> acts = activations(b);
+            List<ConvOperator> ops = new ArrayList<>(3);
+            for (int i = 0; i < shapes.size(); i++) ops.add(ConvOperator.prepare(shapes.get(i), d.w[i], 0, d.b[i], 0, acts.get(i)));
+            ConvOperator expand = b.expand() != null ? ops.get(0) : null, project = b.project() != null ? ops.get(ops.size() - 1) : null;
+            ConvOperator dw = ops.get(b.expand() != null ? 1 : 0);
+            InvertedResidualOperator fused = InvertedResidualOperator.of(expand, dw, project, b.stripRows());
+            // one input channel makes a 1x1 "depthwise" (groups = C = 1): ConvOperator does not run it as PointwiseConv
+            boolean fits = b.depthwise().outChannels() % VectorWidth.LANES == 0
+                    && (expand == null || expand.algorithm() == ConvAlgorithm.POINTWISE_DIRECT || expand.algorithm() == ConvAlgorithm.STEM_DIRECT)
+                    && (project == null || project.algorithm() == ConvAlgorithm.POINTWISE_DIRECT);
+            if (!fits) {
+                assertNull(fused, "no fused kernel for " + b);
+                return;
+            }
+            assertNotNull(fused, b.toString());
+            ConvShape first = shapes.get(0);
+            int[] out = b.outputShape();
+            int outSize = Dims.size(out), outPixels = out[2] * out[3];
+            float[] x = nhwc(d.x, first.batch(), first.inChannels(), first.inSpatialSize());
+            // a stem reads the image in NCHW
+            float[] fusedX = fused.readsNchw() ? d.x : x;
+            float[] z = d.z == null ? null : nhwc(d.z, out[0], out[1], outPixels);
+
+            // the layers in turn, on the fast path
+            float[] v = x;
+            for (int i = 0; i < ops.size(); i++) {
+                float[] next = new float[Dims.size(shapes.get(i).outputShape())];
+                ops.get(i).runNhwc(v, 0, next, 0, i == ops.size() - 1 ? z : null, 0, Parallel.callerOnly());
+                v = next;
+            }
+            float[] one = run(fused, fusedX, z, outSize, Parallel.callerOnly());
+            Tolerance.assertBitsEqual(b + " fused vs the layers in turn", one, v);
+            Tolerance.assertBitsEqual(b + " 2 threads", run(fused, fusedX, z, outSize, TWO), one);
+            Tolerance.assertBitsEqual(b + " 3 threads", run(fused, fusedX, z, outSize, THREE), one);
+
+            float[] nchw = new float[one.length];
+            Layouts.toNchw(one, 0, out[0], out[1], outPixels, nchw, 0, Parallel.callerOnly());
+            Reference r = Reference.of(b, d);
+            int k = 9;
+            for (ConvShape s : shapes) k = Math.max(k, s.inChannelsPerGroup() * s.kernelSize());
+            Tolerance.assertClose(b + " vs reference", nchw, r.y, r.scale, 1.5 * 1.5 * (k + 5) + 14);
+        });
+    }
+
+    private static float[] nhwc(float[] nchw, int n, int c, int pixels) {
+        float[] a = new float[nchw.length];
+        Layouts.toNhwc(nchw, 0, n, c, pixels, a, 0, Parallel.callerOnly());
+        return a;
+    }
+
+    private static float[] run(InvertedResidualOperator op, float[] x, float[] z, int outSize, Parallel p) {
+        Guarded y = new Guarded(outSize);
+        op.run(x, 0, y.array(), y.offset(), z, 0, p);
+        y.assertCanariesIntact();
+        return y.region();
+    }
+
+    /** The reference chain in NCHW and the error scale of each output (see the class comment). */
+    record Reference(float[] y, double[] scale) {
+        static Reference of(Block b, Weights d) {
+            List<ConvShape> shapes = layers(b);
+            List<Activation> acts = activations(b);
+            float[] v = d.x;
+            double[] scale = null;   // of v; X itself is exact
+            for (int i = 0; i < shapes.size(); i++) {
+                ConvShape s = shapes.get(i);
+                int size = Dims.size(s.outputShape());
+                float[] y = new float[size];
+                double[] terms = new double[size];
+                REFERENCE.conv(s, v, 0, d.w[i], 0, d.b[i], 0, y, 0, terms);
+                boolean last = i == shapes.size() - 1;
+                if (last && d.z != null) for (int j = 0; j < size; j++) {
+                    y[j] += d.z[j];
+                    terms[j] += Math.abs(d.z[j]);
+                }
+                double[] carried = scale == null ? new double[size] : carried(s, scale, d.w[i]);
+                double[] next = new double[size];
+                for (int j = 0; j < size; j++) {
+                    y[j] = acts.get(i).apply(y[j]);
+                    next[j] = terms[j] + Math.abs(y[j]) + 1.5 * carried[j];
+                }
+                v = y;
+                scale = next;
+            }
+            return new Reference(v, scale);
+        }
+    }
+
+    /** {@code Σ |w|·scale} over each output's window: the reference conv with |W| over the input's scale, no bias. */
+    static double[] carried(ConvShape s, double[] scale, float[] w) {
+        float[] absW = new float[w.length], in = new float[scale.length];
+        for (int i = 0; i < w.length; i++) absW[i] = Math.abs(w[i]);
+        for (int i = 0; i < in.length; i++) in[i] = (float) scale[i];
+        ConvShape noBias = new ConvShape(s.batch(), s.inChannels(), s.outChannels(), s.groups(), s.inSpatial(), s.kernel(), s.padsBegin(),
+                s.padsEnd(), s.strides(), s.dilations(), false);
+        float[] out = new float[Dims.size(s.outputShape())];
+        REFERENCE.conv(noBias, in, 0, absW, 0, null, 0, out, 0);
+        double[] r = new double[out.length];
+        // float rounding of a sum of non-negative terms: at most K·eps relative, covered by a 1 % margin
+        for (int i = 0; i < r.length; i++) r[i] = out[i] * 1.01;
+        return r;
+    }
+}
