@@ -602,17 +602,15 @@ public final class PackedGemm implements Gemm, MatMul {
                     for (int jp = jc; jp < jcEnd; jp++) {
                         int j0 = jp * NR, cols = Math.min(NR, n - j0);
                         int bo = b.offset(jp, pc);
-                        for (int t = 0; t < full; t++) {
-                            int row = ic + t * MR, co = cOff + row * ldc + j0;
-                            tile(MAIN, kc, ap, t * MR * kc, 0, 0, 0, 0, 0, 0, bd, bo, 0, c, co, ldc, MR, cols, alpha, beta, first, tile);
-                            if (last) ep.applyTile(c, co, ldc, MR, cols, row, j0);
-                        }
-                        for (int r = full * MR, w; r < mc; r += w) {
-                            w = tailWidth(mc - r);
-                            int rows = Math.min(w, mc - r);
-                            int row = ic + r, co = cOff + row * ldc + j0;
-                            int po = r * kc;  // a remainder panel, interleave w
-                            tile(w == MR_TAIL ? TAIL4 : TAIL8, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0,
+                        // Full and remainder panels through one call site of the kernels and one of the
+                        // epilogue: two sites made blocked() so large that C2 stopped inlining at its node
+                        // cutoff inside GELU's polynomial, and boxed every vector of it (MiniLM, 1 thread).
+                        for (int r = 0, w; r < mc; r += w) {
+                            boolean main = r < full * MR;
+                            w = main ? MR : tailWidth(mc - r);
+                            int rows = Math.min(w, mc - r), row = ic + r, co = cOff + row * ldc + j0;
+                            int po = r * kc;  // the panel starting at row r; a remainder panel has interleave w
+                            tile(main ? MAIN : w == MR_TAIL ? TAIL4 : TAIL8, kc, ap, po, po + 1, po + 2, po + 3, 0, 0, MR_TAIL, bd, bo, 0,
                                     c, co, ldc, rows, cols, alpha, beta, first, tile);
                             if (last) ep.applyTile(c, co, ldc, rows, cols, row, j0);
                         }
