@@ -163,6 +163,25 @@ class ConvOperatorProperties {
         checkAlgorithm(deep(), ConvAlgorithm.WINOGRAD_F2X3, 2);
     }
 
+    /**
+     * Winograd's blocks of tiles are fixed by the shape, so a map of many blocks (an even count,
+     * shared out over threads) gives the same bits on 1, 2 and 3 threads, and is as close to the
+     * reference as any run.
+     */
+    @Test
+    void winogradBlocksSameBitsOnAnyThreadCount() {
+        Theories.qt(4).forAll(manyTiles(), Sizes.seeds(), Generate.pick(List.of(ConvAlgorithm.WINOGRAD_F2X3, ConvAlgorithm.WINOGRAD_F4X3)))
+                .checkAssert((s, seed, a) -> {
+                    Inputs d = Inputs.of(s, seed);
+                    ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, a);
+                    float[] one = runNchw(op, d, Parallel.callerOnly());
+                    Expected e = Expected.of(s, d);
+                    Tolerance.assertClose(op.toString(), one, e.y, scale(s, d, a, e.terms), bound(s, a));
+                    Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
+                    Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+                });
+    }
+
     @Test
     void winogradF4x3() {
         checkAlgorithm(ConvShapes.threeByThreeStride1(), ConvAlgorithm.WINOGRAD_F4X3, 30);
@@ -598,6 +617,20 @@ class ConvOperatorProperties {
             ConvShapes.fitPadding(new int[] {h, w}, new int[] {k, k}, pb, pe);
             return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {k, k}, pb, pe,
                     new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+    }
+
+    /**
+     * 3x3 stride-1 layers with many tiles and mid-size channels (Winograd's block mode with 2 to 13
+     * blocks, odd counts evened out, edges on GEMM row tiles, the last block short).
+     */
+    static Gen<ConvShape> manyTiles() {
+        return in -> {
+            int c = Generate.range(40, 100).generate(in), m = Generate.range(40, 100).generate(in);
+            int h = Generate.range(17, 31).generate(in), w = Generate.range(17, 31).generate(in);
+            int p = Generate.range(0, 1).generate(in);
+            return new ConvShape(Generate.range(1, 2).generate(in), c, m, 1, new int[] {h, w}, new int[] {3, 3}, new int[] {p, p},
+                    new int[] {p, 1 - p}, new int[] {1, 1}, new int[] {1, 1}, Generate.booleans().generate(in));
         };
     }
 

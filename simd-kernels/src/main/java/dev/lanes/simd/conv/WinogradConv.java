@@ -24,13 +24,17 @@ import dev.lanes.simd.VectorWidth;
  * <li>output transform of M with the bias fused, straight into the output; then residual and
  * activation as a pass over each tile's output rows while they are in L1.
  * </ol>
- * The block size is fixed by the shape (V and M together about {@link #BLOCK_BYTES}), never by the
- * thread count, so results are bit-identical for any number of threads. When the transformed weights
+ * The blocks are fixed by the shape, never by the thread count, so results are bit-identical for any
+ * number of threads: at most about {@link #BLOCK_BYTES} of V and M each, an even number of them (so two
+ * threads get equal shares) with edges on whole GEMM row tiles, sizes as equal as those allow (56² in
+ * F(4x4) is 196 tiles: 24,36,36,36,36,28 — 96 and 100 per thread — not 36×5+16, 108 and 88). When the transformed weights
  * outgrow L2 and all tiles fit in a few MB (deep layers on small maps) the loops turn inside out:
  * every tile first, then one position at a time, so each U[pos] is read from memory once per run.
  */
 public final class WinogradConv implements ConvKernel {
     static final int BLOCK_BYTES = 768 * 1024;
+    /** Block edges fall on multiples of this many tiles (the wide GEMM micro-kernel's rows; a multiple of the narrow one's). */
+    static final int BLOCK_GRAIN = 12;
     /** Transformed weights larger than this (half of L2) are streamed once per run, not once per block. */
     static final long WEIGHTS_IN_L2 = 1 << 20;
     /** Most bytes of V and M for all tiles at once, in the position-outer mode. */
@@ -40,6 +44,8 @@ public final class WinogradConv implements ConvKernel {
     private final ConvAlgorithm algorithm;
     private final int m, alpha, positions;
     private final int batch, cin, cout, ih, iw, oh, ow, padT, padL, tilesY, tilesX, blockTiles;
+    /** Block-mode partition: block b holds tiles {@code [blockStart(b), blockStart(b + 1))}, at most {@code blockTiles} of them. */
+    private final int blocks, tileGrains;
     /** Row strides of V and M: the channel counts rounded up to whole vectors, so the transforms store whole vectors. */
     private final int cinP, coutP;
     /** Position-outer mode: all tiles transformed at once, then each position's GEMM with its U read once. */
@@ -73,9 +79,16 @@ public final class WinogradConv implements ConvKernel {
         this.tilesY = (oh + m - 1) / m;
         this.tilesX = (ow + m - 1) / m;
         int perTile = 4 * positions * (cinP + coutP);
-        this.blockTiles = Math.max(12, Math.min(240, BLOCK_BYTES / perTile / 12 * 12));
+        int maxTiles = Math.max(BLOCK_GRAIN, Math.min(240, BLOCK_BYTES / perTile / BLOCK_GRAIN * BLOCK_GRAIN));
         long tiles = (long) batch * tilesY * tilesX;
-        this.whole = 4L * positions * cin * cout > WEIGHTS_IN_L2 && tiles > blockTiles && tiles * perTile <= WHOLE_BYTES;
+        this.whole = 4L * positions * cin * cout > WEIGHTS_IN_L2 && tiles > maxTiles && tiles * perTile <= WHOLE_BYTES;
+        this.tileGrains = (int) ((tiles + BLOCK_GRAIN - 1) / BLOCK_GRAIN);
+        int nb = (int) ((tiles + maxTiles - 1) / maxTiles);
+        if (nb > 1 && nb % 2 == 1 && nb < tileGrains) nb++;
+        this.blocks = nb;
+        int largest = 0;
+        for (int blk = 0; blk < nb; blk++) largest = Math.max(largest, blockStart(blk + 1) - blockStart(blk));
+        this.blockTiles = largest;
         // U[pos][ci][co] = (G g Gᵀ)[pos] of filter (co, ci)
         float[] t = new float[positions * cin * cout];
         for (int co = 0; co < cout; co++) {
@@ -110,7 +123,6 @@ public final class WinogradConv implements ConvKernel {
             runWhole(x, xOff, y, yOff, res, resOff, parallel, tiles);
             return;
         }
-        int blocks = (tiles + blockTiles - 1) / blockTiles;
         parallel.forRange(blocks, 1, (b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) block(x, xOff, y, yOff, res, resOff, blk);
         });
@@ -136,7 +148,7 @@ public final class WinogradConv implements ConvKernel {
     }
 
     private void block(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int blk) {
-        int t0 = blk * blockTiles, n = Math.min(blockTiles, batch * tilesY * tilesX - t0);
+        int t0 = blockStart(blk), n = blockStart(blk + 1) - t0;
         float[] v = ConvScratch.get(ConvScratch.WINO_V, (long) positions * blockTiles * cinP);
         float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * blockTiles * coutP);
         int vStride = blockTiles * cinP, mStride = blockTiles * coutP;
@@ -146,6 +158,12 @@ public final class WinogradConv implements ConvKernel {
                     Epilogue.NONE, Parallel.callerOnly());
         }
         outputTiles(mm, -t0 * coutP, mStride, t0, t0 + n, res, resOff, y, yOff);
+    }
+
+    /** First tile of block {@code b} (the tile count for {@code b = blocks}): grains shared out as evenly as they go. */
+    private int blockStart(int b) {
+        long tiles = (long) batch * tilesY * tilesX;
+        return (int) Math.min(tiles, (long) tileGrains * b / blocks * BLOCK_GRAIN);
     }
 
     /**
