@@ -153,7 +153,9 @@ public final class BandGemmConv implements ConvKernel {
             for (int t = t0; t < t1; t++) {
                 int band = t / groups, g = t % groups;
                 int p0 = g * perGroup, p1 = Math.min(panels, p0 + perGroup);
-                if (p0 < p1) band(x, xOff, y, yOff, res, resOff, band / perImage, band % perImage, perImage, p0, p1);
+                int img = band / perImage, b = band % perImage;
+                int oy0 = (int) ((long) b * oh / perImage), oy1 = (int) ((long) (b + 1) * oh / perImage);
+                if (p0 < p1) band(x, xOff, y, yOff, res, resOff, img, oy0, oy1, p0, p1);
             }
         });
     }
@@ -173,9 +175,17 @@ public final class BandGemmConv implements ConvKernel {
         return Math.min(oh, (wanted + batch - 1) / batch);
     }
 
-    /** Band {@code b} of {@code perImage} (rows split evenly) of image {@code img}, panels {@code [p0, p1)}. */
-    private void band(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int img, int b, int perImage, int p0, int p1) {
-        int oy0 = (int) ((long) b * oh / perImage), oy1 = (int) ((long) (b + 1) * oh / perImage);
+    /**
+     * Output rows {@code [oy0, oy1)} of image {@code img} (NHWC X at {@code xOff}), every channel with bias and
+     * activation, no residual, on the calling thread, row oy at {@code yOff + (oy - oy0)·outW·M}: a fused consumer
+     * ({@link ConvMaxPool}) computes a band of rows into its own buffer. The same sums as {@link #run}.
+     */
+    public void rows(float[] x, int xOff, int img, int oy0, int oy1, float[] y, int yOff) {
+        if (oy0 < oy1) band(x, xOff, y, yOff - (img * oh + oy0) * ow * cout, null, 0, img, oy0, oy1, 0, panels);
+    }
+
+    /** Output rows {@code [oy0, oy1)} of image {@code img}, panels {@code [p0, p1)}. */
+    private void band(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int img, int oy0, int oy1, int p0, int p1) {
         float[] a;
         int aOff;
         if (source == Source.IN_PLACE) {

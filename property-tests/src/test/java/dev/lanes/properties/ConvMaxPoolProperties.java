@@ -1,0 +1,120 @@
+package dev.lanes.properties;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.lanes.reference.ConvShape;
+import dev.lanes.reference.Dims;
+import dev.lanes.reference.PoolShape;
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.ConvMaxPoolOperator;
+import dev.lanes.simd.ConvOperator;
+import dev.lanes.simd.Parallel;
+import dev.lanes.simd.PoolOperator;
+import dev.lanes.simd.conv.ConvAlgorithm;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/**
+ * The fused convolution → MaxPool ({@link ConvMaxPoolOperator}) against the two operators in turn
+ * (the band convolution's NHWC run, then the pool's): the same bits, for X in NCHW or NHWC, any
+ * number of pooled rows per band (1, 2, 3 or the L2 budget: bands whose convolution rows overlap,
+ * are recomputed by both), 1, 2 and 3 threads. Shapes: odd and prime sizes, convolution kernels 1 to
+ * 7 with strides 1-2 and pads up to 3, pool windows 1 to 4 with strides 1-3, pads below the window,
+ * dilations 1-2, ceil_mode on or off, a pool window reaching into the bottom padding only.
+ */
+@WidthSensitive
+class ConvMaxPoolProperties {
+    private static final Parallel TWO = Parallel.create(2), THREE = Parallel.create(3);
+
+    @AfterAll
+    static void closePools() {
+        TWO.close();
+        THREE.close();
+    }
+
+    record Case(ConvShape conv, PoolShape pool, Activation act) {}
+
+    static Gen<Case> cases() {
+        return in -> {
+            int cin = Sizes.between(1, 5).generate(in), cout = Sizes.between(1, 40).generate(in);
+            int h = Sizes.between(1, 19).generate(in), w = Sizes.between(1, 19).generate(in);
+            int k = Generate.range(1, 7).generate(in), st = Generate.range(1, 2).generate(in);
+            int[] pb = {Generate.range(0, 3).generate(in), Generate.range(0, 3).generate(in)};
+            int[] pe = {Generate.range(0, 3).generate(in), Generate.range(0, 3).generate(in)};
+            ConvShapes.fitPadding(new int[] {h, w}, new int[] {k, k}, pb, pe);
+            ConvShape cs = new ConvShape(Generate.range(1, 2).generate(in), cin, cout, 1, new int[] {h, w}, new int[] {k, k}, pb, pe,
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+            int[] o = cs.outSpatial();
+            int pk = Generate.range(1, 4).generate(in), ps = Generate.range(1, 3).generate(in), pd = Generate.range(1, 2).generate(in);
+            int[] ppb = {Generate.range(0, pk - 1).generate(in), Generate.range(0, pk - 1).generate(in)};
+            int[] ppe = {Generate.range(0, pk - 1).generate(in), Generate.range(0, pk - 1).generate(in)};
+            boolean ceil = Generate.booleans().generate(in);
+            int window = (pk - 1) * pd + 1;
+            if (o[0] + ppb[0] + ppe[0] < window || o[1] + ppb[1] + ppe[1] < window) {
+                pk = 1;
+                pd = 1;
+                ppb = new int[] {0, 0};
+                ppe = new int[] {0, 0};
+            }
+            PoolShape p = new PoolShape(PoolShape.Mode.MAX, cs.batch(), cout, o, new int[] {pk, pk}, ppb, ppe, new int[] {ps, ps},
+                    new int[] {pd, pd}, ceil, false, 0);
+            Activation act = Generate.pick(List.of(Activation.NONE, Activation.RELU)).generate(in);
+            return new Case(cs, p, act);
+        };
+    }
+
+    /** Y of the pool run after the convolution, both NHWC (X in NCHW when {@code xNchw}). */
+    static float[] inTurn(ConvOperator c, PoolOperator p, float[] x, boolean xNchw) {
+        float[] mid = new float[Dims.size(c.shape().outputShape())], y = new float[Dims.size(p.shape().outputShape())];
+        if (xNchw) c.runNchwToNhwc(x, 0, mid, 0, null, 0, Parallel.callerOnly());
+        else c.runNhwc(x, 0, mid, 0, Parallel.callerOnly());
+        p.runNhwc(mid, 0, y, 0, Parallel.callerOnly());
+        return y;
+    }
+
+    static float[] fused(ConvMaxPoolOperator f, float[] x, boolean xNchw, Parallel par) {
+        Guarded y = new Guarded(Dims.size(f.outputShape()));
+        f.run(x, 0, xNchw, y.array(), y.offset(), par);
+        y.assertCanariesIntact();
+        return y.region();
+    }
+
+    @Test
+    void fusedIsTheTwoOperatorsInTurn() {
+        Theories.qt(60).forAll(cases(), Sizes.seeds(), Generate.booleans(), Generate.range(0, 3)).checkAssert((cs, seed, xNchw, bandRows) -> {
+            ConvShape s = cs.conv();
+            float[] w = Data.uniform(seed + 1, Dims.size(s.weightShape()));
+            float[] b = s.hasBias() ? Data.uniform(seed + 2, s.outChannels()) : null;
+            float[] x = Data.uniform(seed, Dims.size(s.inputShape()));
+            ConvOperator c = ConvOperator.prepare(s, w, 0, b, 0, cs.act(), ConvAlgorithm.BAND_GEMM);
+            PoolOperator p = PoolOperator.prepare(cs.pool());
+            ConvMaxPoolOperator f = ConvMaxPoolOperator.of(c, p, bandRows);
+            assertNotNull(f, "band convolution and 2-D MaxPool fuse: " + s + " " + cs.pool());
+            float[] expected = inTurn(c, p, x, xNchw);
+            float[] one = fused(f, x, xNchw, Parallel.callerOnly());
+            Tolerance.assertBitsEqual(f + " 1 thread", one, expected);
+            Tolerance.assertBitsEqual(f + " 2 threads", fused(f, x, xNchw, TWO), expected);
+            Tolerance.assertBitsEqual(f + " 3 threads", fused(f, x, xNchw, THREE), expected);
+        });
+    }
+
+    /** A convolution that does not run the band kernel, or an average pool, is not fused. */
+    @Test
+    void onlyBandConvolutionsAndMaxPoolsFuse() {
+        ConvShape s = new ConvShape(1, 3, 8, 1, new int[] {9, 9}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 2}, new int[] {1, 1}, false);
+        float[] w = Data.uniform(3, Dims.size(s.weightShape()));
+        PoolShape max = new PoolShape(PoolShape.Mode.MAX, 1, 8, s.outSpatial(), new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 2}, new int[] {1, 1}, false, false, 0);
+        PoolShape avg = new PoolShape(PoolShape.Mode.AVERAGE, 1, 8, s.outSpatial(), new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 2}, new int[] {1, 1}, false, false, 0);
+        ConvOperator band = ConvOperator.prepare(s, w, 0, null, 0, Activation.NONE, ConvAlgorithm.BAND_GEMM);
+        ConvOperator im2col = ConvOperator.prepare(s, w, 0, null, 0, Activation.NONE, ConvAlgorithm.IM2COL_GEMM);
+        assertNotNull(ConvMaxPoolOperator.of(band, PoolOperator.prepare(max)));
+        org.junit.jupiter.api.Assertions.assertNull(ConvMaxPoolOperator.of(im2col, PoolOperator.prepare(max)));
+        org.junit.jupiter.api.Assertions.assertNull(ConvMaxPoolOperator.of(band, PoolOperator.prepare(avg)));
+    }
+}
