@@ -70,6 +70,14 @@ final class ConvOps {
         };
     }
 
+    /** MaxPool (values only) of an NCHW float tensor by the reference kernel. */
+    static Tensor maxPool(WindowAttrs.Pool attrs, Tensor x) {
+        PoolShape shape = attrs.shape(x.shape());
+        float[] y = new float[Tensor.checkedSize(shape.outputShape())];
+        POOL.pool(shape, x.floats(), 0, y, 0);
+        return Tensor.of(y, shape.outputShape());
+    }
+
     static Operator globalPool(OpSetup s, PoolShape.Mode mode) {
         String op = s.node().opType();
         boolean nhwc = s.getLong(LayoutSelection.NHWC, 0) != 0;   // X in NHWC memory order (LayoutSelection)

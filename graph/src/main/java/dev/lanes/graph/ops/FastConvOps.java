@@ -10,6 +10,7 @@ import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.ConvTransposeShape;
 import dev.lanes.reference.PoolShape;
 import dev.lanes.simd.Activation;
+import dev.lanes.simd.ConvMaxPoolOperator;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.ConvTransposeOperator;
 import dev.lanes.simd.InvertedResidualOperator;
@@ -168,6 +169,57 @@ final class FastConvOps {
             }
             for (float[] a : scratch) {
                 ctx.giveBack(a);
+            }
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** The operators of a FusedConvMaxPool for one input shape and their fused form (null when it does not fit). */
+    private record ConvPool(ConvOperator conv, PoolOperator pool, ConvMaxPoolOperator fused) {}
+
+    /**
+     * lanes FusedConvMaxPool with Y in NHWC: the band kernel ({@link ConvMaxPoolOperator}) when the convolution runs
+     * the band GEMM; otherwise the convolution into an NHWC intermediate, then the pool. Y in NCHW: the reference.
+     */
+    static Operator convMaxPool(OpSetup s) {
+        WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s);
+        WindowAttrs.Pool poolAttrs = WindowAttrs.Pool.read(s, PoolShape.Mode.MAX, FusedOps.POOL_PREFIX);
+        Activation act = FusedActivation.read(s).toSimd();
+        Tensor w = s.constantInput(1);
+        Tensor bias = s.hasInput(2) ? s.constantInput(2) : null;
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
+        if (act == null || !yNhwc || !constantWeights(s, w, bias)) {
+            return null;
+        }
+        Operator reference = FusedOps.convMaxPool(s);
+        PerShape<ConvPool> prepared = new PerShape<>(x -> {
+            try {
+                ConvOperator c = prepare(attrs.shape(x, w.shape(), bias == null ? null : bias.shape()), w, bias, act);
+                PoolOperator p = PoolOperator.prepare(poolAttrs.shape(c.shape().outputShape()));
+                return new ConvPool(c, p, ConvMaxPoolOperator.of(c, p));
+            } catch (IllegalArgumentException e) {
+                return null; // no fast kernel for this shape
+            }
+        });
+        if (!prepareKnownShape(s, prepared)) {
+            return null;
+        }
+        String op = FusedOps.FUSED_CONV_MAX_POOL;
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], op + " X");
+            ConvPool cp = prepared.get(x.shape());
+            if (cp == null) {
+                return reference.run(in, ctx);
+            }
+            int[] outShape = cp.pool().shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            if (cp.fused() != null) {
+                cp.fused().run(x.floats(), 0, !xNhwc, y, 0, ctx.parallel());
+            } else {
+                float[] mid = ctx.floats(Tensor.checkedSize(cp.conv().shape().outputShape()));
+                runNhwc(cp.conv(), x, xNhwc, mid, true, null, ctx);
+                cp.pool().runNhwc(mid, 0, y, 0, ctx.parallel());
+                ctx.giveBack(mid);
             }
             return new Tensor[] {Tensor.of(y, outShape)};
         };

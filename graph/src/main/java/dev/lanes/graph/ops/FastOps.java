@@ -20,6 +20,7 @@ final class FastOps {
         r.registerFast("", "Conv", FastConvOps::conv);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_CONV, FastConvOps::conv);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_INVERTED_RESIDUAL, FastConvOps::invertedResidual);
+        r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_CONV_MAX_POOL, FastConvOps::convMaxPool);
         r.registerFast("", "ConvTranspose", FastConvOps::convTranspose);
         r.registerFast("", "MaxPool", s -> FastConvOps.pool(s, PoolShape.Mode.MAX));
         r.registerFast("", "AveragePool", s -> FastConvOps.pool(s, PoolShape.Mode.AVERAGE));

@@ -5,6 +5,7 @@ import dev.lanes.graph.exec.OpRegistry;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
 import dev.lanes.graph.passes.LayoutSelection;
+import dev.lanes.reference.PoolShape;
 import java.util.Arrays;
 
 /**
@@ -26,6 +27,9 @@ import java.util.Arrays;
  *       attributes prefixed {@value #EXPAND_PREFIX}), the depthwise convolution (Conv's attributes and the activation), a
  *       projection 1x1 (when W_P is given; default Conv attributes, residual Z, activation prefixed
  *       {@value #PROJECT_PREFIX}); with {@code LayoutSelection}'s attributes X and Y (and Z) are held in NHWC.</li>
+ *   <li>{@value #FUSED_CONV_MAX_POOL}{@code (X, W, B?)}: a convolution (Conv's attributes and the activation, no
+ *       residual) and the MaxPool of its output (MaxPool's attributes prefixed {@value #POOL_PREFIX}, one output);
+ *       with {@code LayoutSelection}'s attributes X and Y are held in NHWC.</li>
  * </ul>
  */
 public final class FusedOps {
@@ -40,6 +44,9 @@ public final class FusedOps {
     public static final String EXPAND_PREFIX = "expand_";
     /** Prefix of FusedInvertedResidual's attributes for the projection's activation. */
     public static final String PROJECT_PREFIX = "project_";
+    public static final String FUSED_CONV_MAX_POOL = "FusedConvMaxPool";
+    /** Prefix of FusedConvMaxPool's attributes for the pool's window. */
+    public static final String POOL_PREFIX = "pool_";
     /** FusedMatMul attribute: 1 when B is stored transposed (its last two axes swapped). */
     public static final String TRANS_B = "transB";
 
@@ -48,6 +55,7 @@ public final class FusedOps {
         r.register(DOMAIN, FUSED_MATMUL, 1, FusedOps::matmul);
         r.register(DOMAIN, FUSED_GEMM, 1, FusedOps::gemm);
         r.register(DOMAIN, FUSED_INVERTED_RESIDUAL, 1, FusedOps::invertedResidual);
+        r.register(DOMAIN, FUSED_CONV_MAX_POOL, 1, FusedOps::convMaxPool);
     }
 
     static Operator conv(OpSetup s) {
@@ -98,6 +106,23 @@ public final class FusedOps {
                 v = projectAct.applyReference(v);
             }
             return new Tensor[] {yNhwc ? Nhwc.toNhwc(v) : v};
+        };
+    }
+
+    /** FusedConvMaxPool: the convolution (the node's Conv attributes and activation), then the MaxPool ({@value #POOL_PREFIX}*), in turn. */
+    static Operator convMaxPool(OpSetup s) {
+        WindowAttrs.Conv conv = WindowAttrs.Conv.read(s);
+        WindowAttrs.Pool pool = WindowAttrs.Pool.read(s, PoolShape.Mode.MAX, POOL_PREFIX);
+        FusedActivation act = FusedActivation.read(s);
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
+        return (in, ctx) -> {
+            Tensor v = LinearOps.float32(in[0], FUSED_CONV_MAX_POOL + " X");
+            if (xNhwc) {
+                v = Nhwc.toNchw(v);
+            }
+            v = act.applyReference(ConvOps.conv(conv, v, in[1], input(in, 2)));
+            Tensor y = ConvOps.maxPool(pool, v);
+            return new Tensor[] {yNhwc ? Nhwc.toNhwc(y) : y};
         };
     }
 

@@ -51,12 +51,17 @@ final class WindowAttrs {
     record Pool(PoolShape.Mode mode, String autoPad, int[] kernel, int[] pads, int[] strides, int[] dilations, boolean ceil,
                 boolean countPad, int storageOrder, boolean indices) {
         static Pool read(OpSetup s, PoolShape.Mode mode) {
+            return read(s, mode, "");
+        }
+
+        /** The attributes named with {@code prefix} (a fused node that holds a convolution and its pool names the pool's so). */
+        static Pool read(OpSetup s, PoolShape.Mode mode, String prefix) {
             boolean max = mode == PoolShape.Mode.MAX;
-            return new Pool(mode, s.getString("auto_pad", "NOTSET"), Attrs.ints(s.getLongs("kernel_shape", null)),
-                    Attrs.ints(s.getLongs("pads", null)), Attrs.ints(s.getLongs("strides", null)),
-                    Attrs.ints(s.getLongs("dilations", null)), s.getLong("ceil_mode", 0) != 0,
-                    !max && s.getLong("count_include_pad", 0) != 0, max ? (int) s.getLong("storage_order", 0) : 0,
-                    max && s.hasOutput(1));
+            return new Pool(mode, s.getString(prefix + "auto_pad", "NOTSET"), Attrs.ints(s.getLongs(prefix + "kernel_shape", null)),
+                    Attrs.ints(s.getLongs(prefix + "pads", null)), Attrs.ints(s.getLongs(prefix + "strides", null)),
+                    Attrs.ints(s.getLongs(prefix + "dilations", null)), s.getLong(prefix + "ceil_mode", 0) != 0,
+                    !max && s.getLong(prefix + "count_include_pad", 0) != 0, max ? (int) s.getLong(prefix + "storage_order", 0) : 0,
+                    max && prefix.isEmpty() && s.hasOutput(1));
         }
 
         PoolShape shape(int[] x) {

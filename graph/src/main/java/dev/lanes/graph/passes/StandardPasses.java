@@ -22,7 +22,7 @@ import java.util.List;
  * attention pattern before the decoder's (a KV cache's heads-first keys), Kᵀ folded into its MatMul
  * after both (they read their own transposes), the bias before
  * the residual and both before the activation (act(x·W + b + z)), dead nodes and the layout last, then the
- * inverted-residual fusion, which needs the NHWC intermediate the layout chose.
+ * inverted-residual fusion and the convolution → MaxPool fusion, which need the NHWC intermediate the layout chose.
  */
 public final class StandardPasses {
     private StandardPasses() {}
@@ -48,6 +48,7 @@ public final class StandardPasses {
         if (options.backend() == Backend.FAST) {
             p.add(new LayoutSelection());
             p.add(new InvertedResidualFusion());
+            p.add(new ConvMaxPoolFusion());
         }
         return p;
     }

@@ -1,0 +1,102 @@
+package dev.lanes.graph.passes;
+
+import dev.lanes.graph.DType;
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.ir.Attribute;
+import dev.lanes.graph.ir.Graph;
+import dev.lanes.graph.ir.Node;
+import dev.lanes.graph.ops.FusedActivation;
+import dev.lanes.graph.ops.FusedOps;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A convolution whose only reader is a MaxPool (ResNet's stem: 7x7/2 → 64@112², then 3x3/2) becomes one
+ * lanes FusedConvMaxPool node, which the fast backend runs in bands of pooled rows so the convolution's map
+ * is never written out whole (simd-kernels' {@code ConvMaxPoolOperator}); the reference binding runs the
+ * convolution and the pool in turn.
+ *
+ * <p>Pattern: a FusedConv C (2-D float32 W, no residual, Y in NHWC) whose output is read by a MaxPool P alone
+ * (not a graph output), P with one output (no indices) in NHWC, and C's output map at least
+ * {@link #PAYS_FROM_BYTES} (smaller maps stay in L2 between the two anyway). The fused node reads
+ * {@code (X, W, B)}, keeps C's attributes (X layout, activation), P's window attributes under
+ * {@value FusedOps#POOL_PREFIX} and Y in NHWC. Runs after {@link LayoutSelection} and, like
+ * {@link InvertedResidualFusion}, only on graphs whose inputs all have fixed shapes.
+ */
+public final class ConvMaxPoolFusion extends FusionPass {
+    /** The convolution maps worth fusing: beyond the 1 MB L2 of a core. */
+    public static final long PAYS_FROM_BYTES = 1L << 20;
+    private static final String[] CONV_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad",
+            FusedActivation.ACTIVATION, FusedActivation.ALPHA, FusedActivation.BETA, LayoutSelection.X_NHWC, LayoutSelection.Y_NHWC};
+    private static final String[] POOL_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad",
+            "storage_order", LayoutSelection.NHWC};
+
+    private final long minMapBytes;
+
+    public ConvMaxPoolFusion() {
+        this(PAYS_FROM_BYTES);
+    }
+
+    /** Fuses convolutions whose output map has at least {@code minMapBytes} (tests fuse small ones). */
+    ConvMaxPoolFusion(long minMapBytes) {
+        this.minMapBytes = minMapBytes;
+    }
+
+    @Override
+    public String name() {
+        return "conv-maxpool-fusion";
+    }
+
+    @Override
+    public Graph apply(Graph g) {
+        return StandardPasses.worthSpecialising(g) ? g : super.apply(g);
+    }
+
+    @Override
+    void match(GraphIndex ix, Rewrite rw, Node p) {
+        if (!p.domain().isEmpty() || !p.opType().equals("MaxPool") || p.outputs().size() != 1 || !NodeAttrs.onlyHas(p, POOL_ATTRIBUTES)
+                || NodeAttrs.getLong(p, LayoutSelection.NHWC, 0) == 0) {
+            return;
+        }
+        String mid = p.input(0);
+        Node c = ix.producer(mid);
+        if (c == null || !c.domain().equals(FusedOps.DOMAIN) || !c.opType().equals(FusedOps.FUSED_CONV) || c.outputs().size() != 1
+                || !c.input(3).isEmpty() || !NodeAttrs.onlyHas(c, CONV_ATTRIBUTES) || NodeAttrs.getLong(c, LayoutSelection.Y_NHWC, 0) == 0
+                || ix.isGraphOutput(mid) || ix.singleConsumer(mid) != p) {
+            return;
+        }
+        Tensor w = ix.constant(c.input(1));
+        if (!float32(w) || w.rank() != 4 || !c.input(2).isEmpty() && !float32(ix.constant(c.input(2)))) {
+            return;
+        }
+        int[] map = ix.info(mid).fixedShape();
+        if (map == null || map.length != 4 || (long) map[0] * map[1] * map[2] * map[3] * Float.BYTES < minMapBytes) {
+            return;
+        }
+        if (!rw.claim(new Node[] {c, p})) {
+            return;
+        }
+        List<String> inputs = new ArrayList<>(List.of(c.input(0), c.input(1), c.input(2)));
+        if (inputs.get(2).isEmpty()) {
+            inputs.remove(2);
+        }
+        Map<String, Attribute> attrs = new LinkedHashMap<>();
+        for (Map.Entry<String, Attribute> a : c.attributes().entrySet()) {
+            attrs.put(a.getKey(), a.getValue());
+        }
+        for (Map.Entry<String, Attribute> a : p.attributes().entrySet()) {
+            if (!a.getKey().equals(LayoutSelection.NHWC)) {
+                String name = FusedOps.POOL_PREFIX + a.getKey();
+                attrs.put(name, new Attribute(name, a.getValue().kind(), a.getValue().value()));
+            }
+        }
+        attrs.put(LayoutSelection.Y_NHWC, Attribute.ofLong(LayoutSelection.Y_NHWC, 1));
+        rw.replace(p, new Node(c.name() + "+" + p.name(), FusedOps.FUSED_CONV_MAX_POOL, FusedOps.DOMAIN, c.opset(), inputs, p.outputs(), attrs));
+    }
+
+    private static boolean float32(Tensor t) {
+        return t != null && t.dtype() == DType.FLOAT32;
+    }
+}
