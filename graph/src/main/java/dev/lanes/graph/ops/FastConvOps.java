@@ -54,7 +54,7 @@ final class FastConvOps {
         PerShape<ConvOperator> prepared = new PerShape<>(x -> {
             ConvShape shape = attrs.shape(x, w.shape(), bias == null ? null : bias.shape());
             try {
-                return ConvOperator.prepare(shape, w.floats(), 0, bias == null ? null : bias.floats(), 0, activation);
+                return prepare(shape, w, bias, activation);
             } catch (IllegalArgumentException e) {
                 return null; // no fast kernel for this shape
             }
@@ -95,8 +95,8 @@ final class FastConvOps {
         Tensor we = expand ? s.constantInput(1) : null, be = s.hasInput(2) ? s.constantInput(2) : null;
         Tensor wd = s.constantInput(3), bd = s.hasInput(4) ? s.constantInput(4) : null;
         Tensor wp = project ? s.constantInput(5) : null, bp = s.hasInput(6) ? s.constantInput(6) : null;
-        boolean constants = (!expand || float32(we)) && (!s.hasInput(2) || float32(be)) && float32(wd) && (!s.hasInput(4) || float32(bd))
-                && (!project || float32(wp)) && (!s.hasInput(6) || float32(bp));
+        boolean constants = (!expand || constantWeights(we, s.hasInput(2), be)) && constantWeights(wd, s.hasInput(4), bd)
+                && (!project || constantWeights(wp, s.hasInput(6), bp));
         if (expandAct == null || act == null || projectAct == null || !constants) {
             return null;
         }
@@ -229,10 +229,6 @@ final class FastConvOps {
         return ConvOperator.prepare(shape, w.floats(), 0, b == null ? null : b.floats(), 0, act);
     }
 
-    private static boolean float32(Tensor t) {
-        return t != null && t.dtype() == DType.FLOAT32;
-    }
-
     /** A convolution run in NHWC with one of X or Y (and Z with Y) in NCHW: that one is reordered through a scratch buffer. */
     private static void runNhwc(ConvOperator c, Tensor x, boolean xNhwc, float[] y, boolean yNhwc, float[] z, RunContext ctx) {
         ConvShape s = c.shape();
@@ -336,7 +332,12 @@ final class FastConvOps {
 
     /** W (and B when given) are float32 constants: what the prepared operators pack at creation. */
     private static boolean constantWeights(OpSetup s, Tensor w, Tensor bias) {
-        return w != null && w.dtype() == DType.FLOAT32 && (!s.hasInput(2) || (bias != null && bias.dtype() == DType.FLOAT32));
+        return constantWeights(w, s.hasInput(2), bias);
+    }
+
+    /** Constant float32 W and, when the node has a bias input, constant float32 B. */
+    private static boolean constantWeights(Tensor w, boolean hasBias, Tensor bias) {
+        return w != null && w.dtype() == DType.FLOAT32 && (!hasBias || (bias != null && bias.dtype() == DType.FLOAT32));
     }
 
     /**

@@ -1,16 +1,15 @@
 package dev.lanes.graph.passes;
 
-import dev.lanes.graph.DType;
-import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Attribute;
 import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
-import dev.lanes.graph.ops.FusedActivation;
 import dev.lanes.graph.ops.FusedOps;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A convolution whose only reader is a MaxPool (ResNet's stem: 7x7/2 → 64@112², then 3x3/2) becomes one
@@ -28,10 +27,10 @@ import java.util.Map;
 public final class ConvMaxPoolFusion extends FusionPass {
     /** The convolution maps worth fusing: beyond the 1 MB L2 of a core. */
     public static final long PAYS_FROM_BYTES = 1L << 20;
-    private static final String[] CONV_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad",
-            FusedActivation.ACTIVATION, FusedActivation.ALPHA, FusedActivation.BETA, LayoutSelection.X_NHWC, LayoutSelection.Y_NHWC};
-    private static final String[] POOL_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad",
-            "storage_order", LayoutSelection.NHWC};
+    /** MaxPool's window attributes, kept under {@value FusedOps#POOL_PREFIX}. */
+    private static final String[] POOL_WINDOW = {"kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "storage_order"};
+    /** The attributes a MaxPool may have to be merged: its window and its layout mark. */
+    private static final String[] POOL_ATTRIBUTES = Stream.concat(Arrays.stream(POOL_WINDOW), Stream.of(LayoutSelection.NHWC)).toArray(String[]::new);
 
     private final long minMapBytes;
 
@@ -62,17 +61,9 @@ public final class ConvMaxPoolFusion extends FusionPass {
         }
         String mid = p.input(0);
         Node c = ix.producer(mid);
-        if (c == null || !c.domain().equals(FusedOps.DOMAIN) || !c.opType().equals(FusedOps.FUSED_CONV) || c.outputs().size() != 1
-                || !c.input(3).isEmpty() || !NodeAttrs.onlyHas(c, CONV_ATTRIBUTES) || NodeAttrs.getLong(c, LayoutSelection.Y_NHWC, 0) == 0
-                || ix.isGraphOutput(mid) || ix.singleConsumer(mid) != p) {
-            return;
-        }
-        Tensor w = ix.constant(c.input(1));
-        if (!float32(w) || w.rank() != 4 || !c.input(2).isEmpty() && !float32(ix.constant(c.input(2)))) {
-            return;
-        }
-        int[] map = ix.info(mid).fixedShape();
-        if (map == null || map.length != 4 || (long) map[0] * map[1] * map[2] * map[3] * Float.BYTES < minMapBytes) {
+        if (c == null || !FusedConvMatch.isFusedConv(c) || !c.input(3).isEmpty() || NodeAttrs.getLong(c, LayoutSelection.Y_NHWC, 0) == 0
+                || ix.isGraphOutput(mid) || ix.singleConsumer(mid) != p || !FusedConvMatch.floatWeights(ix, c)
+                || !FusedConvMatch.mapOfAtLeast(ix.info(mid).fixedShape(), minMapBytes)) {
             return;
         }
         if (!rw.claim(new Node[] {c, p})) {
@@ -82,21 +73,9 @@ public final class ConvMaxPoolFusion extends FusionPass {
         if (inputs.get(2).isEmpty()) {
             inputs.remove(2);
         }
-        Map<String, Attribute> attrs = new LinkedHashMap<>();
-        for (Map.Entry<String, Attribute> a : c.attributes().entrySet()) {
-            attrs.put(a.getKey(), a.getValue());
-        }
-        for (Map.Entry<String, Attribute> a : p.attributes().entrySet()) {
-            if (!a.getKey().equals(LayoutSelection.NHWC)) {
-                String name = FusedOps.POOL_PREFIX + a.getKey();
-                attrs.put(name, new Attribute(name, a.getValue().kind(), a.getValue().value()));
-            }
-        }
+        Map<String, Attribute> attrs = new LinkedHashMap<>(c.attributes());
+        FusedConvMatch.putPrefixed(attrs, p, FusedOps.POOL_PREFIX, POOL_WINDOW);
         attrs.put(LayoutSelection.Y_NHWC, Attribute.ofLong(LayoutSelection.Y_NHWC, 1));
         rw.replace(p, new Node(c.name() + "+" + p.name(), FusedOps.FUSED_CONV_MAX_POOL, FusedOps.DOMAIN, c.opset(), inputs, p.outputs(), attrs));
-    }
-
-    private static boolean float32(Tensor t) {
-        return t != null && t.dtype() == DType.FLOAT32;
     }
 }

@@ -1,6 +1,5 @@
 package dev.lanes.graph.passes;
 
-import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Attribute;
 import dev.lanes.graph.ir.Graph;
@@ -43,9 +42,6 @@ import java.util.Map;
 public final class InvertedResidualFusion extends FusionPass {
     /** Conv's window attributes (the expand's are kept under {@value FusedOps#EXPAND_PREFIX}). */
     private static final String[] WINDOW_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"};
-    /** The attributes a FusedConv of the pattern may have (a fusion must not drop one it does not understand). */
-    private static final String[] CONV_ATTRIBUTES = {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad",
-            FusedActivation.ACTIVATION, FusedActivation.ALPHA, FusedActivation.BETA, LayoutSelection.X_NHWC, LayoutSelection.Y_NHWC};
 
     private final long minMapBytes;
 
@@ -71,12 +67,11 @@ public final class InvertedResidualFusion extends FusionPass {
 
     @Override
     void match(GraphIndex ix, Rewrite rw, Node d) {
-        if (!isFusedConv(d) || !d.input(3).isEmpty() || !isDepthwise(ix, d)) {
+        if (!FusedConvMatch.isFusedConv(d) || !d.input(3).isEmpty() || !isDepthwise(ix, d)) {
             return;
         }
         int c = ix.constant(d.input(1)).shape()[0];
-        int[] map = ix.info(d.input(0)).fixedShape();
-        if (map == null || map.length != 4 || (long) map[0] * map[1] * map[2] * map[3] * Float.BYTES < minMapBytes) {
+        if (!FusedConvMatch.mapOfAtLeast(ix.info(d.input(0)).fixedShape(), minMapBytes)) {
             return;   // maps that stay in L2 anyway run faster as separate layers (see InvertedResidualOperator)
         }
         Node e = expand(ix, d, c), p = project(ix, d, c);
@@ -99,12 +94,7 @@ public final class InvertedResidualFusion extends FusionPass {
         layout(attrs, last, LayoutSelection.Y_NHWC);
         if (e != null) {
             activation(attrs, e, FusedOps.EXPAND_PREFIX);
-            for (String a : WINDOW_ATTRIBUTES) {
-                if (NodeAttrs.has(e, a)) {
-                    Attribute v = e.attributes().get(a);
-                    attrs.put(FusedOps.EXPAND_PREFIX + a, new Attribute(FusedOps.EXPAND_PREFIX + a, v.kind(), v.value()));
-                }
-            }
+            FusedConvMatch.putPrefixed(attrs, e, FusedOps.EXPAND_PREFIX, WINDOW_ATTRIBUTES);
         }
         if (p != null) {
             activation(attrs, p, FusedOps.PROJECT_PREFIX);
@@ -117,7 +107,7 @@ public final class InvertedResidualFusion extends FusionPass {
     private static Node expand(GraphIndex ix, Node d, int c) {
         String mid = d.input(0);
         Node e = ix.producer(mid);
-        if (e == null || !isFusedConv(e) || !e.input(3).isEmpty() || ix.isGraphOutput(mid) || ix.singleConsumer(mid) != d
+        if (e == null || !FusedConvMatch.isFusedConv(e) || !e.input(3).isEmpty() || ix.isGraphOutput(mid) || ix.singleConsumer(mid) != d
                 || !(pointwise(ix, e) || stem(ix, e)) || ix.constant(e.input(1)).shape()[0] != c
                 || !nhwc(e, LayoutSelection.Y_NHWC) || !nhwc(d, LayoutSelection.X_NHWC)) {
             return null;
@@ -129,16 +119,11 @@ public final class InvertedResidualFusion extends FusionPass {
     private static Node project(GraphIndex ix, Node d, int c) {
         String mid = Rewrite.out(d);
         Node p = mid == null || ix.isGraphOutput(mid) ? null : ix.singleConsumer(mid);
-        if (p == null || !isFusedConv(p) || !p.input(0).equals(mid) || p.input(3).equals(mid) || !pointwise(ix, p)
+        if (p == null || !FusedConvMatch.isFusedConv(p) || !p.input(0).equals(mid) || p.input(3).equals(mid) || !pointwise(ix, p)
                 || ix.constant(p.input(1)).shape()[1] != c || !nhwc(d, LayoutSelection.Y_NHWC) || !nhwc(p, LayoutSelection.X_NHWC)) {
             return null;
         }
         return p;
-    }
-
-    private static boolean isFusedConv(Node n) {
-        return n.domain().equals(FusedOps.DOMAIN) && n.opType().equals(FusedOps.FUSED_CONV) && n.outputs().size() == 1
-                && NodeAttrs.onlyHas(n, CONV_ATTRIBUTES);
     }
 
     private static boolean nhwc(Node n, String attribute) {
@@ -153,21 +138,23 @@ public final class InvertedResidualFusion extends FusionPass {
             return false;
         }
         Tensor w = ix.constant(n.input(1));
-        return float32(w) && w.rank() == 4 && w.shape()[2] == 1 && w.shape()[3] == 1 && bias(ix, n);
+        return FusedConvMatch.floatWeights(ix, n) && w.shape()[2] == 1 && w.shape()[3] == 1;
     }
 
     /** A convolution of an image of a few channels (one group, at most {@link StemConvDirect#MAX_IN_CHANNELS}) with float32 W and B. */
     private static boolean stem(GraphIndex ix, Node n) {
-        Tensor w = ix.constant(n.input(1));
-        return NodeAttrs.getLong(n, "group", 1) == 1 && float32(w) && w.rank() == 4 && w.shape()[1] <= StemConvDirect.MAX_IN_CHANNELS
-                && bias(ix, n);
+        return NodeAttrs.getLong(n, "group", 1) == 1 && FusedConvMatch.floatWeights(ix, n)
+                && ix.constant(n.input(1)).shape()[1] <= StemConvDirect.MAX_IN_CHANNELS;
     }
 
     /** A 3x3 depthwise convolution (W {@code [C, 1, 3, 3]}, group C, dilation 1) with float32 W and B. */
     private static boolean isDepthwise(GraphIndex ix, Node d) {
+        if (!FusedConvMatch.floatWeights(ix, d)) {
+            return false;
+        }
         Tensor w = ix.constant(d.input(1));
-        return float32(w) && w.rank() == 4 && w.shape()[1] == 1 && w.shape()[2] == 3 && w.shape()[3] == 3
-                && NodeAttrs.getLong(d, "group", 1) == w.shape()[0] && allEqual(NodeAttrs.getLongs(d, "dilations"), 1) && bias(ix, d);
+        return w.shape()[1] == 1 && w.shape()[2] == 3 && w.shape()[3] == 3
+                && NodeAttrs.getLong(d, "group", 1) == w.shape()[0] && allEqual(NodeAttrs.getLongs(d, "dilations"), 1);
     }
 
     private static void layout(Map<String, Attribute> attrs, Node from, String attribute) {
@@ -183,14 +170,6 @@ public final class InvertedResidualFusion extends FusionPass {
             attrs.put(prefix + FusedActivation.ALPHA, Attribute.ofFloat(prefix + FusedActivation.ALPHA, NodeAttrs.getFloat(from, FusedActivation.ALPHA, 0f)));
             attrs.put(prefix + FusedActivation.BETA, Attribute.ofFloat(prefix + FusedActivation.BETA, NodeAttrs.getFloat(from, FusedActivation.BETA, 0f)));
         }
-    }
-
-    private static boolean bias(GraphIndex ix, Node n) {
-        return n.input(2).isEmpty() || float32(ix.constant(n.input(2)));
-    }
-
-    private static boolean float32(Tensor t) {
-        return t != null && t.dtype() == DType.FLOAT32;
     }
 
     /** True when the attribute is absent (its default) or every value equals {@code v}. */
