@@ -112,6 +112,14 @@ class ConvOperatorProperties {
         return y.region();
     }
 
+    /** Runs {@code op} (with residual {@code z}, if not null) on 1, 2 and 3 threads, asserts the same bits, returns the 1-thread Y. */
+    static float[] sameBitsOnOneTwoAndThreeThreads(ConvOperator op, Inputs d, float[] z) {
+        float[] one = z == null ? runNchw(op, d, Parallel.callerOnly()) : runNchw(op, d, z, Parallel.callerOnly());
+        Tolerance.assertBitsEqual(op + " 2 threads", z == null ? runNchw(op, d, TWO) : runNchw(op, d, z, TWO), one);
+        Tolerance.assertBitsEqual(op + " 3 threads", z == null ? runNchw(op, d, THREE) : runNchw(op, d, z, THREE), one);
+        return one;
+    }
+
     static void checkAlgorithm(Gen<ConvShape> shapes, ConvAlgorithm forced, int examples) {
         Theories.qt(examples).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.of(s, seed);
@@ -174,11 +182,9 @@ class ConvOperatorProperties {
                 .checkAssert((s, seed, a) -> {
                     Inputs d = Inputs.of(s, seed);
                     ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, a);
-                    float[] one = runNchw(op, d, Parallel.callerOnly());
+                    float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, null);
                     Expected e = Expected.of(s, d);
                     Tolerance.assertClose(op.toString(), one, e.y, scale(s, d, a, e.terms), bound(s, a));
-                    Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
-                    Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
                 });
     }
 
@@ -209,9 +215,7 @@ class ConvOperatorProperties {
         Theories.qt(20).forAll(panelsAndBands, Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.of(s, seed);
             ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU, ConvAlgorithm.BAND_GEMM);
-            float[] one = runNchw(op, d, Parallel.callerOnly());
-            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
-            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+            sameBitsOnOneTwoAndThreeThreads(op, d, null);
         });
     }
 
@@ -232,9 +236,7 @@ class ConvOperatorProperties {
         Theories.qt(3).forAll(longPanels, Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.of(s, seed);
             ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU, ConvAlgorithm.BAND_GEMM);
-            float[] one = runNchw(op, d, Parallel.callerOnly());
-            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
-            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+            sameBitsOnOneTwoAndThreeThreads(op, d, null);
         });
     }
 
@@ -303,10 +305,8 @@ class ConvOperatorProperties {
             }
             ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act);
             assertEquals(ConvAlgorithm.DEPTHWISE_3X3, op.algorithm(), s.toString());
-            float[] one = runNchw(op, d, Parallel.callerOnly());
+            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, null);
             Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
-            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
-            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
         });
     }
 
@@ -346,10 +346,8 @@ class ConvOperatorProperties {
                 expected[i] = Activation.RELU6.apply(e.y[i]);
                 terms[i] = e.terms[i] + Math.abs(expected[i]);
             }
-            float[] one = runNchw(op, d, Parallel.callerOnly());
+            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, null);
             Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
-            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
-            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
         });
     }
 
@@ -379,10 +377,8 @@ class ConvOperatorProperties {
                 expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
                 terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
             }
-            float[] one = runNchw(op, d, z, Parallel.callerOnly());
+            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
             Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
-            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, z, TWO), one);
-            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, z, THREE), one);
         });
     }
 
@@ -556,9 +552,7 @@ class ConvOperatorProperties {
         Theories.qt(40).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.of(s, seed);
             ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU);
-            float[] one = runNchw(op, d, Parallel.callerOnly());
-            Tolerance.assertBitsEqual(op + " 2 threads", runNchw(op, d, TWO), one);
-            Tolerance.assertBitsEqual(op + " 3 threads", runNchw(op, d, THREE), one);
+            sameBitsOnOneTwoAndThreeThreads(op, d, null);
         });
     }
 
