@@ -70,8 +70,12 @@ class SessionLoadTest {
             long sum = t.phases().stream().mapToLong(LoadTimings.Phase::nanos).sum();
             assertEquals(sum / 1e6, t.totalMillis(), 1e-9);
             assertTrue(t.phases().stream().allMatch(p -> p.nanos() >= 0));
+            // Which phases reach 0.5 ms depends on the machine: every phase is either listed or folded into "other".
             String text = t.format(3);
-            assertTrue(text.startsWith("load ") && text.contains("prepare"), text);
+            assertTrue(text.startsWith("load "), text);
+            for (LoadTimings.Phase p : t.phases()) {
+                assertTrue(p.nanos() < 500_000 ? text.contains("other (each < 0.5 ms)") : text.contains(p.name()), p + " in " + text);
+            }
         }
     }
 
