@@ -472,14 +472,26 @@ class ConvOperatorProperties {
     @Test
     void stemPanels() {
         checkAlgorithm(panelStems(), ConvAlgorithm.STEM_PANELS, 40);
-        Theories.qt(12).forAll(panelStems(), Sizes.seeds()).checkAssert((s, seed) -> {
+        // ReLU without a residual is applied as the tiles are stored; with one, or another activation, after them
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.HARD_SWISH);
+        Theories.qt(16).forAll(panelStems(), Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
             Inputs d = Inputs.of(s, seed);
-            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU, ConvAlgorithm.STEM_PANELS);
-            sameBitsOnOneTwoAndThreeThreads(op, d, null);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.STEM_PANELS);
+            Expected e = Expected.of(s, d);
+            float[] z = residual ? Data.uniform(seed + 7, e.y.length) : null;
+            float[] expected = new float[e.y.length];
+            double[] terms = new double[e.y.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
+                terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
+            }
+            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
+            Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
             int n = Dims.size(s.outputShape());
+            float[] zh = z == null ? null : nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
             Guarded fromNchw = new Guarded(n), fromNhwc = new Guarded(n);
-            op.runNchwToNhwc(d.x, 0, fromNchw.array(), fromNchw.offset(), null, 0, TWO);
-            op.runNhwc(nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), 0, fromNhwc.array(), fromNhwc.offset(), THREE);
+            op.runNchwToNhwc(d.x, 0, fromNchw.array(), fromNchw.offset(), zh, 0, TWO);
+            op.runNhwc(nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), 0, fromNhwc.array(), fromNhwc.offset(), zh, 0, THREE);
             fromNchw.assertCanariesIntact();
             fromNhwc.assertCanariesIntact();
             Tolerance.assertBitsEqual(op + " NCHW vs NHWC input", fromNchw.region(), fromNhwc.region());

@@ -140,10 +140,22 @@ public final class ConvMaxPool {
             v = rows;
             vo = vOff;
             int i = 0;
-            for (; i <= rowFloats - L; i += L) {
-                FloatVector m = FloatVector.fromArray(S, rows, first + i);
-                for (int j = 1; j < n; j++) m = m.max(FloatVector.fromArray(S, rows, first + j * step + i));
-                m.intoArray(rows, vOff + i);
+            if (n == 2) {
+                for (; i <= rowFloats - L; i += L) {
+                    FloatVector.fromArray(S, rows, first + i).max(FloatVector.fromArray(S, rows, first + step + i)).intoArray(rows, vOff + i);
+                }
+            } else if (n == 3) {
+                // the common window (3 rows): one pass with no inner loop
+                for (; i <= rowFloats - L; i += L) {
+                    FloatVector.fromArray(S, rows, first + i).max(FloatVector.fromArray(S, rows, first + step + i))
+                            .max(FloatVector.fromArray(S, rows, first + 2 * step + i)).intoArray(rows, vOff + i);
+                }
+            } else {
+                for (; i <= rowFloats - L; i += L) {
+                    FloatVector m = FloatVector.fromArray(S, rows, first + i);
+                    for (int j = 1; j < n; j++) m = m.max(FloatVector.fromArray(S, rows, first + j * step + i));
+                    m.intoArray(rows, vOff + i);
+                }
             }
             for (; i < rowFloats; i++) {
                 float m = rows[first + i];
@@ -162,6 +174,12 @@ public final class ConvMaxPool {
             }
             int src = vo + (ix0 + kx0 * pool.dilW()) * c, colStep = pool.dilW() * c, cols = kx1 - kx0;
             int cb = 0;
+            if (cols == 3) {
+                for (; cb < full; cb += L) {
+                    FloatVector.fromArray(S, v, src + cb).max(FloatVector.fromArray(S, v, src + colStep + cb))
+                            .max(FloatVector.fromArray(S, v, src + 2 * colStep + cb)).intoArray(y, o + cb);
+                }
+            }
             for (; cb < full; cb += L) {
                 FloatVector m = FloatVector.fromArray(S, v, src + cb);
                 for (int j = 1; j < cols; j++) m = m.max(FloatVector.fromArray(S, v, src + j * colStep + cb));

@@ -126,9 +126,10 @@ public final class StemConvPanels implements ConvKernel {
                 int oy0 = (int) ((long) b * oh / perImage), oy1 = (int) ((long) (b + 1) * oh / perImage);
                 if (oy0 >= oy1) continue;
                 int yo = yOff + (img * oh + oy0) * ow * cout;
-                band(x, xOff, nchw, img, oy0, oy1, y, yo);
+                boolean reluInStore = res == null && act.kind() == Activation.Kind.RELU;
+                band(x, xOff, nchw, img, oy0, oy1, y, yo, reluInStore ? 0f : Float.NEGATIVE_INFINITY);
                 int ro = resOff + (img * oh + oy0) * ow * cout;
-                if (res != null || !act.isIdentity()) ConvEpilogue.finish(y, yo, res, ro, (oy1 - oy0) * ow * cout, act);
+                if (res != null || !(act.isIdentity() || reluInStore)) ConvEpilogue.finish(y, yo, res, ro, (oy1 - oy0) * ow * cout, act);
             }
         });
     }
@@ -140,12 +141,16 @@ public final class StemConvPanels implements ConvKernel {
      */
     public void rows(float[] x, int xOff, boolean nchw, int img, int oy0, int oy1, float[] y, int yOff) {
         if (oy0 >= oy1) return;
-        band(x, xOff, nchw, img, oy0, oy1, y, yOff);
-        if (!act.isIdentity()) ConvEpilogue.finish(y, yOff, null, 0, (oy1 - oy0) * ow * cout, act);
+        boolean reluInStore = act.kind() == Activation.Kind.RELU;
+        band(x, xOff, nchw, img, oy0, oy1, y, yOff, reluInStore ? 0f : Float.NEGATIVE_INFINITY);
+        if (!(act.isIdentity() || reluInStore)) ConvEpilogue.finish(y, yOff, null, 0, (oy1 - oy0) * ow * cout, act);
     }
 
-    /** Output rows {@code [oy0, oy1)} of image {@code img} plus bias (no activation) at {@code yo}. */
-    private void band(float[] x, int xOff, boolean nchw, int img, int oy0, int oy1, float[] y, int yo) {
+    /**
+     * Output rows {@code [oy0, oy1)} of image {@code img} at {@code yo}: {@code max(sum + bias, lo)}, lo 0 when a ReLU
+     * with no residual is done as the tile is stored (the bits of {@link Activation#applyInPlace}'s ReLU), else -∞.
+     */
+    private void band(float[] x, int xOff, boolean nchw, int img, int oy0, int oy1, float[] y, int yo, float lo) {
         int n = (oy1 - oy0 - 1) * sh + kh;
         float[] a = ConvScratch.get(ConvScratch.BAND, (long) n * cin * bandW);
         copyRows(x, xOff + img * cin * ih * iw, nchw, oy0 * sh - pt, n, a);
@@ -159,9 +164,9 @@ public final class StemConvPanels implements ConvKernel {
             for (int p = 0; p < panels; p++) {
                 int c0 = p * NR, cols = Math.min(NR, cout - c0), o = yo + q0 * cout + c0;
                 boolean whole = rows == MR && cols == NR;
-                if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, p * k * NR, c0, whole, y, o, tile);
-                else kernel6x2(a, a0, a1, a2, a3, a4, a5, p * k * NR, c0, whole, y, o, tile);
-                if (!whole) storePartial(tile, c0, y, o, rows, cols);
+                if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, p * k * NR, c0, whole, lo, y, o, tile);
+                else kernel6x2(a, a0, a1, a2, a3, a4, a5, p * k * NR, c0, whole, lo, y, o, tile);
+                if (!whole) storePartial(tile, c0, lo, y, o, rows, cols);
             }
         }
     }
@@ -195,10 +200,10 @@ public final class StemConvPanels implements ConvKernel {
     }
 
     /**
-     * 6 pixels × 4 vectors over all of K; {@code whole}: the sums plus bias into Y (rows M apart from
+     * 6 pixels × 4 vectors over all of K; {@code whole}: {@code max(sum + bias, lo)} into Y (rows M apart from
      * {@code yo}), else the bare sums into {@code t} (rows 4L apart) for {@link #storePartial}.
      */
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int c0, boolean whole,
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int c0, boolean whole, float lo,
                            float[] y, int yo, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
@@ -227,17 +232,17 @@ public final class StemConvPanels implements ConvKernel {
             int m = cout;
             FloatVector b0 = FloatVector.fromArray(S, bias, c0), b1 = FloatVector.fromArray(S, bias, c0 + L),
                     b2 = FloatVector.fromArray(S, bias, c0 + 2 * L), b3 = FloatVector.fromArray(S, bias, c0 + 3 * L);
-            c00.add(b0).intoArray(y, yo); c01.add(b1).intoArray(y, yo + L); c02.add(b2).intoArray(y, yo + 2 * L); c03.add(b3).intoArray(y, yo + 3 * L);
+            c00.add(b0).max(lo).intoArray(y, yo); c01.add(b1).max(lo).intoArray(y, yo + L); c02.add(b2).max(lo).intoArray(y, yo + 2 * L); c03.add(b3).max(lo).intoArray(y, yo + 3 * L);
             yo += m;
-            c10.add(b0).intoArray(y, yo); c11.add(b1).intoArray(y, yo + L); c12.add(b2).intoArray(y, yo + 2 * L); c13.add(b3).intoArray(y, yo + 3 * L);
+            c10.add(b0).max(lo).intoArray(y, yo); c11.add(b1).max(lo).intoArray(y, yo + L); c12.add(b2).max(lo).intoArray(y, yo + 2 * L); c13.add(b3).max(lo).intoArray(y, yo + 3 * L);
             yo += m;
-            c20.add(b0).intoArray(y, yo); c21.add(b1).intoArray(y, yo + L); c22.add(b2).intoArray(y, yo + 2 * L); c23.add(b3).intoArray(y, yo + 3 * L);
+            c20.add(b0).max(lo).intoArray(y, yo); c21.add(b1).max(lo).intoArray(y, yo + L); c22.add(b2).max(lo).intoArray(y, yo + 2 * L); c23.add(b3).max(lo).intoArray(y, yo + 3 * L);
             yo += m;
-            c30.add(b0).intoArray(y, yo); c31.add(b1).intoArray(y, yo + L); c32.add(b2).intoArray(y, yo + 2 * L); c33.add(b3).intoArray(y, yo + 3 * L);
+            c30.add(b0).max(lo).intoArray(y, yo); c31.add(b1).max(lo).intoArray(y, yo + L); c32.add(b2).max(lo).intoArray(y, yo + 2 * L); c33.add(b3).max(lo).intoArray(y, yo + 3 * L);
             yo += m;
-            c40.add(b0).intoArray(y, yo); c41.add(b1).intoArray(y, yo + L); c42.add(b2).intoArray(y, yo + 2 * L); c43.add(b3).intoArray(y, yo + 3 * L);
+            c40.add(b0).max(lo).intoArray(y, yo); c41.add(b1).max(lo).intoArray(y, yo + L); c42.add(b2).max(lo).intoArray(y, yo + 2 * L); c43.add(b3).max(lo).intoArray(y, yo + 3 * L);
             yo += m;
-            c50.add(b0).intoArray(y, yo); c51.add(b1).intoArray(y, yo + L); c52.add(b2).intoArray(y, yo + 2 * L); c53.add(b3).intoArray(y, yo + 3 * L);
+            c50.add(b0).max(lo).intoArray(y, yo); c51.add(b1).max(lo).intoArray(y, yo + L); c52.add(b2).max(lo).intoArray(y, yo + 2 * L); c53.add(b3).max(lo).intoArray(y, yo + 3 * L);
             return;
         }
         c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
@@ -249,7 +254,7 @@ public final class StemConvPanels implements ConvKernel {
     }
 
     /** 6 pixels × 2 vectors (16-register machines), as {@link #kernel6x4}; rows 2L floats apart in {@code t}. */
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int c0, boolean whole,
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int c0, boolean whole, float lo,
                            float[] y, int yo, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -275,17 +280,17 @@ public final class StemConvPanels implements ConvKernel {
         if (whole) {
             int m = cout;
             FloatVector b0 = FloatVector.fromArray(S, bias, c0), b1 = FloatVector.fromArray(S, bias, c0 + L);
-            c00.add(b0).intoArray(y, yo); c01.add(b1).intoArray(y, yo + L);
+            c00.add(b0).max(lo).intoArray(y, yo); c01.add(b1).max(lo).intoArray(y, yo + L);
             yo += m;
-            c10.add(b0).intoArray(y, yo); c11.add(b1).intoArray(y, yo + L);
+            c10.add(b0).max(lo).intoArray(y, yo); c11.add(b1).max(lo).intoArray(y, yo + L);
             yo += m;
-            c20.add(b0).intoArray(y, yo); c21.add(b1).intoArray(y, yo + L);
+            c20.add(b0).max(lo).intoArray(y, yo); c21.add(b1).max(lo).intoArray(y, yo + L);
             yo += m;
-            c30.add(b0).intoArray(y, yo); c31.add(b1).intoArray(y, yo + L);
+            c30.add(b0).max(lo).intoArray(y, yo); c31.add(b1).max(lo).intoArray(y, yo + L);
             yo += m;
-            c40.add(b0).intoArray(y, yo); c41.add(b1).intoArray(y, yo + L);
+            c40.add(b0).max(lo).intoArray(y, yo); c41.add(b1).max(lo).intoArray(y, yo + L);
             yo += m;
-            c50.add(b0).intoArray(y, yo); c51.add(b1).intoArray(y, yo + L);
+            c50.add(b0).max(lo).intoArray(y, yo); c51.add(b1).max(lo).intoArray(y, yo + L);
             return;
         }
         c00.intoArray(t, 0); c01.intoArray(t, L);
@@ -296,11 +301,11 @@ public final class StemConvPanels implements ConvKernel {
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L);
     }
 
-    /** Bias added to the tile's first {@code rows} rows and {@code cols} columns (rows NR apart in t), into Y. */
-    private void storePartial(float[] t, int bo, float[] y, int yo, int rows, int cols) {
+    /** {@code max(sum + bias, lo)} of the tile's first {@code rows} rows and {@code cols} columns (rows NR apart in t), into Y. */
+    private void storePartial(float[] t, int bo, float lo, float[] y, int yo, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j += L) {
-                FloatVector v = FloatVector.fromArray(S, t, r * NR + j).add(FloatVector.fromArray(S, bias, bo + j));
+                FloatVector v = FloatVector.fromArray(S, t, r * NR + j).add(FloatVector.fromArray(S, bias, bo + j)).max(lo);
                 int o = yo + r * cout + j;
                 if (j + L <= cols) v.intoArray(y, o);
                 else v.intoArray(y, o, S.indexInRange(j, cols));
