@@ -382,6 +382,41 @@ class ConvOperatorProperties {
         });
     }
 
+    /**
+     * 1x1 layers on small maps under large weights (250 to 330 → 120 to 200 channels on 21 to 40 pixels) at 4 and 5
+     * threads: PointwiseConv cuts the output channels at single vectors (ranges that start or end inside a panel) and,
+     * when the threads outnumber what the columns share well, the pixels too (a grid of tiles × vectors). Against the
+     * reference, and the bits of 1 thread.
+     */
+    @Test
+    void pointwiseSplitOverPixelsAndVectors() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.HARD_SWISH);
+        Gen<ConvShape> shapes = in -> {
+            int c = Generate.range(250, 330).generate(in), m = Generate.range(120, 200).generate(in);
+            int h = Generate.range(3, 5).generate(in), w = Generate.range(7, 8).generate(in);
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {1, 1}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        try (Parallel four = Parallel.create(4); Parallel five = Parallel.create(5)) {
+            Theories.qt(8).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+                Inputs d = Inputs.of(s, seed);
+                ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+                Expected e = Expected.of(s, d);
+                float[] z = residual ? Data.uniform(seed + 7, e.y.length) : null;
+                float[] expected = new float[e.y.length];
+                double[] terms = new double[e.y.length];
+                for (int i = 0; i < expected.length; i++) {
+                    expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
+                    terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
+                }
+                float[] one = runNchw(op, d, z, Parallel.callerOnly());
+                Tolerance.assertBitsEqual(op + " 4 threads", runNchw(op, d, z, four), one);
+                Tolerance.assertBitsEqual(op + " 5 threads", runNchw(op, d, z, five), one);
+                Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
+            });
+        }
+    }
+
     /** Runs an operator on NCHW data and a residual (null for none) into a guarded output. */
     static float[] runNchw(ConvOperator op, Inputs d, float[] z, Parallel p) {
         Guarded y = new Guarded(Dims.size(op.shape().outputShape()));

@@ -20,10 +20,10 @@ import java.util.SplittableRandom;
  * seen the model's other shapes and epilogues is slower than the code it compiles for one layer —
  * the cause of the 1.5–3× gap between per-layer benchmarks and per-node profiles in bench/RESULTS.md.
  *
- * <p>The layer is given as {@code CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [algorithm=NAME]}
+ * <p>The layer is given as {@code CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [group=G|depthwise] [algorithm=NAME]}
  * (square input of SIZE², padding KERNEL/2 on every side, bias; ACT one of none, relu, relu6;
- * "residual" adds a residual input; NAME a {@link ConvAlgorithm} to force instead of ConvOperator's choice, or several separated by
- * commas, timed in turns). Without it: MobileNetV2's 1x1 16→96 at 112², ReLU6. With {@code --model-first}
+ * "residual" adds a residual input; G the group count, "depthwise" meaning G = CIN; NAME a {@link ConvAlgorithm} to force
+ * instead of ConvOperator's choice, or several separated by commas, timed in turns). Without it: MobileNetV2's 1x1 16→96 at 112², ReLU6. With {@code --model-first}
  * the layer is not timed alone first: its kernel is then compiled while the model runs, as in a
  * real session (the lone-layer-first order lets C2 compile it with a clean profile that it keeps).
  *
@@ -31,6 +31,7 @@ import java.util.SplittableRandom;
  * java --add-modules jdk.incubator.vector -Dlanes.shared=../shared -cp bench/target/benchmarks.jar \
  *     dev.lanes.bench.models.KernelInModelProbe [--model-first] [MODEL [CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [algorithm=NAME]]]
  * e.g. KernelInModelProbe resnet50 64 64 56 3 1 relu      (ResNet-50 layer1 conv2, Winograd F(4,3))
+ *      KernelInModelProbe mobilenetv2 576 576 14 3 1 relu6 depthwise      (features.12's depthwise)
  * </pre>
  */
 public final class KernelInModelProbe {
@@ -47,9 +48,12 @@ public final class KernelInModelProbe {
         int cin = 16, cout = 96, size = 112, k = 1, stride = 1;
         Activation act = Activation.RELU6;
         boolean residual = false;
+        int groups = 1;
         java.util.List<ConvAlgorithm> algorithms = new java.util.ArrayList<>();
         if (args.length > 1) {
-            if (args.length < 6) throw new IllegalArgumentException("layer needs CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [algorithm=NAME]");
+            if (args.length < 6) {
+                throw new IllegalArgumentException("layer needs CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [group=G|depthwise] [algorithm=NAME]");
+            }
             cin = Integer.parseInt(args[1]);
             cout = Integer.parseInt(args[2]);
             size = Integer.parseInt(args[3]);
@@ -58,6 +62,8 @@ public final class KernelInModelProbe {
             act = Activation.NONE;
             for (int i = 6; i < args.length; i++) {
                 if (args[i].equals("residual")) residual = true;
+                else if (args[i].equals("depthwise")) groups = cin;
+                else if (args[i].startsWith("group=")) groups = Integer.parseInt(args[i].substring("group=".length()));
                 else if (args[i].startsWith("algorithm=")) {
                     for (String a : args[i].substring("algorithm=".length()).split(",")) algorithms.add(ConvAlgorithm.valueOf(a));
                 }
@@ -65,10 +71,10 @@ public final class KernelInModelProbe {
             }
         }
         int p = k / 2;
-        ConvShape s = new ConvShape(1, cin, cout, 1, new int[] {size, size}, new int[] {k, k}, new int[] {p, p}, new int[] {p, p},
+        ConvShape s = new ConvShape(1, cin, cout, groups, new int[] {size, size}, new int[] {k, k}, new int[] {p, p}, new int[] {p, p},
                 new int[] {stride, stride}, new int[] {1, 1}, true);
         SplittableRandom r = new SplittableRandom(1);
-        float[] w = new float[cout * cin * k * k], b = new float[cout], x = new float[cin * size * size];
+        float[] w = new float[cout * (cin / groups) * k * k], b = new float[cout], x = new float[cin * size * size];
         float[] y = new float[cout * s.outSpatialSize()], res = residual ? new float[y.length] : null;
         for (int i = 0; i < w.length; i++) w[i] = (float) r.nextDouble(-0.5, 0.5);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-0.5, 0.5);

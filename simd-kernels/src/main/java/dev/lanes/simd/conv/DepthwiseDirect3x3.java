@@ -108,6 +108,20 @@ final class DepthwiseDirect3x3 {
     private void columns(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int a, int b,
                          int p0, int p1) {
         int in0 = Math.max(a, Math.min(b, oxLo)), in1 = Math.max(in0, Math.min(b, oxHi));
+        if (sW == 1 && nky >= 2 && in1 > in0) {
+            // one channel vector at a time along the whole row, its weights in registers
+            // the edge columns next to the run that miss one tap (a one-pixel pad) come out of the same window
+            boolean left = a < in0 && in0 == g.padL(), right = in1 < b && in1 - g.padL() == g.inW() - 2;
+            int a1 = left ? in0 - 1 : in0, b0 = right ? in1 + 1 : in1;
+            int xo = xRow + (in0 - g.padL()) * c, yo = yRow + in0 * c;
+            for (int p = p0; p < p1; p += L) {
+                for (int ox = a; ox < a1; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p, p + L);
+                if (nky == 3) slide3(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, in1 - in0, left, right);
+                else slide2(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, in1 - in0, left, right);
+                for (int ox = b0; ox < b; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p, p + L);
+            }
+            return;
+        }
         for (int ox = a; ox < in0; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p0, p1);
         int n = in1 - in0;
         if (n >= STRIP) {
@@ -169,6 +183,122 @@ final class DepthwiseDirect3x3 {
             }
             if (clamp) acc = acc.max(lo).min(hi);
             acc.intoArray(y, yo + p);
+        }
+    }
+
+    /**
+     * {@code n} consecutive interior outputs of one row at stride 1, channel vector {@code p}, three kernel rows: the nine
+     * weights stay in registers and a 3x3 window of input vectors slides along the row, so each output costs three loads
+     * (the window's new column) for its nine FMAs. Outputs of neighbouring iterations are independent chains that the
+     * core overlaps. X of the first output's tap (0, 0) at {@code xo + p}, Y of the first output at {@code yo + p};
+     * weights of the first kernel row at {@code wo}. Taps in (ky, kx) order after the bias, as every path here. With
+     * {@code left} the output before the run (taps 1 and 2: the first window's columns) is computed too, with
+     * {@code right} the output after it (taps 0 and 1: the last window's columns).
+     */
+    static void slide3(float[] x, int xo, int c, int rowStep, float[] wt, int wo, float[] bt, int p, boolean clamp, float lo, float hi,
+            float[] y, int yo, int n, boolean left, boolean right) {
+        int q = wo + p;
+        FloatVector w00 = FloatVector.fromArray(S, wt, q), w01 = FloatVector.fromArray(S, wt, q + c), w02 = FloatVector.fromArray(S, wt, q + 2 * c);
+        q += 3 * c;
+        FloatVector w10 = FloatVector.fromArray(S, wt, q), w11 = FloatVector.fromArray(S, wt, q + c), w12 = FloatVector.fromArray(S, wt, q + 2 * c);
+        q += 3 * c;
+        FloatVector w20 = FloatVector.fromArray(S, wt, q), w21 = FloatVector.fromArray(S, wt, q + c), w22 = FloatVector.fromArray(S, wt, q + 2 * c);
+        FloatVector bias = FloatVector.fromArray(S, bt, p);
+        int o = xo + p, r1 = rowStep, r2 = 2 * rowStep;
+        FloatVector v00 = FloatVector.fromArray(S, x, o), v01 = FloatVector.fromArray(S, x, o + c);
+        FloatVector v10 = FloatVector.fromArray(S, x, o + r1), v11 = FloatVector.fromArray(S, x, o + r1 + c);
+        FloatVector v20 = FloatVector.fromArray(S, x, o + r2), v21 = FloatVector.fromArray(S, x, o + r2 + c);
+        o += 2 * c;
+        int yi = yo + p;
+        if (left) {
+            FloatVector acc = v00.fma(w01, bias);
+            acc = v01.fma(w02, acc);
+            acc = v10.fma(w11, acc);
+            acc = v11.fma(w12, acc);
+            acc = v20.fma(w21, acc);
+            acc = v21.fma(w22, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi - c);
+        }
+        for (int i = 0; i < n; i++) {
+            FloatVector v02 = FloatVector.fromArray(S, x, o), v12 = FloatVector.fromArray(S, x, o + r1), v22 = FloatVector.fromArray(S, x, o + r2);
+            FloatVector acc = v00.fma(w00, bias);
+            acc = v01.fma(w01, acc);
+            acc = v02.fma(w02, acc);
+            acc = v10.fma(w10, acc);
+            acc = v11.fma(w11, acc);
+            acc = v12.fma(w12, acc);
+            acc = v20.fma(w20, acc);
+            acc = v21.fma(w21, acc);
+            acc = v22.fma(w22, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi);
+            v00 = v01;
+            v01 = v02;
+            v10 = v11;
+            v11 = v12;
+            v20 = v21;
+            v21 = v22;
+            o += c;
+            yi += c;
+        }
+        if (right) {
+            FloatVector acc = v00.fma(w00, bias);
+            acc = v01.fma(w01, acc);
+            acc = v10.fma(w10, acc);
+            acc = v11.fma(w11, acc);
+            acc = v20.fma(w20, acc);
+            acc = v21.fma(w21, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi);
+        }
+    }
+
+    /** As {@link #slide3} with two kernel rows (the first or last output row under a one-pixel pad): weights from {@code wo}. */
+    static void slide2(float[] x, int xo, int c, int rowStep, float[] wt, int wo, float[] bt, int p, boolean clamp, float lo, float hi,
+            float[] y, int yo, int n, boolean left, boolean right) {
+        int q = wo + p;
+        FloatVector w00 = FloatVector.fromArray(S, wt, q), w01 = FloatVector.fromArray(S, wt, q + c), w02 = FloatVector.fromArray(S, wt, q + 2 * c);
+        q += 3 * c;
+        FloatVector w10 = FloatVector.fromArray(S, wt, q), w11 = FloatVector.fromArray(S, wt, q + c), w12 = FloatVector.fromArray(S, wt, q + 2 * c);
+        FloatVector bias = FloatVector.fromArray(S, bt, p);
+        int o = xo + p, r1 = rowStep;
+        FloatVector v00 = FloatVector.fromArray(S, x, o), v01 = FloatVector.fromArray(S, x, o + c);
+        FloatVector v10 = FloatVector.fromArray(S, x, o + r1), v11 = FloatVector.fromArray(S, x, o + r1 + c);
+        o += 2 * c;
+        int yi = yo + p;
+        if (left) {
+            FloatVector acc = v00.fma(w01, bias);
+            acc = v01.fma(w02, acc);
+            acc = v10.fma(w11, acc);
+            acc = v11.fma(w12, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi - c);
+        }
+        for (int i = 0; i < n; i++) {
+            FloatVector v02 = FloatVector.fromArray(S, x, o), v12 = FloatVector.fromArray(S, x, o + r1);
+            FloatVector acc = v00.fma(w00, bias);
+            acc = v01.fma(w01, acc);
+            acc = v02.fma(w02, acc);
+            acc = v10.fma(w10, acc);
+            acc = v11.fma(w11, acc);
+            acc = v12.fma(w12, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi);
+            v00 = v01;
+            v01 = v02;
+            v10 = v11;
+            v11 = v12;
+            o += c;
+            yi += c;
+        }
+        if (right) {
+            FloatVector acc = v00.fma(w00, bias);
+            acc = v01.fma(w01, acc);
+            acc = v10.fma(w10, acc);
+            acc = v11.fma(w11, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi);
         }
     }
 
