@@ -4,6 +4,7 @@ import dev.lanes.graph.exec.ExecutionPlan;
 import dev.lanes.graph.exec.PlanCompiler;
 import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.passes.StandardPasses;
+import dev.lanes.simd.Parallel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ final class PlanCache {
     private final PlanCompiler compiler;
     private final SessionOptions options;
     private final ExecutionPlan general;
+    private final Parallel parallel;
     private final Map<Signature, ExecutionPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Signature, ExecutionPlan> eldest) {
@@ -36,11 +38,13 @@ final class PlanCache {
         }
     };
 
-    PlanCache(Graph graph, PlanCompiler compiler, SessionOptions options, ExecutionPlan general) {
+    /** {@code parallel} prepares a new plan's operators (convolutions set up for the new shapes). */
+    PlanCache(Graph graph, PlanCompiler compiler, SessionOptions options, ExecutionPlan general, Parallel parallel) {
         this.graph = graph;
         this.compiler = compiler;
         this.options = options;
         this.general = general;
+        this.parallel = parallel;
     }
 
     /** The plan for these feeds (one per {@code graph.inputs()}, null where the default is used). */
@@ -73,7 +77,7 @@ final class PlanCache {
     private ExecutionPlan specialise(int[][] shapes) {
         try {
             Graph g = StandardPasses.specialise(graph, shapes, options);
-            return compiler.compile(g);
+            return compiler.compile(g, parallel, new LoadTimings.Clock());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "no specialised plan for input shapes " + Arrays.deepToString(shapes)
                     + ", using the general one: " + e);

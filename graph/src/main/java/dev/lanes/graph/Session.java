@@ -81,7 +81,7 @@ public final class Session implements AutoCloseable {
             parallel.close();
             throw e;
         }
-        this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan) : null;
+        this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan, parallel) : null;
         this.context = new RunContext(parallel, null);
         this.lastPlan = plan;
         this.loadTimings = clock.timings();
