@@ -220,7 +220,12 @@ public final class PointwiseConv implements ConvKernel {
             switch (width / L) {
                 case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wo + j, ws, t, y, yo, c, direct, clamp, lo, hi);
                 case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wo + j, ws, t, y, yo, c, direct, clamp, lo, hi);
-                default -> kernel6x4(x, a0, a1, a2, a3, a4, a5, wo + j, ws, t, y, yo, c, direct, clamp, lo, hi);
+                default -> {
+                    // a last tile of 1 or 2 pixels (49 = 8·6 + 1 on 7x7 maps) runs 2 rows instead of 6: its FMA chains are
+                    // latency-bound, but a third of the 6-row kernel's time
+                    if (rows <= 2) kernel2x4(x, a0, a1, wo + j, ws, t);
+                    else kernel6x4(x, a0, a1, a2, a3, a4, a5, wo + j, ws, t, y, yo, c, direct, clamp, lo, hi);
+                }
             }
             if (!direct) store(t, width, c, y, yo, rows, cols, clamp);
             j += width;
@@ -282,6 +287,22 @@ public final class PointwiseConv implements ConvKernel {
         c30.intoArray(t, 3 * nr); c31.intoArray(t, 3 * nr + L); c32.intoArray(t, 3 * nr + 2 * L); c33.intoArray(t, 3 * nr + 3 * L);
         c40.intoArray(t, 4 * nr); c41.intoArray(t, 4 * nr + L); c42.intoArray(t, 4 * nr + 2 * L); c43.intoArray(t, 4 * nr + 3 * L);
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L); c52.intoArray(t, 5 * nr + 2 * L); c53.intoArray(t, 5 * nr + 3 * L);
+    }
+
+    /** 2 rows × 4 vectors into {@code t} (rows 4L floats apart), as {@link #kernel6x4}'s tile-buffer path. */
+    private void kernel2x4(float[] x, int a0, int a1, int wo, int ws, float[] t) {
+        final int nr = 4 * L;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        float[] wt = w;
+        for (int k = 0; k < cin; k++, wo += ws) {
+            FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L), b2 = FloatVector.fromArray(S, wt, wo + 2 * L), b3 = FloatVector.fromArray(S, wt, wo + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
+            v = FloatVector.broadcast(S, x[a1 + k]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11); c12 = v.fma(b2, c12); c13 = v.fma(b3, c13);
+        }
+        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
+        c10.intoArray(t, nr); c11.intoArray(t, nr + L); c12.intoArray(t, nr + 2 * L); c13.intoArray(t, nr + 3 * L);
     }
 
     /** 6 rows × 2 vectors, as {@link #kernel6x4}; rows 2L floats apart in {@code t}. */
