@@ -384,9 +384,9 @@ class ConvOperatorProperties {
 
     /**
      * 1x1 layers on small maps under large weights (250 to 330 → 120 to 200 channels on 21 to 40 pixels) at 4 and 5
-     * threads: PointwiseConv cuts the output channels at single vectors (ranges that start or end inside a panel) and,
-     * when the threads outnumber what the columns share well, the pixels too (a grid of tiles × vectors). Against the
-     * reference, and the bits of 1 thread.
+     * threads: PointwiseConv cuts its (panel, tile) units into even shares of work, so that shares start and end inside
+     * panels (one panel's tiles split between threads) and a last narrower panel counts by its width; each unit runs
+     * the residual and activation on its own columns. Against the reference, and the bits of 1 thread.
      */
     @Test
     void pointwiseSplitOverPixelsAndVectors() {
