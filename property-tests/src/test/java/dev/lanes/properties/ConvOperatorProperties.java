@@ -409,12 +409,31 @@ class ConvOperatorProperties {
                     expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
                     terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
                 }
-                float[] one = runNchw(op, d, z, Parallel.callerOnly());
-                Tolerance.assertBitsEqual(op + " 4 threads", runNchw(op, d, z, four), one);
-                Tolerance.assertBitsEqual(op + " 5 threads", runNchw(op, d, z, five), one);
-                Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
+                // NHWC straight into NaN-filled outputs (the NCHW entry's scratch would keep the last call's values)
+                int pixels = s.outSpatialSize();
+                float[] xh = nhwc(d.x, 1, s.inChannels(), s.inSpatialSize()), zh = z == null ? null : nhwc(z, 1, s.outChannels(), pixels);
+                float[] one = runNhwc(op, xh, zh, Parallel.callerOnly());
+                Tolerance.assertBitsEqual(op + " 4 threads", runNhwc(op, xh, zh, four), one);
+                Tolerance.assertBitsEqual(op + " 5 threads", runNhwc(op, xh, zh, five), one);
+                Tolerance.assertClose(op + (residual ? " +Z" : ""), one, nhwc(expected, 1, s.outChannels(), pixels),
+                        nhwcTerms(terms, s.outChannels(), pixels), 2 * bound(s, op.algorithm()));
             });
         }
+    }
+
+    /** Runs an operator on NHWC data and a residual (null for none) into a guarded, NaN-filled output. */
+    static float[] runNhwc(ConvOperator op, float[] x, float[] z, Parallel p) {
+        Guarded y = new Guarded(Dims.size(op.shape().outputShape()));
+        op.runNhwc(x, 0, y.array(), y.offset(), z, 0, p);
+        y.assertCanariesIntact();
+        return y.region();
+    }
+
+    /** Error terms of one NCHW image reordered to NHWC. */
+    static double[] nhwcTerms(double[] nchw, int c, int pixels) {
+        double[] out = new double[nchw.length];
+        for (int ch = 0; ch < c; ch++) for (int q = 0; q < pixels; q++) out[q * c + ch] = nchw[ch * pixels + q];
+        return out;
     }
 
     /** Runs an operator on NCHW data and a residual (null for none) into a guarded output. */
