@@ -284,16 +284,30 @@ class ConvOperatorProperties {
     }
 
     /**
-     * Depthwise 3x3 with C a multiple of the vector length (read in place, 8-pixel strips): rows of 1
-     * to 41 pixels (whole strips, a last strip shifted onto the previous one, rows narrower than a
-     * strip), 1 to 7 rows, width stride 1 or 2 and height stride 1 to 3 with odd sizes, pads 0 to 4
+     * Depthwise 3x3 with C a multiple of the vector length (read in place, a window sliding along each row):
+     * rows of 1 to 41 pixels (rows narrower than the window, thread tiles of several 8-column pieces),
+     * 1 to 7 rows, width stride 1 or 2 and height stride 1 to 3 with odd sizes, pads 0 to 4
      * per side (columns and rows with no tap inside), a ReLU/Clip clamped in the kernel or another
      * activation as a pass, deep rows that run in channel blocks; 1, 2 and 3 threads give the same bits.
      */
     @Test
     void depthwiseDirect3x3() {
+        checkDepthwiseDirect(depthwiseDirect(), 50);
+    }
+
+    /**
+     * As {@link #depthwiseDirect3x3} with MobileNet's one-pixel pad on every side, where the sliding window also
+     * computes the edge columns that miss one tap: stride 1 and 2, odd and even sizes (a right edge column or none
+     * at stride 2), maps of 1 to 30 columns and rows, shallow and deep channels.
+     */
+    @Test
+    void depthwiseDirect3x3WithOnePixelPads() {
+        checkDepthwiseDirect(depthwiseDirectPaddedByOne(), 40);
+    }
+
+    private static void checkDepthwiseDirect(Gen<ConvShape> shapes, int examples) {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.RELU, Activation.clip(-0.5f, 0.25f), Activation.HARD_SWISH);
-        Theories.qt(50).forAll(depthwiseDirect(), Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+        Theories.qt(examples).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
             Inputs d = Inputs.of(s, seed);
             Expected e = Expected.of(s, d);
             int n = e.y.length;
@@ -308,6 +322,19 @@ class ConvOperatorProperties {
             float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, null);
             Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
         });
+    }
+
+    /** 2-D depthwise 3x3, dilation 1, pads of 1, equal strides 1 or 2, C = 1 to 3 vectors (or 64 to 100 channels), 1 to 30 rows and columns. */
+    static Gen<ConvShape> depthwiseDirectPaddedByOne() {
+        return in -> {
+            boolean deep = Generate.range(0, 2).generate(in) == 0;
+            int c = VectorWidth.LANES * (deep ? Generate.range(64 / VectorWidth.LANES, 100 / VectorWidth.LANES).generate(in)
+                    : Generate.range(1, 3).generate(in));
+            int h = Sizes.between(1, deep ? 9 : 30).generate(in), w = Sizes.between(1, 30).generate(in);
+            int st = Generate.range(1, 2).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, c, c, new int[] {h, w}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
     }
 
     /** 2-D depthwise 3x3, dilation 1, C = 1, 2, 3 or 5 vectors (or 128 to 200 channels on 15 to 20 columns), the sizes, strides and pads of {@link #depthwiseDirect3x3}. */
