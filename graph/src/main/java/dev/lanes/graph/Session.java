@@ -47,6 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Graph inputs that have an initializer may be left out of {@code run}: the initializer is the default.
  */
 public final class Session implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
     private final OnnxModel model;
     private final SessionOptions options;
     private final ExecutionPlan plan;
@@ -59,7 +60,9 @@ public final class Session implements AutoCloseable {
     private final Map<ExecutionPlan, Set<Object>> protectedArrays = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private Session(OnnxModel model, SessionOptions options) {
+    private final LoadTimings loadTimings;
+
+    private Session(OnnxModel model, SessionOptions options, LoadTimings.Clock clock) {
         this.model = model;
         this.options = options;
         Graph g = model.graph();
@@ -67,14 +70,23 @@ public final class Session implements AutoCloseable {
             g = GraphCopy.of(g);
             for (Pass p : StandardPasses.forOptions(options)) {
                 g = p.apply(g);
+                clock.lap("pass " + p.getClass().getSimpleName());
             }
         }
-        PlanCompiler compiler = new PlanCompiler(OpRegistry.standard(), options.backend());
-        this.plan = compiler.compile(g);
-        this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan) : null;
         this.parallel = Parallel.create(options.threads());
+        PlanCompiler compiler = new PlanCompiler(OpRegistry.standard(), options.backend());
+        try {
+            this.plan = compiler.compile(g, parallel, clock);
+        } catch (RuntimeException | Error e) {
+            parallel.close();
+            throw e;
+        }
+        this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan) : null;
         this.context = new RunContext(parallel, null);
         this.lastPlan = plan;
+        this.loadTimings = clock.timings();
+        LOG.log(System.Logger.Level.DEBUG, () -> "session for graph '" + model.graph().name() + "' opened; "
+                + loadTimings.format(4));
     }
 
     public static Session open(Path model) throws IOException {
@@ -82,7 +94,8 @@ public final class Session implements AutoCloseable {
     }
 
     public static Session open(Path model, SessionOptions options) throws IOException {
-        return new Session(OnnxImporter.load(model), options);
+        LoadTimings.Clock clock = new LoadTimings.Clock();
+        return new Session(OnnxImporter.load(model, clock), options, clock);
     }
 
     public static Session open(byte[] model) {
@@ -90,17 +103,30 @@ public final class Session implements AutoCloseable {
     }
 
     public static Session open(byte[] model, SessionOptions options) {
-        return new Session(OnnxImporter.load(model), options);
+        LoadTimings.Clock clock = new LoadTimings.Clock();
+        return new Session(OnnxImporter.load(model, clock), options, clock);
     }
 
     /** Reads the stream to its end (it is not closed). */
     public static Session open(InputStream model, SessionOptions options) throws IOException {
-        return new Session(OnnxImporter.load(model), options);
+        LoadTimings.Clock clock = new LoadTimings.Clock();
+        byte[] bytes = model.readAllBytes();
+        clock.lap("read");
+        return new Session(OnnxImporter.load(bytes, clock), options, clock);
     }
 
     /** A session over an already imported model (tests, model builders). */
     public static Session open(OnnxModel model, SessionOptions options) {
-        return new Session(model, options);
+        return new Session(model, options, new LoadTimings.Clock());
+    }
+
+    /**
+     * Where the time of opening this session went: reading and parsing the file, importing the
+     * weights, each optimisation pass, and preparing the operators (per op type). Plans specialised
+     * later for new input shapes (at their first run) are not included.
+     */
+    public LoadTimings loadTimings() {
+        return loadTimings;
     }
 
     public SessionOptions options() {

@@ -409,6 +409,41 @@ class ConvOperatorProperties {
         });
     }
 
+    /**
+     * 1x1 layers on small maps under large weights (250 to 330 → 120 to 200 channels on 21 to 40 pixels) at 4 and 5
+     * threads: PointwiseConv cuts the output channels at single vectors (ranges that start or end inside a panel) and,
+     * when the threads outnumber what the columns share well, the pixels too (a grid of tiles × vectors). Against the
+     * reference, and the bits of 1 thread.
+     */
+    @Test
+    void pointwiseSplitOverPixelsAndVectors() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.HARD_SWISH);
+        Gen<ConvShape> shapes = in -> {
+            int c = Generate.range(250, 330).generate(in), m = Generate.range(120, 200).generate(in);
+            int h = Generate.range(3, 5).generate(in), w = Generate.range(7, 8).generate(in);
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {1, 1}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        try (Parallel four = Parallel.create(4); Parallel five = Parallel.create(5)) {
+            Theories.qt(8).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+                Inputs d = Inputs.of(s, seed);
+                ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+                Expected e = Expected.of(s, d);
+                float[] z = residual ? Data.uniform(seed + 7, e.y.length) : null;
+                float[] expected = new float[e.y.length];
+                double[] terms = new double[e.y.length];
+                for (int i = 0; i < expected.length; i++) {
+                    expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
+                    terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
+                }
+                float[] one = runNchw(op, d, z, Parallel.callerOnly());
+                Tolerance.assertBitsEqual(op + " 4 threads", runNchw(op, d, z, four), one);
+                Tolerance.assertBitsEqual(op + " 5 threads", runNchw(op, d, z, five), one);
+                Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
+            });
+        }
+    }
+
     /** Runs an operator on NCHW data and a residual (null for none) into a guarded output. */
     static float[] runNchw(ConvOperator op, Inputs d, float[] z, Parallel p) {
         Guarded y = new Guarded(Dims.size(op.shape().outputShape()));
@@ -491,12 +526,62 @@ class ConvOperatorProperties {
     }
 
     /**
+     * The panel stem (ResNet's 7x7/2 shape family): 1-4 input channels, windows 1 to 7 a side (not square),
+     * strides 1-3, pads up to the window, odd and prime sizes, output channels across vector lengths and past
+     * one panel (a partial last panel and partial tiles at the band's end); X read as NCHW (the entry a model's
+     * first convolution uses) and NHWC; bit-identical for 1, 2 and 3 threads on tall maps (several bands).
+     */
+    @Test
+    void stemPanels() {
+        checkAlgorithm(panelStems(), ConvAlgorithm.STEM_PANELS, 40);
+        // ReLU without a residual is applied as the tiles are stored; with one, or another activation, after them
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.HARD_SWISH);
+        Theories.qt(16).forAll(panelStems(), Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.STEM_PANELS);
+            Expected e = Expected.of(s, d);
+            float[] z = residual ? Data.uniform(seed + 7, e.y.length) : null;
+            float[] expected = new float[e.y.length];
+            double[] terms = new double[e.y.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
+                terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
+            }
+            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
+            Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
+            int n = Dims.size(s.outputShape());
+            float[] zh = z == null ? null : nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
+            Guarded fromNchw = new Guarded(n), fromNhwc = new Guarded(n);
+            op.runNchwToNhwc(d.x, 0, fromNchw.array(), fromNchw.offset(), zh, 0, TWO);
+            op.runNhwc(nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), 0, fromNhwc.array(), fromNhwc.offset(), zh, 0, THREE);
+            fromNchw.assertCanariesIntact();
+            fromNhwc.assertCanariesIntact();
+            Tolerance.assertBitsEqual(op + " NCHW vs NHWC input", fromNchw.region(), fromNhwc.region());
+        });
+    }
+
+    /** 2-D stems for {@link #stemPanels}: up to 70 rows so that a map runs in several bands. */
+    static Gen<ConvShape> panelStems() {
+        return in -> {
+            int c = Generate.range(1, 4).generate(in), m = Sizes.between(1, 150).generate(in);
+            int[] extent = {Sizes.between(1, 70).generate(in), Sizes.between(1, 23).generate(in)};
+            int[] k = {Generate.range(1, 7).generate(in), Generate.range(1, 7).generate(in)};
+            int[] st = {Generate.range(1, 3).generate(in), Generate.range(1, 3).generate(in)};
+            int[] pb = {Generate.range(0, k[0]).generate(in), Generate.range(0, k[1]).generate(in)};
+            int[] pe = {Generate.range(0, k[0]).generate(in), Generate.range(0, k[1]).generate(in)};
+            ConvShapes.fitPadding(extent, k, pb, pe);
+            return new ConvShape(Generate.range(1, 2).generate(in), c, m, 1, extent, k, pb, pe, st, new int[] {1, 1},
+                    Generate.booleans().generate(in));
+        };
+    }
+
+    /**
      * The entry a chain's first convolution uses (X NCHW, Y and the residual NHWC) gives the bits of
      * the NHWC entry on the reordered X, for the stem (which reads NCHW itself) and any other kernel.
      */
     @Test
     void nchwInputNhwcOutputEntry() {
-        Theories.qt(40).forAll(stems().mix(ConvShapes.twoD(), 40), Sizes.seeds()).checkAssert((s, seed) -> {
+        Theories.qt(40).forAll(stems().mix(ConvShapes.twoD(), 40).mix(panelStems(), 25), Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.of(s, seed);
             int n = Dims.size(s.outputShape());
             float[] res = Data.uniform(seed + 5, n);
@@ -609,7 +694,8 @@ class ConvOperatorProperties {
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 512, 1, 56, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));
-        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.STEM_PANELS, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(3, 16, 1, 224, 7, 3, 2)));
         assertEquals(ConvAlgorithm.STEM_DIRECT, ConvOperator.choose(conv(3, 16, 1, 384, 3, 1, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
         assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));

@@ -1,6 +1,7 @@
 package dev.lanes.graph.exec;
 
 import dev.lanes.graph.Backend;
+import dev.lanes.graph.LoadTimings;
 import dev.lanes.graph.ModelException;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.ir.Graph;
@@ -13,6 +14,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.lanes.simd.Parallel;
 
 /**
  * Compiles a {@link Graph} into an {@link ExecutionPlan}: checks that every value read is defined
@@ -30,13 +34,26 @@ public final class PlanCompiler {
         this.backend = backend;
     }
 
-    /** Compiles a main graph. */
+    /** Compiles a main graph, preparing its operators on the calling thread. */
     public ExecutionPlan compile(Graph g) {
-        return compile(g, List.of());
+        return compile(g, List.of(), Parallel.callerOnly(), new LoadTimings.Clock());
+    }
+
+    /**
+     * Compiles a main graph, preparing the operators (weight packing, convolution set-up) on
+     * {@code parallel}'s threads, and records the phases {@code schedule}, {@code prepare} (with the
+     * time per op type as parts) and {@code plan} on {@code clock}.
+     */
+    public ExecutionPlan compile(Graph g, Parallel parallel, LoadTimings.Clock clock) {
+        return compile(g, List.of(), parallel, clock);
     }
 
     /** Compiles a graph whose reads of {@code outerNames} are supplied from an enclosing scope. */
     public ExecutionPlan compile(Graph g, Collection<String> outerNames) {
+        return compile(g, outerNames, Parallel.callerOnly(), new LoadTimings.Clock());
+    }
+
+    private ExecutionPlan compile(Graph g, Collection<String> outerNames, Parallel parallel, LoadTimings.Clock clock) {
         Map<String, Integer> slots = new LinkedHashMap<>();
         Map<String, String> definedBy = new HashMap<>();
         Map<Integer, Tensor> constants = new HashMap<>();
@@ -89,23 +106,11 @@ public final class PlanCompiler {
 
         List<Node> order = topologicalOrder(g);
 
-        // Prepare operators, in schedule order so that load errors point at the first bad node.
-        Map<String, Tensor> constantsByName = new HashMap<>(g.initializers());
+        clock.lap("schedule");
+
         List<Node> steps = order;
-        List<Operator> ops = new ArrayList<>();
-        for (Node n : steps) {
-            OpSetup setup = new OpSetup(n, backend, constantsByName, g::info,
-                    sub -> compile(sub, dev.lanes.graph.onnx.OnnxImporter.freeValues(sub)));
-            Operator op;
-            try {
-                op = registry.create(setup);
-            } catch (ModelException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new ModelException(n.describe() + ": " + e.getMessage(), e);
-            }
-            ops.add(op);
-        }
+        List<Operator> ops = prepare(g, steps, parallel, clock);
+        clock.lap("prepare");
 
         // Liveness: the last step reading each non-persistent slot releases it.
         int[] lastUse = new int[slots.size()];
@@ -150,7 +155,48 @@ public final class PlanCompiler {
             }
             planSteps.add(new ExecutionPlan.Step(n, ops.get(i), in, out, rel.stream().mapToInt(Integer::intValue).toArray()));
         }
-        return new ExecutionPlan(g, planSteps, slots.size(), slots, constants, inputNames, List.copyOf(outerNames), outputNames);
+        ExecutionPlan plan = new ExecutionPlan(g, planSteps, slots.size(), slots, constants, inputNames, List.copyOf(outerNames), outputNames);
+        clock.lap("plan");
+        return plan;
+    }
+
+    /**
+     * Prepares every node's operator. The nodes are independent here (each reads the graph's constants
+     * and packs its own weights; shared packings are cached thread-safely), so the threads claim them
+     * one at a time — whole-model weight packing is most of a large model's load. On failure the error
+     * of the first failing node in schedule order is thrown, so load errors still point at the first
+     * bad node.
+     */
+    private List<Operator> prepare(Graph g, List<Node> steps, Parallel parallel, LoadTimings.Clock clock) {
+        Map<String, Tensor> constantsByName = new HashMap<>(g.initializers());
+        Operator[] ops = new Operator[steps.size()];
+        RuntimeException[] errors = new RuntimeException[steps.size()];
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        parallel.forRange(parallel.threads(), 1, (from, to) -> {
+            for (int i; !failed.get() && (i = next.getAndIncrement()) < steps.size(); ) {
+                Node n = steps.get(i);
+                long t0 = System.nanoTime();
+                OpSetup setup = new OpSetup(n, backend, constantsByName, g::info,
+                        sub -> compile(sub, dev.lanes.graph.onnx.OnnxImporter.freeValues(sub)));
+                try {
+                    ops[i] = registry.create(setup);
+                } catch (ModelException e) {
+                    errors[i] = e;
+                    failed.set(true);
+                } catch (RuntimeException e) {
+                    errors[i] = new ModelException(n.describe() + ": " + e.getMessage(), e);
+                    failed.set(true);
+                }
+                clock.addPart(n.opType(), System.nanoTime() - t0);
+            }
+        });
+        for (RuntimeException e : errors) {
+            if (e != null) {
+                throw e;
+            }
+        }
+        return java.util.Arrays.asList(ops);
     }
 
     private static void define(Graph g, Map<String, Integer> slots, Map<String, String> definedBy, String name, String by) {

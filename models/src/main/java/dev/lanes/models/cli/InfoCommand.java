@@ -6,12 +6,14 @@ import dev.lanes.graph.Tensor;
 import dev.lanes.models.inspect.ModelInfo;
 import dev.lanes.models.inspect.ModelSource;
 import dev.lanes.models.inspect.NodeTrace;
+import dev.lanes.models.inspect.StartupReport;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code lanes info}: what a model is and what one run of it costs. */
@@ -24,14 +26,23 @@ final class InfoCommand implements Callable<Integer> {
 
     @Mixin ModelOptions opts;
 
+    @Option(names = "--timings", description = {"Also where the load time went (read, parse, import, each pass, operator",
+        "preparation per op type) and the first and second run's latency (the first includes JIT warm-up)."})
+    boolean timings;
+
     @Override
     public Integer call() throws IOException {
         ModelSource src = opts.source();
         var options = SessionFactory.options(opts.threads, Backend.FAST);
         try (Session session = SessionFactory.open(src.path(), options).session()) {
             Map<String, Tensor> inputs = opts.inputs(src, session);
+            // Measured before anything else runs in this JVM, so the first run is what a new user meets.
+            StartupReport startup = timings ? StartupReport.measure(session, inputs) : null;
             NodeTrace trace = NodeTrace.run(src.path(), options, inputs);
             spec.commandLine().getOut().print(ModelInfo.of(session, trace, inputs).format(src.displayName()));
+            if (startup != null) {
+                spec.commandLine().getOut().print(startup.format());
+            }
             spec.commandLine().getOut().flush();
         }
         return 0;

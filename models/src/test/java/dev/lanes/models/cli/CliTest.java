@@ -45,6 +45,17 @@ class CliTest {
     }
 
     @Test
+    void infoWithTimingsShowsTheLoadPhasesAndTheFirstTwoRuns() throws Exception {
+        Result r = run("info", TinyModels.mlp(dir).toString(), "--dim", "batch=2", "-t", "1", "--timings");
+        assertEquals(0, r.code(), r.err());
+        for (String phase : new String[] {"load ", "first run ", "second run "}) {
+            assertTrue(r.out().contains(phase), phase + " in " + r.out());
+        }
+        assertTrue(r.out().indexOf("FLOPs per run") < r.out().indexOf("first run"), r.out());
+        assertTrue(!run("info", TinyModels.mlp(dir).toString(), "--dim", "batch=2", "-t", "1").out().contains("first run"));
+    }
+
+    @Test
     void benchPrintsPercentilesAsJson() throws Exception {
         Result r = run("bench", TinyModels.mlp(dir).toString(), "--json", "-w", "2", "-n", "5", "-t", "1", "--dim", "batch=3");
         assertEquals(0, r.code(), r.err());

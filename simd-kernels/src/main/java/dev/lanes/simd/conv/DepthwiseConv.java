@@ -98,7 +98,11 @@ public final class DepthwiseConv implements ConvKernel {
         int rows = batch * rowsPerImage;
         int shares = parallel.sharesFor(rows * macsPerRow, MIN_MACS_PER_SHARE);
         if (direct != null) {
-            parallel.forTiles(rows, 1, g.outW(), DepthwiseDirect3x3.STRIP, shares, (r0, r1, c0, c1) -> {
+            // whole rows per thread while there are rows enough, as the 1x1 layers around it split their pixels: each
+            // core reads the rows it wrote, and no row is cut below a strip of 8 columns (14 columns cut 8 + 6 run
+            // pixel by pixel: 2 threads were slower than 1); columns only when rows are fewer than threads
+            int colGrain = rows >= shares ? g.outW() : DepthwiseDirect3x3.STRIP;
+            parallel.forTiles(rows, 1, g.outW(), colGrain, shares, (r0, r1, c0, c1) -> {
                 for (int r = r0; r < r1; ) {
                     int n = r / rowsPerImage, first = r % rowsPerImage, last = Math.min(rowsPerImage, first + (r1 - r));
                     int xo = xOff + n * g.inPixels() * cin, yo = yOff + n * g.outPixels() * cout, ro = resOff + n * g.outPixels() * cout;

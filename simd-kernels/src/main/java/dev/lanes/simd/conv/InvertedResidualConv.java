@@ -127,8 +127,10 @@ public final class InvertedResidualConv {
         if (res != null && project == null) throw new IllegalArgumentException("an inverted-residual block without a projection takes no residual");
         int outH = g.outH(), rows = batch * outH;
         int shares = parallel.sharesFor(rows * macsPerOutRow, MIN_MACS_PER_SHARE);
-        int grain = expand == null ? 1 : Math.min(rows, MIN_ROWS_PER_SHARE);
-        parallel.forRange(rows, grain, shares, (r0, r1) -> {
+        // even shares of whole rows (56 rows on 2 threads: 28 + 28), at most one per MIN_ROWS_PER_SHARE rows with an
+        // expand; a grain of 8 rows would cut 56 rows into 24 + 32 and cap 2 threads at 1.75×
+        if (expand != null) shares = Math.min(shares, Math.max(1, rows / MIN_ROWS_PER_SHARE));
+        parallel.forRange(rows, 1, shares, (r0, r1) -> {
             float[] expanded = expand == null ? null
                     : ConvScratch.get(ConvScratch.ROWS, (long) ((stripRows - 1) * g.strideH() + 3) * inRowFloats);
             float[] strip = project == null ? null : ConvScratch.get(ConvScratch.STRIP, (long) stripRows * outRowFloats);
