@@ -19,7 +19,7 @@ import org.quicktheories.generators.Generate;
 
 /**
  * The fused convolution → MaxPool ({@link ConvMaxPoolOperator}) against the two operators in turn
- * (the band convolution's NHWC run, then the pool's): the same bits, for X in NCHW or NHWC, any
+ * (the band or panel-stem convolution's NHWC run, then the pool's): the same bits, for X in NCHW or NHWC, any
  * number of pooled rows per band (1, 2, 3 or the L2 budget: bands whose convolution rows overlap,
  * are recomputed by both), 1, 2 and 3 threads. Shapes: odd and prime sizes, convolution kernels 1 to
  * 7 with strides 1-2 and pads up to 3, pool windows 1 to 4 with strides 1-3, pads below the window,
@@ -84,15 +84,18 @@ class ConvMaxPoolProperties {
 
     @Test
     void fusedIsTheTwoOperatorsInTurn() {
-        Theories.qt(60).forAll(cases(), Sizes.seeds(), Generate.booleans(), Generate.range(0, 3)).checkAssert((cs, seed, xNchw, bandRows) -> {
+        // variant: pooled rows per band in bits 0-1 (0: the L2 budget), bit 2 the panel stem instead of the band kernel
+        Theories.qt(60).forAll(cases(), Sizes.seeds(), Generate.booleans(), Generate.range(0, 7)).checkAssert((cs, seed, xNchw, variant) -> {
+            int bandRows = variant & 3;
+            boolean stem = variant >= 4;
             ConvShape s = cs.conv();
             float[] w = Data.uniform(seed + 1, Dims.size(s.weightShape()));
             float[] b = s.hasBias() ? Data.uniform(seed + 2, s.outChannels()) : null;
             float[] x = Data.uniform(seed, Dims.size(s.inputShape()));
-            ConvOperator c = ConvOperator.prepare(s, w, 0, b, 0, cs.act(), ConvAlgorithm.BAND_GEMM);
+            ConvOperator c = ConvOperator.prepare(s, w, 0, b, 0, cs.act(), stem && s.inChannels() <= 4 ? ConvAlgorithm.STEM_PANELS : ConvAlgorithm.BAND_GEMM);
             PoolOperator p = PoolOperator.prepare(cs.pool());
             ConvMaxPoolOperator f = ConvMaxPoolOperator.of(c, p, bandRows);
-            assertNotNull(f, "band convolution and 2-D MaxPool fuse: " + s + " " + cs.pool());
+            assertNotNull(f, c.algorithm() + " convolution and 2-D MaxPool fuse: " + s + " " + cs.pool());
             float[] expected = inTurn(c, p, x, xNchw);
             float[] one = fused(f, x, xNchw, Parallel.callerOnly());
             Tolerance.assertBitsEqual(f + " 1 thread", one, expected);
@@ -101,7 +104,7 @@ class ConvMaxPoolProperties {
         });
     }
 
-    /** A convolution that does not run the band kernel, or an average pool, is not fused. */
+    /** A convolution that runs neither the band kernel nor the panel stem, or an average pool, is not fused. */
     @Test
     void onlyBandConvolutionsAndMaxPoolsFuse() {
         ConvShape s = new ConvShape(1, 3, 8, 1, new int[] {9, 9}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
@@ -114,6 +117,8 @@ class ConvMaxPoolProperties {
         ConvOperator band = ConvOperator.prepare(s, w, 0, null, 0, Activation.NONE, ConvAlgorithm.BAND_GEMM);
         ConvOperator im2col = ConvOperator.prepare(s, w, 0, null, 0, Activation.NONE, ConvAlgorithm.IM2COL_GEMM);
         assertNotNull(ConvMaxPoolOperator.of(band, PoolOperator.prepare(max)));
+        assertNotNull(ConvMaxPoolOperator.of(ConvOperator.prepare(s, w, 0, null, 0, Activation.NONE, ConvAlgorithm.STEM_PANELS),
+                PoolOperator.prepare(max)));
         org.junit.jupiter.api.Assertions.assertNull(ConvMaxPoolOperator.of(im2col, PoolOperator.prepare(max)));
         org.junit.jupiter.api.Assertions.assertNull(ConvMaxPoolOperator.of(band, PoolOperator.prepare(avg)));
     }

@@ -284,16 +284,30 @@ class ConvOperatorProperties {
     }
 
     /**
-     * Depthwise 3x3 with C a multiple of the vector length (read in place, 8-pixel strips): rows of 1
-     * to 41 pixels (whole strips, a last strip shifted onto the previous one, rows narrower than a
-     * strip), 1 to 7 rows, width stride 1 or 2 and height stride 1 to 3 with odd sizes, pads 0 to 4
+     * Depthwise 3x3 with C a multiple of the vector length (read in place, a window sliding along each row):
+     * rows of 1 to 41 pixels (rows narrower than the window, thread tiles of several 8-column pieces),
+     * 1 to 7 rows, width stride 1 or 2 and height stride 1 to 3 with odd sizes, pads 0 to 4
      * per side (columns and rows with no tap inside), a ReLU/Clip clamped in the kernel or another
      * activation as a pass, deep rows that run in channel blocks; 1, 2 and 3 threads give the same bits.
      */
     @Test
     void depthwiseDirect3x3() {
+        checkDepthwiseDirect(depthwiseDirect(), 50);
+    }
+
+    /**
+     * As {@link #depthwiseDirect3x3} with MobileNet's one-pixel pad on every side, where the sliding window also
+     * computes the edge columns that miss one tap: stride 1 and 2, odd and even sizes (a right edge column or none
+     * at stride 2), maps of 1 to 30 columns and rows, shallow and deep channels.
+     */
+    @Test
+    void depthwiseDirect3x3WithOnePixelPads() {
+        checkDepthwiseDirect(depthwiseDirectPaddedByOne(), 40);
+    }
+
+    private static void checkDepthwiseDirect(Gen<ConvShape> shapes, int examples) {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.RELU, Activation.clip(-0.5f, 0.25f), Activation.HARD_SWISH);
-        Theories.qt(50).forAll(depthwiseDirect(), Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+        Theories.qt(examples).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
             Inputs d = Inputs.of(s, seed);
             Expected e = Expected.of(s, d);
             int n = e.y.length;
@@ -308,6 +322,19 @@ class ConvOperatorProperties {
             float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, null);
             Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
         });
+    }
+
+    /** 2-D depthwise 3x3, dilation 1, pads of 1, equal strides 1 or 2, C = 1 to 3 vectors (or 64 to 100 channels), 1 to 30 rows and columns. */
+    static Gen<ConvShape> depthwiseDirectPaddedByOne() {
+        return in -> {
+            boolean deep = Generate.range(0, 2).generate(in) == 0;
+            int c = VectorWidth.LANES * (deep ? Generate.range(64 / VectorWidth.LANES, 100 / VectorWidth.LANES).generate(in)
+                    : Generate.range(1, 3).generate(in));
+            int h = Sizes.between(1, deep ? 9 : 30).generate(in), w = Sizes.between(1, 30).generate(in);
+            int st = Generate.range(1, 2).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, c, c, new int[] {h, w}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
     }
 
     /** 2-D depthwise 3x3, dilation 1, C = 1, 2, 3 or 5 vectors (or 128 to 200 channels on 15 to 20 columns), the sizes, strides and pads of {@link #depthwiseDirect3x3}. */
@@ -518,12 +545,62 @@ class ConvOperatorProperties {
     }
 
     /**
+     * The panel stem (ResNet's 7x7/2 shape family): 1-4 input channels, windows 1 to 7 a side (not square),
+     * strides 1-3, pads up to the window, odd and prime sizes, output channels across vector lengths and past
+     * one panel (a partial last panel and partial tiles at the band's end); X read as NCHW (the entry a model's
+     * first convolution uses) and NHWC; bit-identical for 1, 2 and 3 threads on tall maps (several bands).
+     */
+    @Test
+    void stemPanels() {
+        checkAlgorithm(panelStems(), ConvAlgorithm.STEM_PANELS, 40);
+        // ReLU without a residual is applied as the tiles are stored; with one, or another activation, after them
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.HARD_SWISH);
+        Theories.qt(16).forAll(panelStems(), Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.STEM_PANELS);
+            Expected e = Expected.of(s, d);
+            float[] z = residual ? Data.uniform(seed + 7, e.y.length) : null;
+            float[] expected = new float[e.y.length];
+            double[] terms = new double[e.y.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
+                terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
+            }
+            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
+            Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
+            int n = Dims.size(s.outputShape());
+            float[] zh = z == null ? null : nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
+            Guarded fromNchw = new Guarded(n), fromNhwc = new Guarded(n);
+            op.runNchwToNhwc(d.x, 0, fromNchw.array(), fromNchw.offset(), zh, 0, TWO);
+            op.runNhwc(nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), 0, fromNhwc.array(), fromNhwc.offset(), zh, 0, THREE);
+            fromNchw.assertCanariesIntact();
+            fromNhwc.assertCanariesIntact();
+            Tolerance.assertBitsEqual(op + " NCHW vs NHWC input", fromNchw.region(), fromNhwc.region());
+        });
+    }
+
+    /** 2-D stems for {@link #stemPanels}: up to 70 rows so that a map runs in several bands. */
+    static Gen<ConvShape> panelStems() {
+        return in -> {
+            int c = Generate.range(1, 4).generate(in), m = Sizes.between(1, 150).generate(in);
+            int[] extent = {Sizes.between(1, 70).generate(in), Sizes.between(1, 23).generate(in)};
+            int[] k = {Generate.range(1, 7).generate(in), Generate.range(1, 7).generate(in)};
+            int[] st = {Generate.range(1, 3).generate(in), Generate.range(1, 3).generate(in)};
+            int[] pb = {Generate.range(0, k[0]).generate(in), Generate.range(0, k[1]).generate(in)};
+            int[] pe = {Generate.range(0, k[0]).generate(in), Generate.range(0, k[1]).generate(in)};
+            ConvShapes.fitPadding(extent, k, pb, pe);
+            return new ConvShape(Generate.range(1, 2).generate(in), c, m, 1, extent, k, pb, pe, st, new int[] {1, 1},
+                    Generate.booleans().generate(in));
+        };
+    }
+
+    /**
      * The entry a chain's first convolution uses (X NCHW, Y and the residual NHWC) gives the bits of
      * the NHWC entry on the reordered X, for the stem (which reads NCHW itself) and any other kernel.
      */
     @Test
     void nchwInputNhwcOutputEntry() {
-        Theories.qt(40).forAll(stems().mix(ConvShapes.twoD(), 40), Sizes.seeds()).checkAssert((s, seed) -> {
+        Theories.qt(40).forAll(stems().mix(ConvShapes.twoD(), 40).mix(panelStems(), 25), Sizes.seeds()).checkAssert((s, seed) -> {
             Inputs d = Inputs.of(s, seed);
             int n = Dims.size(s.outputShape());
             float[] res = Data.uniform(seed + 5, n);
@@ -636,7 +713,8 @@ class ConvOperatorProperties {
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 512, 1, 56, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));
-        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.STEM_PANELS, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(3, 16, 1, 224, 7, 3, 2)));
         assertEquals(ConvAlgorithm.STEM_DIRECT, ConvOperator.choose(conv(3, 16, 1, 384, 3, 1, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
         assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));

@@ -10,6 +10,7 @@ import dev.lanes.simd.conv.GroupedConvDirect;
 import dev.lanes.simd.conv.Layouts;
 import dev.lanes.simd.conv.PointwiseConv;
 import dev.lanes.simd.conv.StemConvDirect;
+import dev.lanes.simd.conv.StemConvPanels;
 import dev.lanes.simd.conv.WinogradConv;
 import java.util.Objects;
 
@@ -89,6 +90,7 @@ public final class ConvOperator {
             case BAND_GEMM -> new BandGemmConv(s, w, wOff, bias, bOff, act);
             case GROUPED_DIRECT -> new GroupedConvDirect(s, w, wOff, bias, bOff, act);
             case STEM_DIRECT -> new StemConvDirect(s, w, wOff, bias, bOff, act);
+            case STEM_PANELS -> new StemConvPanels(s, w, wOff, bias, bOff, act);
         };
         return new ConvOperator(s, act, k);
     }
@@ -98,7 +100,8 @@ public final class ConvOperator {
      * and pooling"): depthwise kernels for {@code groups = C}; Winograd for 3x3 stride-1 layers with
      * enough channels to amortise the transforms; the feature map read in place as a GEMM's A for
      * 1x1 ({@link PointwiseConv}: 2-D, any stride, no padding, one group; PackedGemm over it when
-     * 1-D, 3-D or grouped); a direct kernel for stems (at most 4 input channels, C·taps ≤ 32);
+     * 1-D, 3-D or grouped); a direct kernel for stems (at most 4 input channels, C·taps ≤ 32), and
+     * tiles of a panel of output channels for larger stem windows with at least 32 outputs ({@link StemConvPanels});
      * all groups at once for grouped layers with a few channels per group
      * ({@link GroupedConvDirect}); the band kernel ({@link BandGemmConv}) for other 2-D windows with one
      * group and for strided 1x1 layers whose weights exceed L2; im2col + GEMM for the rest.
@@ -116,6 +119,10 @@ public final class ConvOperator {
         // (K = 147) is GEMM-sized again and goes to the band kernel (3->64 7x7/2 at 224: 1.34 ms, im2col
         // 2.2, this kernel 6.8)
         if (StemConvDirect.supports(s) && s.kernelSize() > 1 && s.inChannels() * s.kernelSize() <= 32) return ConvAlgorithm.STEM_DIRECT;
+        // a larger stem window with many output channels: tiles of 6 pixels x a panel of 4 vectors straight from
+        // NCHW rows (ResNet's 3->64 7x7/2 at 224, with its MaxPool: 1.07-1.10 ms at 1 thread against the band
+        // kernel's 1.22-1.25, which reorders the 3-channel image to NHWC first)
+        if (StemConvPanels.supports(s) && s.outChannels() >= BAND_MIN_OUT_CHANNELS) return ConvAlgorithm.STEM_PANELS;
         if (WinogradConv.supports(s) && s.inChannels() >= 16 && s.outChannels() >= 16) {
             int[] out = s.outSpatial();
             // F(4,3) does 44% fewer multiplications per output than F(2,3), but its 6x6 tiles waste work
@@ -192,6 +199,7 @@ public final class ConvOperator {
         check(x, xOff, y, yOff, residual, rOff, parallel);
         if (shape.batch() == 0) return;
         if (kernel instanceof StemConvDirect stem) stem.runNchwInput(x, xOff, y, yOff, residual, rOff, parallel);
+        else if (kernel instanceof StemConvPanels stem) stem.runNchwInput(x, xOff, y, yOff, residual, rOff, parallel);
         else Layouts.runNchwInput(kernel, shape.batch(), shape.inChannels(), shape.inSpatialSize(), x, xOff, y, yOff, residual, rOff, parallel);
     }
 

@@ -26,5 +26,10 @@ public enum ConvAlgorithm {
     /** Grouped convolution with few channels per group: direct kernel over all groups at once. */
     GROUPED_DIRECT,
     /** At most 4 input channels (an RGB stem), one group: direct, broadcast input × output-channel vectors: {@link StemConvDirect}. */
-    STEM_DIRECT
+    STEM_DIRECT,
+    /**
+     * At most 4 input channels, one group, 2-D, unit dilations, a window too large for {@link StemConvDirect}:
+     * tiles of 6 pixels × a panel of output-channel vectors straight from padded NCHW rows: {@link StemConvPanels}.
+     */
+    STEM_PANELS
 }
