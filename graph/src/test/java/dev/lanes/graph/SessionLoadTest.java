@@ -106,14 +106,31 @@ class SessionLoadTest {
     }
 
     @Test
-    void aMemoryMappedFileGivesTheSameOutputsAsItsBytes() throws Exception {
-        byte[] bytes = chain(4, null);
-        Path file = dir.resolve("m.onnx");
-        Files.write(file, bytes);
-        Tensor x = input(9);
+    void readAndMemoryMappedFilesGiveTheSameOutputsAsTheirBytes() throws Exception {
+        // 2048 x 2048 weights: 16 MiB, so this file is memory-mapped (OnnxImporter maps from 16 MiB on).
+        Random r = new Random(3);
+        float[] w = new float[2048 * 2048];
+        for (int i = 0; i < w.length; i += 7) {
+            w[i] = (float) r.nextGaussian();
+        }
+        byte[] big = new OnnxModelBuilder("big").opset(17).input("X", DType.FLOAT32, 1, 2048)
+                .initializer("W", Tensor.of(w, 2048, 2048))
+                .node("MatMul").inputs("X", "W").outputs("Y").add()
+                .output("Y", DType.FLOAT32, 1, 2048).toBytes();
+        assertTrue(big.length >= 16 << 20, "the big model must reach the mapping size: " + big.length);
+        float[] x = new float[2048];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        check(big, "Y", Map.of("X", Tensor.of(x, 1, 2048)));
+        check(chain(4, null), "a3", Map.of("X", input(9)));
+    }
+
+    private void check(byte[] bytes, String output, Map<String, Tensor> in) throws Exception {
+        Path file = Files.write(dir.resolve("m" + bytes.length + ".onnx"), bytes);
         try (Session fromFile = Session.open(file, SessionOptions.defaults().withThreads(1));
              Session fromBytes = Session.open(bytes, SessionOptions.defaults().withThreads(1))) {
-            assertArrayEquals(fromBytes.run(Map.of("X", x)).get("a3").floats(), fromFile.run(Map.of("X", x)).get("a3").floats());
+            assertArrayEquals(fromBytes.run(in).get(output).floats(), fromFile.run(in).get(output).floats());
         }
     }
 

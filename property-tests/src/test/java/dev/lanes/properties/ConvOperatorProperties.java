@@ -298,16 +298,30 @@ class ConvOperatorProperties {
     }
 
     /**
-     * Depthwise 3x3 with C a multiple of the vector length (read in place, 8-pixel strips): rows of 1
-     * to 41 pixels (whole strips, a last strip shifted onto the previous one, rows narrower than a
-     * strip), 1 to 7 rows, width stride 1 or 2 and height stride 1 to 3 with odd sizes, pads 0 to 4
+     * Depthwise 3x3 with C a multiple of the vector length (read in place, a window sliding along each row):
+     * rows of 1 to 41 pixels (rows narrower than the window, thread tiles of several 8-column pieces),
+     * 1 to 7 rows, width stride 1 or 2 and height stride 1 to 3 with odd sizes, pads 0 to 4
      * per side (columns and rows with no tap inside), a ReLU/Clip clamped in the kernel or another
      * activation as a pass, deep rows that run in channel blocks; 1, 2 and 3 threads give the same bits.
      */
     @Test
     void depthwiseDirect3x3() {
+        checkDepthwiseDirect(depthwiseDirect(), 50);
+    }
+
+    /**
+     * As {@link #depthwiseDirect3x3} with MobileNet's one-pixel pad on every side, where the sliding window also
+     * computes the edge columns that miss one tap: stride 1 and 2, odd and even sizes (a right edge column or none
+     * at stride 2), maps of 1 to 30 columns and rows, shallow and deep channels.
+     */
+    @Test
+    void depthwiseDirect3x3WithOnePixelPads() {
+        checkDepthwiseDirect(depthwiseDirectPaddedByOne(), 40);
+    }
+
+    private static void checkDepthwiseDirect(Gen<ConvShape> shapes, int examples) {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.RELU, Activation.clip(-0.5f, 0.25f), Activation.HARD_SWISH);
-        Theories.qt(50).forAll(depthwiseDirect(), Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+        Theories.qt(examples).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
             Inputs d = Inputs.of(s, seed);
             Expected e = Expected.of(s, d);
             int n = e.y.length;
@@ -322,6 +336,19 @@ class ConvOperatorProperties {
             float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, null);
             Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
         });
+    }
+
+    /** 2-D depthwise 3x3, dilation 1, pads of 1, equal strides 1 or 2, C = 1 to 3 vectors (or 64 to 100 channels), 1 to 30 rows and columns. */
+    static Gen<ConvShape> depthwiseDirectPaddedByOne() {
+        return in -> {
+            boolean deep = Generate.range(0, 2).generate(in) == 0;
+            int c = VectorWidth.LANES * (deep ? Generate.range(64 / VectorWidth.LANES, 100 / VectorWidth.LANES).generate(in)
+                    : Generate.range(1, 3).generate(in));
+            int h = Sizes.between(1, deep ? 9 : 30).generate(in), w = Sizes.between(1, 30).generate(in);
+            int st = Generate.range(1, 2).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, c, c, new int[] {h, w}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
     }
 
     /** 2-D depthwise 3x3, dilation 1, C = 1, 2, 3 or 5 vectors (or 128 to 200 channels on 15 to 20 columns), the sizes, strides and pads of {@link #depthwiseDirect3x3}. */
@@ -387,9 +414,9 @@ class ConvOperatorProperties {
 
     /**
      * 1x1 layers on small maps under large weights (250 to 330 → 120 to 200 channels on 21 to 40 pixels) at 4 and 5
-     * threads: PointwiseConv cuts the output channels at single vectors (ranges that start or end inside a panel) and,
-     * when the threads outnumber what the columns share well, the pixels too (a grid of tiles × vectors). Against the
-     * reference, and the bits of 1 thread.
+     * threads: PointwiseConv cuts its (panel, tile) units into even shares of work, so that shares start and end inside
+     * panels (one panel's tiles split between threads) and a last narrower panel counts by its width; each unit runs
+     * the residual and activation on its own columns. Against the reference, and the bits of 1 thread.
      */
     @Test
     void pointwiseSplitOverPixelsAndVectors() {
@@ -412,10 +439,14 @@ class ConvOperatorProperties {
                     expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
                     terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
                 }
-                float[] one = runNchw(op, d, z, Parallel.callerOnly());
-                Tolerance.assertBitsEqual(op + " 4 threads", runNchw(op, d, z, four), one);
-                Tolerance.assertBitsEqual(op + " 5 threads", runNchw(op, d, z, five), one);
-                Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
+                // NHWC straight into NaN-filled outputs (the NCHW entry's scratch would keep the last call's values)
+                int pixels = s.outSpatialSize();
+                float[] xh = nhwc(d.x, 1, s.inChannels(), s.inSpatialSize()), zh = z == null ? null : nhwc(z, 1, s.outChannels(), pixels);
+                float[] one = runNhwc(op, xh, zh, Parallel.callerOnly());
+                Tolerance.assertBitsEqual(op + " 4 threads", runNhwc(op, xh, zh, four), one);
+                Tolerance.assertBitsEqual(op + " 5 threads", runNhwc(op, xh, zh, five), one);
+                Tolerance.assertClose(op + (residual ? " +Z" : ""), one, nhwc(expected, 1, s.outChannels(), pixels),
+                        nhwcTerms(terms, s.outChannels(), pixels), 2 * bound(s, op.algorithm()));
             });
         }
     }
@@ -433,6 +464,21 @@ class ConvOperatorProperties {
         float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
         Tolerance.assertClose(op + (residual ? " +Z" : ""), one, withEpilogue.y, withEpilogue.terms, 2 * bound(s, op.algorithm()));
         return z;
+    }
+
+    /** Runs an operator on NHWC data and a residual (null for none) into a guarded, NaN-filled output. */
+    static float[] runNhwc(ConvOperator op, float[] x, float[] z, Parallel p) {
+        Guarded y = new Guarded(Dims.size(op.shape().outputShape()));
+        op.runNhwc(x, 0, y.array(), y.offset(), z, 0, p);
+        y.assertCanariesIntact();
+        return y.region();
+    }
+
+    /** Error terms of one NCHW image reordered to NHWC. */
+    static double[] nhwcTerms(double[] nchw, int c, int pixels) {
+        double[] out = new double[nchw.length];
+        for (int ch = 0; ch < c; ch++) for (int q = 0; q < pixels; q++) out[q * c + ch] = nchw[ch * pixels + q];
+        return out;
     }
 
     /** Runs an operator on NCHW data and a residual (null for none) into a guarded output. */

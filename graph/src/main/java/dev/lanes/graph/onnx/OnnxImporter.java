@@ -20,7 +20,6 @@ import dev.lanes.graph.onnx.proto.Onnx.TypeProto;
 import dev.lanes.graph.onnx.proto.Onnx.ValueInfoProto;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,6 +53,9 @@ public final class OnnxImporter {
     /** The newest default-domain opset whose semantics Lanes knows. */
     public static final int MAX_OPSET = 27;
 
+    /** Model files from this size on are memory-mapped; smaller ones are read into a byte[] (see {@link #load(Path, LoadTimings.Clock)}). */
+    static final long MAP_FROM_BYTES = 16L << 20;
+
     private final ExternalData external;
     private final Map<String, Integer> opsets;
     private int anonymous;
@@ -70,10 +72,12 @@ public final class OnnxImporter {
 
     /**
      * Loads a model file, recording the phases {@code read}, {@code parse} and {@code import} on
-     * {@code clock}. The file is memory-mapped and parsed with aliasing: a weight's {@code raw_data}
-     * is a view of the mapping, copied once, straight into the tensor's array (reading the file into a
-     * byte[] and letting protobuf copy each raw_data out of it cost two more copies of every weight —
-     * 1 GB of copying and allocation for GPT-2 small's 500 MB).
+     * {@code clock}. The protobuf is parsed with aliasing: a weight's {@code raw_data} is a view of the
+     * file's bytes, copied once, straight into the tensor's array (letting protobuf copy each raw_data
+     * out first cost one more copy of every weight). A file of {@link #MAP_FROM_BYTES} or more is
+     * memory-mapped rather than read into a byte[] (one copy less again: together 1 GB of copying and
+     * allocation less for GPT-2 small's 500 MB); a smaller one is read, because the first mapping in a
+     * JVM costs about 40 ms of class loading and set-up, more than reading 16 MB.
      */
     public static OnnxModel load(Path file, LoadTimings.Clock clock) throws IOException {
         long size = Files.size(file);
@@ -81,13 +85,17 @@ public final class OnnxImporter {
             throw new OnnxFormatException("model file " + file + " is " + size
                     + " bytes; an ONNX protobuf cannot exceed 2 GiB (keep large weights in external data)");
         }
-        ByteBuffer bytes;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            // The OS unmaps the file when the buffer is collected; nothing refers to it after import.
-            bytes = size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        CodedInputStream in;
+        if (size < MAP_FROM_BYTES) {
+            in = CodedInputStream.newInstance(Files.readAllBytes(file));
+        } else {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                // The OS unmaps the file when the buffer is collected; nothing refers to it after import.
+                in = CodedInputStream.newInstance(ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+            }
         }
         clock.lap("read");
-        ModelProto m = parse(CodedInputStream.newInstance(bytes), size, file.toString());
+        ModelProto m = parse(in, size, file.toString());
         clock.lap("parse");
         Path dir = file.toAbsolutePath().getParent();
         try (ExternalData ext = new ExternalData(dir)) {

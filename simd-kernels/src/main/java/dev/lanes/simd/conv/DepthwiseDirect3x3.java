@@ -8,20 +8,20 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Depthwise 3x3 convolution (multiplier 1, dilation 1, stride 1 or 2 along the width, any stride
  * along the height, any padding) over NHWC maps whose channel count is a multiple of the vector
- * length: MobileNet's depthwise layers. It reads the input in place (no band copy) and holds a
- * strip of {@link #STRIP} output pixels × one channel vector in registers; per kernel row it loads
- * each input vector the strip touches once and feeds it to every output that uses it
- * ({@code STRIP + 2} loads for 3·STRIP FMAs at stride 1, {@code 2·STRIP + 1} at stride 2), where
- * {@link DepthwiseBand} reloads a vector per tap and per neighbour.
+ * length: MobileNet's depthwise layers. It reads the input in place (no band copy). Per output row
+ * and channel vector, the nine weights stay in registers and a 3x3 window of input vectors slides
+ * along the row: each output costs the loads of the window's new columns (3 at stride 1, 6 at
+ * stride 2) for its nine FMAs, and the outputs of successive iterations are independent chains that
+ * the core overlaps. (8-pixel strips × 2 channel vectors, which reload the weights per kernel row and
+ * cover a row's tail with a shifted strip, ran 1.4-2× slower on MobileNetV2's 7² to 28² maps.)
  *
- * <p>Columns whose window crosses the left or right edge go through a one-pixel path that skips
- * the taps outside; rows crossing the top or bottom edge run only their kernel rows inside. A run
- * of interior columns that is not a multiple of the strip ends with one strip shifted left to end
- * on the run's last column: it recomputes a few outputs of the previous strip with the very same
- * arithmetic (same bits) instead of sending up to 7 pixels through the latency-bound one-pixel path.
+ * <p>The edge columns that miss only their first or last tap (a one-pixel pad) come out of the
+ * sliding loop; other columns whose window crosses the left or right edge, and rows with fewer than
+ * two kernel rows inside, go through a one-pixel path that skips the taps outside; rows crossing the
+ * top or bottom edge run only their kernel rows inside.
  *
- * <p>Every output is {@code bias} followed by one FMA per tap inside, in (ky, kx) order, in both
- * paths: results do not depend on which path or which thread computed an output. A ReLU or Clip
+ * <p>Every output is {@code bias} followed by one FMA per tap inside, in (ky, kx) order, in every
+ * path: results do not depend on which path or which thread computed an output. A ReLU or Clip
  * without residual is clamped in the stores; a residual or another activation runs afterwards as a
  * pass over the rows ({@link ConvEpilogue}).
  * Weights are packed {@code [ky][kx][C]}.
@@ -29,9 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class DepthwiseDirect3x3 {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = S.length();
-    /** Output pixels per strip (the column granularity callers split on). */
+    /** The column granularity callers split rows on. */
     static final int STRIP = 8;
-    /** Channel vectors per block (see {@link #run}): 4 keep the pixel path's four chains and two of the strips' pairs. */
+    /** Channel vectors per block (see {@link #run}): 4 keep the pixel path's four chains. */
     static final int CHANNEL_BLOCK = 4;
     /** Block channels when 3 input rows exceed this (bytes; L1 is 48 KB) ... */
     private static final long L1_ROWS_BYTES = 32 << 10;
@@ -104,40 +104,31 @@ final class DepthwiseDirect3x3 {
         }
     }
 
-    /** Columns {@code [a, b)}, channels {@code [p0, p1)} of one output row: edge columns one at a time, interior columns in strips. */
+    /** Columns {@code [a, b)}, channels {@code [p0, p1)} of one output row: a sliding window per channel vector, the other edge columns one at a time. */
     private void columns(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int a, int b,
                          int p0, int p1) {
         int in0 = Math.max(a, Math.min(b, oxLo)), in1 = Math.max(in0, Math.min(b, oxHi));
-        if (sW == 1 && nky >= 2 && in1 > in0) {
-            // one channel vector at a time along the whole row, its weights in registers
-            // the edge columns next to the run that miss one tap (a one-pixel pad) come out of the same window
-            boolean left = a < in0 && in0 == g.padL(), right = in1 < b && in1 - g.padL() == g.inW() - 2;
-            int a1 = left ? in0 - 1 : in0, b0 = right ? in1 + 1 : in1;
-            int xo = xRow + (in0 - g.padL()) * c, yo = yRow + in0 * c;
+        if (nky >= 2 && in1 > in0) {
+            // one channel vector at a time along the whole row, its weights in registers; the edge columns next to
+            // the run that miss only their first or last tap (a one-pixel pad) are computed with the run
+            boolean left = a < in0 && in0 * sW - g.padL() == sW - 1, right = in1 < b && in1 * sW - g.padL() == g.inW() - 2;
+            int a1 = left ? in0 - 1 : in0, b0 = right ? in1 + 1 : in1, n = in1 - in0;
+            int xo = xRow + (in0 * sW - g.padL()) * c, yo = yRow + in0 * c;
             for (int p = p0; p < p1; p += L) {
                 for (int ox = a; ox < a1; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p, p + L);
-                if (nky == 3) slide3(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, in1 - in0, left, right);
-                else slide2(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, in1 - in0, left, right);
+                if (sW == 1) {
+                    if (nky == 3) slide3(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, n, left, right);
+                    else slide2(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, n, left, right);
+                } else {
+                    if (nky == 3) slide3Stride2(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, n, left, right);
+                    else slide2Stride2(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, n, left, right);
+                }
                 for (int ox = b0; ox < b; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p, p + L);
             }
             return;
         }
-        for (int ox = a; ox < in0; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p0, p1);
-        int n = in1 - in0;
-        if (n >= STRIP) {
-            strips(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, in0, n / STRIP, p0, p1);
-            if (n % STRIP != 0) strips(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, in1 - STRIP, 1, p0, p1);
-        } else {
-            for (int ox = in0; ox < in1; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p0, p1);
-        }
-        for (int ox = in1; ox < b; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p0, p1);
-    }
-
-    private void strips(float[] x, int xRow, int nky, int wRow, boolean clamp, float lo, float hi, float[] y, int yRow, int ox, int count,
-                        int p0, int p1) {
-        int xo = xRow + (ox * sW - g.padL()) * c, yo = yRow + ox * c;
-        if (sW == 1) stride1Pair(x, xo, c, rowStep, nky, wt, wRow, bt, clamp, lo, hi, y, yo, count, p0, p1);
-        else stride2Pair(x, xo, c, rowStep, nky, wt, wRow, bt, clamp, lo, hi, y, yo, count, p0, p1);
+        // rows with fewer than two kernel rows inside, rows with no interior column: one pixel at a time
+        for (int ox = a; ox < b; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p0, p1);
     }
 
     /**
@@ -303,506 +294,116 @@ final class DepthwiseDirect3x3 {
     }
 
     /**
-     * {@code count} strips of 8 pixels at stride 1, two channel vectors at a time (16 accumulators: enough independent
-     * FMA chains to cover the FMA latency); channels {@code [p0, p1)}, a last odd channel vector through {@link #stride1}. X of the first strip's
-     * first pixel (first kernel row inside, tap 0) at {@code xo}, pixels {@code c} floats apart, kernel rows
-     * {@code rowStep} apart; weights of that kernel row at {@code wo}; outputs (clamped to {@code [lo, hi]} when {@code clamp}) from
-     * {@code yo}. Per kernel row, input vector i (i = 0..9) is loaded once and serves outputs i-2..i, each output taking
-     * its taps in order. One running offset per array keeps the integer registers free (C2 spilled nine i·c offsets).
+     * As {@link #slide3} at stride 2: the window moves two columns, so each output loads six vectors (its columns 1
+     * and 2 in the three rows; column 0 is the previous output's column 2). With {@code left} the output before the
+     * run takes taps 1 and 2 from the two columns before the first window, with {@code right} the output after it
+     * taps 0 and 1 from the carried column and the next.
      */
-    static void stride1Pair(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
-            float[] y, int yo, int count, int p0, int p1) {
-        for (int s = 0; s < count; s++) {
-            int xs = xo + s * STRIP * c, ys = yo + s * STRIP * c;
-            int p = p0;
-            for (; p + 2 * L <= p1; p += 2 * L) {
-                FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-                FloatVector b0 = FloatVector.fromArray(S, bt, p + L), b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0, b6 = b0, b7 = b0;
-                for (int k = 0; k < nky; k++) {
-                    int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
-                    FloatVector w0 = FloatVector.fromArray(S, wt, q), u0 = FloatVector.fromArray(S, wt, q + L);
-                    q += c;
-                    FloatVector w1 = FloatVector.fromArray(S, wt, q), u1 = FloatVector.fromArray(S, wt, q + L);
-                    q += c;
-                    FloatVector w2 = FloatVector.fromArray(S, wt, q), u2 = FloatVector.fromArray(S, wt, q + L);
-                    FloatVector v, t;
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a0 = v.fma(w0, a0);
-                    b0 = t.fma(u0, b0);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a0 = v.fma(w1, a0);
-                    b0 = t.fma(u1, b0);
-                    a1 = v.fma(w0, a1);
-                    b1 = t.fma(u0, b1);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a0 = v.fma(w2, a0);
-                    b0 = t.fma(u2, b0);
-                    a1 = v.fma(w1, a1);
-                    b1 = t.fma(u1, b1);
-                    a2 = v.fma(w0, a2);
-                    b2 = t.fma(u0, b2);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a1 = v.fma(w2, a1);
-                    b1 = t.fma(u2, b1);
-                    a2 = v.fma(w1, a2);
-                    b2 = t.fma(u1, b2);
-                    a3 = v.fma(w0, a3);
-                    b3 = t.fma(u0, b3);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a2 = v.fma(w2, a2);
-                    b2 = t.fma(u2, b2);
-                    a3 = v.fma(w1, a3);
-                    b3 = t.fma(u1, b3);
-                    a4 = v.fma(w0, a4);
-                    b4 = t.fma(u0, b4);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a3 = v.fma(w2, a3);
-                    b3 = t.fma(u2, b3);
-                    a4 = v.fma(w1, a4);
-                    b4 = t.fma(u1, b4);
-                    a5 = v.fma(w0, a5);
-                    b5 = t.fma(u0, b5);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a4 = v.fma(w2, a4);
-                    b4 = t.fma(u2, b4);
-                    a5 = v.fma(w1, a5);
-                    b5 = t.fma(u1, b5);
-                    a6 = v.fma(w0, a6);
-                    b6 = t.fma(u0, b6);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a5 = v.fma(w2, a5);
-                    b5 = t.fma(u2, b5);
-                    a6 = v.fma(w1, a6);
-                    b6 = t.fma(u1, b6);
-                    a7 = v.fma(w0, a7);
-                    b7 = t.fma(u0, b7);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a6 = v.fma(w2, a6);
-                    b6 = t.fma(u2, b6);
-                    a7 = v.fma(w1, a7);
-                    b7 = t.fma(u1, b7);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    a7 = v.fma(w2, a7);
-                    b7 = t.fma(u2, b7);
-                }
-                if (clamp) {
-                    a0 = a0.max(lo).min(hi);
-                    b0 = b0.max(lo).min(hi);
-                    a1 = a1.max(lo).min(hi);
-                    b1 = b1.max(lo).min(hi);
-                    a2 = a2.max(lo).min(hi);
-                    b2 = b2.max(lo).min(hi);
-                    a3 = a3.max(lo).min(hi);
-                    b3 = b3.max(lo).min(hi);
-                    a4 = a4.max(lo).min(hi);
-                    b4 = b4.max(lo).min(hi);
-                    a5 = a5.max(lo).min(hi);
-                    b5 = b5.max(lo).min(hi);
-                    a6 = a6.max(lo).min(hi);
-                    b6 = b6.max(lo).min(hi);
-                    a7 = a7.max(lo).min(hi);
-                    b7 = b7.max(lo).min(hi);
-                }
-                int o = ys + p;
-                a0.intoArray(y, o);
-                b0.intoArray(y, o + L);
-                o += c;
-                a1.intoArray(y, o);
-                b1.intoArray(y, o + L);
-                o += c;
-                a2.intoArray(y, o);
-                b2.intoArray(y, o + L);
-                o += c;
-                a3.intoArray(y, o);
-                b3.intoArray(y, o + L);
-                o += c;
-                a4.intoArray(y, o);
-                b4.intoArray(y, o + L);
-                o += c;
-                a5.intoArray(y, o);
-                b5.intoArray(y, o + L);
-                o += c;
-                a6.intoArray(y, o);
-                b6.intoArray(y, o + L);
-                o += c;
-                a7.intoArray(y, o);
-                b7.intoArray(y, o + L);
-            }
-            if (p < p1) stride1(x, xs, c, rowStep, nky, wt, wo, bt, clamp, lo, hi, y, ys, 1, p, p1);
+    static void slide3Stride2(float[] x, int xo, int c, int rowStep, float[] wt, int wo, float[] bt, int p, boolean clamp, float lo, float hi,
+            float[] y, int yo, int n, boolean left, boolean right) {
+        int q = wo + p;
+        FloatVector w00 = FloatVector.fromArray(S, wt, q), w01 = FloatVector.fromArray(S, wt, q + c), w02 = FloatVector.fromArray(S, wt, q + 2 * c);
+        q += 3 * c;
+        FloatVector w10 = FloatVector.fromArray(S, wt, q), w11 = FloatVector.fromArray(S, wt, q + c), w12 = FloatVector.fromArray(S, wt, q + 2 * c);
+        q += 3 * c;
+        FloatVector w20 = FloatVector.fromArray(S, wt, q), w21 = FloatVector.fromArray(S, wt, q + c), w22 = FloatVector.fromArray(S, wt, q + 2 * c);
+        FloatVector bias = FloatVector.fromArray(S, bt, p);
+        int o = xo + p, r1 = rowStep, r2 = 2 * rowStep;
+        int yi = yo + p;
+        if (left) {
+            // taps 1 and 2 over the columns before the first window
+            FloatVector acc = bias;
+            acc = FloatVector.fromArray(S, x, o - c).fma(w01, acc);
+            acc = FloatVector.fromArray(S, x, o).fma(w02, acc);
+            acc = FloatVector.fromArray(S, x, o - c + r1).fma(w11, acc);
+            acc = FloatVector.fromArray(S, x, o + r1).fma(w12, acc);
+            acc = FloatVector.fromArray(S, x, o - c + r2).fma(w21, acc);
+            acc = FloatVector.fromArray(S, x, o + r2).fma(w22, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi - c);
+        }
+        FloatVector v00 = FloatVector.fromArray(S, x, o), v10 = FloatVector.fromArray(S, x, o + r1), v20 = FloatVector.fromArray(S, x, o + r2);
+        for (int i = 0; i < n; i++) {
+            FloatVector v01 = FloatVector.fromArray(S, x, o + c), v02 = FloatVector.fromArray(S, x, o + 2 * c);
+            FloatVector v11 = FloatVector.fromArray(S, x, o + c + r1), v12 = FloatVector.fromArray(S, x, o + 2 * c + r1);
+            FloatVector v21 = FloatVector.fromArray(S, x, o + c + r2), v22 = FloatVector.fromArray(S, x, o + 2 * c + r2);
+            FloatVector acc = v00.fma(w00, bias);
+            acc = v01.fma(w01, acc);
+            acc = v02.fma(w02, acc);
+            acc = v10.fma(w10, acc);
+            acc = v11.fma(w11, acc);
+            acc = v12.fma(w12, acc);
+            acc = v20.fma(w20, acc);
+            acc = v21.fma(w21, acc);
+            acc = v22.fma(w22, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi);
+            v00 = v02;
+            v10 = v12;
+            v20 = v22;
+            o += 2 * c;
+            yi += c;
+        }
+        if (right) {
+            // taps 0 and 1: the carried column and the last one
+            FloatVector acc = bias;
+            acc = v00.fma(w00, acc);
+            acc = FloatVector.fromArray(S, x, o + c).fma(w01, acc);
+            acc = v10.fma(w10, acc);
+            acc = FloatVector.fromArray(S, x, o + c + r1).fma(w11, acc);
+            acc = v20.fma(w20, acc);
+            acc = FloatVector.fromArray(S, x, o + c + r2).fma(w21, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi);
         }
     }
 
-    /** One channel vector at a time over channels {@code [p0, p1)}, otherwise as {@link #stride1Pair}. */
-    static void stride1(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
-            float[] y, int yo, int count, int p0, int p1) {
-        for (int s = 0; s < count; s++) {
-            int xs = xo + s * STRIP * c, ys = yo + s * STRIP * c;
-            for (int p = p0; p < p1; p += L) {
-                FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-                for (int k = 0; k < nky; k++) {
-                    int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
-                    FloatVector w0 = FloatVector.fromArray(S, wt, q);
-                    q += c;
-                    FloatVector w1 = FloatVector.fromArray(S, wt, q);
-                    q += c;
-                    FloatVector w2 = FloatVector.fromArray(S, wt, q);
-                    FloatVector v;
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a0 = v.fma(w0, a0);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a0 = v.fma(w1, a0);
-                    a1 = v.fma(w0, a1);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a0 = v.fma(w2, a0);
-                    a1 = v.fma(w1, a1);
-                    a2 = v.fma(w0, a2);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a1 = v.fma(w2, a1);
-                    a2 = v.fma(w1, a2);
-                    a3 = v.fma(w0, a3);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a2 = v.fma(w2, a2);
-                    a3 = v.fma(w1, a3);
-                    a4 = v.fma(w0, a4);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a3 = v.fma(w2, a3);
-                    a4 = v.fma(w1, a4);
-                    a5 = v.fma(w0, a5);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a4 = v.fma(w2, a4);
-                    a5 = v.fma(w1, a5);
-                    a6 = v.fma(w0, a6);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a5 = v.fma(w2, a5);
-                    a6 = v.fma(w1, a6);
-                    a7 = v.fma(w0, a7);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a6 = v.fma(w2, a6);
-                    a7 = v.fma(w1, a7);
-                    v = FloatVector.fromArray(S, x, o);
-                    a7 = v.fma(w2, a7);
-                }
-                if (clamp) {
-                    a0 = a0.max(lo).min(hi);
-                    a1 = a1.max(lo).min(hi);
-                    a2 = a2.max(lo).min(hi);
-                    a3 = a3.max(lo).min(hi);
-                    a4 = a4.max(lo).min(hi);
-                    a5 = a5.max(lo).min(hi);
-                    a6 = a6.max(lo).min(hi);
-                    a7 = a7.max(lo).min(hi);
-                }
-                int o = ys + p;
-                a0.intoArray(y, o);
-                o += c;
-                a1.intoArray(y, o);
-                o += c;
-                a2.intoArray(y, o);
-                o += c;
-                a3.intoArray(y, o);
-                o += c;
-                a4.intoArray(y, o);
-                o += c;
-                a5.intoArray(y, o);
-                o += c;
-                a6.intoArray(y, o);
-                o += c;
-                a7.intoArray(y, o);
-            }
+    /** As {@link #slide3Stride2} with two kernel rows (the first or last output row under a one-pixel pad). */
+    static void slide2Stride2(float[] x, int xo, int c, int rowStep, float[] wt, int wo, float[] bt, int p, boolean clamp, float lo, float hi,
+            float[] y, int yo, int n, boolean left, boolean right) {
+        int q = wo + p;
+        FloatVector w00 = FloatVector.fromArray(S, wt, q), w01 = FloatVector.fromArray(S, wt, q + c), w02 = FloatVector.fromArray(S, wt, q + 2 * c);
+        q += 3 * c;
+        FloatVector w10 = FloatVector.fromArray(S, wt, q), w11 = FloatVector.fromArray(S, wt, q + c), w12 = FloatVector.fromArray(S, wt, q + 2 * c);
+        FloatVector bias = FloatVector.fromArray(S, bt, p);
+        int o = xo + p, r1 = rowStep;
+        int yi = yo + p;
+        if (left) {
+            // taps 1 and 2 over the columns before the first window
+            FloatVector acc = bias;
+            acc = FloatVector.fromArray(S, x, o - c).fma(w01, acc);
+            acc = FloatVector.fromArray(S, x, o).fma(w02, acc);
+            acc = FloatVector.fromArray(S, x, o - c + r1).fma(w11, acc);
+            acc = FloatVector.fromArray(S, x, o + r1).fma(w12, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi - c);
         }
-    }
-
-    /** As {@link #stride1Pair} at stride 2: input vector i (i = 0..16) serves outputs (i-2)/2..i/2 whose taps it is. */
-    static void stride2Pair(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
-            float[] y, int yo, int count, int p0, int p1) {
-        for (int s = 0; s < count; s++) {
-            int xs = xo + 2 * s * STRIP * c, ys = yo + s * STRIP * c;
-            int p = p0;
-            for (; p + 2 * L <= p1; p += 2 * L) {
-                FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-                FloatVector b0 = FloatVector.fromArray(S, bt, p + L), b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0, b6 = b0, b7 = b0;
-                for (int k = 0; k < nky; k++) {
-                    int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
-                    FloatVector w0 = FloatVector.fromArray(S, wt, q), u0 = FloatVector.fromArray(S, wt, q + L);
-                    q += c;
-                    FloatVector w1 = FloatVector.fromArray(S, wt, q), u1 = FloatVector.fromArray(S, wt, q + L);
-                    q += c;
-                    FloatVector w2 = FloatVector.fromArray(S, wt, q), u2 = FloatVector.fromArray(S, wt, q + L);
-                    FloatVector v, t;
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a0 = v.fma(w0, a0);
-                    b0 = t.fma(u0, b0);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a0 = v.fma(w1, a0);
-                    b0 = t.fma(u1, b0);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a0 = v.fma(w2, a0);
-                    b0 = t.fma(u2, b0);
-                    a1 = v.fma(w0, a1);
-                    b1 = t.fma(u0, b1);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a1 = v.fma(w1, a1);
-                    b1 = t.fma(u1, b1);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a1 = v.fma(w2, a1);
-                    b1 = t.fma(u2, b1);
-                    a2 = v.fma(w0, a2);
-                    b2 = t.fma(u0, b2);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a2 = v.fma(w1, a2);
-                    b2 = t.fma(u1, b2);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a2 = v.fma(w2, a2);
-                    b2 = t.fma(u2, b2);
-                    a3 = v.fma(w0, a3);
-                    b3 = t.fma(u0, b3);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a3 = v.fma(w1, a3);
-                    b3 = t.fma(u1, b3);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a3 = v.fma(w2, a3);
-                    b3 = t.fma(u2, b3);
-                    a4 = v.fma(w0, a4);
-                    b4 = t.fma(u0, b4);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a4 = v.fma(w1, a4);
-                    b4 = t.fma(u1, b4);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a4 = v.fma(w2, a4);
-                    b4 = t.fma(u2, b4);
-                    a5 = v.fma(w0, a5);
-                    b5 = t.fma(u0, b5);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a5 = v.fma(w1, a5);
-                    b5 = t.fma(u1, b5);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a5 = v.fma(w2, a5);
-                    b5 = t.fma(u2, b5);
-                    a6 = v.fma(w0, a6);
-                    b6 = t.fma(u0, b6);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a6 = v.fma(w1, a6);
-                    b6 = t.fma(u1, b6);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a6 = v.fma(w2, a6);
-                    b6 = t.fma(u2, b6);
-                    a7 = v.fma(w0, a7);
-                    b7 = t.fma(u0, b7);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    o += c;
-                    a7 = v.fma(w1, a7);
-                    b7 = t.fma(u1, b7);
-                    v = FloatVector.fromArray(S, x, o);
-                    t = FloatVector.fromArray(S, x, o + L);
-                    a7 = v.fma(w2, a7);
-                    b7 = t.fma(u2, b7);
-                }
-                if (clamp) {
-                    a0 = a0.max(lo).min(hi);
-                    b0 = b0.max(lo).min(hi);
-                    a1 = a1.max(lo).min(hi);
-                    b1 = b1.max(lo).min(hi);
-                    a2 = a2.max(lo).min(hi);
-                    b2 = b2.max(lo).min(hi);
-                    a3 = a3.max(lo).min(hi);
-                    b3 = b3.max(lo).min(hi);
-                    a4 = a4.max(lo).min(hi);
-                    b4 = b4.max(lo).min(hi);
-                    a5 = a5.max(lo).min(hi);
-                    b5 = b5.max(lo).min(hi);
-                    a6 = a6.max(lo).min(hi);
-                    b6 = b6.max(lo).min(hi);
-                    a7 = a7.max(lo).min(hi);
-                    b7 = b7.max(lo).min(hi);
-                }
-                int o = ys + p;
-                a0.intoArray(y, o);
-                b0.intoArray(y, o + L);
-                o += c;
-                a1.intoArray(y, o);
-                b1.intoArray(y, o + L);
-                o += c;
-                a2.intoArray(y, o);
-                b2.intoArray(y, o + L);
-                o += c;
-                a3.intoArray(y, o);
-                b3.intoArray(y, o + L);
-                o += c;
-                a4.intoArray(y, o);
-                b4.intoArray(y, o + L);
-                o += c;
-                a5.intoArray(y, o);
-                b5.intoArray(y, o + L);
-                o += c;
-                a6.intoArray(y, o);
-                b6.intoArray(y, o + L);
-                o += c;
-                a7.intoArray(y, o);
-                b7.intoArray(y, o + L);
-            }
-            if (p < p1) stride2(x, xs, c, rowStep, nky, wt, wo, bt, clamp, lo, hi, y, ys, 1, p, p1);
+        FloatVector v00 = FloatVector.fromArray(S, x, o), v10 = FloatVector.fromArray(S, x, o + r1);
+        for (int i = 0; i < n; i++) {
+            FloatVector v01 = FloatVector.fromArray(S, x, o + c), v02 = FloatVector.fromArray(S, x, o + 2 * c);
+            FloatVector v11 = FloatVector.fromArray(S, x, o + c + r1), v12 = FloatVector.fromArray(S, x, o + 2 * c + r1);
+            FloatVector acc = v00.fma(w00, bias);
+            acc = v01.fma(w01, acc);
+            acc = v02.fma(w02, acc);
+            acc = v10.fma(w10, acc);
+            acc = v11.fma(w11, acc);
+            acc = v12.fma(w12, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi);
+            v00 = v02;
+            v10 = v12;
+            o += 2 * c;
+            yi += c;
         }
-    }
-
-    /** One channel vector at a time over channels {@code [p0, p1)}, otherwise as {@link #stride2Pair}. */
-    static void stride2(float[] x, int xo, int c, int rowStep, int nky, float[] wt, int wo, float[] bt, boolean clamp, float lo, float hi,
-            float[] y, int yo, int count, int p0, int p1) {
-        for (int s = 0; s < count; s++) {
-            int xs = xo + 2 * s * STRIP * c, ys = yo + s * STRIP * c;
-            for (int p = p0; p < p1; p += L) {
-                FloatVector a0 = FloatVector.fromArray(S, bt, p), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-                for (int k = 0; k < nky; k++) {
-                    int o = xs + k * rowStep + p, q = wo + k * 3 * c + p;
-                    FloatVector w0 = FloatVector.fromArray(S, wt, q);
-                    q += c;
-                    FloatVector w1 = FloatVector.fromArray(S, wt, q);
-                    q += c;
-                    FloatVector w2 = FloatVector.fromArray(S, wt, q);
-                    FloatVector v;
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a0 = v.fma(w0, a0);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a0 = v.fma(w1, a0);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a0 = v.fma(w2, a0);
-                    a1 = v.fma(w0, a1);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a1 = v.fma(w1, a1);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a1 = v.fma(w2, a1);
-                    a2 = v.fma(w0, a2);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a2 = v.fma(w1, a2);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a2 = v.fma(w2, a2);
-                    a3 = v.fma(w0, a3);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a3 = v.fma(w1, a3);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a3 = v.fma(w2, a3);
-                    a4 = v.fma(w0, a4);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a4 = v.fma(w1, a4);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a4 = v.fma(w2, a4);
-                    a5 = v.fma(w0, a5);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a5 = v.fma(w1, a5);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a5 = v.fma(w2, a5);
-                    a6 = v.fma(w0, a6);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a6 = v.fma(w1, a6);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a6 = v.fma(w2, a6);
-                    a7 = v.fma(w0, a7);
-                    v = FloatVector.fromArray(S, x, o);
-                    o += c;
-                    a7 = v.fma(w1, a7);
-                    v = FloatVector.fromArray(S, x, o);
-                    a7 = v.fma(w2, a7);
-                }
-                if (clamp) {
-                    a0 = a0.max(lo).min(hi);
-                    a1 = a1.max(lo).min(hi);
-                    a2 = a2.max(lo).min(hi);
-                    a3 = a3.max(lo).min(hi);
-                    a4 = a4.max(lo).min(hi);
-                    a5 = a5.max(lo).min(hi);
-                    a6 = a6.max(lo).min(hi);
-                    a7 = a7.max(lo).min(hi);
-                }
-                int o = ys + p;
-                a0.intoArray(y, o);
-                o += c;
-                a1.intoArray(y, o);
-                o += c;
-                a2.intoArray(y, o);
-                o += c;
-                a3.intoArray(y, o);
-                o += c;
-                a4.intoArray(y, o);
-                o += c;
-                a5.intoArray(y, o);
-                o += c;
-                a6.intoArray(y, o);
-                o += c;
-                a7.intoArray(y, o);
-            }
+        if (right) {
+            // taps 0 and 1: the carried column and the last one
+            FloatVector acc = bias;
+            acc = v00.fma(w00, acc);
+            acc = FloatVector.fromArray(S, x, o + c).fma(w01, acc);
+            acc = v10.fma(w10, acc);
+            acc = FloatVector.fromArray(S, x, o + c + r1).fma(w11, acc);
+            if (clamp) acc = acc.max(lo).min(hi);
+            acc.intoArray(y, yi);
         }
     }
 }

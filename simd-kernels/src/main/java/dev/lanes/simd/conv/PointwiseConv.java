@@ -46,16 +46,15 @@ public final class PointwiseConv implements ConvKernel {
      */
     private static final int BLOCK_FLOATS = 1 << 16;
 
-    private final int batch, cin, cout, ih, iw, oh, ow, sh, sw;
+    private final int batch, cin, cout, ih, iw, oh, ow, sh, sw, panels;
     private final boolean unitStride;
     /** Vectors and floats per full panel: 1 or 2 vectors when that covers the output channels, else {@link #MAX_NRV}. */
     private final int nrv, nr;
     /** Panels of {@code nr} columns, then (when M is not a multiple of nr) a last panel of {@code lastNr} columns: 1, 2 or nrv vectors. */
     private final int fullPanels, lastNr;
-    /** Vectors of output channels: {@code ceil(cout / L)}; threads split them (and pixels) on small maps. */
-    private final int vectors;
     private final float[] w, bias;
     private final Activation act;
+    private final int blockTiles;
     /** The clamp of a ReLU (0, ∞) or Clip activation, applied in the stores when there is no residual. */
     private final float lo, hi;
 
@@ -76,7 +75,7 @@ public final class PointwiseConv implements ConvKernel {
         this.fullPanels = cout / nr;
         int rem = cout - fullPanels * nr, remV = (rem + L - 1) / L;
         this.lastNr = (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
-        this.vectors = (cout + L - 1) / L;
+        this.panels = fullPanels + (rem > 0 ? 1 : 0);
         // a narrow last panel (200 = 3·64 + 8 at 512 bits) takes a narrow kernel instead of padding to nr
         this.w = new float[fullPanels * cin * nr + cin * lastNr];
         for (int m = 0; m < cout; m++) {
@@ -86,6 +85,7 @@ public final class PointwiseConv implements ConvKernel {
         this.bias = new float[fullPanels * nr + lastNr];
         if (s.hasBias()) System.arraycopy(b, bOff, bias, 0, cout);
         this.act = act;
+        this.blockTiles = Math.max(1, BLOCK_FLOATS / (MR * (cin + cout)));
         this.lo = act.kind() == Activation.Kind.CLIP ? act.p1() : 0f;
         this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
     }
@@ -110,16 +110,54 @@ public final class PointwiseConv implements ConvKernel {
         int shares = parallel.sharesFor(macs, MIN_MACS_PER_SHARE);
         if (shares > 1 && (long) cin * cout > (long) pixels * (cin + cout)) {
             // a small map under large weights (1x1 layers on 7x7 and 14x14 maps: 320→1280 has 1.6 MB of weights for
-            // 0.3 MB of pixels): threads split the output channels first, so that each streams only its columns of
-            // the weights; cut at single vectors, not panels, so that shares are even (960→320 is 5 panels of 4
-            // vectors: 2 + 3 panels capped 2 threads at 1.67×, 10 + 10 vectors do not), and over pixels as well
-            // when there are more threads than the columns share well
-            parallel.forTiles(tiles, 1, vectors, 1, shares,
-                    (t0, t1, v0, v1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), v0, v1, clamp));
+            // 0.3 MB of pixels): threads split the (panel, tile) units panel by panel, so that each streams only its
+            // panels of the weights (one panel shared where a cut falls inside it), in even shares of work: whole
+            // panels capped 2 threads at 1.67× on 960→320 (2 + 3 of 5 panels) and at 1.25× on 960→160 (4 + 4 + 2
+            // vectors), and cuts between vectors ran narrow 1- and 2-vector kernels
+            int n = shares;
+            parallel.forRange(n, 1, n, (s0, s1) -> {
+                for (int s = s0; s < s1; s++) unitShare(x, xOff, y, yOff, res, resOff, pixels, tiles, s, n, clamp);
+            });
             return;
         }
         parallel.forRange(tiles, 1, shares,
-                (t0, t1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), 0, vectors, clamp));
+                (t0, t1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), 0, panels, clamp));
+    }
+
+    /** Vectors panel {@code p} computes (the last one's zero padding included). */
+    private int panelVectors(int p) {
+        return p < fullPanels ? nrv : lastNr / L;
+    }
+
+    /** Work (tiles × vectors) of panels {@code [0, p)}. */
+    private long workBefore(int p, int tiles) {
+        return (long) tiles * (Math.min(p, fullPanels) * nrv + (p > fullPanels ? lastNr / L : 0));
+    }
+
+    /**
+     * Share {@code s} of {@code n} of the (panel, tile) units taken panel by panel (each panel's weights read once, its
+     * tiles' inputs from L2: this split is for maps smaller than the weights), cut into even shares of work
+     * (tiles × vectors) on tile boundaries. Each unit's residual and activation follow it, on its columns.
+     */
+    private void unitShare(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int pixels, int tiles, int s, int n,
+                           boolean clamp) {
+        long total = workBefore(panels, tiles), a = total * s / n, b = total * (s + 1) / n;
+        int pa = 0;
+        while (pa < panels && workBefore(pa + 1, tiles) <= a) pa++;
+        int pb = pa;
+        while (pb < panels && workBefore(pb + 1, tiles) <= b) pb++;
+        // the first unit at or after work a, and the first at or after b: (panel, tile)
+        int ta = pa < panels ? (int) ((a - workBefore(pa, tiles)) / panelVectors(pa)) : 0;
+        int tb = pb < panels ? (int) ((b - workBefore(pb, tiles)) / panelVectors(pb)) : 0;
+        float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
+        for (int p = pa; p <= pb && p < panels; p++) {
+            int t0 = p == pa ? ta : 0, t1 = p == pb ? tb : tiles;
+            for (int t = t0; t < t1; t++) {
+                int q = t * MR, rows = Math.min(MR, pixels - q);
+                tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
+                if (!clamp) epilogue(y, yOff, res, resOff, q, q + rows, p, p + 1);
+            }
+        }
     }
 
     /**
@@ -128,47 +166,37 @@ public final class PointwiseConv implements ConvKernel {
      * may compute any range in any order ({@link InvertedResidualConv} computes a few rows at a time).
      */
     void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, boolean clamp) {
-        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, vectors, clamp);
+        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp);
     }
 
     /**
-     * Output pixels {@code [q0, q1)}, output-channel vectors {@code [v0, v1)}: panel by panel, each panel's part in
-     * {@code [v0, v1)} (all of it, or a few vectors where the range starts or ends inside it). The residual and
-     * activation run on what the call wrote: the whole tile (its rows are contiguous in Y) when it covers every
-     * column, else each row's columns in range; either way each element gets the same operations, so the bits do not
+     * Output pixels {@code [q0, q1)}, panels {@code [p0, p1)} of output channels, in blocks of tiles. The residual and
+     * activation run on what the call wrote: the whole tile (its rows are contiguous in Y) when it covers every panel,
+     * else each row's columns of those panels; either way each element gets the same operations, so the bits do not
      * depend on the split.
      */
-    private void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, int v0, int v1, boolean clamp) {
+    private void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1, boolean clamp) {
         float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
-        int c0 = v0 * L, c1 = Math.min(cout, v1 * L);
-        // rows of X and of Y's columns in range per block
-        int blockPixels = Math.max(1, BLOCK_FLOATS / (MR * (cin + c1 - c0))) * MR;
-        for (int b0 = q0; b0 < q1; b0 += blockPixels) {
-            int b1 = Math.min(q1, b0 + blockPixels);
-            for (int v = v0; v < v1; ) {
-                int p = Math.min(v / nrv, fullPanels), first = p * nrv, width = p < fullPanels ? nr : lastNr;
-                int end = Math.min(v1, first + width / L);
-                // the panel's columns [v, end) (through its zero padding when the range reaches the last column, so that
-                // 3 vectors left in a 4-vector panel run as one masked 4-vector tile): weights from the panel's row offset,
-                // rows `width` floats apart
-                int span = (end == vectors ? first + width / L - v : end - v) * L, wo = p * cin * nr + (v - first) * L;
+        for (int b0 = q0; b0 < q1; b0 += blockTiles * MR) {
+            int b1 = Math.min(q1, b0 + blockTiles * MR);
+            for (int p = p0; p < p1; p++) {
                 for (int q = b0; q < b1; q += MR) {
                     int rows = Math.min(MR, b1 - q);
-                    tile(x, xOff, y, yOff, res, resOff, q, rows, wo, width, v * L, span, tileBuffer, clamp);
-                    // after the last columns, the tile's residual and activation while its rows are in L1
-                    if (end == v1 && !clamp) epilogue(y, yOff, res, resOff, q, q + rows, c0, c1);
+                    tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
+                    // after the last panel, the tile's residual and activation while its rows are in L1
+                    if (p == p1 - 1 && !clamp) epilogue(y, yOff, res, resOff, q, q + rows, p0, p1);
                 }
-                v = end;
             }
         }
     }
 
-    /** Residual and activation on pixels {@code [q0, q1)}, columns {@code [c0, c1)}. */
-    private void epilogue(float[] y, int yOff, float[] res, int resOff, int q0, int q1, int c0, int c1) {
-        if (c0 == 0 && c1 == cout) {
+    /** Residual and activation on pixels {@code [q0, q1)}, panels {@code [p0, p1)}. */
+    private void epilogue(float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1) {
+        if (p0 == 0 && p1 == panels) {
             ConvEpilogue.finish(y, yOff + q0 * cout, res, resOff + q0 * cout, (q1 - q0) * cout, act);
             return;
         }
+        int c0 = p0 * nr, c1 = Math.min(cout, p1 * nr);
         for (int q = q0; q < q1; q++) ConvEpilogue.finish(y, yOff + q * cout + c0, res, resOff + q * cout + c0, c1 - c0, act);
     }
 
@@ -200,43 +228,41 @@ public final class PointwiseConv implements ConvKernel {
         return xOff + ((n * ih + oy * sh) * iw + ox * sw) * cin;
     }
 
-    /**
-     * Columns {@code [c0, c0 + span)} of one tile from weights at {@code wo}, rows {@code ws} floats apart (a whole
-     * panel, or a few vectors of one): bias, and a ReLU/Clip clamp when {@code clamp}; the rest of the epilogue is
-     * {@link #epilogue}'s. Spans of 3 vectors (a range cut inside a 4-vector panel) run as 2 + 1.
-     */
-    private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, int wo, int ws, int c0, int span,
-                      float[] t, boolean clamp) {
+    /** Panel {@code p} of one tile (bias, and a ReLU/Clip clamp when {@code clamp}; the rest of the epilogue is {@link #epilogue}'s). */
+    private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, int p, float[] t,
+                      boolean clamp) {
         int last = q0 + rows - 1;
         // rows past the end repeat the last pixel: computed, never stored
         int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
         int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
-        for (int j = 0; j < span && c0 + j < cout; ) {
-            int width = span - j >= 4 * L ? 4 * L : span - j >= 2 * L ? 2 * L : L, c = c0 + j, cols = Math.min(width, cout - c);
-            // a full tile of full width is stored by the kernel itself (bias, and a ReLU/Clip without residual clamped, in
-            // registers); a partial tile or masked columns go through the tile buffer
-            boolean direct = rows == MR && cols == width;
-            int yo = yOff + q0 * cout + c;
-            switch (width / L) {
-                case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wo + j, ws, t, y, yo, c, direct, clamp, lo, hi);
-                case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wo + j, ws, t, y, yo, c, direct, clamp, lo, hi);
-                default -> kernel6x4(x, a0, a1, a2, a3, a4, a5, wo + j, ws, t, y, yo, c, direct, clamp, lo, hi);
+        int c0 = p * nr, cols = Math.min(nr, cout - c0), width = p < fullPanels ? nr : lastNr, wo = p * cin * nr;
+        // a full tile of a full-width panel is stored by the kernel itself (bias, and a ReLU/Clip without residual
+        // clamped, in registers); a partial tile or a masked panel goes through the tile buffer
+        boolean direct = rows == MR && cols == width;
+        int yo = yOff + q0 * cout + c0;
+        switch (width / L) {
+            case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
+            case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
+            default -> {
+                // a last tile of 1 or 2 pixels (49 = 8·6 + 1 on 7x7 maps) runs 2 rows instead of 6 (8 FMA chains keep
+                // both FMA units busy): a third of the 6-row kernel's time
+                if (rows <= 2) kernel2x4(x, a0, a1, wo, t);
+                else kernel6x4(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
             }
-            if (!direct) store(t, width, c, y, yo, rows, cols, clamp);
-            j += width;
         }
+        if (!direct) store(t, width, c0, y, yo, rows, cols, clamp);
     }
 
     /**
-     * 6 rows × 4 vectors from weight offset {@code wo} (rows {@code ws} floats apart): straight into Y at {@code yo} (rows {@code cout} apart) as
+     * 6 rows × 4 vectors from weight offset {@code wo}: straight into Y at {@code yo} (rows {@code cout} apart) as
      * {@code acc + bias[bo..]}, clamped when {@code clamp}, when {@code direct}; else into {@code t}, rows 4L floats apart.
      */
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int ws, float[] t, float[] y, int yo, int bo,
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
             boolean direct, boolean clamp, float lo, float hi) {
         final int nr = 4 * L;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00, c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
         float[] wt = w;
-        for (int k = 0; k < cin; k++, wo += ws) {
+        for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L), b2 = FloatVector.fromArray(S, wt, wo + 2 * L), b3 = FloatVector.fromArray(S, wt, wo + 3 * L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
             c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
@@ -284,13 +310,29 @@ public final class PointwiseConv implements ConvKernel {
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L); c52.intoArray(t, 5 * nr + 2 * L); c53.intoArray(t, 5 * nr + 3 * L);
     }
 
+    /** 2 rows × 4 vectors into {@code t} (rows 4L floats apart), as {@link #kernel6x4}'s tile-buffer path. */
+    private void kernel2x4(float[] x, int a0, int a1, int wo, float[] t) {
+        final int nr = 4 * L;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        float[] wt = w;
+        for (int k = 0; k < cin; k++, wo += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L), b2 = FloatVector.fromArray(S, wt, wo + 2 * L), b3 = FloatVector.fromArray(S, wt, wo + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
+            v = FloatVector.broadcast(S, x[a1 + k]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11); c12 = v.fma(b2, c12); c13 = v.fma(b3, c13);
+        }
+        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
+        c10.intoArray(t, nr); c11.intoArray(t, nr + L); c12.intoArray(t, nr + 2 * L); c13.intoArray(t, nr + 3 * L);
+    }
+
     /** 6 rows × 2 vectors, as {@link #kernel6x4}; rows 2L floats apart in {@code t}. */
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int ws, float[] t, float[] y, int yo, int bo,
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
             boolean direct, boolean clamp, float lo, float hi) {
         final int nr = 2 * L;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         float[] wt = w;
-        for (int k = 0; k < cin; k++, wo += ws) {
+        for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
             c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
@@ -339,12 +381,12 @@ public final class PointwiseConv implements ConvKernel {
     }
 
     /** 6 rows × 1 vector (layers with at most L output channels, or the last L of a panel set), as {@link #kernel6x4}. */
-    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int ws, float[] t, float[] y, int yo, int bo,
+    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
             boolean direct, boolean clamp, float lo, float hi) {
         final int nr = L;
         FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00;
         float[] wt = w;
-        for (int k = 0; k < cin; k++, wo += ws) {
+        for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector b0 = FloatVector.fromArray(S, wt, wo);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
             c00 = v.fma(b0, c00);
