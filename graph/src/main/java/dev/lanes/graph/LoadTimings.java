@@ -12,7 +12,7 @@ import java.util.Map;
  * file, parsing the protobuf, importing (decoding the weights into arrays, building the IR), each
  * optimisation pass, and preparing the operators (weight packing, convolution set-up), the last with
  * the time per op type. Read with {@link Session#loadTimings()}; {@code lanes info --timings} prints
- * it, and a session logs it at {@code DEBUG} level.
+ * it.
  *
  * @param phases the phases in order; a phase's {@code parts} (op type → nanoseconds, slowest first)
  *               break it down where that helps (operators are prepared on several threads, so the
@@ -100,9 +100,12 @@ public record LoadTimings(List<Phase> phases) {
             long now = System.nanoTime();
             Map<String, Long> sorted = new LinkedHashMap<>();
             synchronized (parts) {
-                parts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-                parts.clear();
+                if (!parts.isEmpty()) {
+                    List<Map.Entry<String, Long>> byTime = new ArrayList<>(parts.entrySet());
+                    byTime.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+                    byTime.forEach(e -> sorted.put(e.getKey(), e.getValue()));
+                    parts.clear();
+                }
             }
             phases.add(new Phase(name, now - last, sorted));
             last = now;

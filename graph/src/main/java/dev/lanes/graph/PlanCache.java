@@ -4,6 +4,7 @@ import dev.lanes.graph.exec.ExecutionPlan;
 import dev.lanes.graph.exec.PlanCompiler;
 import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.passes.StandardPasses;
+import dev.lanes.simd.Parallel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +24,12 @@ import java.util.Map;
  */
 final class PlanCache {
     static final int CAPACITY = 16;
-    private static final System.Logger LOG = System.getLogger(PlanCache.class.getName());
 
     private final Graph graph;
     private final PlanCompiler compiler;
     private final SessionOptions options;
     private final ExecutionPlan general;
+    private final Parallel parallel;
     private final Map<Signature, ExecutionPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Signature, ExecutionPlan> eldest) {
@@ -36,11 +37,13 @@ final class PlanCache {
         }
     };
 
-    PlanCache(Graph graph, PlanCompiler compiler, SessionOptions options, ExecutionPlan general) {
+    /** {@code parallel} prepares a new plan's operators (convolutions set up for the new shapes). */
+    PlanCache(Graph graph, PlanCompiler compiler, SessionOptions options, ExecutionPlan general, Parallel parallel) {
         this.graph = graph;
         this.compiler = compiler;
         this.options = options;
         this.general = general;
+        this.parallel = parallel;
     }
 
     /** The plan for these feeds (one per {@code graph.inputs()}, null where the default is used). */
@@ -73,9 +76,10 @@ final class PlanCache {
     private ExecutionPlan specialise(int[][] shapes) {
         try {
             Graph g = StandardPasses.specialise(graph, shapes, options);
-            return compiler.compile(g);
+            return compiler.compile(g, parallel, new LoadTimings.Clock());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "no specialised plan for input shapes " + Arrays.deepToString(shapes)
+            // The logger is looked up only here: the first System.getLogger in a JVM costs 40-60 ms of load.
+            System.getLogger(PlanCache.class.getName()).log(System.Logger.Level.DEBUG, () -> "no specialised plan for input shapes " + Arrays.deepToString(shapes)
                     + ", using the general one: " + e);
             return general;
         }

@@ -47,7 +47,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * Graph inputs that have an initializer may be left out of {@code run}: the initializer is the default.
  */
 public final class Session implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Session.class.getName());
     private final OnnxModel model;
     private final SessionOptions options;
     private final ExecutionPlan plan;
@@ -81,12 +80,11 @@ public final class Session implements AutoCloseable {
             parallel.close();
             throw e;
         }
-        this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan) : null;
+        this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan, parallel) : null;
         this.context = new RunContext(parallel, null);
         this.lastPlan = plan;
+        // No log line here: the first System.getLogger in a JVM costs 40-60 ms, a tenth of a small model's load.
         this.loadTimings = clock.timings();
-        LOG.log(System.Logger.Level.DEBUG, () -> "session for graph '" + model.graph().name() + "' opened; "
-                + loadTimings.format(4));
     }
 
     public static Session open(Path model) throws IOException {

@@ -41,6 +41,11 @@ final class Engines implements AutoCloseable {
         return peer;
     }
 
+    /** The load phases of the Lanes session, or null when none was opened. */
+    dev.lanes.graph.LoadTimings lanesLoadTimings() {
+        return lanes == null ? null : lanes.loadTimings();
+    }
+
     Map<String, dev.lanes.graph.Tensor> runLanes() {
         return lanes.run(prepared.inputs());
     }

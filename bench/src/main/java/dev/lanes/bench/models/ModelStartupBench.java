@@ -22,7 +22,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * What a user meets first, in a fresh JVM (one measured call per fork, no warm-up): the time to open
  * a session on the model file ({@code *Load}), and the latency of the first inference after that
  * ({@code *FirstRun}) — for Lanes this includes running its Vector API kernels before C2 has compiled
- * them. Lanes against ONNX Runtime on the same file and input.
+ * them. Lanes against ONNX Runtime on the same file and input. Each {@code lanesLoad} fork prints
+ * its session's load phases ({@link dev.lanes.graph.LoadTimings}).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -40,11 +41,12 @@ public class ModelStartupBench {
     public int threads;
 
     private Engines engines;
+    private String method;
 
     @Setup(Level.Trial)
     public void prepare(BenchmarkParams params) {
         engines = new Engines(model, threads);
-        String method = params.getBenchmark();
+        method = params.getBenchmark();
         if (method.endsWith(".lanesFirstRun")) {
             engines.openLanes();
         } else if (method.endsWith(".onnxRuntimeFirstRun")) {
@@ -74,6 +76,10 @@ public class ModelStartupBench {
 
     @TearDown(Level.Trial)
     public void close() {
+        if (method.endsWith(".lanesLoad") && engines.lanesLoadTimings() != null) {
+            // Where this fork's load went (read, parse, import, passes, operator preparation), for the log.
+            System.out.print(engines.lanesLoadTimings().format(3).indent(2));
+        }
         engines.close();
     }
 }
