@@ -102,6 +102,20 @@ class ConvOperatorProperties {
             REFERENCE.conv(s, d.x, 0, d.w, 0, d.bias, 0, y, 0, t);
             return new Expected(y, t);
         }
+
+        /**
+         * {@code act(y + z)} (no residual when z is null) with the terms of the residual and of the result added:
+         * the activations are 1-Lipschitz or close, and the doubled bound covers the rest.
+         */
+        Expected withEpilogue(Activation act, float[] z) {
+            float[] out = new float[y.length];
+            double[] t = new double[y.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = act.apply(y[i] + (z == null ? 0f : z[i]));
+                t[i] = terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(out[i]);
+            }
+            return new Expected(out, t);
+        }
     }
 
     /** Runs an operator on NCHW data into a guarded output. */
@@ -394,18 +408,7 @@ class ConvOperatorProperties {
                     new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
         };
         Theories.qt(8).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
-            Inputs d = Inputs.of(s, seed);
-            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
-            Expected e = Expected.of(s, d);
-            float[] z = residual ? Data.uniform(seed + 7, e.y.length) : null;
-            float[] expected = new float[e.y.length];
-            double[] terms = new double[e.y.length];
-            for (int i = 0; i < expected.length; i++) {
-                expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
-                terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
-            }
-            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
-            Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
+            epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.POINTWISE_DIRECT);
         });
     }
 
@@ -446,6 +449,21 @@ class ConvOperatorProperties {
                         nhwcTerms(terms, s.outChannels(), pixels), 2 * bound(s, op.algorithm()));
             });
         }
+    }
+
+    /**
+     * {@code act(conv + B + residual)} with a forced algorithm on NCHW data against the reference plus the scalar
+     * epilogue ({@link Expected#withEpilogue}), the same bits on 1, 2 and 3 threads; returns the residual (null for none).
+     */
+    static float[] epilogueOnOneTwoAndThreeThreads(ConvShape s, long seed, Activation act, boolean residual, ConvAlgorithm a) {
+        Inputs d = Inputs.of(s, seed);
+        ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, a);
+        Expected e = Expected.of(s, d);
+        float[] z = residual ? Data.uniform(seed + 7, e.y.length) : null;
+        Expected withEpilogue = e.withEpilogue(act, z);
+        float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
+        Tolerance.assertClose(op + (residual ? " +Z" : ""), one, withEpilogue.y, withEpilogue.terms, 2 * bound(s, op.algorithm()));
+        return z;
     }
 
     /** Runs an operator on NHWC data and a residual (null for none) into a guarded, NaN-filled output. */
@@ -558,16 +576,7 @@ class ConvOperatorProperties {
         Theories.qt(16).forAll(panelStems(), Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
             Inputs d = Inputs.of(s, seed);
             ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.STEM_PANELS);
-            Expected e = Expected.of(s, d);
-            float[] z = residual ? Data.uniform(seed + 7, e.y.length) : null;
-            float[] expected = new float[e.y.length];
-            double[] terms = new double[e.y.length];
-            for (int i = 0; i < expected.length; i++) {
-                expected[i] = act.apply(e.y[i] + (z == null ? 0f : z[i]));
-                terms[i] = e.terms[i] + (z == null ? 0 : Math.abs(z[i])) + Math.abs(expected[i]);
-            }
-            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
-            Tolerance.assertClose(op + (residual ? " +Z" : ""), one, expected, terms, 2 * bound(s, op.algorithm()));
+            float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.STEM_PANELS);
             int n = Dims.size(s.outputShape());
             float[] zh = z == null ? null : nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
             Guarded fromNchw = new Guarded(n), fromNhwc = new Guarded(n);
