@@ -1,5 +1,6 @@
 package dev.lanes.simd;
 
+import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.conv.InvertedResidualConv;
 import java.util.Objects;
 
