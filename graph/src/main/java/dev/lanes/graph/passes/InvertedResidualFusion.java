@@ -32,7 +32,8 @@ import java.util.Map;
  *       P reads that value in NHWC.</li>
  * </ul>
  * At least one of E and P, and only where the depthwise's input map is large enough for the fusion to pay
- * ({@link InvertedResidualOperator#PAYS_FROM_BYTES}: maps beyond L2). The fused node reads {@code (X, W_E, B_E, W_D, B_D, W_P, B_P, Z)} ("" for
+ * ({@link InvertedResidualOperator#PAYS_ON_ONE_THREAD_FROM_BYTES}; the fast backend runs the layers in turn where the
+ * fused kernel would not pay on the run's thread count, {@link InvertedResidualOperator#paysOn}). The fused node reads {@code (X, W_E, B_E, W_D, B_D, W_P, B_P, Z)} ("" for
  * what is absent), keeps D's attributes, E's window attributes and activation and P's activation under the prefixes
  * {@value FusedOps#EXPAND_PREFIX} and {@value FusedOps#PROJECT_PREFIX}, the first layer's X layout and
  * the last layer's Y layout and output. Runs after {@link LayoutSelection} (the intermediates must
@@ -45,9 +46,9 @@ public final class InvertedResidualFusion extends FusionPass {
 
     private final long minMapBytes;
 
-    /** Fuses blocks whose depthwise input map has at least {@link InvertedResidualOperator#PAYS_FROM_BYTES}. */
+    /** Fuses blocks whose depthwise input map has at least {@link InvertedResidualOperator#PAYS_ON_ONE_THREAD_FROM_BYTES}. */
     public InvertedResidualFusion() {
-        this(InvertedResidualOperator.PAYS_FROM_BYTES);
+        this(InvertedResidualOperator.PAYS_ON_ONE_THREAD_FROM_BYTES);
     }
 
     /** Fuses blocks whose depthwise input map has at least {@code minMapBytes} (tests fuse small ones). */

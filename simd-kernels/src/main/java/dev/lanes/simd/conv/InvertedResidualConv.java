@@ -21,6 +21,10 @@ import dev.lanes.simd.Parallel;
  * projection the depthwise writes the strip's rows into a second buffer and the projection turns
  * them into Y's rows (adding the residual) right away; without one it writes Y.
  *
+ * <p>Threads take even shares of whole rows, at most one per {@code MIN_ROWS_PER_SHARE} rows with an expand. When
+ * that leaves more than a quarter of the threads idle (a 28-row map on 8 cores), the layers run in turn instead, each
+ * split over every thread, and the maps between them are spread over that many L2 caches.
+ *
  * <p>Every value is the FMA chain its layer's kernel computes for it wherever its tile or strip
  * starts, and activation tails give the bits of full vectors: the result is bit-identical to the
  * layers run one after the other, for any thread count.
@@ -126,10 +130,16 @@ public final class InvertedResidualConv {
     public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
         if (res != null && project == null) throw new IllegalArgumentException("an inverted-residual block without a projection takes no residual");
         int outH = g.outH(), rows = batch * outH;
-        int shares = parallel.sharesFor(rows * macsPerOutRow, MIN_MACS_PER_SHARE);
+        int wanted = parallel.sharesFor(rows * macsPerOutRow, MIN_MACS_PER_SHARE), shares = wanted;
         // even shares of whole rows (56 rows on 2 threads: 28 + 28), at most one per MIN_ROWS_PER_SHARE rows with an
         // expand; a grain of 8 rows would cut 56 rows into 24 + 32 and cap 2 threads at 1.75×
         if (expand != null) shares = Math.min(shares, Math.max(1, rows / MIN_ROWS_PER_SHARE));
+        if (4 * shares < 3 * wanted) {
+            // more threads than the rows give strips (28 rows on 8 cores): the layers in turn, each split over all
+            // threads by pixels or rows, whose maps are then spread over as many L2 caches
+            layersInTurn(x, xOff, y, yOff, res, resOff, parallel);
+            return;
+        }
         parallel.forRange(rows, 1, shares, (r0, r1) -> {
             float[] expanded = expand == null ? null
                     : ConvScratch.get(ConvScratch.ROWS, (long) ((stripRows - 1) * g.strideH() + 3) * inRowFloats);
@@ -141,6 +151,29 @@ public final class InvertedResidualConv {
                 r += last - first;
             }
         });
+    }
+
+    /**
+     * The block's layers one after the other through two whole maps in the caller's scratch: the same values as the
+     * strips (each layer's kernel computes every value the same way wherever its tile starts).
+     */
+    private void layersInTurn(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
+        float[] src = x;
+        int srcOff = xOff;
+        if (expand != null) {
+            float[] expanded = ConvScratch.get(ConvScratch.ROWS, (long) batch * g.inPixels() * c);
+            if (expand instanceof StemConvDirect stem) stem.runNchwInput(x, xOff, expanded, 0, null, 0, parallel);
+            else expand.run(x, xOff, expanded, 0, null, 0, parallel);
+            src = expanded;
+            srcOff = 0;
+        }
+        if (project == null) {
+            depthwise.run(src, srcOff, y, yOff, null, 0, parallel);
+            return;
+        }
+        float[] dw = ConvScratch.get(ConvScratch.STRIP, (long) batch * g.outPixels() * c);
+        depthwise.run(src, srcOff, dw, 0, null, 0, parallel);
+        project.run(dw, 0, y, yOff, res, resOff, parallel);
     }
 
     /** Depthwise output rows {@code [oy0, oy1)} of one image, strip by strip. */
