@@ -77,8 +77,9 @@ public class ModelStartupBench {
     @TearDown(Level.Trial)
     public void close() {
         if (method.endsWith(".lanesLoad") && engines.lanesLoadTimings() != null) {
-            // Where this fork's load went (read, parse, import, passes, operator preparation), for the log.
-            System.out.print(engines.lanesLoadTimings().format(3).indent(2));
+            // Where this fork's load went (read, parse, import, passes, operator preparation), for the log;
+            // JMH prints the score after the trial's teardown, on the line after these.
+            System.out.print(System.lineSeparator() + engines.lanesLoadTimings().format(3).indent(4));
         }
         engines.close();
     }
