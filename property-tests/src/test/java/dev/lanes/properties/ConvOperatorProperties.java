@@ -731,6 +731,7 @@ class ConvOperatorProperties {
         assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.STEM_PANELS, ConvOperator.choose(conv(3, 64, 1, 224, 7, 3, 2)));
         assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(3, 16, 1, 224, 7, 3, 2)));
+        assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(3, 64, 1, 56, 1, 0, 2)));
         assertEquals(ConvAlgorithm.STEM_DIRECT, ConvOperator.choose(conv(3, 16, 1, 384, 3, 1, 2)));
         assertEquals(ConvAlgorithm.DEPTHWISE_3X3, ConvOperator.choose(conv(32, 32, 32, 112, 3, 1, 1)));
         assertEquals(ConvAlgorithm.DEPTHWISE_5X5, ConvOperator.choose(conv(96, 96, 96, 20, 5, 2, 2)));

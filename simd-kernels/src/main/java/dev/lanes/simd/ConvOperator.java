@@ -116,13 +116,13 @@ public final class ConvOperator {
         }
         // an RGB stem with a small kernel: im2col's K = C·taps is too short for the GEMM, and the direct
         // kernel reads NCHW (no 3-channel reorder). Measured: 3->16 3x3/2 at 384x640 3.2x faster; a 7x7
-        // (K = 147) is GEMM-sized again and goes to the band kernel (3->64 7x7/2 at 224: 1.34 ms, im2col
+        // (K = 147) is GEMM-sized again and goes to the panel kernel below (3->64 7x7/2 at 224: band kernel 1.34 ms, im2col
         // 2.2, this kernel 6.8)
         if (StemConvDirect.supports(s) && s.kernelSize() > 1 && s.inChannels() * s.kernelSize() <= 32) return ConvAlgorithm.STEM_DIRECT;
         // a larger stem window with many output channels: tiles of 6 pixels x a panel of 4 vectors straight from
         // NCHW rows (ResNet's 3->64 7x7/2 at 224, with its MaxPool: 1.07-1.10 ms at 1 thread against the band
-        // kernel's 1.22-1.25, which reorders the 3-channel image to NHWC first)
-        if (StemConvPanels.supports(s) && s.outChannels() >= BAND_MIN_OUT_CHANNELS) return ConvAlgorithm.STEM_PANELS;
+        // kernel's 1.22-1.25, which reorders the 3-channel image to NHWC first); a 1x1 stays with PointwiseConv (no band copy)
+        if (StemConvPanels.supports(s) && s.kernelSize() > 1 && s.outChannels() >= BAND_MIN_OUT_CHANNELS) return ConvAlgorithm.STEM_PANELS;
         if (WinogradConv.supports(s) && s.inChannels() >= 16 && s.outChannels() >= 16) {
             int[] out = s.outSpatial();
             // F(4,3) does 44% fewer multiplications per output than F(2,3), but its 6x6 tiles waste work
