@@ -26,6 +26,11 @@ import java.util.SplittableRandom;
  * instead of ConvOperator's choice, or several separated by commas, timed in turns). Without it: MobileNetV2's 1x1 16→96 at 112², ReLU6. With {@code --model-first}
  * the layer is not timed alone first: its kernel is then compiled while the model runs, as in a
  * real session (the lone-layer-first order lets C2 compile it with a clean profile that it keeps).
+ * Each figure is given twice: with Y the same array every call ("hot Y", in L2 from the previous call) and with Y
+ * rotating over 4 MB of arrays ("cold Y", as a model's arena hands a layer a buffer last written several layers
+ * earlier). On 2026-12-01 MobileNetV2's depthwise 576@14² ran as fast after the model as alone (0.042 CPU ms: no JIT
+ * effect) but at 0.058–0.081 ms inside it; running the node's kernel twice in the model showed the second (hot) call
+ * at about half the first: the gap was the cache state of Y, not the code.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dlanes.shared=../shared -cp bench/target/benchmarks.jar \
@@ -76,6 +81,8 @@ public final class KernelInModelProbe {
         SplittableRandom r = new SplittableRandom(1);
         float[] w = new float[cout * (cin / groups) * k * k], b = new float[cout], x = new float[cin * size * size];
         float[] y = new float[cout * s.outSpatialSize()], res = residual ? new float[y.length] : null;
+        // arrays enough to exceed L2 several times over, each written once per round: Y as a model's arena hands it out
+        float[][] coldY = new float[(int) Math.max(2, (4L << 20) / ((long) y.length * Float.BYTES))][y.length];
         for (int i = 0; i < w.length; i++) w[i] = (float) r.nextDouble(-0.5, 0.5);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-0.5, 0.5);
         if (res != null) for (int i = 0; i < res.length; i++) res[i] = (float) r.nextDouble(-0.5, 0.5);
@@ -83,13 +90,17 @@ public final class KernelInModelProbe {
         java.util.List<ConvOperator> ops = new java.util.ArrayList<>();
         for (ConvAlgorithm a : algorithms) ops.add(ConvOperator.prepare(s, w, 0, b, 0, act, a));
         System.out.println(ops.getFirst().toString().replace(ops.getFirst().algorithm().name(), String.valueOf(algorithms)));
-        if (!modelFirst) for (int i = 0; i < 5; i++) for (ConvOperator op : ops) report("alone", op, x, y, res);
+        if (!modelFirst) {
+            for (int i = 0; i < 5; i++) for (ConvOperator op : ops) report("alone", op, x, new float[][] {y}, res);
+            for (int i = 0; i < 3; i++) for (ConvOperator op : ops) report("alone, cold Y", op, x, coldY, res);
+        }
         try (BenchModel.Prepared prepared = BenchModel.byId(model).prepare();
              Session session = Session.open(prepared.file(), SessionOptions.defaults().withThreads(1))) {
             for (int i = 0; i < 300; i++) session.run(prepared.inputs());
         }
         // several algorithms are timed in turns, so that a change of load on the machine hits them alike
-        for (int i = 0; i < 5; i++) for (ConvOperator op : ops) report("after " + model, op, x, y, res);
+        for (int i = 0; i < 5; i++) for (ConvOperator op : ops) report("after " + model, op, x, new float[][] {y}, res);
+        for (int i = 0; i < 3; i++) for (ConvOperator op : ops) report("after " + model + ", cold Y", op, x, coldY, res);
     }
 
     private static Activation activation(String name) {
@@ -101,11 +112,12 @@ public final class KernelInModelProbe {
         };
     }
 
-    private static void report(String when, ConvOperator op, float[] x, float[] y, float[] res) {
+    /** Times {@code op} writing the arrays of {@code ys} in turn. */
+    private static void report(String when, ConvOperator op, float[] x, float[][] ys, float[] res) {
         int reps = Math.max(20, (int) Math.min(1000, 50_000_000_000L / Math.max(1, op.shape().flops())));   // ~0.5 s at 100 GFLOP/s
         // CPU time of this thread: the figure stays meaningful while other processes share the cores
         long t0 = CPU.getCurrentThreadCpuTime();
-        for (int i = 0; i < reps; i++) op.runNhwc(x, 0, y, 0, res, 0, Parallel.callerOnly());
-        System.out.printf(Locale.ROOT, "%-24s %-18s %.3f CPU ms per call%n", when, op.algorithm(), (CPU.getCurrentThreadCpuTime() - t0) / 1e6 / reps);
+        for (int i = 0; i < reps; i++) op.runNhwc(x, 0, ys[i % ys.length], 0, res, 0, Parallel.callerOnly());
+        System.out.printf(Locale.ROOT, "%-32s %-18s %.3f CPU ms per call%n", when, op.algorithm(), (CPU.getCurrentThreadCpuTime() - t0) / 1e6 / reps);
     }
 }
