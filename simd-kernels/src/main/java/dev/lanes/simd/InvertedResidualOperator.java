@@ -16,24 +16,17 @@ import java.util.Objects;
  */
 public final class InvertedResidualOperator {
     /**
-     * Depthwise input maps from this size (bytes) up are worth fusing: the size of L2 (1 MB per core here). Measured
-     * in MobileNetV2 (per-node CPU time, 1 thread): the blocks on 112² and 56² maps (1.6–4.8 MB between layers) gain
-     * 4–27 % fused (features.2: 0.69 → 0.58 ms, features.1 0.37 → 0.30), while on 28², 14² and 7² maps (0.2–0.6 MB,
-     * already in L2) the fused kernel was 5–25 % slower with the 8-pixel-strip depthwise of session 5 (on one thread it
-     * no longer is: {@link #PAYS_ON_ONE_THREAD_FROM_BYTES}) (features.16: 0.21 → 0.27 ms): its strips re-read the 1x1
-     * weights (up to 1.2 MB at 960→320) once per strip, where each layer alone reads them once per block of tiles.
+     * Depthwise input maps from this size (bytes) up are worth fusing. Measured in MobileNetV2 (per-node CPU time, 1
+     * thread): the blocks on 112² and 56² maps (1.6–4.8 MB between layers) gain 4–27 % fused (features.2: 0.69 → 0.58
+     * ms, features.1 0.37 → 0.30). On 28², 14² and 7² maps (188–602 KB, already in L2) the fused kernel was 5–25 %
+     * slower with session 5's strip depthwise (features.16: 0.21 → 0.27 ms; the threshold was then 1 MB); with the
+     * sliding-window depthwise, and the layers run in turn through the kernel's own scratch where the rows leave
+     * threads idle, every one of those blocks is faster fused (session 6, per-block minimum of 6 profiles at 1 thread
+     * and 3 at 2 threads, CPU clock of the calling thread): features.5–17 2.34 → 2.17 ms at 1 thread (features.5 0.181
+     * → 0.144, features.12 0.271 → 0.242, features.17 0.292 → 0.270) and 2.22 → 1.99 ms at 2 threads. Below the
+     * smallest of them (960 channels at 7², 188 KB) nothing was measured.
      */
-    public static final long PAYS_FROM_BYTES = 1L << 20;
-
-    /**
-     * On one thread, depthwise input maps from this size (bytes) up are worth fusing too. Measured in MobileNetV2 after
-     * the depthwise kernel took a sliding window (per-block CPU time, 1 thread, minimum of 2 profiles): every block on
-     * 28², 14² and 7² maps (188–602 KB) runs faster fused, features.5–17 2.42 → 2.10 ms (features.5 0.190 → 0.143,
-     * features.12 0.281 → 0.236, features.17 0.288 → 0.248). On 2 threads the 7² blocks ran 10–25 % slower fused
-     * (the threads' strips are a few rows) and the 14² ones no faster, so there the layers run in turn below
-     * {@link #PAYS_FROM_BYTES} ({@link #paysOn}).
-     */
-    public static final long PAYS_ON_ONE_THREAD_FROM_BYTES = 128L << 10;
+    public static final long PAYS_FROM_BYTES = 128L << 10;
 
     private final ConvOperator expand, depthwise, project;
     private final InvertedResidualConv kernel;
@@ -64,16 +57,6 @@ public final class InvertedResidualOperator {
                 depthwise.shape(), depthwise.kernel(), project == null ? null : project.shape(), project == null ? null : project.kernel(),
                 stripRows);
         return k == null ? null : new InvertedResidualOperator(expand, depthwise, project, k);
-    }
-
-    /**
-     * True when the fused kernel is expected to beat the layers run in turn on {@code threads} threads: from
-     * {@link #PAYS_FROM_BYTES} of depthwise input on any thread count, from {@link #PAYS_ON_ONE_THREAD_FROM_BYTES} on one.
-     */
-    public boolean paysOn(int threads) {
-        ConvShape d = depthwise.shape();
-        long bytes = (long) Float.BYTES * d.batch() * d.inChannels() * d.inSpatialSize();
-        return bytes >= (threads == 1 ? PAYS_ON_ONE_THREAD_FROM_BYTES : PAYS_FROM_BYTES);
     }
 
     /** Depthwise output rows per strip. */

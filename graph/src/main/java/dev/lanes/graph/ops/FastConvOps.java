@@ -85,8 +85,7 @@ final class FastConvOps {
 
     /**
      * lanes FusedInvertedResidual: the fused strip kernel ({@link InvertedResidualOperator}) when X and Y are both
-     * NHWC, the kernels fit it and it pays on the run's thread count ({@link InvertedResidualOperator#paysOn}); otherwise
-     * the operators one after the other through NHWC intermediates.
+     * NHWC and the kernels fit it; otherwise the operators one after the other through NHWC intermediates.
      */
     static Operator invertedResidual(OpSetup s) {
         WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s), expandAttrs = WindowAttrs.Conv.read(s, FusedOps.EXPAND_PREFIX);
@@ -135,7 +134,7 @@ final class FastConvOps {
             int[] outShape = (b.project() != null ? b.project() : b.depthwise()).shape().outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
             float[] z = residual ? FusedOps.residual(in[7], outShape, op).floats() : null;
-            if (b.fused() != null && b.fused().paysOn(ctx.parallel().threads())) {
+            if (b.fused() != null) {
                 b.fused().run(x.floats(), 0, y, 0, z, 0, ctx.parallel());
                 return new Tensor[] {Tensor.of(y, outShape)};
             }

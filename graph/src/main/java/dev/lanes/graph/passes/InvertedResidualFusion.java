@@ -32,8 +32,7 @@ import java.util.Map;
  *       P reads that value in NHWC.</li>
  * </ul>
  * At least one of E and P, and only where the depthwise's input map is large enough for the fusion to pay
- * ({@link InvertedResidualOperator#PAYS_ON_ONE_THREAD_FROM_BYTES}; the fast backend runs the layers in turn where the
- * fused kernel would not pay on the run's thread count, {@link InvertedResidualOperator#paysOn}). The fused node reads {@code (X, W_E, B_E, W_D, B_D, W_P, B_P, Z)} ("" for
+ * ({@link InvertedResidualOperator#PAYS_FROM_BYTES}). The fused node reads {@code (X, W_E, B_E, W_D, B_D, W_P, B_P, Z)} ("" for
  * what is absent), keeps D's attributes, E's window attributes and activation and P's activation under the prefixes
  * {@value FusedOps#EXPAND_PREFIX} and {@value FusedOps#PROJECT_PREFIX}, the first layer's X layout and
  * the last layer's Y layout and output. Runs after {@link LayoutSelection} (the intermediates must
@@ -46,9 +45,9 @@ public final class InvertedResidualFusion extends FusionPass {
 
     private final long minMapBytes;
 
-    /** Fuses blocks whose depthwise input map has at least {@link InvertedResidualOperator#PAYS_ON_ONE_THREAD_FROM_BYTES}. */
+    /** Fuses blocks whose depthwise input map has at least {@link InvertedResidualOperator#PAYS_FROM_BYTES}. */
     public InvertedResidualFusion() {
-        this(InvertedResidualOperator.PAYS_ON_ONE_THREAD_FROM_BYTES);
+        this(InvertedResidualOperator.PAYS_FROM_BYTES);
     }
 
     /** Fuses blocks whose depthwise input map has at least {@code minMapBytes} (tests fuse small ones). */
@@ -73,7 +72,7 @@ public final class InvertedResidualFusion extends FusionPass {
         }
         int c = ix.constant(d.input(1)).shape()[0];
         if (!FusedConvMatch.mapOfAtLeast(ix.info(d.input(0)).fixedShape(), minMapBytes)) {
-            return;   // maps that stay in L2 anyway run faster as separate layers (see InvertedResidualOperator)
+            return;   // smaller maps were not measured (see InvertedResidualOperator.PAYS_FROM_BYTES)
         }
         Node e = expand(ix, d, c), p = project(ix, d, c);
         if (e == null && p == null || !rw.claim(e != null && p != null ? new Node[] {e, d, p} : new Node[] {e != null ? e : p, d})) {
