@@ -54,8 +54,6 @@ import java.util.Objects;
  */
 public final class PackedGemm implements Gemm, MatMul {
 
-    private static final System.Logger LOG = System.getLogger(PackedGemm.class.getName());
-
     /** 512-bit vectors take the 12×2v tile, narrower ones 6×2v (16-register budget of AVX2). */
     static final boolean WIDE = VectorWidth.LANES >= 16;
     /** Rows of the main micro-kernel. */
@@ -105,11 +103,16 @@ public final class PackedGemm implements Gemm, MatMul {
     /** Least multiply-adds worth a thread of their own (fork/join costs a few microseconds). */
     static final long MIN_MACS_PER_SHARE = tuning("minMacsPerShare", 1 << 17);
 
-    static {
-        LOG.log(System.Logger.Level.DEBUG, () -> "PackedGemm: " + VectorWidth.BITS + "-bit vectors, main tile "
+    /**
+     * The tiling this JVM chose (vector width, micro-kernels, block sizes), for {@code lanes info}.
+     * Not logged at class load: the first {@code System.getLogger} in a JVM costs 40-60 ms of every
+     * model's load time.
+     */
+    public static String configuration() {
+        return "PackedGemm: " + VectorWidth.BITS + "-bit vectors, main tile "
                 + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail " + (WIDE ? "Gemm8x2v/Gemm4x2v" : "Gemm4x2v") + ", few rows up to M=" + FEW_ROWS_MAX_M
                 + (WIDE ? " (Gemv1x4v, Gemm4x4v, Gemm6x4v), " : " (Gemv1x4v, Gemm4x2v), ")
-                + "kc=" + KC + " (one block up to " + KC_SINGLE + ") mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE);
+                + "kc=" + KC + " (one block up to " + KC_SINGLE + ") mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE;
     }
 
     private final Parallel parallel;

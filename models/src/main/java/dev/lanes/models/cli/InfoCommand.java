@@ -7,6 +7,7 @@ import dev.lanes.models.inspect.ModelInfo;
 import dev.lanes.models.inspect.ModelSource;
 import dev.lanes.models.inspect.NodeTrace;
 import dev.lanes.models.inspect.StartupReport;
+import dev.lanes.simd.PackedGemm;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,6 +41,7 @@ final class InfoCommand implements Callable<Integer> {
             StartupReport startup = timings ? StartupReport.measure(session, inputs) : null;
             NodeTrace trace = NodeTrace.run(src.path(), options, inputs);
             spec.commandLine().getOut().print(ModelInfo.of(session, trace, inputs).format(src.displayName()));
+            spec.commandLine().getOut().println("kernels: " + PackedGemm.configuration());
             if (startup != null) {
                 spec.commandLine().getOut().print(startup.format());
             }

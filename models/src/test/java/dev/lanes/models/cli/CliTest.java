@@ -42,6 +42,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("FLOPs per run: 224"), r.out());
         assertTrue(r.out().contains("run with [2, 4]"), r.out());
+        assertTrue(r.out().contains("kernels: PackedGemm: "), r.out());
     }
 
     @Test
