@@ -8,7 +8,9 @@ import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
 import dev.lanes.graph.ir.Schedule;
 import dev.lanes.graph.ir.ValueInfo;
+import dev.lanes.simd.Parallel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.lanes.simd.Parallel;
 
 /**
  * Compiles a {@link Graph} into an {@link ExecutionPlan}: checks that every value read is defined
@@ -114,7 +115,7 @@ public final class PlanCompiler {
 
         // Liveness: the last step reading each non-persistent slot releases it.
         int[] lastUse = new int[slots.size()];
-        java.util.Arrays.fill(lastUse, -1);
+        Arrays.fill(lastUse, -1);
         for (int i = 0; i < steps.size(); i++) {
             for (String r : steps.get(i).allReads()) {
                 lastUse[slots.get(r)] = i;
@@ -196,7 +197,7 @@ public final class PlanCompiler {
                 throw e;
             }
         }
-        return java.util.Arrays.asList(ops);
+        return Arrays.asList(ops);
     }
 
     private static void define(Graph g, Map<String, Integer> slots, Map<String, String> definedBy, String name, String by) {
