@@ -169,8 +169,17 @@ public final class BandGemmConv implements ConvKernel {
      * same for any count.
      */
     private int bandsPerImage(int shares) {
+        int fewest = (oh + bandRows - 1) / bandRows;
+        return batch * fewest < shares ? fewest : evenBandsPerImage(oh, batch, bandRows, shares);
+    }
+
+    /**
+     * Bands per image of {@code oh} rows, at most {@code bandRows} rows each: as few as that allows, then as many
+     * more as make the batch's band count a multiple of {@code shares} (at most one band per row).
+     */
+    static int evenBandsPerImage(int oh, int batch, int bandRows, int shares) {
         int fewest = (oh + bandRows - 1) / bandRows, total = batch * fewest;
-        if (shares <= 1 || total % shares == 0 || total < shares) return fewest;
+        if (shares <= 1 || total % shares == 0) return fewest;
         int wanted = (total + shares - 1) / shares * shares;
         return Math.min(oh, (wanted + batch - 1) / batch);
     }

@@ -116,10 +116,8 @@ public final class StemConvPanels implements ConvKernel {
     private void runBands(float[] x, int xOff, boolean nchw, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
         long macs = (long) batch * oh * ow * k * cout;
         int shares = parallel.sharesFor(macs, MIN_MACS_PER_SHARE);
-        int fewest = (oh + bandRows - 1) / bandRows, total = batch * fewest;
         // as many bands as make their count a multiple of the shares, so every thread gets the same rows
-        int perImage = shares <= 1 || total % shares == 0 ? fewest
-                : Math.min(oh, ((total + shares - 1) / shares * shares + batch - 1) / batch);
+        int perImage = BandGemmConv.evenBandsPerImage(oh, batch, bandRows, shares);
         parallel.forRange(batch * perImage, 1, shares, (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 int img = t / perImage, b = t % perImage;
