@@ -33,6 +33,7 @@ final class FastLinearOps {
         boolean transB = fused && FusedOps.transB(s);
         PackedB packed = transB ? null : packedMatMulWeights(s.constantInput(1));
         Epilogue base = Epilogue.of(activation);
+        ColumnBias columnBias = new ColumnBias(base);
         String op = s.node().opType();
         return (in, ctx) -> {
             Tensor a = LinearOps.float32(in[0], op, "A"), b = LinearOps.float32(in[1], op, "B");
@@ -45,7 +46,7 @@ final class FastLinearOps {
                 if (bias.rank() != 1 || bias.dim(0) != shape.n()) {
                     throw new IllegalArgumentException(op + " bias " + Shapes.str(bias.shape()) + " must have shape [" + shape.n() + "]");
                 }
-                ep = ep.withBiasPerColumn(bias.floats(), 0);
+                ep = columnBias.of(bias.floats());
             }
             if (hasResidual) {
                 ep = ep.withResidual(FusedOps.residual(in[3], outShape, op).floats(), 0, shape.n());
