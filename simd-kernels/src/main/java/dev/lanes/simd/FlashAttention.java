@@ -62,6 +62,25 @@ public final class FlashAttention implements Attention {
     }
 
     /**
+     * Attention without a past on operands read in place through their views (Q, K and V as column slices
+     * of one projection's output, for instance), with the kernel {@link #attention} would choose:
+     * {@link AttentionDecode} for a few query rows per kv head, the query-tiled kernel otherwise.
+     *
+     * @param maskAdd additive mask (dense, dims {@code s.mask()}) or null; {@code s} must not have a boolean mask,
+     *                a past or nonpad_kv_seqlen
+     * @param y       output {@code [B, Hq, S, Dv]} view; exactly its elements are written
+     */
+    public static void attendViews(AttentionShape s, AttentionOperand q, AttentionOperand k, AttentionOperand v,
+                                   float[] maskAdd, int maskOff, AttentionOperand y, Parallel par) {
+        if (s.hasPast() || s.hasNonpad() || s.mask().kind() == AttentionShape.MaskKind.BOOLEAN) {
+            throw new IllegalArgumentException("Attention views: a past, nonpad_kv_seqlen or a boolean mask are not taken here");
+        }
+        AttentionCall call = new AttentionCall(s, q, null, null, k, v, maskAdd, null, maskOff, null, y);
+        if (s.group() * s.qSeq() <= DECODE_MAX_ROWS) AttentionDecode.attend(call, par);
+        else QueryTileKernel.attend(call, par);
+    }
+
+    /**
      * The prefill kernel: attention for every (batch, query head, query row) of {@code s} into {@code y},
      * with each operand read in place through its view. {@code s.threeD()} and {@code s.qkMode()} are not
      * used here (the views carry the layout).

@@ -20,13 +20,12 @@ final class AttentionOp {
 
     /** Attention; {@code fast} runs simd-kernels' {@link FlashAttention} on the session's threads. */
     static Operator create(OpSetup s, boolean fast) {
-        boolean causal = s.getLong("is_causal", 0) != 0;
-        Integer qHeads = s.hasAttribute("q_num_heads") ? (int) s.getLong("q_num_heads", 0) : null;
-        Integer kvHeads = s.hasAttribute("kv_num_heads") ? (int) s.getLong("kv_num_heads", 0) : null;
-        int qkMode = (int) s.getLong("qk_matmul_output_mode", 0);
-        Float scale = s.hasAttribute("scale") ? s.getFloat("scale", 0f) : null;
-        float softcap = s.getFloat("softcap", 0f);
-        s.ignore("softmax_precision"); // Lanes computes the softmax in at least float32 precision
+        Attrs attrs = Attrs.read(s);
+        boolean causal = attrs.causal();
+        Integer qHeads = attrs.qHeads(), kvHeads = attrs.kvHeads();
+        int qkMode = attrs.qkMode();
+        Float scale = attrs.scale();
+        float softcap = attrs.softcap();
         boolean wantPresent = s.hasOutput(1) || s.hasOutput(2);
         boolean wantQk = s.hasOutput(3);
         return (in, ctx) -> {
@@ -74,7 +73,18 @@ final class AttentionOp {
         };
     }
 
-    private static Tensor f(Tensor t, String what) {
+    /** ONNX Attention's attributes (null where absent: the kernel derives heads or scale from the shapes). */
+    record Attrs(Integer qHeads, Integer kvHeads, Float scale, boolean causal, float softcap, int qkMode) {
+        static Attrs read(OpSetup s) {
+            s.ignore("softmax_precision"); // Lanes computes the softmax in at least float32 precision
+            return new Attrs(s.hasAttribute("q_num_heads") ? (int) s.getLong("q_num_heads", 0) : null,
+                    s.hasAttribute("kv_num_heads") ? (int) s.getLong("kv_num_heads", 0) : null,
+                    s.hasAttribute("scale") ? s.getFloat("scale", 0f) : null, s.getLong("is_causal", 0) != 0,
+                    s.getFloat("softcap", 0f), (int) s.getLong("qk_matmul_output_mode", 0));
+        }
+    }
+
+    static Tensor f(Tensor t, String what) {
         return LinearOps.float32(t, "Attention " + what);
     }
 }

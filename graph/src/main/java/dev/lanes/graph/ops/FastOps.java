@@ -41,6 +41,7 @@ final class FastOps {
         r.registerFast("", "LogSoftmax", s -> NormOps.softmax(s, true, true));
         r.registerFast("", "LayerNormalization", s -> NormOps.layerNorm(s, true));
         r.registerFast("", "Attention", s -> AttentionOp.create(s, true));
+        r.registerFast(FusedOps.DOMAIN, FusedOps.QKV_ATTENTION, s -> QkvAttentionOp.create(s, true));
         r.registerFast("", "Transpose", FastMovementOps::transpose);
         r.registerFast("", "Concat", FastMovementOps::concat);
     }

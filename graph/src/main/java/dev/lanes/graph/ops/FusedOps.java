@@ -30,6 +30,9 @@ import java.util.Arrays;
  *   <li>{@value #FUSED_CONV_MAX_POOL}{@code (X, W, B?)}: a convolution (Conv's attributes and the activation, no
  *       residual) and the MaxPool of its output (MaxPool's attributes prefixed {@value #POOL_PREFIX}, one output);
  *       with {@code LayoutSelection}'s attributes X and Y are held in NHWC.</li>
+ *   <li>{@value #QKV_ATTENTION}{@code (QKV, attn_mask?)}: ONNX Attention (3-D, no past, one output) on Q, K and V
+ *       that are consecutive column slices of one {@code [B, S, Nq + Nk + Nv]} tensor, the widths in
+ *       {@value #QKV_SPLIT} ({@link QkvAttentionOp}).</li>
  * </ul>
  */
 public final class FusedOps {
@@ -47,6 +50,9 @@ public final class FusedOps {
     public static final String FUSED_CONV_MAX_POOL = "FusedConvMaxPool";
     /** Prefix of FusedConvMaxPool's attributes for the pool's window. */
     public static final String POOL_PREFIX = "pool_";
+    public static final String QKV_ATTENTION = "QkvAttention";
+    /** QkvAttention attribute: the widths of Q, K and V along QKV's last axis. */
+    public static final String QKV_SPLIT = "qkv_split";
     /** FusedMatMul attribute: 1 when B is stored transposed (its last two axes swapped). */
     public static final String TRANS_B = "transB";
 
@@ -56,6 +62,7 @@ public final class FusedOps {
         r.register(DOMAIN, FUSED_GEMM, 1, FusedOps::gemm);
         r.register(DOMAIN, FUSED_INVERTED_RESIDUAL, 1, FusedOps::invertedResidual);
         r.register(DOMAIN, FUSED_CONV_MAX_POOL, 1, FusedOps::convMaxPool);
+        r.register(DOMAIN, QKV_ATTENTION, 1, s -> QkvAttentionOp.create(s, false));
     }
 
     static Operator conv(OpSetup s) {

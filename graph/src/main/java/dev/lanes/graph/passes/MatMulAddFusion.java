@@ -55,7 +55,7 @@ public final class MatMulAddFusion extends FusionPass {
     }
 
     /** N float32 values along the last axis, every other dim 1, rank at most the product's. */
-    private static boolean isRowVector(Tensor t, int n, int outRank) {
+    static boolean isRowVector(Tensor t, int n, int outRank) {
         if (t.dtype() != DType.FLOAT32 || t.rank() < 1 || t.rank() > outRank || t.dim(t.rank() - 1) != n) {
             return false;
         }

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class Rewrite {
     private final Set<Node> taken = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<Node, Node> replacement = new IdentityHashMap<>();
+    private final Map<Node, List<Node>> replacement = new IdentityHashMap<>();
     private int fused;
 
     /** True (and the nodes are reserved) when none of {@code nodes} belongs to a pattern of this sweep yet. */
@@ -36,7 +36,16 @@ final class Rewrite {
 
     /** Replaces the claimed pattern whose last node is {@code last} by {@code fused}. */
     void replace(Node last, Node fused) {
-        replacement.put(last, fused);
+        replace(last, List.of(fused));
+    }
+
+    /**
+     * Replaces the claimed pattern at {@code at} by {@code fused}, in that order: for patterns whose
+     * replacement is several nodes (a merged product and the split of its result). {@code at} must be a
+     * place where every value the pattern reads exists and before every reader of its results.
+     */
+    void replace(Node at, List<Node> fused) {
+        replacement.put(at, List.copyOf(fused));
         this.fused++;
     }
 
@@ -52,9 +61,9 @@ final class Rewrite {
         }
         List<Node> out = new ArrayList<>(g.nodes().size());
         for (Node n : g.nodes()) {
-            Node r = replacement.get(n);
+            List<Node> r = replacement.get(n);
             if (r != null) {
-                out.add(r);
+                out.addAll(r);
             } else if (!taken.contains(n)) {
                 out.add(n);
             }

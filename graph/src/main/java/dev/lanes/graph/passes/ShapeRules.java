@@ -80,6 +80,7 @@ final class ShapeRules {
                 case FusedOps.FUSED_CONV -> conv(c, out);
                 case FusedOps.FUSED_MATMUL -> matmul(c, out);
                 case FusedOps.FUSED_GEMM -> gemm(c, out);
+                case FusedOps.QKV_ATTENTION -> qkvAttention(c, out);
                 default -> { }
             }
             return;
@@ -933,19 +934,34 @@ final class ShapeRules {
         if (q == null || k == null || v == null) {
             return;
         }
-        Node n = c.node;
-        Tensor mask = c.constant(3);
-        int[] maskShape = c.has(3) ? c.fixed(3) : null;
-        if (c.has(3) && maskShape == null) {
+        if (c.has(4) || c.has(5) || c.has(6)) {
             return;
         }
-        if (c.has(4) || c.has(5) || c.has(6)) {
+        attention(c, out, q, k, v, 3);
+    }
+
+    /** lanes QkvAttention: Attention on three column slices of input 0, the mask at input 1. */
+    private static void qkvAttention(Ctx c, List<ValueInfo> out) {
+        int[] x = c.fixed(0);
+        long[] split = NodeAttrs.getLongs(c.node, FusedOps.QKV_SPLIT);
+        if (x == null || x.length != 3 || split == null || split.length != 3) {
+            return;
+        }
+        attention(c, out, new int[] {x[0], x[1], (int) split[0]}, new int[] {x[0], x[1], (int) split[1]},
+                new int[] {x[0], x[1], (int) split[2]}, 1);
+    }
+
+    private static void attention(Ctx c, List<ValueInfo> out, int[] q, int[] k, int[] v, int maskInput) {
+        Node n = c.node;
+        Tensor mask = c.constant(maskInput);
+        int[] maskShape = c.has(maskInput) ? c.fixed(maskInput) : null;
+        if (c.has(maskInput) && maskShape == null) {
             return;
         }
         Integer qh = NodeAttrs.has(n, "q_num_heads") ? (int) NodeAttrs.getLong(n, "q_num_heads", 0) : null;
         Integer kvh = NodeAttrs.has(n, "kv_num_heads") ? (int) NodeAttrs.getLong(n, "kv_num_heads", 0) : null;
         Float scale = NodeAttrs.has(n, "scale") ? NodeAttrs.getFloat(n, "scale", 0f) : null;
-        AttentionShape s = AttentionShape.fromOnnx(q, k, v, maskShape, c.dtype(3) == DType.BOOL || (mask != null && mask.dtype() == DType.BOOL),
+        AttentionShape s = AttentionShape.fromOnnx(q, k, v, maskShape, c.dtype(maskInput) == DType.BOOL || (mask != null && mask.dtype() == DType.BOOL),
                 null, null, null, qh, kvh, scale, NodeAttrs.getLong(n, "is_causal", 0) != 0,
                 NodeAttrs.getFloat(n, "softcap", 0f), (int) NodeAttrs.getLong(n, "qk_matmul_output_mode", 0));
         c.set(out, 0, c.dtype(0), dimsOf(s.outputShape()));

@@ -19,7 +19,10 @@ import java.util.List;
  * <p>Order: folding first (so that fusions see constants), the weight folds into Conv before the
  * activation fusion (which needs the Conv's direct consumer to be the activation), pattern fusions
  * before MatMul + Add (the attention pattern contains MatMul + Add shapes of its own), the encoder's
- * attention pattern before the decoder's (a KV cache's heads-first keys), Kᵀ folded into its MatMul
+ * attention pattern before the decoder's (a KV cache's heads-first keys), then the sibling projections merged
+ * (after the attention patterns, whose head splits they would otherwise hide behind a Split) and the attention
+ * reading the merged projection in place (the sessions' first pass merges them before any attention fusion;
+ * the specialised plans' attention fusion then matches its head splits on the Split's results), Kᵀ folded into its MatMul
  * after both (they read their own transposes), the bias before
  * the residual and both before the activation (act(x·W + b + z)), dead nodes and the layout last, then the
  * inverted-residual fusion and the convolution → MaxPool fusion, which need the NHWC intermediate the layout chose.
@@ -39,6 +42,8 @@ public final class StandardPasses {
         p.add(new LayerNormFusion());
         p.add(new AttentionFusion());
         p.add(new CachedAttentionFusion());
+        p.add(new SiblingMatMulFusion());
+        p.add(new QkvAttentionFusion());
         p.add(new TransposedMatMulFusion());
         p.add(new MatMulAddFusion());
         p.add(new ResidualAddFusion());
