@@ -64,6 +64,11 @@ public final class Session implements AutoCloseable {
     private final SessionWeights weights;
 
     private Session(OnnxModel model, SessionOptions options, LoadTimings.Clock clock) {
+        this(model, options, clock, null);
+    }
+
+    /** {@code file}: where the model was read from (null when it came from memory). */
+    private Session(OnnxModel model, SessionOptions options, LoadTimings.Clock clock, Path file) {
         this.model = model;
         this.options = options;
         Graph g = model.graph();
@@ -86,6 +91,9 @@ public final class Session implements AutoCloseable {
         // The imported graph shares the weight tensors the passes left alone: give it the stand-ins too,
         // so that a weight the plan holds packed only is not kept raw through model().
         model.graph().initializers().replaceAll((name, t) -> weights.standIn(t));
+        if (file != null && g != model.graph()) {
+            ModelFileValues.deferUnused(file, model.graph(), g);
+        }
         this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan, parallel) : null;
         this.context = new RunContext(parallel, null);
         this.lastPlan = plan;
@@ -99,7 +107,7 @@ public final class Session implements AutoCloseable {
 
     public static Session open(Path model, SessionOptions options) throws IOException {
         LoadTimings.Clock clock = new LoadTimings.Clock();
-        return new Session(OnnxImporter.load(model, clock), options, clock);
+        return new Session(OnnxImporter.load(model, clock), options, clock, model);
     }
 
     public static Session open(byte[] model) {

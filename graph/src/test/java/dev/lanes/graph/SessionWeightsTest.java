@@ -12,12 +12,17 @@ import dev.lanes.graph.exec.ExecutionPlan;
 import dev.lanes.graph.onnx.OnnxImporter;
 import dev.lanes.graph.onnx.OnnxModel;
 import dev.lanes.graph.onnx.OnnxModelBuilder;
+import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A session holds each weight once: the raw values of a constant that only packed operators read are
@@ -100,6 +105,49 @@ class SessionWeightsTest {
             Map<String, Tensor> replaced = new java.util.HashMap<>(input(2));
             replaced.put("W3", Tensor.of(new float[D * D], D, D));
             assertArrayEquals(new float[2 * D], s.run(replaced).get("Y").floats(), "a given W3 replaces the default");
+        }
+    }
+
+    /** X[batch, 16, 6, 6] → Conv W[32, 16, 3, 3] → BatchNormalization: the fold leaves W unread by the plan. */
+    static byte[] convBn() {
+        Random r = new Random(9);
+        OnnxModelBuilder b = new OnnxModelBuilder("convbn").opset(17).input("X", DType.FLOAT32, "batch", 16, 6, 6);
+        b.initializer("W", Tensor.of(gaussian(r, 32 * 16 * 9), 32, 16, 3, 3));
+        for (String p : List.of("scale", "bias", "mean")) {
+            b.initializer(p, Tensor.of(gaussian(r, 32), 32));
+        }
+        float[] var = gaussian(r, 32);
+        for (int i = 0; i < var.length; i++) {
+            var[i] = 0.5f + Math.abs(var[i]);
+        }
+        b.initializer("var", Tensor.of(var, 32));
+        b.node("Conv").name("conv").inputs("X", "W").outputs("c").attrInts("pads", 1, 1, 1, 1).add();
+        b.node("BatchNormalization").name("bn").inputs("c", "scale", "bias", "mean", "var").outputs("Y").add();
+        return b.output("Y", DType.FLOAT32, "batch", 32, 6, 6).toBytes();
+    }
+
+    @Test
+    void weightsTheOptimisedPlanNoLongerReadsAreReadFromTheFileAgain(@TempDir Path dir) throws IOException {
+        byte[] bytes = convBn();
+        Path file = dir.resolve("convbn.onnx");
+        Files.write(file, bytes);
+        float[] w = OnnxImporter.load(bytes).graph().initializers().get("W").floats();
+        Map<String, Tensor> in = Map.of("X", Tensor.of(gaussian(new Random(1), 2 * 16 * 36), 2, 16, 6, 6));
+        try (Session s = Session.open(file, SessionOptions.defaults().withBackend(Backend.FAST));
+             Session ref = Session.open(bytes, SessionOptions.defaults().withBackend(Backend.REFERENCE))) {
+            assertClose(ref.run(in).get("Y"), s.run(in).get("Y"));
+            Tensor imported = s.model().graph().initializers().get("W");
+            assertFalse(imported.holdsValues(), "the unfolded W is not kept");
+            assertArrayEquals(w, imported.floats());
+        }
+        try (Session s = Session.open(file, SessionOptions.defaults().withBackend(Backend.FAST))) {
+            Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() - 60_000));
+            Tensor imported = s.model().graph().initializers().get("W");
+            IllegalStateException e = assertThrows(IllegalStateException.class, imported::floats);
+            assertTrue(e.getMessage().contains("changed") && e.getMessage().contains("'W'"), e.getMessage());
+        }
+        try (Session s = Session.open(bytes, SessionOptions.defaults().withBackend(Backend.FAST))) {
+            assertTrue(s.model().graph().initializers().get("W").holdsValues(), "a model from memory keeps every value");
         }
     }
 
