@@ -37,13 +37,13 @@ final class FastLinearOps {
         Epilogue base = Epilogue.of(activation);
         String op = s.node().opType();
         return (in, ctx) -> {
-            Tensor a = LinearOps.float32(in[0], op + " A"), b = LinearOps.float32(in[1], op + " B");
+            Tensor a = LinearOps.float32(in[0], op, "A"), b = LinearOps.float32(in[1], op, "B");
             MatMulShape shape = MatMulShape.fromOnnx(a.shape(), transB ? swappedDims(b.shape(), op) : b.shape());
             int[] outShape = shape.outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
             Epilogue ep = base;
             if (hasBias) {
-                Tensor bias = LinearOps.float32(in[2], op + " bias");
+                Tensor bias = LinearOps.float32(in[2], op, "bias");
                 if (bias.rank() != 1 || bias.dim(0) != shape.n()) {
                     throw new IllegalArgumentException(op + " bias " + Shapes.str(bias.shape()) + " must have shape [" + shape.n() + "]");
                 }
@@ -83,6 +83,30 @@ final class FastLinearOps {
         return PackedWeights.of(s, 1, false);
     }
 
+    /**
+     * The epilogue adding a per-column bias, kept for the bias array it was last built for: a constant C (a Linear
+     * layer's bias) is the same array every run, so the run builds nothing.
+     */
+    private static final class ColumnBias {
+        private record Built(float[] data, Epilogue epilogue) {}
+
+        private final Epilogue base;
+        private volatile Built last;
+
+        ColumnBias(Epilogue base) {
+            this.base = base;
+        }
+
+        Epilogue of(float[] data) {
+            Built b = last;
+            if (b == null || b.data() != data) {
+                b = new Built(data, base.withBiasPerColumn(data, 0));
+                last = b;
+            }
+            return b.epilogue();
+        }
+    }
+
     /** Gemm, or lanes FusedGemm. */
     static Operator gemm(OpSetup s) {
         boolean fused = s.node().domain().equals(FusedOps.DOMAIN);
@@ -101,12 +125,13 @@ final class FastLinearOps {
                 : null;
         Tensor dflt = s.isDefaultInput(1) ? bc : null; // packed, but a run may replace it
         Epilogue base = Epilogue.of(activation);
+        ColumnBias columnBias = new ColumnBias(base);
         String op = s.node().opType();
         return (in, ctx) -> {
-            Tensor a = LinearOps.float32(in[0], op + " A"), b = LinearOps.float32(in[1], op + " B");
+            Tensor a = LinearOps.float32(in[0], op, "A"), b = LinearOps.float32(in[1], op, "B");
             Tensor c = in.length > 2 ? in[2] : null;
             if (c != null) {
-                LinearOps.float32(c, op + " C");
+                LinearOps.float32(c, op, "C");
             }
             GemmShape g = attrs.shape(a.shape(), b.shape(), c == null ? null : c.shape());
             int m = g.m(), n = g.n(), k = g.k();
@@ -116,7 +141,7 @@ final class FastLinearOps {
             if (c != null && g.hasC() && beta != 0f) {
                 float[] cv = c.floats();
                 if (beta == 1f && g.cRows() == 1 && g.cCols() == n && n > 1) {
-                    ep = ep.withBiasPerColumn(cv, 0);
+                    ep = columnBias.of(cv);
                 } else if (beta == 1f && g.cCols() == 1 && g.cRows() == m && m > 1) {
                     ep = ep.withBiasPerRow(cv, 0);
                 } else {
