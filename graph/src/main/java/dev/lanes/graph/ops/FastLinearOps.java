@@ -14,7 +14,8 @@ import dev.lanes.simd.PackedGemm;
 
 /**
  * MatMul, Gemm and their fused forms on {@link PackedGemm}. A constant B (the weights) is packed once
- * when the session is created and shared by every plan of the session ({@link PackedWeights}); the
+ * when the session is created and shared by every plan of the session ({@link PackedWeights}; the
+ * operator then reads only B's shape at run time, so the session can drop B's raw values); the
  * bias and the activation run in the GEMM's epilogue, on each output tile while it is in L1. The
  * output buffer comes from the run's arena. Threads: the session's {@code Parallel}.
  */
@@ -31,7 +32,8 @@ final class FastLinearOps {
         }
         boolean hasBias = fused && s.hasInput(2), hasResidual = fused && s.hasInput(3);
         boolean transB = fused && FusedOps.transB(s);
-        PackedB packed = transB ? null : packedMatMulWeights(s.constantInput(1));
+        PackedB packed = transB ? null : packedMatMulWeights(s);
+        Tensor dflt = s.isDefaultInput(1) ? s.constantInput(1) : null; // packed, but a run may replace it
         Epilogue base = Epilogue.of(activation);
         ColumnBias columnBias = new ColumnBias(base);
         String op = s.node().opType();
@@ -53,7 +55,7 @@ final class FastLinearOps {
             }
             if (transB) {
                 MatMulTransposedB.matmul(shape, a.floats(), 0, b.floats(), 0, y, 0, ep, ctx.parallel());
-            } else if (packed != null && b.rank() == 2) {
+            } else if (packed != null && b.rank() == 2 && (dflt == null || in[1] == dflt)) {
                 PackedGemm.matmul(shape, a.floats(), 0, packed, y, 0, ep, ctx.parallel());
             } else {
                 PackedGemm.matmul(shape, a.floats(), 0, b.floats(), 0, y, 0, ep, ctx.parallel());
@@ -73,12 +75,13 @@ final class FastLinearOps {
         return d;
     }
 
-    /** A 2-D float32 weight packed as the product's B, or null when B is not one. */
-    private static PackedB packedMatMulWeights(Tensor b) {
+    /** A 2-D float32 constant B packed (its values never read at run time then), or null when B is not one. */
+    private static PackedB packedMatMulWeights(OpSetup s) {
+        Tensor b = s.constantInput(1);
         if (b == null || b.dtype() != DType.FLOAT32 || b.rank() != 2 || b.size() == 0) {
             return null;
         }
-        return PackedWeights.of(b.floats(), b.dim(0), b.dim(1), b.dim(1), false);
+        return PackedWeights.of(s, 1, false);
     }
 
     /**
@@ -117,9 +120,11 @@ final class FastLinearOps {
             return null;
         }
         Tensor bc = s.constantInput(1);
+        // A constant B is packed; the run then reads its shape only (its k and n are those of the packing).
         PackedB packed = bc != null && bc.dtype() == DType.FLOAT32 && bc.rank() == 2 && bc.size() > 0
-                ? PackedWeights.of(bc.floats(), transB ? bc.dim(1) : bc.dim(0), transB ? bc.dim(0) : bc.dim(1), bc.dim(1), transB)
+                ? PackedWeights.of(s, 1, transB)
                 : null;
+        Tensor dflt = s.isDefaultInput(1) ? bc : null; // packed, but a run may replace it
         Epilogue base = Epilogue.of(activation);
         ColumnBias columnBias = new ColumnBias(base);
         String op = s.node().opType();
@@ -151,7 +156,7 @@ final class FastLinearOps {
                 }
             }
             int lda = transA ? m : k;
-            if (packed != null && packed.k() == k && packed.n() == n) {
+            if (packed != null && packed.k() == k && packed.n() == n && (dflt == null || in[1] == dflt)) {
                 PackedGemm.gemm(m, n, k, a.floats(), 0, lda, transA, alpha, packed, y, 0, n, betaC, ep, ctx.parallel());
             } else {
                 PackedGemm.gemm(m, n, k, a.floats(), 0, lda, transA, b.floats(), 0, transB ? k : n, transB, alpha, y, 0, n, betaC,
