@@ -78,6 +78,14 @@ final class ConvOps {
         return Tensor.of(y, shape.outputShape());
     }
 
+    /** GlobalAveragePool of an NCHW tensor: {@code [N, C, 1, …]}. */
+    static Tensor globalAverage(Tensor x) {
+        PoolShape shape = PoolShape.global(PoolShape.Mode.AVERAGE, x.shape());
+        float[] y = new float[Tensor.checkedSize(shape.outputShape())];
+        POOL.pool(shape, x.floats(), 0, y, 0);
+        return Tensor.of(y, shape.outputShape());
+    }
+
     static Operator globalPool(OpSetup s, PoolShape.Mode mode) {
         String op = s.node().opType();
         boolean nhwc = s.getLong(LayoutSelection.NHWC, 0) != 0;   // X in NHWC memory order (LayoutSelection)

@@ -10,6 +10,7 @@ import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.ConvTransposeShape;
 import dev.lanes.reference.PoolShape;
 import dev.lanes.simd.Activation;
+import dev.lanes.simd.ConvGlobalPoolOperator;
 import dev.lanes.simd.ConvMaxPoolOperator;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.ConvTransposeOperator;
@@ -219,6 +220,57 @@ final class FastConvOps {
                 float[] mid = ctx.floats(Tensor.checkedSize(cp.conv().shape().outputShape()));
                 runNhwc(cp.conv(), x, xNhwc, mid, true, null, ctx);
                 cp.pool().runNhwc(mid, 0, y, 0, ctx.parallel());
+                ctx.giveBack(mid);
+            }
+            return new Tensor[] {Tensor.of(y, outShape)};
+        };
+    }
+
+    /** The operators of a FusedConvGlobalAveragePool for one input shape and their fused form (null when it does not fit). */
+    private record ConvMean(ConvOperator conv, PoolOperator pool, ConvGlobalPoolOperator fused) {}
+
+    /**
+     * lanes FusedConvGlobalAveragePool: the 1x1 kernel's own pooled pass ({@link ConvGlobalPoolOperator}) when the
+     * convolution runs {@code PointwiseConv} on NHWC X; otherwise the convolution into an NHWC intermediate, then the
+     * pool (both as their own nodes would run).
+     */
+    static Operator convGlobalAveragePool(OpSetup s) {
+        WindowAttrs.Conv attrs = WindowAttrs.Conv.read(s);
+        Activation act = FusedActivation.read(s).toSimd();
+        Tensor w = s.constantInput(1);
+        Tensor bias = s.hasInput(2) ? s.constantInput(2) : null;
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0;
+        if (act == null || !constantWeights(s, w, bias)) {
+            return null;
+        }
+        Operator reference = FusedOps.convGlobalAveragePool(s);
+        PerShape<ConvMean> prepared = new PerShape<>(x -> {
+            try {
+                ConvOperator c = prepare(attrs.shape(x, w.shape(), bias == null ? null : bias.shape()), w, bias, act);
+                PoolOperator p = PoolOperator.prepare(PoolShape.global(PoolShape.Mode.AVERAGE, c.shape().outputShape()));
+                return new ConvMean(c, p, xNhwc ? ConvGlobalPoolOperator.of(c) : null);
+            } catch (IllegalArgumentException e) {
+                return null; // no fast kernel for this shape
+            }
+        });
+        if (!prepareKnownShape(s, prepared)) {
+            return null;
+        }
+        String op = FusedOps.FUSED_CONV_GLOBAL_AVERAGE_POOL;
+        return (in, ctx) -> {
+            Tensor x = LinearOps.float32(in[0], op, "X");
+            ConvMean cm = prepared.get(x.shape());
+            if (cm == null) {
+                return reference.run(in, ctx);
+            }
+            int[] outShape = cm.pool().shape().outputShape();
+            float[] y = ctx.floats(Tensor.checkedSize(outShape));
+            if (cm.fused() != null) {
+                cm.fused().run(x.floats(), 0, y, 0, ctx.parallel());
+            } else {
+                float[] mid = ctx.floats(Tensor.checkedSize(cm.conv().shape().outputShape()));
+                runNhwc(cm.conv(), x, xNhwc, mid, true, null, ctx);
+                cm.pool().runNhwc(mid, 0, y, 0, ctx.parallel());
                 ctx.giveBack(mid);
             }
             return new Tensor[] {Tensor.of(y, outShape)};

@@ -21,6 +21,7 @@ final class FastOps {
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_CONV, FastConvOps::conv);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_INVERTED_RESIDUAL, FastConvOps::invertedResidual);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_CONV_MAX_POOL, FastConvOps::convMaxPool);
+        r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_CONV_GLOBAL_AVERAGE_POOL, FastConvOps::convGlobalAveragePool);
         r.registerFast("", "ConvTranspose", FastConvOps::convTranspose);
         r.registerFast("", "MaxPool", s -> FastConvOps.pool(s, PoolShape.Mode.MAX));
         r.registerFast("", "AveragePool", s -> FastConvOps.pool(s, PoolShape.Mode.AVERAGE));

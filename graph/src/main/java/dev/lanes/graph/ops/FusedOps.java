@@ -30,6 +30,9 @@ import java.util.Arrays;
  *   <li>{@value #FUSED_CONV_MAX_POOL}{@code (X, W, B?)}: a convolution (Conv's attributes and the activation, no
  *       residual) and the MaxPool of its output (MaxPool's attributes prefixed {@value #POOL_PREFIX}, one output);
  *       with {@code LayoutSelection}'s attributes X and Y are held in NHWC.</li>
+ *   <li>{@value #FUSED_CONV_GLOBAL_AVERAGE_POOL}{@code (X, W, B?)}: a convolution (Conv's attributes and the
+ *       activation, no residual) and the GlobalAveragePool of its output, {@code [N, M, 1, 1]}; with
+ *       {@code LayoutSelection}'s attribute X is held in NHWC.</li>
  *   <li>{@value #QKV_ATTENTION}{@code (QKV, attn_mask?)}: ONNX Attention (3-D, no past, one output) on Q, K and V
  *       that are consecutive column slices of one {@code [B, S, Nq + Nk + Nv]} tensor, the widths in
  *       {@value #QKV_SPLIT} ({@link QkvAttentionOp}).</li>
@@ -50,6 +53,7 @@ public final class FusedOps {
     public static final String FUSED_CONV_MAX_POOL = "FusedConvMaxPool";
     /** Prefix of FusedConvMaxPool's attributes for the pool's window. */
     public static final String POOL_PREFIX = "pool_";
+    public static final String FUSED_CONV_GLOBAL_AVERAGE_POOL = "FusedConvGlobalAveragePool";
     public static final String QKV_ATTENTION = "QkvAttention";
     /** QkvAttention attribute: the widths of Q, K and V along QKV's last axis. */
     public static final String QKV_SPLIT = "qkv_split";
@@ -62,6 +66,7 @@ public final class FusedOps {
         r.register(DOMAIN, FUSED_GEMM, 1, FusedOps::gemm);
         r.register(DOMAIN, FUSED_INVERTED_RESIDUAL, 1, FusedOps::invertedResidual);
         r.register(DOMAIN, FUSED_CONV_MAX_POOL, 1, FusedOps::convMaxPool);
+        r.register(DOMAIN, FUSED_CONV_GLOBAL_AVERAGE_POOL, 1, FusedOps::convGlobalAveragePool);
         r.register(DOMAIN, QKV_ATTENTION, 1, s -> QkvAttentionOp.create(s, false));
     }
 
@@ -130,6 +135,21 @@ public final class FusedOps {
             v = act.applyReference(ConvOps.conv(conv, v, in[1], input(in, 2)));
             Tensor y = ConvOps.maxPool(pool, v);
             return new Tensor[] {yNhwc ? Nhwc.toNhwc(y) : y};
+        };
+    }
+
+    /** FusedConvGlobalAveragePool: the convolution (the node's Conv attributes and activation), then its global average, in turn. */
+    static Operator convGlobalAveragePool(OpSetup s) {
+        WindowAttrs.Conv conv = WindowAttrs.Conv.read(s);
+        FusedActivation act = FusedActivation.read(s);
+        boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0;
+        return (in, ctx) -> {
+            Tensor v = LinearOps.float32(in[0], FUSED_CONV_GLOBAL_AVERAGE_POOL, "X");
+            if (xNhwc) {
+                v = Nhwc.toNchw(v);
+            }
+            v = act.applyReference(ConvOps.conv(conv, v, in[1], input(in, 2)));
+            return new Tensor[] {ConvOps.globalAverage(v)};
         };
     }
 

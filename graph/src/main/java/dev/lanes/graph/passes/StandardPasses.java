@@ -54,6 +54,7 @@ public final class StandardPasses {
             p.add(new LayoutSelection());
             p.add(new InvertedResidualFusion());
             p.add(new ConvMaxPoolFusion());
+            p.add(new ConvGlobalPoolFusion());
         }
         return p;
     }

@@ -124,6 +124,48 @@ public final class PointwiseConv implements ConvKernel {
                 (t0, t1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), 0, panels, clamp));
     }
 
+    /**
+     * The mean of Y over its pixels per image and output channel ({@code y[yOff + n·M + m]}), Y never written whole:
+     * each share takes whole panels of output channels, computes their columns of one image's map into its own
+     * scratch (bias, activation as {@link #run}), and sums them pixel by pixel in order from 0, then divides by the
+     * pixel count, as {@link Pooling#globalNhwc} does over a written map: the same bits as {@link #run} then that pool,
+     * for any thread count. X in NHWC, no residual. For the last 1x1 of a network before its global pool
+     * (MobileNetV2's 320→1280 on 7²: a 250 KB map written and read back, and a pool node on one thread).
+     */
+    public void runGlobalMean(float[] x, int xOff, float[] y, int yOff, Parallel parallel) {
+        int perImage = oh * ow;
+        long macs = (long) batch * perImage * cin * cout;
+        boolean clamp = clampsInStores(false);
+        parallel.forRange(panels, 1, parallel.sharesFor(macs, MIN_MACS_PER_SHARE), (p0, p1) -> {
+            float[] map = ConvScratch.get(ConvScratch.POOL_IN, (long) perImage * cout);
+            int c0 = p0 * nr, c1 = Math.min(cout, p1 * nr);
+            for (int n = 0; n < batch; n++) {
+                int q0 = n * perImage;
+                // pixel q of this image lands at map[(q - q0)·M]: only this share's columns are written
+                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp);
+                meanOverPixels(map, perImage, c0, c1, y, yOff + n * cout);
+            }
+        });
+    }
+
+    /** {@code y[yo + c] = (Σ_p map[p·M + c]) / pixels} for c in [c0, c1), summed from 0 in pixel order. */
+    private void meanOverPixels(float[] map, int pixels, int c0, int c1, float[] y, int yo) {
+        int full = c0 + (c1 - c0) / L * L;
+        java.util.Arrays.fill(y, yo + c0, yo + c1, 0f);
+        for (int p = 0; p < pixels; p++) {
+            int row = p * cout;
+            int c = c0;
+            for (; c < full; c += L) {
+                FloatVector.fromArray(S, y, yo + c).add(FloatVector.fromArray(S, map, row + c)).intoArray(y, yo + c);
+            }
+            for (; c < c1; c++) y[yo + c] += map[row + c];
+        }
+        float n = pixels;
+        int c = c0;
+        for (; c < full; c += L) FloatVector.fromArray(S, y, yo + c).div(n).intoArray(y, yo + c);
+        for (; c < c1; c++) y[yo + c] /= n;
+    }
+
     /** Vectors panel {@code p} computes (the last one's zero padding included). */
     private int panelVectors(int p) {
         return p < fullPanels ? nrv : lastNr / L;
