@@ -138,12 +138,14 @@ public final class PointwiseConv implements ConvKernel {
         boolean clamp = clampsInStores(false);
         parallel.forRange(panels, 1, parallel.sharesFor(macs, MIN_MACS_PER_SHARE), (p0, p1) -> {
             float[] map = ConvScratch.get(ConvScratch.POOL_IN, (long) perImage * cout);
-            int c0 = p0 * nr, c1 = Math.min(cout, p1 * nr);
             for (int n = 0; n < batch; n++) {
                 int q0 = n * perImage;
-                // pixel q of this image lands at map[(q - q0)·M]: only this share's columns are written
-                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp);
-                meanOverPixels(map, perImage, c0, c1, y, yOff + n * cout);
+                // panel by panel over all the image's pixels, so that each panel's weights are read once (a block of
+                // pixels over all panels would read them again for the next block); pixel q lands at map[(q - q0)·M]
+                for (int p = p0; p < p1; p++) {
+                    pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p, p + 1, clamp);
+                    meanOverPixels(map, perImage, p * nr, Math.min(cout, (p + 1) * nr), y, yOff + n * cout);
+                }
             }
         });
     }
