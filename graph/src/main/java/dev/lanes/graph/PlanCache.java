@@ -15,7 +15,9 @@ import java.util.Map;
  * copies the session's optimised graph, fixes its input dims, and runs the shape-dependent passes
  * (shape inference, constant folding of the shape chains, the fusions that need constant shapes)
  * before compiling; later runs with the same shapes reuse that plan. Weight packing is shared
- * between plans (see {@code PackedWeights}), so a new signature costs a compile, not a repack.
+ * between plans (the compiler's {@code SessionWeights}, keyed by the session's constant): the copied
+ * graph holds the stand-ins of weights already packed, so a new signature costs a compile, not a
+ * repack, and brings no raw copy of a packed weight back.
  *
  * <p>At most {@link #CAPACITY} signatures are kept (least recently used dropped), so a caller feeding
  * ever-new shapes cannot grow the cache without bound. A specialisation that fails (an op the passes
@@ -63,6 +65,13 @@ final class PlanCache {
         synchronized (plans) {
             ExecutionPlan raced = plans.putIfAbsent(key, p);
             return raced != null ? raced : p;
+        }
+    }
+
+    /** The specialised plans cached now. */
+    List<ExecutionPlan> plans() {
+        synchronized (plans) {
+            return List.copyOf(plans.values());
         }
     }
 

@@ -9,6 +9,7 @@ import dev.lanes.graph.exec.OpRegistry;
 import dev.lanes.graph.exec.PlanCompiler;
 import dev.lanes.graph.exec.BufferArena;
 import dev.lanes.graph.exec.RunContext;
+import dev.lanes.graph.exec.SessionWeights;
 import dev.lanes.graph.ir.Dim;
 import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Pass;
@@ -60,8 +61,14 @@ public final class Session implements AutoCloseable {
     private volatile boolean closed;
 
     private final LoadTimings loadTimings;
+    private final SessionWeights weights;
 
     private Session(OnnxModel model, SessionOptions options, LoadTimings.Clock clock) {
+        this(model, options, clock, null);
+    }
+
+    /** {@code file}: where the model was read from (null when it came from memory). */
+    private Session(OnnxModel model, SessionOptions options, LoadTimings.Clock clock, Path file) {
         this.model = model;
         this.options = options;
         Graph g = model.graph();
@@ -73,12 +80,19 @@ public final class Session implements AutoCloseable {
             }
         }
         this.parallel = Parallel.create(options.threads());
-        PlanCompiler compiler = new PlanCompiler(OpRegistry.standard(), options.backend());
+        this.weights = new SessionWeights();
+        PlanCompiler compiler = new PlanCompiler(OpRegistry.standard(), options.backend(), weights);
         try {
             this.plan = compiler.compile(g, parallel, clock);
         } catch (RuntimeException | Error e) {
             parallel.close();
             throw e;
+        }
+        // The imported graph shares the weight tensors the passes left alone: give it the stand-ins too,
+        // so that a weight the plan holds packed only is not kept raw through model().
+        model.graph().initializers().replaceAll((name, t) -> weights.standIn(t));
+        if (file != null && g != model.graph()) {
+            ModelFileValues.deferUnused(file, model.graph(), g);
         }
         this.specialised = options.optimize() && StandardPasses.worthSpecialising(g) ? new PlanCache(g, compiler, options, plan, parallel) : null;
         this.context = new RunContext(parallel, null);
@@ -93,7 +107,7 @@ public final class Session implements AutoCloseable {
 
     public static Session open(Path model, SessionOptions options) throws IOException {
         LoadTimings.Clock clock = new LoadTimings.Clock();
-        return new Session(OnnxImporter.load(model, clock), options, clock);
+        return new Session(OnnxImporter.load(model, clock), options, clock, model);
     }
 
     public static Session open(byte[] model) {
@@ -160,6 +174,36 @@ public final class Session implements AutoCloseable {
      */
     public MemoryPlan memoryPlan(Map<String, Tensor> inputs) {
         return MemoryPlanner.plan(planFor(inputs));
+    }
+
+    /**
+     * The weight bytes this session holds: constants kept with their raw values (in the imported model
+     * and in the plans compiled so far) and the packed forms its MatMul and Gemm operators use. A weight
+     * that only packed operators read is held packed only (its raw values are produced again, from
+     * the packed form, if something reads them). Convolution weights prepared per input shape inside
+     * the conv operators are not counted.
+     */
+    public WeightMemory weightMemory() {
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        long raw = 0;
+        int kept = 0, standIns = 0;
+        List<Map<String, Tensor>> holders = new ArrayList<>();
+        holders.add(model.graph().initializers());
+        holders.add(plan.graph().initializers());
+        if (specialised != null) {
+            specialised.plans().forEach(p -> holders.add(p.graph().initializers()));
+        }
+        for (Map<String, Tensor> h : holders) {
+            for (Tensor t : h.values()) {
+                if (!t.holdsValues()) {
+                    standIns += seen.add(t) ? 1 : 0;
+                } else if (seen.add(t.array())) {
+                    raw += (long) t.size() * t.dtype().byteSize();
+                    kept++;
+                }
+            }
+        }
+        return new WeightMemory(raw, kept, weights.packedBytes(), weights.packedConstants(), standIns);
     }
 
     /** Names of the inputs a caller may give, in the model's order (including those with defaults). */
@@ -229,7 +273,7 @@ public final class Session implements AutoCloseable {
     private Set<Object> constantArrays(ExecutionPlan p) {
         return protectedArrays.computeIfAbsent(p, q -> {
             Set<Object> s = Collections.newSetFromMap(new IdentityHashMap<>());
-            q.constants().values().forEach(t -> s.add(t.array()));
+            q.constants().values().stream().filter(Tensor::holdsValues).forEach(t -> s.add(t.array()));
             return s;
         });
     }

@@ -1,7 +1,9 @@
 package dev.lanes.graph;
 
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A dense, row-major n-dimensional array of one {@link DType}.
@@ -25,6 +27,9 @@ public final class Tensor {
         this.shape = shape;
         this.size = checkedSize(shape);
         this.data = data;
+        if (data instanceof Deferred) {
+            return;
+        }
         int length = java.lang.reflect.Array.getLength(data);
         if (length != size) {
             throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape) + " needs " + size
@@ -147,6 +152,55 @@ public final class Tensor {
         return new Tensor(dtype, newShape.clone(), data);
     }
 
+    /**
+     * A tensor that does not keep its values but produces them when they are read: a session holds a
+     * weight that its operators use only in packed form this way, and recovers the values from the
+     * packed form if something asks (a tool, a pass of a plan compiled later). {@code values} returns
+     * the row-major array of {@code dtype}'s kind; the result is kept only weakly, so reading the values
+     * twice may produce them twice, and writing into the returned array changes nothing.
+     */
+    public static Tensor deferred(DType dtype, Supplier<?> values, int... shape) {
+        return new Tensor(dtype, shape.clone(), new Deferred(dtype, checkedSize(shape), Objects.requireNonNull(values, "values")));
+    }
+
+    /** False for a {@link #deferred} tensor, whose values are produced on each read rather than held. */
+    public boolean holdsValues() {
+        return !(data instanceof Deferred);
+    }
+
+    /** The values: the backing array, or those a deferred tensor produces. */
+    private Object values() {
+        return data instanceof Deferred d ? d.get() : data;
+    }
+
+    /** The source of a deferred tensor's values, with the last values produced kept weakly. */
+    private static final class Deferred {
+        private final DType dtype;
+        private final int size;
+        private final Supplier<?> source;
+        private WeakReference<Object> last = new WeakReference<>(null);
+
+        Deferred(DType dtype, int size, Supplier<?> source) {
+            this.dtype = dtype;
+            this.size = size;
+            this.source = source;
+        }
+
+        synchronized Object get() {
+            Object v = last.get();
+            if (v == null) {
+                v = source.get();
+                Object kind = newArray(dtype, 0);
+                if (v == null || v.getClass() != kind.getClass() || java.lang.reflect.Array.getLength(v) != size) {
+                    throw new IllegalStateException("deferred " + dtype + " tensor of " + size + " elements got "
+                            + (v == null ? "null" : v.getClass().getSimpleName() + " of " + java.lang.reflect.Array.getLength(v)));
+                }
+                last = new WeakReference<>(v);
+            }
+            return v;
+        }
+    }
+
     public float[] floats() {
         return (float[]) expect(DType.FLOAT32);
     }
@@ -165,7 +219,7 @@ public final class Tensor {
 
     /** The data of a UINT8, INT8 or BOOL tensor. */
     public byte[] bytes() {
-        if (!(data instanceof byte[] b)) {
+        if (!(values() instanceof byte[] b)) {
             throw new IllegalStateException("tensor is " + dtype + ", not a byte-backed type (uint8, int8, bool)");
         }
         return b;
@@ -173,26 +227,27 @@ public final class Tensor {
 
     /** The raw bits of a FLOAT16 or BFLOAT16 tensor. */
     public short[] halfBits() {
-        if (!(data instanceof short[] s)) {
+        if (!(values() instanceof short[] s)) {
             throw new IllegalStateException("tensor is " + dtype + ", not float16 or bfloat16");
         }
         return s;
     }
 
-    /** The backing array, whatever its kind. */
+    /** The backing array, whatever its kind (for a {@link #deferred} tensor: the values it produced). */
     public Object array() {
-        return data;
+        return values();
     }
 
     private Object expect(DType want) {
         if (dtype != want) {
             throw new IllegalStateException("tensor is " + dtype + ", not " + want);
         }
-        return data;
+        return values();
     }
 
     /** Element {@code i} (row-major) converted to double; bool as 0/1, uint8 unsigned. */
     public double getDouble(int i) {
+        Object data = values();
         return switch (dtype) {
             case FLOAT32 -> ((float[]) data)[i];
             case FLOAT64 -> ((double[]) data)[i];
@@ -207,6 +262,7 @@ public final class Tensor {
 
     /** Element {@code i} (row-major) converted to long (floating values truncate toward zero). */
     public long getLong(int i) {
+        Object data = values();
         return switch (dtype) {
             case INT64 -> ((long[]) data)[i];
             case INT32 -> ((int[]) data)[i];
@@ -224,18 +280,20 @@ public final class Tensor {
         if (other == null || dtype != other.dtype || !Arrays.equals(shape, other.shape)) {
             return false;
         }
+        Object data = values(), otherData = other.values();
         return switch (dtype) {
-            case FLOAT32 -> Arrays.equals((float[]) data, (float[]) other.data);
-            case FLOAT64 -> Arrays.equals((double[]) data, (double[]) other.data);
-            case INT64 -> Arrays.equals((long[]) data, (long[]) other.data);
-            case INT32 -> Arrays.equals((int[]) data, (int[]) other.data);
-            case UINT8, INT8, BOOL -> Arrays.equals((byte[]) data, (byte[]) other.data);
-            case FLOAT16, BFLOAT16 -> Arrays.equals((short[]) data, (short[]) other.data);
+            case FLOAT32 -> Arrays.equals((float[]) data, (float[]) otherData);
+            case FLOAT64 -> Arrays.equals((double[]) data, (double[]) otherData);
+            case INT64 -> Arrays.equals((long[]) data, (long[]) otherData);
+            case INT32 -> Arrays.equals((int[]) data, (int[]) otherData);
+            case UINT8, INT8, BOOL -> Arrays.equals((byte[]) data, (byte[]) otherData);
+            case FLOAT16, BFLOAT16 -> Arrays.equals((short[]) data, (short[]) otherData);
         };
     }
 
     /** A deep copy (new backing array). */
     public Tensor copy() {
+        Object data = values();
         Object copy = switch (dtype) {
             case FLOAT32 -> ((float[]) data).clone();
             case FLOAT64 -> ((double[]) data).clone();

@@ -326,23 +326,53 @@ class ConvOperatorProperties {
         checkDepthwiseDirect(depthwiseDirectPaddedByOne(), 40);
     }
 
+    /**
+     * Depthwise 5x5 with C a multiple of the vector length (read in place, passes of one or two kernel rows sliding a
+     * window of five input vectors along each row): PP-OCR's layers and the edges around them. Rows of 1 to 45 pixels
+     * (narrower than the window: every column an edge column), 1 to 9 rows, width stride 1 or 2 and height stride 1 to 3,
+     * pads 0 to 5 per side (past the kernel's half: columns and rows with no tap inside), an odd count of kernel rows
+     * inside (a one-row pass), a residual or none, activations fused or as a pass; 1, 2 and 3 threads give the same bits.
+     */
+    @Test
+    void depthwiseDirect5x5() {
+        checkDepthwiseDirect(depthwiseDirect5x5Shapes(), ConvAlgorithm.DEPTHWISE_5X5, 50);
+    }
+
     private static void checkDepthwiseDirect(Gen<ConvShape> shapes, int examples) {
-        List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.RELU, Activation.clip(-0.5f, 0.25f), Activation.HARD_SWISH);
-        Theories.qt(examples).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+        checkDepthwiseDirect(shapes, ConvAlgorithm.DEPTHWISE_3X3, examples);
+    }
+
+    private static void checkDepthwiseDirect(Gen<ConvShape> shapes, ConvAlgorithm algorithm, int examples) {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.RELU, Activation.clip(-0.5f, 0.25f), Activation.HARD_SWISH,
+                Activation.SIGMOID);
+        // the 3x3 kernel keeps its residual to the fused blocks; the 5x5 one takes one here
+        boolean residuals = algorithm == ConvAlgorithm.DEPTHWISE_5X5;
+        Theories.qt(examples).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
             Inputs d = Inputs.of(s, seed);
             Expected e = Expected.of(s, d);
-            int n = e.y.length;
-            float[] expected = new float[n];
-            double[] terms = new double[n];
-            for (int i = 0; i < n; i++) {
-                expected[i] = act.apply(e.y[i]);
-                terms[i] = e.terms[i] + Math.abs(expected[i]);
-            }
+            float[] z = residuals && residual ? Data.uniform(seed + 7, e.y.length) : null;
+            Expected full = e.withEpilogue(act, z);
             ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act);
-            assertEquals(ConvAlgorithm.DEPTHWISE_3X3, op.algorithm(), s.toString());
-            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, null);
-            Tolerance.assertClose(op.toString(), one, expected, terms, 2 * bound(s, op.algorithm()));
+            assertEquals(algorithm, op.algorithm(), s.toString());
+            float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
+            Tolerance.assertClose(op.toString(), one, full.y, full.terms, 2 * bound(s, op.algorithm()));
         });
+    }
+
+    /** 2-D depthwise 5x5, dilation 1, C = 1, 2, 3 or 5 vectors (or 96 to 200 channels on 15 to 24 columns), the sizes, strides and pads of {@link #depthwiseDirect5x5}. */
+    static Gen<ConvShape> depthwiseDirect5x5Shapes() {
+        return in -> {
+            boolean deep = Generate.range(0, 3).generate(in) == 0;
+            int c = VectorWidth.LANES * (deep ? Generate.range(96 / VectorWidth.LANES, 200 / VectorWidth.LANES).generate(in)
+                    : Generate.pick(List.of(1, 2, 3, 5)).generate(in));
+            int h = Sizes.between(1, 9).generate(in), w = deep ? Generate.range(15, 24).generate(in) : Sizes.between(1, 45).generate(in);
+            int[] st = {Generate.range(1, 3).generate(in), Generate.range(1, 2).generate(in)};
+            int[] pb = {Generate.range(0, 5).generate(in), Generate.range(0, 5).generate(in)};
+            int[] pe = {Generate.range(0, 5).generate(in), Generate.range(0, 5).generate(in)};
+            ConvShapes.fitPadding(new int[] {h, w}, new int[] {5, 5}, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, c, c, new int[] {h, w}, new int[] {5, 5}, pb, pe, st, new int[] {1, 1},
+                    Generate.booleans().generate(in));
+        };
     }
 
     /** 2-D depthwise 3x3, dilation 1, pads of 1, equal strides 1 or 2, C = 1 to 3 vectors (or 64 to 100 channels), 1 to 30 rows and columns. */
@@ -538,6 +568,20 @@ class ConvOperatorProperties {
         List<Integer> direct = List.of(1, 2, 4, 8).stream().filter(cg -> cg < VectorWidth.LANES && VectorWidth.LANES % cg == 0).toList();
         checkAlgorithm(groupedFew(direct), ConvAlgorithm.GROUPED_DIRECT, 40);
         checkAlgorithm(groupedFew(List.of(1, 2, 4, 8)), ConvAlgorithm.IM2COL_GEMM, 15);
+    }
+
+    /**
+     * The activation (run over each finished output row, any kind) and the residual of the grouped direct kernel and of
+     * the depthwise kernels on channel multipliers 1 to 3 (the generic path above 1): against the reference plus the
+     * scalar epilogue, 1, 2 and 3 threads the same bits.
+     */
+    @Test
+    void groupedAndGenericDepthwiseEpilogues() {
+        List<Activation> acts = List.of(Activation.RELU, Activation.HARD_SWISH, Activation.leakyRelu(0.1f), Activation.SIGMOID,
+                Activation.hardSigmoid(0.2f, 0.5f));
+        List<Integer> direct = List.of(1, 2, 4, 8).stream().filter(cg -> cg < VectorWidth.LANES && VectorWidth.LANES % cg == 0).toList();
+        Theories.qt(30).forAll(groupedFew(direct).mix(ConvShapes.depthwise(), 50), Sizes.seeds(), Generate.pick(acts), Generate.booleans())
+                .checkAssert((s, seed, act, residual) -> epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvOperator.choose(s)));
     }
 
     /** 2-D grouped convolutions with one of {@code perGroup} channels per group (in = out), up to 20 groups, any window. */

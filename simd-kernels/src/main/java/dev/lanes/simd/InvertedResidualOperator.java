@@ -30,12 +30,19 @@ public final class InvertedResidualOperator {
 
     private final ConvOperator expand, depthwise, project;
     private final InvertedResidualConv kernel;
+    /** Floats of X and of Y (and the residual), counted once: the shapes' size methods allocate their dims. */
+    private final long xFloats, yFloats;
+    private final boolean empty;
 
     private InvertedResidualOperator(ConvOperator expand, ConvOperator depthwise, ConvOperator project, InvertedResidualConv kernel) {
         this.expand = expand;
         this.depthwise = depthwise;
         this.project = project;
         this.kernel = kernel;
+        ConvShape first = (expand != null ? expand : depthwise).shape(), last = (project != null ? project : depthwise).shape();
+        this.xFloats = (long) first.batch() * first.inChannels() * first.inSpatialSize();
+        this.yFloats = (long) last.batch() * last.outChannels() * last.outSpatialSize();
+        this.empty = first.batch() == 0;
     }
 
     /** {@link #of(ConvOperator, ConvOperator, ConvOperator, int)} with the kernel's own strip height. */
@@ -83,15 +90,13 @@ public final class InvertedResidualOperator {
      */
     public void run(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
         Objects.requireNonNull(parallel, "parallel");
-        ConvShape first = (expand != null ? expand : depthwise).shape(), last = (project != null ? project : depthwise).shape();
-        long out = (long) last.batch() * last.outChannels() * last.outSpatialSize();
-        range("X", x, xOff, (long) first.batch() * first.inChannels() * first.inSpatialSize());
-        range("Y", y, yOff, out);
+        range("X", x, xOff, xFloats);
+        range("Y", y, yOff, yFloats);
         if (residual != null) {
             if (project == null) throw new IllegalArgumentException("InvertedResidual without a projection takes no residual (" + this + ")");
-            range("residual", residual, rOff, out);
+            range("residual", residual, rOff, yFloats);
         }
-        if (first.batch() == 0) return;
+        if (empty) return;
         kernel.run(x, xOff, y, yOff, residual, rOff, parallel);
     }
 

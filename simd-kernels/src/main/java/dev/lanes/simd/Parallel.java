@@ -1,5 +1,7 @@
 package dev.lanes.simd;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
@@ -227,12 +229,27 @@ public final class Parallel implements AutoCloseable {
         batch.rethrow();
     }
 
-    /** One call's shares: claimed once each through {@link #claim()}, counted when finished. */
+    /**
+     * One call's shares: claimed once each through {@link #claim()}, counted when finished. The two counters are
+     * fields updated through {@link VarHandle}s rather than {@code AtomicInteger}s: one object per call, not three.
+     */
     private static final class Batch {
+        private static final VarHandle NEXT, FINISHED;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                NEXT = l.findVarHandle(Batch.class, "next", int.class);
+                FINISHED = l.findVarHandle(Batch.class, "finished", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final int count;
         private final IntConsumer share;
-        private final AtomicInteger next = new AtomicInteger(1);   // share 0 is the caller's
-        private final AtomicInteger finished = new AtomicInteger();
+        private volatile int next = 1;   // share 0 is the caller's
+        private volatile int finished;
         private final Thread caller = Thread.currentThread();
         private Throwable failure;   // guarded by this
 
@@ -243,13 +260,13 @@ public final class Parallel implements AutoCloseable {
 
         /** The next unclaimed share, or -1. */
         int claim() {
-            if (next.get() >= count) return -1;
-            int s = next.getAndIncrement();
+            if (next >= count) return -1;
+            int s = (int) NEXT.getAndAdd(this, 1);
             return s < count ? s : -1;
         }
 
         boolean hasUnclaimed() {
-            return next.get() < count;
+            return next < count;
         }
 
         void runShare(int s) {
@@ -261,12 +278,12 @@ public final class Parallel implements AutoCloseable {
                     else failure.addSuppressed(t);
                 }
             }
-            if (finished.incrementAndGet() == count && Thread.currentThread() != caller) LockSupport.unpark(caller);
+            if ((int) FINISHED.getAndAdd(this, 1) + 1 == count && Thread.currentThread() != caller) LockSupport.unpark(caller);
         }
 
         /** Spins briefly (workers finish within microseconds of the caller), then parks until the last share ends. */
         void awaitAll() {
-            for (int spins = 0; finished.get() < count; spins++) {
+            for (int spins = 0; finished < count; spins++) {
                 if (spins < 20_000) Thread.onSpinWait();
                 else LockSupport.parkNanos(this, 50_000);
             }

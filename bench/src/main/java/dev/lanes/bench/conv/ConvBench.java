@@ -153,7 +153,7 @@ public class ConvBench {
         return o;
     }
 
-    private static long[] longs(int[] dims) {
+    static long[] longs(int[] dims) {
         long[] l = new long[dims.length];
         for (int i = 0; i < dims.length; i++) l[i] = dims[i];
         return l;

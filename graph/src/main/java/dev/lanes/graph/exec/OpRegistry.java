@@ -96,6 +96,7 @@ public final class OpRegistry {
             op = e.fast().create(setup);
         }
         if (op == null) {
+            setup.forgetPackedInputs(); // the reference binding reads its inputs' values
             op = e.reference().create(setup);
         }
         Set<String> unread = setup.unreadAttributes();

@@ -24,6 +24,9 @@ public final class OpSetup {
     private final Function<String, ValueInfo> infoOf;
     private final SubgraphCompiler subgraphs;
     private final Set<String> read = new HashSet<>();
+    private final SessionWeights weights;
+    private final Set<String> defaults;
+    private final Set<Integer> packedInputs = new HashSet<>();
 
     /** Compiles a subgraph whose free values are supplied by the enclosing node at run time. */
     @FunctionalInterface
@@ -33,6 +36,17 @@ public final class OpSetup {
 
     public OpSetup(Node node, Backend backend, Map<String, Tensor> constants, Function<String, ValueInfo> infoOf,
                    SubgraphCompiler subgraphs) {
+        this(node, backend, constants, infoOf, subgraphs, new SessionWeights(), Set.of());
+    }
+
+    /**
+     * With the session's packed weights, shared by all its plans, and the names of the graph inputs
+     * whose constant is a default a caller may replace.
+     */
+    public OpSetup(Node node, Backend backend, Map<String, Tensor> constants, Function<String, ValueInfo> infoOf,
+                   SubgraphCompiler subgraphs, SessionWeights weights, Set<String> defaults) {
+        this.weights = weights;
+        this.defaults = defaults;
         this.node = node;
         this.backend = backend;
         this.constants = constants;
@@ -74,6 +88,43 @@ public final class OpSetup {
     /** The constant value of input {@code i} (an initializer or Constant), or null if it is computed or absent. */
     public Tensor constantInput(int i) {
         return hasInput(i) ? constants.get(node.inputs().get(i)) : null;
+    }
+
+    /**
+     * True when input {@code i} is a graph input whose {@link #constantInput} is only its default: a
+     * run may bring another value, so an operator that prepared the default must check that the
+     * value it gets is that very tensor.
+     */
+    public boolean isDefaultInput(int i) {
+        return hasInput(i) && defaults.contains(node.inputs().get(i));
+    }
+
+    /**
+     * Constant input {@code i} in {@code form}, packed once per session (every plan of the session that
+     * binds this constant gets the same object). With {@code valuesUnread}, the operator promises that
+     * it never reads input {@code i}'s values at run time (only its shape), so when no other reader
+     * needs them the session drops the raw values and keeps the packed form only.
+     */
+    public <T> T packedInput(int i, SessionWeights.Form<T> form, boolean valuesUnread) {
+        Tensor c = constantInput(i);
+        if (c == null) {
+            throw new IllegalStateException(node.describe() + ": input " + i + " is not a constant");
+        }
+        T packed = weights.packed(c, form);
+        if (valuesUnread) {
+            packedInputs.add(i);
+        }
+        return packed;
+    }
+
+    /** Inputs whose values the operator does not read at run time (it took their packed form). */
+    Set<Integer> packedInputs() {
+        return packedInputs;
+    }
+
+    /** Forgets the packed inputs of a fast binding that declined the node (the reference binding runs it). */
+    void forgetPackedInputs() {
+        packedInputs.clear();
     }
 
     /** What is known of input {@code i}'s type and shape before running. */

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,10 +31,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PlanCompiler {
     private final OpRegistry registry;
     private final Backend backend;
+    private final SessionWeights weights;
+    private final boolean releaseWeights;
 
+    /** A compiler whose plans share packed weights among themselves; graphs keep every constant's values. */
     public PlanCompiler(OpRegistry registry, Backend backend) {
+        this(registry, backend, new SessionWeights(), false);
+    }
+
+    /**
+     * A session's compiler: its plans share the packed forms in {@code weights}, and a constant whose
+     * every reader in a main graph took a packed form is replaced, in the plan and in the graph
+     * compiled, by the {@link SessionWeights#release stand-in} that holds no raw values.
+     */
+    public PlanCompiler(OpRegistry registry, Backend backend, SessionWeights weights) {
+        this(registry, backend, weights, true);
+    }
+
+    private PlanCompiler(OpRegistry registry, Backend backend, SessionWeights weights, boolean releaseWeights) {
         this.registry = registry;
         this.backend = backend;
+        this.weights = weights;
+        this.releaseWeights = releaseWeights;
+    }
+
+    /** The packed weights of this compiler's plans. */
+    public SessionWeights weights() {
+        return weights;
     }
 
     /** Compiles a main graph, preparing its operators on the calling thread. */
@@ -110,8 +135,12 @@ public final class PlanCompiler {
         clock.lap("schedule");
 
         List<Node> steps = order;
-        List<Operator> ops = prepare(g, steps, parallel, clock);
+        List<Set<Integer>> packedInputs = new ArrayList<>();
+        List<Operator> ops = prepare(g, steps, parallel, clock, packedInputs);
         clock.lap("prepare");
+        if (releaseWeights && outerNames.isEmpty()) {
+            releasePacked(g, steps, packedInputs, slots, constants, inputNames, outputNames);
+        }
 
         // Liveness: the last step reading each non-persistent slot releases it.
         int[] lastUse = new int[slots.size()];
@@ -168,9 +197,15 @@ public final class PlanCompiler {
      * of the first failing node in schedule order is thrown, so load errors still point at the first
      * bad node.
      */
-    private List<Operator> prepare(Graph g, List<Node> steps, Parallel parallel, LoadTimings.Clock clock) {
+    private List<Operator> prepare(Graph g, List<Node> steps, Parallel parallel, LoadTimings.Clock clock,
+                                   List<Set<Integer>> packedInputs) {
         Map<String, Tensor> constantsByName = new HashMap<>(g.initializers());
+        Set<String> defaults = new HashSet<>();
+        g.inputs().forEach(in -> defaults.add(in.name()));
+        defaults.retainAll(constantsByName.keySet());
         Operator[] ops = new Operator[steps.size()];
+        @SuppressWarnings("unchecked")
+        Set<Integer>[] packed = new Set[steps.size()];
         RuntimeException[] errors = new RuntimeException[steps.size()];
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean failed = new AtomicBoolean();
@@ -179,9 +214,10 @@ public final class PlanCompiler {
                 Node n = steps.get(i);
                 long t0 = System.nanoTime();
                 OpSetup setup = new OpSetup(n, backend, constantsByName, g::info,
-                        sub -> compile(sub, dev.lanes.graph.onnx.OnnxImporter.freeValues(sub)));
+                        sub -> compile(sub, dev.lanes.graph.onnx.OnnxImporter.freeValues(sub)), weights, defaults);
                 try {
                     ops[i] = registry.create(setup);
+                    packed[i] = Set.copyOf(setup.packedInputs());
                 } catch (ModelException e) {
                     errors[i] = e;
                     failed.set(true);
@@ -197,7 +233,41 @@ public final class PlanCompiler {
                 throw e;
             }
         }
+        packedInputs.addAll(Arrays.asList(packed));
         return Arrays.asList(ops);
+    }
+
+    /**
+     * Load → passes (which may read any constant's values) → prepare (the operators pack) → here: a
+     * float constant that every reading step took in packed form, and that is neither a graph input
+     * (a default the caller may replace) nor a graph output, is replaced by its stand-in in the plan's
+     * constants and in {@code g}, so the raw values are no longer reachable from the plan. Any other
+     * reader (a reference kernel, a subgraph, an op that reads the values) keeps them.
+     */
+    private void releasePacked(Graph g, List<Node> steps, List<Set<Integer>> packedInputs, Map<String, Integer> slots,
+                               Map<Integer, Tensor> constants, List<String> inputNames, List<String> outputNames) {
+        Set<String> keep = new HashSet<>(inputNames);
+        keep.addAll(outputNames);
+        Set<String> packed = new HashSet<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Node n = steps.get(i);
+            for (int j = 0; j < n.inputs().size(); j++) {
+                (packedInputs.get(i).contains(j) ? packed : keep).add(n.inputs().get(j));
+            }
+            keep.addAll(n.implicitInputs());
+        }
+        packed.removeAll(keep);
+        for (String name : packed) {
+            Tensor t = g.initializers().get(name);
+            if (t == null || !t.holdsValues()) {
+                continue;
+            }
+            Tensor standIn = weights.release(t);
+            if (standIn != t) {
+                g.initializers().put(name, standIn);
+                constants.put(slots.get(name), standIn);
+            }
+        }
     }
 
     private static void define(Graph g, Map<String, Integer> slots, Map<String, String> definedBy, String name, String by) {

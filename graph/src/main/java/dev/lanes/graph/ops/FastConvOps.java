@@ -63,7 +63,7 @@ final class FastConvOps {
             return null;
         }
         return (in, ctx) -> {
-            Tensor x = LinearOps.float32(in[0], op + " X");
+            Tensor x = LinearOps.float32(in[0], op, "X");
             ConvOperator c = prepared.get(x.shape());
             if (c == null) {
                 return reference.run(in, ctx);
@@ -126,7 +126,7 @@ final class FastConvOps {
         }
         String op = FusedOps.FUSED_INVERTED_RESIDUAL;
         return (in, ctx) -> {
-            Tensor x = LinearOps.float32(in[0], op + " X");
+            Tensor x = LinearOps.float32(in[0], op, "X");
             Block b = prepared.get(x.shape());
             if (b == null) {
                 return reference.run(in, ctx);
@@ -206,7 +206,7 @@ final class FastConvOps {
         }
         String op = FusedOps.FUSED_CONV_MAX_POOL;
         return (in, ctx) -> {
-            Tensor x = LinearOps.float32(in[0], op + " X");
+            Tensor x = LinearOps.float32(in[0], op, "X");
             ConvPool cp = prepared.get(x.shape());
             if (cp == null) {
                 return reference.run(in, ctx);
@@ -293,7 +293,7 @@ final class FastConvOps {
         String op = s.node().opType();
         PerShape<PoolOperator> prepared = new PerShape<>(x -> PoolOperator.prepare(attrs.shape(x)));
         return (in, ctx) -> {
-            Tensor x = LinearOps.float32(in[0], op + " X");
+            Tensor x = LinearOps.float32(in[0], op, "X");
             PoolOperator p = prepared.get(x.shape());
             int[] outShape = p.shape().outputShape();
             int n = Tensor.checkedSize(outShape);
@@ -316,9 +316,11 @@ final class FastConvOps {
     static Operator globalPool(OpSetup s, PoolShape.Mode mode) {
         String op = s.node().opType();
         boolean nhwc = s.getLong(LayoutSelection.NHWC, 0) != 0;   // X in NHWC memory order (LayoutSelection)
+        // prepared per input shape (not per run); a shape the pool rejects throws when it runs, as before
+        PerShape<PoolOperator> prepared = new PerShape<>(shape -> PoolOperator.prepare(PoolShape.global(mode, shape)));
         return (in, ctx) -> {
-            Tensor x = LinearOps.float32(in[0], op + " X");
-            PoolOperator p = PoolOperator.prepare(PoolShape.global(mode, x.shape()));
+            Tensor x = LinearOps.float32(in[0], op, "X");
+            PoolOperator p = prepared.get(x.shape());
             int[] outShape = p.shape().outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
             if (nhwc) {

@@ -182,7 +182,7 @@ public final class FusedOps {
 
     /** The residual Z, which must be float32 of exactly the output's shape. */
     static Tensor residual(Tensor z, int[] outShape, String op) {
-        LinearOps.float32(z, op + " Z");
+        LinearOps.float32(z, op, "Z");
         if (!Arrays.equals(z.shape(), outShape)) {
             throw new IllegalArgumentException(op + " Z " + Shapes.str(z.shape()) + " must have the output's shape " + Shapes.str(outShape));
         }

@@ -47,4 +47,12 @@ final class LinearOps {
         }
         return t;
     }
+
+    /** {@link #float32(Tensor, String)} naming {@code op + " " + role}, a name built only on failure (no string per run). */
+    static Tensor float32(Tensor t, String op, String role) {
+        if (t.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException(op + " " + role + " must be float32, got " + t.dtype());
+        }
+        return t;
+    }
 }

@@ -1,38 +1,54 @@
 package dev.lanes.graph.ops;
 
+import dev.lanes.graph.Tensor;
+import dev.lanes.graph.exec.OpSetup;
+import dev.lanes.graph.exec.SessionWeights;
 import dev.lanes.simd.PackedB;
 import dev.lanes.simd.PackedGemm;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
- * Weights packed for {@link PackedGemm}, shared by every plan that binds the same constant: a session
- * specialises a plan per input-shape signature, and each of those plans binds the same MatMul
- * weights, which are packed once. Keyed by the weight array itself (arrays compare by identity), held
- * weakly, so packed copies go when the model's tensors do.
+ * A 2-D float32 constant packed as the B of {@link PackedGemm}, once per session
+ * ({@link SessionWeights}): every plan that binds the same constant gets the same panels. Packing
+ * copies values without arithmetic, so the constant's values can be read back from the panels —
+ * which lets a session drop the raw weights once the MatMuls and Gemms have their packed form.
  */
 final class PackedWeights {
     private PackedWeights() {}
 
-    private record Variant(int k, int n, int ld, boolean trans, PackedB packed) {}
+    /**
+     * op(B) of K×N over a whole [K, N] constant, or with {@code trans} a whole [N, K] one read
+     * transposed.
+     */
+    record Form(int k, int n, boolean trans) implements SessionWeights.Form<PackedB> {
+        @Override
+        public PackedB pack(Tensor constant) {
+            return PackedGemm.packB(k, n, constant.floats(), 0, trans ? k : n, trans);
+        }
 
-    private static final Map<float[], List<Variant>> CACHE = new WeakHashMap<>();
+        @Override
+        public long bytes(PackedB packed) {
+            return packed.size() * Float.BYTES;
+        }
 
-    /** op(B) of K×N, B read at {@code b[p·ld + j]} or, with {@code trans}, {@code b[j·ld + p]}. */
-    static PackedB of(float[] b, int k, int n, int ld, boolean trans) {
-        synchronized (CACHE) {
-            for (Variant v : CACHE.getOrDefault(b, List.of())) {
-                if (v.k == k && v.n == n && v.ld == ld && v.trans == trans) {
-                    return v.packed;
+        @Override
+        public Object unpack(PackedB packed) {
+            float[] b = new float[k * n];
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    b[trans ? j * k + p : p * n + j] = packed.get(p, j);
                 }
             }
+            return b;
         }
-        PackedB p = PackedGemm.packB(k, n, b, 0, ld, trans);
-        synchronized (CACHE) {
-            CACHE.computeIfAbsent(b, x -> new ArrayList<>()).add(new Variant(k, n, ld, trans, p));
-        }
-        return p;
+    }
+
+    /**
+     * Constant input {@code i} of {@code s} (a [K, N] float32 tensor, or [N, K] with {@code trans})
+     * packed; the operator promises to read only the packed form at run time.
+     */
+    static PackedB of(OpSetup s, int i, boolean trans) {
+        Tensor b = s.constantInput(i);
+        int k = trans ? b.dim(1) : b.dim(0), n = trans ? b.dim(0) : b.dim(1);
+        return s.packedInput(i, new Form(k, n, trans), true);
     }
 }

@@ -23,8 +23,17 @@ final class PerShape<T> {
         this.prepare = prepare;
     }
 
+    /** The shape asked last and its operator: a run with the same shape as the one before allocates nothing. */
+    private record Last<T>(int[] shape, Optional<T> op) {}
+
+    private volatile Last<T> last;
+
     /** The operator for {@code shape}, or null when there is no fast kernel for it. */
     T get(int[] shape) {
+        Last<T> l = last;
+        if (l != null && Arrays.equals(l.shape(), shape)) {
+            return l.op().orElse(null);
+        }
         List<Integer> key = Arrays.stream(shape).boxed().toList();
         Optional<T> op = prepared.get(key);
         if (op == null) {
@@ -33,6 +42,7 @@ final class PerShape<T> {
                 prepared.putIfAbsent(key, op);
             }
         }
+        last = new Last<>(shape.clone(), op);
         return op.orElse(null);
     }
 }

@@ -41,6 +41,8 @@ final class InfoCommand implements Callable<Integer> {
             StartupReport startup = timings ? StartupReport.measure(session, inputs) : null;
             NodeTrace trace = NodeTrace.run(src.path(), options, inputs);
             spec.commandLine().getOut().print(ModelInfo.of(session, trace, inputs).format(src.displayName()));
+            // After the run above, so that the plan specialised for these inputs is counted too.
+            spec.commandLine().getOut().println("  weights held by the session: " + session.weightMemory().describe());
             spec.commandLine().getOut().println("kernels: " + PackedGemm.configuration());
             if (startup != null) {
                 spec.commandLine().getOut().print(startup.format());

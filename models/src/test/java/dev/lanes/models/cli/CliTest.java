@@ -43,6 +43,8 @@ class CliTest {
         assertTrue(r.out().contains("FLOPs per run: 224"), r.out());
         assertTrue(r.out().contains("run with [2, 4]"), r.out());
         assertTrue(r.out().contains("kernels: PackedGemm: "), r.out());
+        // Both MatMul weights are held packed only: the session keeps no raw copy of them.
+        assertTrue(r.out().contains("weights held by the session: ") && r.out().contains("; 2 without raw values)"), r.out());
     }
 
     @Test

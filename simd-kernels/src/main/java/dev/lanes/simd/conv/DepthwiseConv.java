@@ -7,7 +7,8 @@ import dev.lanes.simd.Parallel;
 /**
  * A prepared depthwise convolution ({@code groups = C}, any multiplier). A 3x3 kernel with
  * dilation 1, width stride 1 or 2 and C a multiple of the vector length (MobileNet's layers) runs
- * {@link DepthwiseDirect3x3}. Otherwise, with multiplier 1 on a
+ * {@link DepthwiseDirect3x3}, a 5x5 one under the same conditions (PP-OCR's layers) {@link DepthwiseDirect5x5}.
+ * Otherwise, with multiplier 1 on a
  * 1-D or 2-D map it runs {@link DepthwiseBand} (rows of 3 or 5 taps unrolled by
  * {@link DepthwiseConv3x3} / {@link DepthwiseConv5x5}, other widths looped); multipliers above 1
  * and 3-D maps go through {@link DepthwiseConvGeneric}. Work is split over output rows of all
@@ -23,6 +24,7 @@ public final class DepthwiseConv implements ConvKernel {
     private final int batch, cin, mult, cout;
     private final DepthwiseBand band;
     private final DepthwiseDirect3x3 direct;
+    private final DepthwiseDirect5x5 direct5;
     private final float[] w, bias;
     private final int[] channelMap;
     private final Activation act;
@@ -47,7 +49,9 @@ public final class DepthwiseConv implements ConvKernel {
         this.macsPerRow = (long) g.outW() * cout * g.taps();
         this.direct = algorithm == ConvAlgorithm.DEPTHWISE_3X3 && DepthwiseDirect3x3.supports(g, cin)
                 ? new DepthwiseDirect3x3(g, cin, weights, wOff, s.hasBias() ? b : null, bOff) : null;
-        if (direct != null) {
+        this.direct5 = algorithm == ConvAlgorithm.DEPTHWISE_5X5 && DepthwiseDirect5x5.supports(g, cin)
+                ? new DepthwiseDirect5x5(g, cin, weights, wOff, s.hasBias() ? b : null, bOff) : null;
+        if (direct != null || direct5 != null) {
             this.band = null;
             this.w = null;
             this.bias = null;
@@ -97,7 +101,7 @@ public final class DepthwiseConv implements ConvKernel {
         int rowsPerImage = g.outD() * g.outH();
         int rows = batch * rowsPerImage;
         int shares = parallel.sharesFor(rows * macsPerRow, MIN_MACS_PER_SHARE);
-        if (direct != null) {
+        if (direct != null || direct5 != null) {
             // whole rows per thread while there are rows enough, as the 1x1 layers around it split their pixels: each
             // core reads the rows it wrote, and no row is cut below a strip of 8 columns (14 columns cut 8 + 6 run
             // pixel by pixel: 2 threads were slower than 1); columns only when rows are fewer than threads
@@ -106,7 +110,8 @@ public final class DepthwiseConv implements ConvKernel {
                 for (int r = r0; r < r1; ) {
                     int n = r / rowsPerImage, first = r % rowsPerImage, last = Math.min(rowsPerImage, first + (r1 - r));
                     int xo = xOff + n * g.inPixels() * cin, yo = yOff + n * g.outPixels() * cout, ro = resOff + n * g.outPixels() * cout;
-                    direct.run(x, xo, y, yo, res, ro, act, first, last, c0, c1);
+                    if (direct != null) direct.run(x, xo, y, yo, res, ro, act, first, last, c0, c1);
+                    else direct5.run(x, xo, y, yo, res, ro, act, first, last, c0, c1);
                     r += last - first;
                 }
             });

@@ -1,0 +1,136 @@
+package dev.lanes.graph.exec;
+
+import dev.lanes.graph.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The packed forms of a session's constants, shared by every plan the session compiles, and the
+ * stand-ins of the constants whose raw values the session no longer holds.
+ *
+ * <p>Operators pack a weight once ({@link #packed}); the key is the session's constant (the
+ * {@link Tensor} object in its graph), not a Java array. When every reader of a constant in a plan
+ * took a packed form, {@link PlanCompiler} replaces the constant in the plan and in its graph by a
+ * {@link Tensor#deferred} stand-in ({@link #release}), which produces the values from a packed form
+ * if anything reads them, and carries the packed forms over: a plan compiled later for new input
+ * shapes copies that graph, finds the stand-in and gets the same packed form, with nothing re-packed
+ * and no raw copy back in memory.
+ */
+public final class SessionWeights {
+    /**
+     * One way of packing a constant. Forms are map keys: equal forms (records) produce the same
+     * packed value, so a packing is reused for an equal form.
+     */
+    public interface Form<T> {
+        T pack(Tensor constant);
+
+        /** Bytes the packed value holds. */
+        long bytes(T packed);
+
+        /** The constant's values recovered from {@code packed} (row-major, an array of its dtype's kind). */
+        Object unpack(T packed);
+    }
+
+    private record Packing(Form<?> form, Object packed) {
+        @SuppressWarnings("unchecked")
+        <T> Object unpack() {
+            return ((Form<T>) form).unpack((T) packed);
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> long bytes() {
+            return ((Form<T>) form).bytes((T) packed);
+        }
+    }
+
+    /**
+     * Weakly keyed (a tensor compares by identity): the packings of a constant that only a dropped
+     * specialised plan had go with that plan.
+     */
+    private final Map<Tensor, List<Packing>> packings = new WeakHashMap<>();
+    /** Original constant → its stand-in, weakly: lets the session swap the stand-in into other graphs. */
+    private final Map<Tensor, Tensor> standIns = new WeakHashMap<>();
+
+    /**
+     * {@code constant} in {@code form}: packed on the first request (outside the lock, so that the
+     * operators of a plan pack in parallel), the same object for every later one.
+     */
+    public <T> T packed(Tensor constant, Form<T> form) {
+        synchronized (this) {
+            Packing p = find(constant, form);
+            if (p != null) {
+                @SuppressWarnings("unchecked")
+                T t = (T) p.packed();
+                return t;
+            }
+        }
+        T fresh = form.pack(constant);
+        synchronized (this) {
+            Packing raced = find(constant, form);
+            if (raced != null) {
+                @SuppressWarnings("unchecked")
+                T t = (T) raced.packed();
+                return t;
+            }
+            packings.computeIfAbsent(constant, c -> new ArrayList<>()).add(new Packing(form, fresh));
+            return fresh;
+        }
+    }
+
+    private Packing find(Tensor constant, Form<?> form) {
+        for (Packing p : packings.getOrDefault(constant, List.of())) {
+            if (p.form().equals(form)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The stand-in of {@code constant} once no operator needs its raw values: a deferred tensor that
+     * recovers them from its first packed form, taking over the packed forms. {@code constant} itself
+     * when it has no packed form (nothing to recover the values from) or is already a stand-in.
+     */
+    synchronized Tensor release(Tensor constant) {
+        if (!constant.holdsValues()) {
+            return constant;
+        }
+        Tensor known = standIns.get(constant);
+        if (known != null) {
+            return known;
+        }
+        List<Packing> forms = packings.get(constant);
+        if (forms == null || forms.isEmpty()) {
+            return constant;
+        }
+        Packing source = forms.get(0);
+        Tensor standIn = Tensor.deferred(constant.dtype(), source::unpack, constant.shape());
+        packings.remove(constant);
+        packings.put(standIn, forms);
+        standIns.put(constant, standIn);
+        return standIn;
+    }
+
+    /** The stand-in that replaced {@code t} in a compiled plan, or {@code t} when there is none. */
+    public synchronized Tensor standIn(Tensor t) {
+        return standIns.getOrDefault(t, t);
+    }
+
+    /** Bytes of every packed form held. */
+    public synchronized long packedBytes() {
+        long b = 0;
+        for (List<Packing> forms : packings.values()) {
+            for (Packing p : forms) {
+                b += p.bytes();
+            }
+        }
+        return b;
+    }
+
+    /** Number of constants with a packed form. */
+    public synchronized int packedConstants() {
+        return packings.size();
+    }
+}
