@@ -570,6 +570,20 @@ class ConvOperatorProperties {
         checkAlgorithm(groupedFew(List.of(1, 2, 4, 8)), ConvAlgorithm.IM2COL_GEMM, 15);
     }
 
+    /**
+     * The activation (run over each finished output row, any kind) and the residual of the grouped direct kernel and of
+     * the depthwise kernels on channel multipliers 1 to 3 (the generic path above 1): against the reference plus the
+     * scalar epilogue, 1, 2 and 3 threads the same bits.
+     */
+    @Test
+    void groupedAndGenericDepthwiseEpilogues() {
+        List<Activation> acts = List.of(Activation.RELU, Activation.HARD_SWISH, Activation.leakyRelu(0.1f), Activation.SIGMOID,
+                Activation.hardSigmoid(0.2f, 0.5f));
+        List<Integer> direct = List.of(1, 2, 4, 8).stream().filter(cg -> cg < VectorWidth.LANES && VectorWidth.LANES % cg == 0).toList();
+        Theories.qt(30).forAll(groupedFew(direct).mix(ConvShapes.depthwise(), 50), Sizes.seeds(), Generate.pick(acts), Generate.booleans())
+                .checkAssert((s, seed, act, residual) -> epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvOperator.choose(s)));
+    }
+
     /** 2-D grouped convolutions with one of {@code perGroup} channels per group (in = out), up to 20 groups, any window. */
     static Gen<ConvShape> groupedFew(List<Integer> perGroup) {
         return in -> {

@@ -94,6 +94,50 @@ class PoolOperatorProperties {
         });
     }
 
+    /**
+     * 2-D MaxPool without indices, windows 1 to 7 per axis (separable where windows overlap along the width: rows, then
+     * columns; whole windows where they do not), strides 1 to 3, dilation 1 or 2, pads up to the window less one (rows
+     * and columns with one tap inside), ceil mode, maps of 1 to 20, 1 to 70 channels, on data sprinkled with NaN, ±∞
+     * and ±0: the reference's values (a max is exact), the same bits on 1, 2 and 3 threads.
+     */
+    @Test
+    void separableMaxPoolOnLargeWindows() {
+        Gen<PoolShape> shapes = in -> {
+            int[] extent = new int[2], kernel = new int[2], stride = new int[2], dil = new int[2], pb = new int[2], pe = new int[2];
+            for (int i = 0; i < 2; i++) {
+                extent[i] = Sizes.between(1, 20).generate(in);
+                kernel[i] = Generate.range(1, 7).generate(in);
+                stride[i] = Generate.range(1, 3).generate(in);
+                dil[i] = Generate.range(1, 2).generate(in);
+                int eff = (kernel[i] - 1) * dil[i] + 1;
+                pb[i] = Generate.range(0, eff - 1).generate(in);
+                pe[i] = Generate.range(0, eff - 1).generate(in);
+                // an input smaller than the window: pad up to the limit
+                int shortBy = eff - (extent[i] + pb[i] + pe[i]);
+                if (shortBy > 0) {
+                    int addEnd = Math.min(shortBy, eff - 1 - pe[i]);
+                    pe[i] += addEnd;
+                    pb[i] += shortBy - addEnd;
+                }
+            }
+            return new PoolShape(PoolShape.Mode.MAX, ConvShapes.batch(in), Sizes.between(1, 70).generate(in), extent, kernel, pb, pe,
+                    stride, dil, Generate.booleans().generate(in), false, 0);
+        };
+        Theories.qt(40).forAll(shapes, Sizes.seeds()).checkAssert((s, seed) -> {
+            float[] x = SpecialValues.sprinkle(Data.uniform(seed, Dims.size(s.inputShape())), seed, 0.05);
+            int n = Dims.size(s.outputShape());
+            float[] expected = new float[n];
+            double[] terms = new double[n];
+            REFERENCE.pool(s, x, 0, expected, 0, terms);
+            PoolOperator op = PoolOperator.prepare(s);
+            float[] y = run(op, x, Parallel.callerOnly());
+            // exact but for the sign of a zero: the reference keeps the first of -0 and +0, Java's max gives +0
+            Tolerance.assertClose(op.toString(), y, expected, terms, bound(s));
+            Tolerance.assertBitsEqual(op + " 2 threads", run(op, x, TWO), y);
+            Tolerance.assertBitsEqual(op + " 3 threads", run(op, x, THREE), y);
+        });
+    }
+
     @Test
     void maxPoolIndicesAreTheReferenceIndices() {
         Theories.qt(40).forAll(PoolShapes.max().mix(wider(PoolShapes.max()), 50), Sizes.seeds()).checkAssert((s, seed) -> {

@@ -2,10 +2,12 @@ package dev.lanes.bench.conv;
 
 import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.conv.Layouts;
 import dev.lanes.simd.Parallel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -15,24 +17,31 @@ import java.util.SplittableRandom;
  * turns in one JVM, so that a change of load hits both alike. Prints the minimum and the 25th percentile
  * of the wall time per call (both robust to other processes taking the core now and then) and the ratio
  * of the minima (ORT / Lanes: above 1 Lanes is faster). Compare two builds by running it alternately
- * from two jars.
+ * from two jars. With {@code --all-kinds} each layer's kernel first runs once with every other activation kind,
+ * as in a model whose layers differ in activation: a kernel that calls the activation inside its loops then
+ * compiles them all in (see {@link Activation#applyInPlace}).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
- *     dev.lanes.bench.conv.ConvLayerProbe THREADS CALLS LAYER...
+ *     dev.lanes.bench.conv.ConvLayerProbe [--all-kinds] THREADS CALLS LAYER...
  * </pre>
  */
 public final class ConvLayerProbe {
     private ConvLayerProbe() {}
 
     public static void main(String[] args) {
-        if (args.length < 3) throw new IllegalArgumentException("usage: ConvLayerProbe THREADS CALLS LAYER...");
-        int threads = Integer.parseInt(args[0]);
-        int calls = Integer.parseInt(args[1]);
-        for (String name : Arrays.asList(args).subList(2, args.length)) probe(ConvLayers.get(name), threads, calls);
+        boolean allKinds = args.length > 0 && args[0].equals("--all-kinds");
+        int a = allKinds ? 1 : 0;
+        if (args.length < a + 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] THREADS CALLS LAYER...");
+        int threads = Integer.parseInt(args[a]);
+        int calls = Integer.parseInt(args[a + 1]);
+        for (String name : Arrays.asList(args).subList(a + 2, args.length)) probe(ConvLayers.get(name), threads, calls, allKinds);
     }
 
-    private static void probe(ConvLayers.Layer l, int threads, int calls) {
+    private static final List<Activation> KINDS = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.leakyRelu(0.1f),
+            Activation.hardSigmoid(0.2f, 0.5f), Activation.HARD_SWISH, Activation.SIGMOID, Activation.SWISH);
+
+    private static void probe(ConvLayers.Layer l, int threads, int calls, boolean allKinds) {
         ConvShape s = l.shape();
         SplittableRandom r = new SplittableRandom(42);
         float[] xNchw = ConvBench.random(r, s.batch() * s.inChannels() * s.inSpatialSize());
@@ -41,6 +50,12 @@ public final class ConvLayerProbe {
         float[] x = new float[xNchw.length], y = new float[s.batch() * s.outChannels() * s.outSpatialSize()];
         Layouts.toNhwc(xNchw, 0, s.batch(), s.inChannels(), s.inSpatialSize(), x, 0, Parallel.callerOnly());
         ConvOperator op = ConvOperator.prepare(s, w, 0, b, 0, l.activation());
+        if (allKinds) {
+            for (Activation k : KINDS) {
+                ConvOperator other = ConvOperator.prepare(s, w, 0, b, 0, k, op.algorithm());
+                for (int i = 0; i < calls; i++) other.runNhwc(x, 0, y, 0, Parallel.callerOnly());
+            }
+        }
         try (Parallel p = Parallel.create(threads);
              OrtPeer ort = OrtPeer.open(ConvBench.singleNodeModel(s, l.activation(), w, b), threads);
              OrtPeer.Inputs in = ort.inputs().float32("X", ConvBench.longs(s.inputShape()), xNchw)) {

@@ -90,6 +90,11 @@ public final class ConvLayers {
         add("ocr-se-384-96", conv(384, 96, 1, 1, 1, 1), Activation.RELU);
         add("ocr-se-96-384", conv(96, 384, 1, 1, 1, 1), Activation.hardSigmoid(0.2f, 0.5f));
         add("ocr-head-3x3-96-24-96x160", rect(96, 24, 96, 160, 3), Activation.NONE);
+
+        // paths no model here runs (for ConvLayerProbe): ResNeXt's grouped 3x3 (32 groups of 4 channels), a depthwise 3x3
+        // with channel multiplier 2 (the generic depthwise path)
+        add("rx-3x3-128g32-28", conv(128, 128, 28, 3, 1, 32), Activation.RELU);
+        add("dw3-mult2-32-56", conv(32, 64, 56, 3, 1, 32), Activation.HARD_SWISH);
     }
 
     private static void add(String name, ConvShape s, Activation act) {

@@ -3,10 +3,6 @@ package dev.lanes.simd.conv;
 import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.PoolShape;
 import dev.lanes.simd.Parallel;
-import dev.lanes.simd.VectorWidth;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 
 /**
@@ -23,8 +19,6 @@ import java.util.Arrays;
 public final class ConvMaxPool {
     /** Convolution rows of one band: at most about this many bytes, so they stay in L2 next to the conv's own band. */
     static final long BAND_BYTES = 384 * 1024;
-    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
-    private static final int L = S.length();
     private static final long MIN_MACS_PER_SHARE = 1 << 16;
 
     /** One of the two is set. */
@@ -120,78 +114,11 @@ public final class ConvMaxPool {
     }
 
     /**
-     * Pooled row {@code p} from the conv rows in {@code rows} (row r at {@code (r - r0)·ow·C}): the maxima of its
-     * window's rows first, one vector of a row at a time ({@code vOff}: a row of scratch), then of each window's
-     * columns. The maximum of the same values in another order is the same (NaN wins either way), so these are
-     * the bits of {@link Pooling#max}; a window with no tap inside the map gives -∞ as there.
+     * Pooled row {@code p} from the conv rows in {@code rows} (row r at {@code (r - r0)·ow·C}) by {@link Pooling#maxRow}
+     * (rows first, then columns; {@code vOff}: a row of scratch): the bits of the standalone MaxPool.
      */
     private void pooledRow(float[] rows, int r0, int vOff, float[] y, int yo, int p) {
-        int rowFloats = ow * c;
-        int iy0 = p * pool.strideH() - pool.padT();
-        int ky0 = DepthwiseConvGeneric.firstTap(iy0, pool.dilH()), ky1 = DepthwiseConvGeneric.endTap(iy0, pool.dilH(), pool.kH(), oh);
-        if (ky1 <= ky0) {
-            Arrays.fill(y, yo, yo + pw * c, Float.NEGATIVE_INFINITY);
-            return;
-        }
-        int first = (iy0 + ky0 * pool.dilH() - r0) * rowFloats, step = pool.dilH() * rowFloats, n = ky1 - ky0;
-        float[] v = rows;
-        int vo = first;
-        if (n > 1) {
-            v = rows;
-            vo = vOff;
-            int i = 0;
-            if (n == 2) {
-                for (; i <= rowFloats - L; i += L) {
-                    FloatVector.fromArray(S, rows, first + i).max(FloatVector.fromArray(S, rows, first + step + i)).intoArray(rows, vOff + i);
-                }
-            } else if (n == 3) {
-                // the common window (3 rows): one pass with no inner loop
-                for (; i <= rowFloats - L; i += L) {
-                    FloatVector.fromArray(S, rows, first + i).max(FloatVector.fromArray(S, rows, first + step + i))
-                            .max(FloatVector.fromArray(S, rows, first + 2 * step + i)).intoArray(rows, vOff + i);
-                }
-            } else {
-                for (; i <= rowFloats - L; i += L) {
-                    FloatVector m = FloatVector.fromArray(S, rows, first + i);
-                    for (int j = 1; j < n; j++) m = m.max(FloatVector.fromArray(S, rows, first + j * step + i));
-                    m.intoArray(rows, vOff + i);
-                }
-            }
-            for (; i < rowFloats; i++) {
-                float m = rows[first + i];
-                for (int j = 1; j < n; j++) m = Math.max(m, rows[first + j * step + i]);
-                rows[vOff + i] = m;
-            }
-        }
-        int full = c - c % L;
-        for (int px = 0; px < pw; px++) {
-            int ix0 = px * pool.strideW() - pool.padL();
-            int kx0 = DepthwiseConvGeneric.firstTap(ix0, pool.dilW()), kx1 = DepthwiseConvGeneric.endTap(ix0, pool.dilW(), pool.kW(), ow);
-            int o = yo + px * c;
-            if (kx1 <= kx0) {
-                Arrays.fill(y, o, o + c, Float.NEGATIVE_INFINITY);
-                continue;
-            }
-            int src = vo + (ix0 + kx0 * pool.dilW()) * c, colStep = pool.dilW() * c, cols = kx1 - kx0;
-            int cb = 0;
-            if (cols == 3) {
-                for (; cb < full; cb += L) {
-                    FloatVector.fromArray(S, v, src + cb).max(FloatVector.fromArray(S, v, src + colStep + cb))
-                            .max(FloatVector.fromArray(S, v, src + 2 * colStep + cb)).intoArray(y, o + cb);
-                }
-            }
-            for (; cb < full; cb += L) {
-                FloatVector m = FloatVector.fromArray(S, v, src + cb);
-                for (int j = 1; j < cols; j++) m = m.max(FloatVector.fromArray(S, v, src + j * colStep + cb));
-                m.intoArray(y, o + cb);
-            }
-            if (cb < c) {
-                VectorMask<Float> mask = S.indexInRange(cb, c);
-                FloatVector m = FloatVector.fromArray(S, v, src + cb, mask);
-                for (int j = 1; j < cols; j++) m = m.max(FloatVector.fromArray(S, v, src + j * colStep + cb, mask));
-                m.intoArray(y, o + cb, mask);
-            }
-        }
+        Pooling.maxRow(rows, -r0 * ow * c, c, pool, p, rows, vOff, y, yo);
     }
 
     private void convRows(float[] x, int xOff, boolean nchw, int img, int r0, int r1, float[] rows, int off) {

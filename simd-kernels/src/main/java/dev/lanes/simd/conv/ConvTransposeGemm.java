@@ -145,15 +145,19 @@ public final class ConvTransposeGemm {
     }
 
     private void epilogue(float[] y, int yOff, float[] res, int resOff, int r0, int r1) {
-        int pixels = (r1 - r0) * g.inW();
-        for (int p = 0; p < pixels; p++) {
-            int o = (r0 * g.inW() + p) * cout;
-            for (int co = 0; co < cout; co += L) {
-                VectorMask<Float> m = S.indexInRange(co, cout);
-                FloatVector v = FloatVector.fromArray(S, y, yOff + o + co, m).add(FloatVector.fromArray(S, bias, co));
-                if (res != null) v = v.add(FloatVector.fromArray(S, res, resOff + o + co, m));
-                act.apply(v).intoArray(y, yOff + o + co, m);
+        int rowLen = g.inW() * cout;
+        for (int r = r0; r < r1; r++) {
+            for (int px = 0; px < g.inW(); px++) {
+                int o = r * rowLen + px * cout;
+                for (int co = 0; co < cout; co += L) {
+                    VectorMask<Float> m = S.indexInRange(co, cout);
+                    FloatVector v = FloatVector.fromArray(S, y, yOff + o + co, m).add(FloatVector.fromArray(S, bias, co));
+                    if (res != null) v = v.add(FloatVector.fromArray(S, res, resOff + o + co, m));
+                    v.intoArray(y, yOff + o + co, m);
+                }
             }
+            // the activation on the finished row (in L1), one loop per kind: see Activation#applyInPlace
+            act.applyInPlace(y, yOff + r * rowLen, rowLen);
         }
     }
 }

@@ -59,25 +59,22 @@ public final class DepthwiseConvGeneric {
      * {@code row = oz·outH + oy}. {@code x} is the image's NHWC input (pixel stride {@code cin}),
      * {@code channelMap} is {@link #channelMap}'s map (null for multiplier 1),
      * {@code y} its output (pixel stride {@code cout = cin·mult}); {@code res}, when not null, is added
-     * before the activation and read at the output's positions relative to {@code resOff}.
+     * before the activation (applied to each finished row) and read at the output's positions relative to {@code resOff}.
      */
     public static void rows(float[] x, int xOff, int cin, int mult, int[] channelMap, float[] w, float[] bias, Geometry g,
                             float[] y, int yOff, float[] res, int resOff, Activation act, int row0, int row1) {
+        int rowLen = g.outW() * cin * mult;
         for (int row = row0; row < row1; row++) {
             int oz = row / g.outH(), oy = row % g.outH();
-            for (int ox = 0; ox < g.outW(); ox++) pixel(x, xOff, cin, mult, channelMap, w, bias, g, y, yOff, res, resOff, act, oz, oy, ox);
+            for (int ox = 0; ox < g.outW(); ox++) pixel(x, xOff, cin, mult, channelMap, w, bias, g, y, yOff, res, resOff, oz, oy, ox);
+            // the activation on the finished row (in L1), out of the FMA loops: see Activation#applyInPlace
+            act.applyInPlace(y, yOff + row * rowLen, rowLen);
         }
     }
 
-    /** One output pixel, all channels, any window (taps outside the input are skipped). */
+    /** One output pixel, all channels, any window (taps outside the input are skipped), the residual added; no activation. */
     static void pixel(float[] x, int xOff, int cin, int mult, int[] channelMap, float[] w, float[] bias, Geometry g,
-                      float[] y, int yOff, float[] res, int resOff, Activation act, int oz, int oy, int ox) {
-        pixel(x, xOff, cin, mult, channelMap, w, bias, g, y, yOff, res, resOff, act, oz, oy, ox, 0);
-    }
-
-    /** As above for the output channels from {@code ocFrom} (a multiple of the vector length) on. */
-    static void pixel(float[] x, int xOff, int cin, int mult, int[] channelMap, float[] w, float[] bias, Geometry g,
-                      float[] y, int yOff, float[] res, int resOff, Activation act, int oz, int oy, int ox, int ocFrom) {
+                      float[] y, int yOff, float[] res, int resOff, int oz, int oy, int ox) {
         int iz0 = oz * g.strideD() - g.padD(), iy0 = oy * g.strideH() - g.padT(), ix0 = ox * g.strideW() - g.padL();
         int kz0 = firstTap(iz0, g.dilD()), kz1 = endTap(iz0, g.dilD(), g.kD(), g.inD());
         int ky0 = firstTap(iy0, g.dilH()), ky1 = endTap(iy0, g.dilH(), g.kH(), g.inH());
@@ -86,7 +83,7 @@ public final class DepthwiseConvGeneric {
         int yo = yOff + ((oz * g.outH() + oy) * g.outW() + ox) * cout;
         int ro = resOff + ((oz * g.outH() + oy) * g.outW() + ox) * cout;
         int full = cout - cout % L;
-        for (int oc = ocFrom; oc < cout; oc += L) {
+        for (int oc = 0; oc < cout; oc += L) {
             boolean tail = oc >= full;
             // Never null: with "tail ? mask : null" C2 (JDK 25.0.3) compiled this method into code that stopped the VM
             // ("fatal error: DEBUG MESSAGE") after warm-up on the PaddleOCR classifier; an all-true mask costs nothing here.
@@ -107,10 +104,10 @@ public final class DepthwiseConvGeneric {
             }
             if (tail) {
                 if (res != null) acc = acc.add(FloatVector.fromArray(S, res, ro + oc, m));
-                act.apply(acc).intoArray(y, yo + oc, m);
+                acc.intoArray(y, yo + oc, m);
             } else {
                 if (res != null) acc = acc.add(FloatVector.fromArray(S, res, ro + oc));
-                act.apply(acc).intoArray(y, yo + oc);
+                acc.intoArray(y, yo + oc);
             }
         }
     }

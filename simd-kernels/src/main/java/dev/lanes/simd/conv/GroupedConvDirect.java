@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * Needs {@code C/group = M/group = cg} with {@code cg} dividing the vector length (and smaller than
  * it). Packed weights {@code w[tap][ci][oc]} (oc padded to whole vectors). Border pixels skip the
- * taps outside the input. Work split over output rows: results do not depend on the thread count.
+ * taps outside the input. The activation runs over each finished output row ({@link Activation#applyInPlace}).
+ * Work split over output rows: results do not depend on the thread count.
  */
 public final class GroupedConvDirect implements ConvKernel {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -82,6 +83,8 @@ public final class GroupedConvDirect implements ConvKernel {
                 int n = r / rowsPerImage, row = r % rowsPerImage;
                 int xo = xOff + n * g.inPixels() * c, yo = yOff + n * g.outPixels() * c, ro = resOff + n * g.outPixels() * c;
                 for (int ox = 0; ox < g.outW(); ox++) pixel(x, xo, y, yo, res, ro, row / g.outH(), row % g.outH(), ox);
+                // the activation on the finished row (in L1), out of the FMA loops: see Activation#applyInPlace
+                act.applyInPlace(y, yo + row * g.outW() * c, g.outW() * c);
             }
         });
     }
@@ -119,7 +122,7 @@ public final class GroupedConvDirect implements ConvKernel {
             }
             acc = acc.add(acc1).add(acc2.add(acc3));
             if (res != null) acc = acc.add(FloatVector.fromArray(S, res, resOff + o + oc, m));
-            act.apply(acc).intoArray(y, yOff + o + oc, m);
+            acc.intoArray(y, yOff + o + oc, m);
         }
     }
 }
