@@ -10,19 +10,20 @@ import jdk.incubator.vector.VectorSpecies;
  * along the height, any padding) over NHWC maps whose channel count is a multiple of the vector
  * length: the depthwise layers of PP-OCR's LCNet backbone. It reads the input in place (no band
  * copy). {@link DepthwiseDirect3x3}'s sliding window does not fit 5x5 as it is: 25 weights and a
- * 5x5 window of input vectors are 50 registers, and AVX-512 has 32. So an output row is built in
- * one pass per kernel row: per channel vector the kernel row's five weights stay in registers and a
- * window of five input vectors slides along the input row (one new load per output at stride 1, two
- * at stride 2), each output adding its five taps to the partial sum the previous pass left in Y
- * (the first pass starts from the bias). The partial row of one channel vector is 40 cache lines
- * for PP-OCR's rows and stays in L1 between passes.
+ * 5x5 window of input vectors are 50 registers, and AVX-512 has 32. So the interior of an output
+ * row is built in passes of two kernel rows (one for an odd last): per channel vector the pass's ten
+ * weights stay in registers and two windows of five input vectors slide along the input rows (two new
+ * loads per output at stride 1, four at stride 2), each output adding its ten taps to the partial sum
+ * the pass before stored in Y (the first pass starts from the bias). The partial row of one channel
+ * vector is 40 cache lines for PP-OCR's rows and stays in L1 between passes. (One kernel row per pass
+ * ran 192@24x40 at 150 µs, two at 110; a residual and HardSwish in the last pass's stores cost more
+ * than the pass over the finished row that now runs them.)
  *
- * <p>Columns whose window crosses the left or right edge run the taps inside one pixel at a time in
- * the same passes; rows crossing the top or bottom edge run only the passes of their kernel rows
- * inside. Every output is {@code bias} followed by one FMA per tap inside, in (ky, kx) order, in
- * every path: results do not depend on which path or thread computed an output. The last pass adds
- * the residual and applies a ReLU, Clip or HardSwish before its store (the same operations as
- * {@link ConvEpilogue}, so the same bits); other activations run as a pass over each row afterwards.
+ * <p>Columns whose window crosses the left or right edge take all their kernel rows at once, four
+ * channel vectors at a time (four independent chains); rows crossing the top or bottom edge run only
+ * the passes of their kernel rows inside. Every output is {@code bias} followed by one FMA per tap
+ * inside, in (ky, kx) order, in every path: results do not depend on which path or thread computed
+ * an output. The residual and the activation run over each finished row ({@link ConvEpilogue}).
  * Weights are packed {@code [ky][kx][C]}.
  */
 final class DepthwiseDirect5x5 {
