@@ -151,6 +151,34 @@ class SessionWeightsTest {
         }
     }
 
+    /** ids[batch] → Gather(E) → Gemm(·, E, transB) (GPT-2's tied embedding); F is gathered only. */
+    static byte[] tiedEmbedding() {
+        Random r = new Random(3);
+        OnnxModelBuilder b = new OnnxModelBuilder("tied").opset(17).input("ids", DType.INT64, "batch");
+        b.initializer("E", Tensor.of(gaussian(r, 37 * D), 37, D));
+        b.initializer("F", Tensor.of(gaussian(r, 37 * D), 37, D));
+        b.node("Gather").name("embed").inputs("E", "ids").outputs("h").add();
+        b.node("Gather").name("other").inputs("F", "ids").outputs("g").add();
+        b.node("Add").name("sum").inputs("h", "g").outputs("s").add();
+        b.node("Gemm").name("head").inputs("s", "E").outputs("Y").attr("transB", 1L).add();
+        return b.output("Y", DType.FLOAT32, "batch", 37).toBytes();
+    }
+
+    @Test
+    void aTableGatheredAndMultipliedIsHeldPackedOnly() {
+        byte[] bytes = tiedEmbedding();
+        try (Session s = Session.open(bytes, SessionOptions.defaults().withBackend(Backend.FAST));
+             Session ref = Session.open(bytes, SessionOptions.defaults().withBackend(Backend.REFERENCE))) {
+            for (long[] ids : new long[][] {{0, 36, -1, 5}, {7}, {3, 3, -37}}) {
+                Map<String, Tensor> in = Map.of("ids", Tensor.ofLongs(ids, ids.length));
+                assertClose(ref.run(in).get("Y"), s.run(in).get("Y"));
+            }
+            assertFalse(s.plan().graph().initializers().get("E").holdsValues(), "E: Gather reads it from the Gemm's panels");
+            assertTrue(s.plan().graph().initializers().get("F").holdsValues(), "F: nothing packs it, Gather reads it raw");
+            assertThrows(RuntimeException.class, () -> s.run(Map.of("ids", Tensor.ofLongs(new long[] {37}, 1))));
+        }
+    }
+
     @Test
     void theReferenceBackendKeepsRawWeights() {
         try (Session s = Session.open(model(), SessionOptions.defaults().withBackend(Backend.REFERENCE))) {

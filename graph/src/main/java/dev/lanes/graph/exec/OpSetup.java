@@ -117,6 +117,24 @@ public final class OpSetup {
         return packed;
     }
 
+    /**
+     * The operator can read constant input {@code i} from a packed form another operator made (it looks
+     * it up in {@link #weights()} at run time when the value it gets holds no values), so input {@code i}
+     * does not keep the raw values alive on its account. When no other reader packs it, the constant
+     * stays raw and the operator reads it as usual.
+     */
+    public void readsAnyPackedForm(int i) {
+        if (constantInput(i) == null) {
+            throw new IllegalStateException(node.describe() + ": input " + i + " is not a constant");
+        }
+        packedInputs.add(i);
+    }
+
+    /** The session's packed weights. */
+    public SessionWeights weights() {
+        return weights;
+    }
+
     /** Inputs whose values the operator does not read at run time (it took their packed form). */
     Set<Integer> packedInputs() {
         return packedInputs;

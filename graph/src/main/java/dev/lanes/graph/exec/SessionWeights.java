@@ -118,6 +118,20 @@ public final class SessionWeights {
         return standIns.getOrDefault(t, t);
     }
 
+    /**
+     * The packings of {@code constant} (a stand-in or a constant) whose form is a {@code formType}, by
+     * form: for a reader that can work from whatever packed form another reader made.
+     */
+    public synchronized <F extends Form<?>> Map<F, Object> packings(Tensor constant, Class<F> formType) {
+        Map<F, Object> r = new java.util.LinkedHashMap<>();
+        for (Packing p : packings.getOrDefault(constant, List.of())) {
+            if (formType.isInstance(p.form())) {
+                r.put(formType.cast(p.form()), p.packed());
+            }
+        }
+        return r;
+    }
+
     /** Bytes of every packed form held. */
     public synchronized long packedBytes() {
         long b = 0;

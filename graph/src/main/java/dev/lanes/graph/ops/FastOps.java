@@ -15,6 +15,7 @@ final class FastOps {
     static void registerAll(OpRegistry r) {
         r.registerFast("", "MatMul", FastLinearOps::matmul);
         r.registerFast("", "Gemm", FastLinearOps::gemm);
+        r.registerFast("", "Gather", PackedTableGather::create);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_MATMUL, FastLinearOps::matmul);
         r.registerFast(FusedOps.DOMAIN, FusedOps.FUSED_GEMM, FastLinearOps::gemm);
         r.registerFast("", "Conv", FastConvOps::conv);

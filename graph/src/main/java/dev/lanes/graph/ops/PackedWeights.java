@@ -5,6 +5,7 @@ import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.SessionWeights;
 import dev.lanes.simd.PackedB;
 import dev.lanes.simd.PackedGemm;
+import java.util.Map;
 
 /**
  * A 2-D float32 constant packed as the B of {@link PackedGemm}, once per session
@@ -39,6 +40,26 @@ final class PackedWeights {
                 }
             }
             return b;
+        }
+    }
+
+    /**
+     * Element (r, c) of the [rows, cols] constant a stand-in replaced, from any {@link Form} it was
+     * packed in (a Gemm with transB packs GPT-2's tied embedding table [vocab, hidden] as op(B) = its
+     * transpose); null when it has none.
+     */
+    static Table table(SessionWeights weights, Tensor standIn) {
+        for (Map.Entry<Form, Object> e : weights.packings(standIn, Form.class).entrySet()) {
+            PackedB p = (PackedB) e.getValue();
+            return e.getKey().trans() ? new Table(p, true) : new Table(p, false);
+        }
+        return null;
+    }
+
+    /** A 2-D constant read back from its packed panels. */
+    record Table(PackedB packed, boolean transposed) {
+        float get(int r, int c) {
+            return transposed ? packed.get(c, r) : packed.get(r, c);
         }
     }
 
