@@ -3,7 +3,10 @@ package dev.lanes.models.inspect;
 import dev.lanes.graph.DType;
 import dev.lanes.graph.Session;
 import dev.lanes.graph.Tensor;
+import dev.lanes.graph.ir.Attribute;
 import dev.lanes.graph.ir.Dim;
+import dev.lanes.graph.ir.Graph;
+import dev.lanes.graph.ir.Node;
 import dev.lanes.graph.ir.ValueInfo;
 import dev.lanes.models.ReferenceCase;
 import dev.lanes.models.TensorFile;
@@ -35,8 +38,9 @@ public final class ModelInputs {
 
     /**
      * Random inputs for every input of the session that has no default. Floats are uniform in [-1, 1];
-     * integers are in [0, 100) (so that token ids stay inside any vocabulary), except inputs whose name
-     * contains "mask", which are all ones.
+     * integers are in [0, 100), or below the smallest table a Gather indexes with them (BERT's
+     * {@code token_type_ids} index a table of 2 rows), except inputs whose name contains "mask", which
+     * are all ones.
      */
     public static Map<String, Tensor> synthetic(Session session, Map<String, Integer> dims, int defaultDim, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -48,6 +52,7 @@ public final class ModelInputs {
             DType type = in.dtype() == null ? DType.FLOAT32 : in.dtype();
             int n = Tensor.checkedSize(shape);
             boolean mask = in.name().toLowerCase(java.util.Locale.ROOT).contains("mask");
+            int bound = indexBound(session.model().graph(), in.name(), 100);
             Tensor t = switch (type) {
                 case FLOAT32 -> {
                     float[] v = new float[n];
@@ -56,12 +61,12 @@ public final class ModelInputs {
                 }
                 case INT64 -> {
                     long[] v = new long[n];
-                    for (int i = 0; i < n; i++) v[i] = mask ? 1 : random.nextInt(100);
+                    for (int i = 0; i < n; i++) v[i] = mask ? 1 : random.nextInt(bound);
                     yield Tensor.ofLongs(v, shape);
                 }
                 case INT32 -> {
                     int[] v = new int[n];
-                    for (int i = 0; i < n; i++) v[i] = mask ? 1 : random.nextInt(100);
+                    for (int i = 0; i < n; i++) v[i] = mask ? 1 : random.nextInt(bound);
                     yield Tensor.ofInts(v, shape);
                 }
                 default -> throw new IllegalArgumentException("input '" + in.name() + "' is " + type + "; synthetic inputs are float32, int64 or int32");
@@ -69,6 +74,25 @@ public final class ModelInputs {
             out.put(in.name(), t);
         }
         return out;
+    }
+
+    /**
+     * The number of rows of the smallest constant table that a Gather indexes with {@code input}
+     * directly (ids must stay inside it), capped at {@code cap}; {@code cap} when no Gather does.
+     */
+    static int indexBound(Graph graph, String input, int cap) {
+        int bound = cap;
+        for (Node n : graph.consumers(input)) {
+            if (!n.opType().equals("Gather") || n.inputs().size() < 2 || !n.input(1).equals(input)) continue;
+            Tensor table = graph.initializers().get(n.input(0));
+            if (table == null) continue;
+            int[] shape = table.shape();
+            Attribute axisAttr = n.attributes().get("axis");
+            long axis = axisAttr == null ? 0 : ((Number) axisAttr.value()).longValue();
+            if (axis < 0) axis += shape.length;
+            if (axis >= 0 && axis < shape.length && shape[(int) axis] > 0) bound = Math.min(bound, shape[(int) axis]);
+        }
+        return bound;
     }
 
     static int[] shape(ValueInfo in, Map<String, Integer> dims, int defaultDim) {

@@ -67,6 +67,19 @@ class InspectTest {
     }
 
     @Test
+    void syntheticIdsStayInsideTheTableTheyIndex() throws Exception {
+        Path model = TinyModels.smallTableGather(dir);
+        try (Session s = Session.open(model, SessionOptions.defaults().withThreads(1))) {
+            Map<String, Tensor> in = ModelInputs.synthetic(s, Map.of(), 64, 3);
+            long[] ids = in.get("ids").longs();
+            assertEquals(64, ids.length);
+            assertTrue(java.util.Arrays.stream(ids).allMatch(id -> id == 0 || id == 1), java.util.Arrays.toString(ids));
+            assertTrue(java.util.Arrays.stream(ids).anyMatch(id -> id == 1), "ids should not all be 0");
+            assertArrayEquals(new int[] {1, 64, 3}, s.run(in).get("y").shape());
+        }
+    }
+
+    @Test
     void convFlopsCountTheWeightInitializer() throws Exception {
         Path model = TinyModels.conv(dir);
         SessionOptions opts = SessionOptions.defaults().withThreads(1);

@@ -52,6 +52,21 @@ public final class TinyModels {
         return file;
     }
 
+    /**
+     * {@code y = Gather(table, ids)} with a table of 2 rows × 3 (as BERT's token-type embeddings) and
+     * int64 ids {@code [1, seq]}: any id other than 0 or 1 is out of range.
+     */
+    public static Path smallTableGather(Path dir) throws IOException {
+        Path file = dir.resolve("gather.onnx");
+        new OnnxModelBuilder("gather").opset(13)
+                .input("ids", DType.INT64, 1, "seq")
+                .initializer("table", Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3))
+                .node("Gather").name("lookup").inputs("table", "ids").outputs("y").add()
+                .output("y", DType.FLOAT32, 1, "seq", 3)
+                .writeTo(file);
+        return file;
+    }
+
     /** A model with an op no engine has. */
     public static Path unsupported(Path dir) throws IOException {
         Path file = dir.resolve("frobnicate.onnx");
