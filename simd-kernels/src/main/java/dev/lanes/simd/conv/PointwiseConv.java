@@ -140,12 +140,11 @@ public final class PointwiseConv implements ConvKernel {
             float[] map = ConvScratch.get(ConvScratch.POOL_IN, (long) perImage * cout);
             for (int n = 0; n < batch; n++) {
                 int q0 = n * perImage;
-                // panel by panel over all the image's pixels, so that each panel's weights are read once (a block of
-                // pixels over all panels would read them again for the next block); pixel q lands at map[(q - q0)·M]
-                for (int p = p0; p < p1; p++) {
-                    pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p, p + 1, clamp);
-                    meanOverPixels(map, perImage, p * nr, Math.min(cout, (p + 1) * nr), y, yOff + n * cout);
-                }
+                // the share's panels in run()'s own order (blocks of pixels that stay in L1, each over the panels; one
+                // share is then exactly run()'s loop): panel by panel over all pixels read X from L2 once per panel and
+                // measured 0.005–0.012 ms slower at 1 thread on 320→1280 at 7². Pixel q lands at map[(q - q0)·M].
+                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp);
+                meanOverPixels(map, perImage, p0 * nr, Math.min(cout, p1 * nr), y, yOff + n * cout);
             }
         });
     }
