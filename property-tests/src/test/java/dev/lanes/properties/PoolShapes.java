@@ -2,6 +2,7 @@ package dev.lanes.properties;
 
 import dev.lanes.reference.PoolShape;
 import dev.lanes.reference.Spatial;
+import java.util.function.IntUnaryOperator;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
@@ -46,14 +47,23 @@ public final class PoolShapes {
     }
 
     static Gen<PoolShape> shapes(Gen<PoolShape.Mode> modeGen, Gen<Integer> rankGen) {
+        return shapes(modeGen, rankGen, rank -> MAX_SPATIAL[rank], rank -> rank == 3 ? 3 : 4, Sizes.between(1, 5));
+    }
+
+    /**
+     * As {@link #shapes(Gen, Gen)} with the limits given: extents up to {@code maxExtent(rank)}, windows up to
+     * {@code maxKernel(rank)} per axis, {@code channels} channels.
+     */
+    static Gen<PoolShape> shapes(Gen<PoolShape.Mode> modeGen, Gen<Integer> rankGen, IntUnaryOperator maxExtent, IntUnaryOperator maxKernel,
+                                 Gen<Integer> channels) {
         return in -> {
             PoolShape.Mode mode = modeGen.generate(in);
             int rank = rankGen.generate(in);
             int[] extent = new int[rank], kernel = new int[rank], stride = new int[rank], dil = new int[rank];
             int[] pb = new int[rank], pe = new int[rank];
             for (int i = 0; i < rank; i++) {
-                extent[i] = Sizes.between(1, MAX_SPATIAL[rank]).generate(in);
-                kernel[i] = Generate.range(1, rank == 3 ? 3 : 4).generate(in);
+                extent[i] = Sizes.between(1, maxExtent.applyAsInt(rank)).generate(in);
+                kernel[i] = Generate.range(1, maxKernel.applyAsInt(rank)).generate(in);
                 stride[i] = Generate.range(1, 3).generate(in);
                 dil[i] = Generate.range(1, 2).generate(in);
                 int eff = Spatial.effectiveKernel(kernel[i], dil[i]);
@@ -67,7 +77,7 @@ public final class PoolShapes {
                     pb[i] += shortBy - addEnd;
                 }
             }
-            return new PoolShape(mode, ConvShapes.batch(in), Sizes.between(1, 5).generate(in), extent, kernel, pb, pe, stride, dil,
+            return new PoolShape(mode, ConvShapes.batch(in), channels.generate(in), extent, kernel, pb, pe, stride, dil,
                     Generate.booleans().generate(in), Generate.booleans().generate(in), Generate.range(0, 1).generate(in));
         };
     }

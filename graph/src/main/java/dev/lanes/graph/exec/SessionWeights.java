@@ -58,25 +58,23 @@ public final class SessionWeights {
      * operators of a plan pack in parallel), the same object for every later one.
      */
     public <T> T packed(Tensor constant, Form<T> form) {
-        synchronized (this) {
-            Packing p = find(constant, form);
-            if (p != null) {
-                @SuppressWarnings("unchecked")
-                T t = (T) p.packed();
-                return t;
-            }
-        }
+        T done = packedAlready(constant, form);
+        if (done != null) return done;
         T fresh = form.pack(constant);
         synchronized (this) {
-            Packing raced = find(constant, form);
-            if (raced != null) {
-                @SuppressWarnings("unchecked")
-                T t = (T) raced.packed();
-                return t;
-            }
+            T raced = packedAlready(constant, form);
+            if (raced != null) return raced;
             packings.computeIfAbsent(constant, c -> new ArrayList<>()).add(new Packing(form, fresh));
             return fresh;
         }
+    }
+
+    /** {@code constant} in {@code form} if it has been packed, else null. */
+    private synchronized <T> T packedAlready(Tensor constant, Form<T> form) {
+        Packing p = find(constant, form);
+        @SuppressWarnings("unchecked")
+        T t = p == null ? null : (T) p.packed();
+        return t;
     }
 
     private Packing find(Tensor constant, Form<?> form) {

@@ -4,7 +4,6 @@ import dev.lanes.graph.ir.Attribute;
 import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
 import dev.lanes.graph.ops.FusedOps;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +46,7 @@ public final class ConvGlobalPoolFusion extends FusionPass {
         if (!rw.claim(new Node[] {c, p})) {
             return;
         }
-        List<String> inputs = new ArrayList<>(List.of(c.input(0), c.input(1), c.input(2)));
-        if (inputs.get(2).isEmpty()) {
-            inputs.remove(2);
-        }
+        List<String> inputs = FusedConvMatch.convInputs(c);
         Map<String, Attribute> attrs = new LinkedHashMap<>(c.attributes());
         attrs.remove(LayoutSelection.Y_NHWC);
         rw.replace(p, new Node(c.name() + "+" + p.name(), FusedOps.FUSED_CONV_GLOBAL_AVERAGE_POOL, FusedOps.DOMAIN, c.opset(), inputs,

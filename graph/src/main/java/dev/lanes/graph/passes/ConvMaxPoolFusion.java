@@ -4,7 +4,6 @@ import dev.lanes.graph.ir.Attribute;
 import dev.lanes.graph.ir.Graph;
 import dev.lanes.graph.ir.Node;
 import dev.lanes.graph.ops.FusedOps;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,10 +68,7 @@ public final class ConvMaxPoolFusion extends FusionPass {
         if (!rw.claim(new Node[] {c, p})) {
             return;
         }
-        List<String> inputs = new ArrayList<>(List.of(c.input(0), c.input(1), c.input(2)));
-        if (inputs.get(2).isEmpty()) {
-            inputs.remove(2);
-        }
+        List<String> inputs = FusedConvMatch.convInputs(c);
         Map<String, Attribute> attrs = new LinkedHashMap<>(c.attributes());
         FusedConvMatch.putPrefixed(attrs, p, FusedOps.POOL_PREFIX, POOL_WINDOW);
         attrs.put(LayoutSelection.Y_NHWC, Attribute.ofLong(LayoutSelection.Y_NHWC, 1));

@@ -6,6 +6,7 @@ import dev.lanes.graph.ir.Attribute;
 import dev.lanes.graph.ir.Node;
 import dev.lanes.graph.ops.FusedActivation;
 import dev.lanes.graph.ops.FusedOps;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +27,11 @@ final class FusedConvMatch {
     }
 
     /** Constant float32 W of rank 4 and, if there is one, constant float32 B. */
+    /** A FusedConv's X, W and, when it has one, B: the inputs of a node that takes the conv's place. */
+    static List<String> convInputs(Node conv) {
+        return conv.input(2).isEmpty() ? List.of(conv.input(0), conv.input(1)) : List.of(conv.input(0), conv.input(1), conv.input(2));
+    }
+
     static boolean floatWeights(GraphIndex ix, Node n) {
         Tensor w = ix.constant(n.input(1));
         return float32(w) && w.rank() == 4 && (n.input(2).isEmpty() || float32(ix.constant(n.input(2))));

@@ -63,12 +63,9 @@ final class DepthwiseDirect3x3 {
         long rowBytes = (long) g.inW() * c * Float.BYTES;
         boolean block = 3 * rowBytes > L1_ROWS_BYTES && g.inH() * rowBytes <= L2_MAP_BYTES;
         this.channelBlock = block ? Math.min(c, CHANNEL_BLOCK * L) : c;
-        this.wt = new float[9 * c];
-        this.bt = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            for (int t = 0; t < 9; t++) wt[t * c + ch] = w[wOff + ch * 9 + t];
-            if (bias != null) bt[ch] = bias[bOff + ch];
-        }
+        // c is whole vectors, so the packed rows are exactly c long: wt[t·c + ch]
+        this.wt = DepthwiseConvGeneric.pack(w, wOff, c, 9);
+        this.bt = DepthwiseConvGeneric.packBias(bias, bOff, c);
     }
 
     /**

@@ -51,12 +51,9 @@ final class DepthwiseDirect5x5 {
         this.rowStep = g.inW() * c;
         this.oxLo = Math.min(g.outW(), Geometry.firstInside(g.padL(), sW));
         this.oxHi = Geometry.endInside(g.inW(), g.outW(), K, sW, 1, g.padL(), oxLo);
-        this.wt = new float[K * K * c];
-        this.bt = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            for (int t = 0; t < K * K; t++) wt[t * c + ch] = w[wOff + ch * K * K + t];
-            if (bias != null) bt[ch] = bias[bOff + ch];
-        }
+        // c is whole vectors, so the packed rows are exactly c long: wt[t·c + ch]
+        this.wt = DepthwiseConvGeneric.pack(w, wOff, c, K * K);
+        this.bt = DepthwiseConvGeneric.packBias(bias, bOff, c);
     }
 
     /**
