@@ -123,6 +123,9 @@ public final class StemConvDirect implements ConvKernel {
         int yRow = (n * g.outH() + oy) * outW;
         int rowStep = g.dilH() * inW * pStride, colStep = g.dilW() * pStride, pixStep = g.strideW() * pStride;
         int wRow = kW * cp, wCi = kH * kW * cp;
+        // 3 taps a row, stride 2, adjacent input columns (NCHW): each input of a kernel row is broadcast once for the
+        // two pixels whose windows share it
+        boolean rowWise = kW == 3 && g.strideW() == 2 && g.dilW() == 1 && pStride == 1;
         for (int co = 0; co < cp; ) {
             // two full channel vectors share each broadcast input (16 accumulators); a last or partial vector goes alone
             boolean pair = co + 2 * L <= cout;
@@ -136,8 +139,14 @@ public final class StemConvDirect implements ConvKernel {
                     int t = Math.min(t0, oxHi - 8);
                     int xBase = xImg + ((iy0 + kyLo * g.dilH()) * inW + t * g.strideW() - g.padL()) * pStride;
                     int yo = yOff + (yRow + t) * cout + co;
-                    if (pair) tile8x2(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
-                    else tile8(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
+                    if (rowWise) {
+                        if (pair) tile8x2Row3s2(x, xBase, cStride, rowStep, kyHi - kyLo, w, wBase, wCi, wRow, co, y, yo);
+                        else tile8Row3s2(x, xBase, cStride, rowStep, kyHi - kyLo, w, wBase, wCi, wRow, co, y, yo);
+                    } else if (pair) {
+                        tile8x2(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
+                    } else {
+                        tile8(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
+                    }
                 }
                 ox = oxHi;
             }
@@ -214,6 +223,185 @@ public final class StemConvDirect implements ConvKernel {
         b6.add(bu).intoArray(y, yo + 6 * cout + L);
         a7.add(bv).intoArray(y, yo + 7 * cout);
         b7.add(bu).intoArray(y, yo + 7 * cout + L);
+    }
+
+    /**
+     * {@link #tile8x2} for a 3-wide kernel row at stride 2 over adjacent input columns: a kernel row of the 8 pixels reads
+     * 17 inputs, each broadcast once and fed to the one or two pixels whose window holds it, with the row's 3×2 weight
+     * vectors in registers. Per output the taps still run in (ci, ky, kx) order: same bits as {@link #tile8x2}. The
+     * (ci, ky) rows run as one counted loop (nested loops made C2 move the accumulators through memory at each exit).
+     */
+    private void tile8x2Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
+                               int co, float[] y, int yo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        int rows = cin * kyN, xi = xBase, wi = wBase, ky = 0;
+        int xNextCi = cStride - (kyN - 1) * rowStep, wNextCi = wCi - (kyN - 1) * wRow;
+        for (int r = 0; r < rows; r++) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi), u0 = FloatVector.fromArray(S, w, wi + L);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + cp), u1 = FloatVector.fromArray(S, w, wi + cp + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * cp), u2 = FloatVector.fromArray(S, w, wi + 2 * cp + L);
+            FloatVector v = FloatVector.broadcast(S, x[xi]);
+            a0 = w0.fma(v, a0);
+            b0 = u0.fma(v, b0);
+            v = FloatVector.broadcast(S, x[xi + 1]);
+            a0 = w1.fma(v, a0);
+            b0 = u1.fma(v, b0);
+            v = FloatVector.broadcast(S, x[xi + 2]);
+            a0 = w2.fma(v, a0);
+            b0 = u2.fma(v, b0);
+            a1 = w0.fma(v, a1);
+            b1 = u0.fma(v, b1);
+            v = FloatVector.broadcast(S, x[xi + 3]);
+            a1 = w1.fma(v, a1);
+            b1 = u1.fma(v, b1);
+            v = FloatVector.broadcast(S, x[xi + 4]);
+            a1 = w2.fma(v, a1);
+            b1 = u2.fma(v, b1);
+            a2 = w0.fma(v, a2);
+            b2 = u0.fma(v, b2);
+            v = FloatVector.broadcast(S, x[xi + 5]);
+            a2 = w1.fma(v, a2);
+            b2 = u1.fma(v, b2);
+            v = FloatVector.broadcast(S, x[xi + 6]);
+            a2 = w2.fma(v, a2);
+            b2 = u2.fma(v, b2);
+            a3 = w0.fma(v, a3);
+            b3 = u0.fma(v, b3);
+            v = FloatVector.broadcast(S, x[xi + 7]);
+            a3 = w1.fma(v, a3);
+            b3 = u1.fma(v, b3);
+            v = FloatVector.broadcast(S, x[xi + 8]);
+            a3 = w2.fma(v, a3);
+            b3 = u2.fma(v, b3);
+            a4 = w0.fma(v, a4);
+            b4 = u0.fma(v, b4);
+            v = FloatVector.broadcast(S, x[xi + 9]);
+            a4 = w1.fma(v, a4);
+            b4 = u1.fma(v, b4);
+            v = FloatVector.broadcast(S, x[xi + 10]);
+            a4 = w2.fma(v, a4);
+            b4 = u2.fma(v, b4);
+            a5 = w0.fma(v, a5);
+            b5 = u0.fma(v, b5);
+            v = FloatVector.broadcast(S, x[xi + 11]);
+            a5 = w1.fma(v, a5);
+            b5 = u1.fma(v, b5);
+            v = FloatVector.broadcast(S, x[xi + 12]);
+            a5 = w2.fma(v, a5);
+            b5 = u2.fma(v, b5);
+            a6 = w0.fma(v, a6);
+            b6 = u0.fma(v, b6);
+            v = FloatVector.broadcast(S, x[xi + 13]);
+            a6 = w1.fma(v, a6);
+            b6 = u1.fma(v, b6);
+            v = FloatVector.broadcast(S, x[xi + 14]);
+            a6 = w2.fma(v, a6);
+            b6 = u2.fma(v, b6);
+            a7 = w0.fma(v, a7);
+            b7 = u0.fma(v, b7);
+            v = FloatVector.broadcast(S, x[xi + 15]);
+            a7 = w1.fma(v, a7);
+            b7 = u1.fma(v, b7);
+            v = FloatVector.broadcast(S, x[xi + 16]);
+            a7 = w2.fma(v, a7);
+            b7 = u2.fma(v, b7);
+            if (++ky < kyN) {
+                xi += rowStep;
+                wi += wRow;
+            } else {
+                ky = 0;
+                xi += xNextCi;
+                wi += wNextCi;
+            }
+        }
+        FloatVector bv = FloatVector.fromArray(S, bias, co), bu = FloatVector.fromArray(S, bias, co + L);
+        a0.add(bv).intoArray(y, yo);
+        b0.add(bu).intoArray(y, yo + L);
+        a1.add(bv).intoArray(y, yo + cout);
+        b1.add(bu).intoArray(y, yo + cout + L);
+        a2.add(bv).intoArray(y, yo + 2 * cout);
+        b2.add(bu).intoArray(y, yo + 2 * cout + L);
+        a3.add(bv).intoArray(y, yo + 3 * cout);
+        b3.add(bu).intoArray(y, yo + 3 * cout + L);
+        a4.add(bv).intoArray(y, yo + 4 * cout);
+        b4.add(bu).intoArray(y, yo + 4 * cout + L);
+        a5.add(bv).intoArray(y, yo + 5 * cout);
+        b5.add(bu).intoArray(y, yo + 5 * cout + L);
+        a6.add(bv).intoArray(y, yo + 6 * cout);
+        b6.add(bu).intoArray(y, yo + 6 * cout + L);
+        a7.add(bv).intoArray(y, yo + 7 * cout);
+        b7.add(bu).intoArray(y, yo + 7 * cout + L);
+    }
+
+    /** {@link #tile8} for a 3-wide kernel row at stride 2 over adjacent input columns, as {@link #tile8x2Row3s2}: same bits as {@link #tile8}. */
+    private void tile8Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
+                             int co, float[] y, int yo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int rows = cin * kyN, xi = xBase, wi = wBase, ky = 0;
+        int xNextCi = cStride - (kyN - 1) * rowStep, wNextCi = wCi - (kyN - 1) * wRow;
+        for (int r = 0; r < rows; r++) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi), w1 = FloatVector.fromArray(S, w, wi + cp), w2 = FloatVector.fromArray(S, w, wi + 2 * cp);
+            FloatVector v = FloatVector.broadcast(S, x[xi]);
+            a0 = w0.fma(v, a0);
+            v = FloatVector.broadcast(S, x[xi + 1]);
+            a0 = w1.fma(v, a0);
+            v = FloatVector.broadcast(S, x[xi + 2]);
+            a0 = w2.fma(v, a0);
+            a1 = w0.fma(v, a1);
+            v = FloatVector.broadcast(S, x[xi + 3]);
+            a1 = w1.fma(v, a1);
+            v = FloatVector.broadcast(S, x[xi + 4]);
+            a1 = w2.fma(v, a1);
+            a2 = w0.fma(v, a2);
+            v = FloatVector.broadcast(S, x[xi + 5]);
+            a2 = w1.fma(v, a2);
+            v = FloatVector.broadcast(S, x[xi + 6]);
+            a2 = w2.fma(v, a2);
+            a3 = w0.fma(v, a3);
+            v = FloatVector.broadcast(S, x[xi + 7]);
+            a3 = w1.fma(v, a3);
+            v = FloatVector.broadcast(S, x[xi + 8]);
+            a3 = w2.fma(v, a3);
+            a4 = w0.fma(v, a4);
+            v = FloatVector.broadcast(S, x[xi + 9]);
+            a4 = w1.fma(v, a4);
+            v = FloatVector.broadcast(S, x[xi + 10]);
+            a4 = w2.fma(v, a4);
+            a5 = w0.fma(v, a5);
+            v = FloatVector.broadcast(S, x[xi + 11]);
+            a5 = w1.fma(v, a5);
+            v = FloatVector.broadcast(S, x[xi + 12]);
+            a5 = w2.fma(v, a5);
+            a6 = w0.fma(v, a6);
+            v = FloatVector.broadcast(S, x[xi + 13]);
+            a6 = w1.fma(v, a6);
+            v = FloatVector.broadcast(S, x[xi + 14]);
+            a6 = w2.fma(v, a6);
+            a7 = w0.fma(v, a7);
+            v = FloatVector.broadcast(S, x[xi + 15]);
+            a7 = w1.fma(v, a7);
+            v = FloatVector.broadcast(S, x[xi + 16]);
+            a7 = w2.fma(v, a7);
+            if (++ky < kyN) {
+                xi += rowStep;
+                wi += wRow;
+            } else {
+                ky = 0;
+                xi += xNextCi;
+                wi += wNextCi;
+            }
+        }
+        VectorMask<Float> m = S.indexInRange(co, cout);
+        FloatVector b = FloatVector.fromArray(S, bias, co);
+        a0.add(b).intoArray(y, yo, m);
+        a1.add(b).intoArray(y, yo + cout, m);
+        a2.add(b).intoArray(y, yo + 2 * cout, m);
+        a3.add(b).intoArray(y, yo + 3 * cout, m);
+        a4.add(b).intoArray(y, yo + 4 * cout, m);
+        a5.add(b).intoArray(y, yo + 5 * cout, m);
+        a6.add(b).intoArray(y, yo + 6 * cout, m);
+        a7.add(b).intoArray(y, yo + 7 * cout, m);
     }
 
     /**
