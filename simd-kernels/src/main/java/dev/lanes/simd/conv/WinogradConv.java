@@ -111,9 +111,8 @@ public final class WinogradConv implements ConvKernel {
                     else WinogradF4x3.transformFilter(w, src, t, dst, cin * cout);
                 }
             }
-            PackedB[] u = new PackedB[positions];
-            for (int p = 0; p < positions; p++) u[p] = PackedGemm.packB(cin, cout, t, p * cin * cout, cout, false);
-            return u;
+            // one array for all positions (a 512x512 position alone is 1 MB, two G1 regions)
+            return PackedGemm.packBs(positions, cin, cout, t, 0, cin * cout, cout);
         }
 
         @Override
