@@ -147,6 +147,11 @@ public final class PackedGemm implements Gemm, MatMul {
         return new PackedB(k, n, NR, data);
     }
 
+    /** Floats {@link #packB} allocates for a K×N matrix (whole panels). */
+    public static long packedBSize(int k, int n) {
+        return (long) ((n + NR - 1) / NR) * k * NR;
+    }
+
     /**
      * {@code count} K×N matrices, matrix i at {@code b[bOff + i·bStride]} (row-major, leading dimension
      * ldb), each packed as {@link #packB} packs it, all in one array: for a set of weight matrices that
