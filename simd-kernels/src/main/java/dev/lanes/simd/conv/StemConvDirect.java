@@ -20,7 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * or straight from NCHW ({@link #runNchwInput}); Y (and the residual) are NHWC. Two full vectors of
  * output channels run together so that each broadcast input feeds two FMAs. The kernels write
  * {@code acc + bias}; the residual and activation run as a pass over each output row while it is in
- * L1 ({@link ConvEpilogue}), never inside the FMA loops. Weights packed as
+ * L1 ({@link ConvEpilogue}), never inside the FMA loops, except a ReLU/Clip without residual, which the
+ * tiles for 3-wide stride-2 rows from NCHW (MobileNetV2's stem: 1.6× the general tiles) clamp in their
+ * stores. Weights packed as
  * {@code [ci][ky][kx][M padded to whole vectors]}. Taps outside the input are skipped: rows per output
  * row, columns per pixel for the border pixels (a one-pixel path). Work split over output rows; each
  * output's sum runs in (ci, ky, kx) order whatever the split, so results are bit-identical for any
@@ -129,8 +131,7 @@ public final class StemConvDirect implements ConvKernel {
         int yRow = (n * g.outH() + oy) * outW;
         int rowStep = g.dilH() * inW * pStride, colStep = g.dilW() * pStride, pixStep = g.strideW() * pStride;
         int wRow = kW * cp, wCi = kH * kW * cp;
-        // 3 taps a row, stride 2, adjacent input columns (NCHW): each input of a kernel row is broadcast once for the
-        // two pixels whose windows share it
+        // 3 taps a row, stride 2, adjacent input columns (NCHW, MobileNetV2's stem): tiles with constant input offsets
         boolean rowWise = kW == 3 && g.strideW() == 2 && g.dilW() == 1 && pStride == 1;
         // those tiles and the one-pixel path clamp a ReLU/Clip in their stores: no pass over the row afterwards
         boolean clamp = rowWise && clampable && res == null;
@@ -239,10 +240,13 @@ public final class StemConvDirect implements ConvKernel {
     }
 
     /**
-     * {@link #tile8x2} for a 3-wide kernel row at stride 2 over adjacent input columns: a kernel row of the 8 pixels reads
-     * 17 inputs, each broadcast once and fed to the one or two pixels whose window holds it, with the row's 3×2 weight
-     * vectors in registers. Per output the taps still run in (ci, ky, kx) order: same bits as {@link #tile8x2}. The
-     * (ci, ky) rows run as one counted loop (nested loops made C2 move the accumulators through memory at each exit).
+     * {@link #tile8x2} for 3-wide kernel rows at stride 2 over adjacent input columns (X in NCHW), written for what C2
+     * makes of it: the inputs at constant offsets from one index (their range checks merge), the row's 3×2 weight
+     * vectors loaded once per kernel row, and the (ci, ky) rows as one counted loop (nested loops made C2 move the 16
+     * accumulators through memory at each inner exit; 1.6× slower). With {@code edge} (a left pad of one, tile at
+     * pixel 0) pixel 0's first column lies in the pad and its taps are skipped, as the one-pixel path skips them. Per
+     * output the taps run in (ci, ky, kx) order: the bits of {@link #tile8x2} and {@link #pixel}. With {@code clamp}
+     * a ReLU/Clip is applied before the stores (the max-then-min of {@link Activation#applyInPlace}).
      */
     private void tile8x2Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
                                int co, boolean edge, boolean clamp, float[] y, int yo) {
@@ -254,70 +258,78 @@ public final class StemConvDirect implements ConvKernel {
             FloatVector w0 = FloatVector.fromArray(S, w, wi), u0 = FloatVector.fromArray(S, w, wi + L);
             FloatVector w1 = FloatVector.fromArray(S, w, wi + cp), u1 = FloatVector.fromArray(S, w, wi + cp + L);
             FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * cp), u2 = FloatVector.fromArray(S, w, wi + 2 * cp + L);
+            FloatVector v;
             if (!edge) {
-                FloatVector v0 = FloatVector.broadcast(S, x[xi]);
-                a0 = w0.fma(v0, a0);
-                b0 = u0.fma(v0, b0);
+                v = FloatVector.broadcast(S, x[xi]);
+                a0 = w0.fma(v, a0);
+                b0 = u0.fma(v, b0);
             }
-            FloatVector v = FloatVector.broadcast(S, x[xi + 1]);
-            a0 = w1.fma(v, a0);
-            b0 = u1.fma(v, b0);
             v = FloatVector.broadcast(S, x[xi + 2]);
-            a0 = w2.fma(v, a0);
-            b0 = u2.fma(v, b0);
             a1 = w0.fma(v, a1);
             b1 = u0.fma(v, b1);
+            v = FloatVector.broadcast(S, x[xi + 4]);
+            a2 = w0.fma(v, a2);
+            b2 = u0.fma(v, b2);
+            v = FloatVector.broadcast(S, x[xi + 6]);
+            a3 = w0.fma(v, a3);
+            b3 = u0.fma(v, b3);
+            v = FloatVector.broadcast(S, x[xi + 8]);
+            a4 = w0.fma(v, a4);
+            b4 = u0.fma(v, b4);
+            v = FloatVector.broadcast(S, x[xi + 10]);
+            a5 = w0.fma(v, a5);
+            b5 = u0.fma(v, b5);
+            v = FloatVector.broadcast(S, x[xi + 12]);
+            a6 = w0.fma(v, a6);
+            b6 = u0.fma(v, b6);
+            v = FloatVector.broadcast(S, x[xi + 14]);
+            a7 = w0.fma(v, a7);
+            b7 = u0.fma(v, b7);
+            v = FloatVector.broadcast(S, x[xi + 1]);
+            a0 = w1.fma(v, a0);
+            b0 = u1.fma(v, b0);
             v = FloatVector.broadcast(S, x[xi + 3]);
             a1 = w1.fma(v, a1);
             b1 = u1.fma(v, b1);
-            v = FloatVector.broadcast(S, x[xi + 4]);
-            a1 = w2.fma(v, a1);
-            b1 = u2.fma(v, b1);
-            a2 = w0.fma(v, a2);
-            b2 = u0.fma(v, b2);
             v = FloatVector.broadcast(S, x[xi + 5]);
             a2 = w1.fma(v, a2);
             b2 = u1.fma(v, b2);
-            v = FloatVector.broadcast(S, x[xi + 6]);
-            a2 = w2.fma(v, a2);
-            b2 = u2.fma(v, b2);
-            a3 = w0.fma(v, a3);
-            b3 = u0.fma(v, b3);
             v = FloatVector.broadcast(S, x[xi + 7]);
             a3 = w1.fma(v, a3);
             b3 = u1.fma(v, b3);
-            v = FloatVector.broadcast(S, x[xi + 8]);
-            a3 = w2.fma(v, a3);
-            b3 = u2.fma(v, b3);
-            a4 = w0.fma(v, a4);
-            b4 = u0.fma(v, b4);
             v = FloatVector.broadcast(S, x[xi + 9]);
             a4 = w1.fma(v, a4);
             b4 = u1.fma(v, b4);
-            v = FloatVector.broadcast(S, x[xi + 10]);
-            a4 = w2.fma(v, a4);
-            b4 = u2.fma(v, b4);
-            a5 = w0.fma(v, a5);
-            b5 = u0.fma(v, b5);
             v = FloatVector.broadcast(S, x[xi + 11]);
             a5 = w1.fma(v, a5);
             b5 = u1.fma(v, b5);
-            v = FloatVector.broadcast(S, x[xi + 12]);
-            a5 = w2.fma(v, a5);
-            b5 = u2.fma(v, b5);
-            a6 = w0.fma(v, a6);
-            b6 = u0.fma(v, b6);
             v = FloatVector.broadcast(S, x[xi + 13]);
             a6 = w1.fma(v, a6);
             b6 = u1.fma(v, b6);
-            v = FloatVector.broadcast(S, x[xi + 14]);
-            a6 = w2.fma(v, a6);
-            b6 = u2.fma(v, b6);
-            a7 = w0.fma(v, a7);
-            b7 = u0.fma(v, b7);
             v = FloatVector.broadcast(S, x[xi + 15]);
             a7 = w1.fma(v, a7);
             b7 = u1.fma(v, b7);
+            v = FloatVector.broadcast(S, x[xi + 2]);
+            a0 = w2.fma(v, a0);
+            b0 = u2.fma(v, b0);
+            v = FloatVector.broadcast(S, x[xi + 4]);
+            a1 = w2.fma(v, a1);
+            b1 = u2.fma(v, b1);
+            v = FloatVector.broadcast(S, x[xi + 6]);
+            a2 = w2.fma(v, a2);
+            b2 = u2.fma(v, b2);
+            v = FloatVector.broadcast(S, x[xi + 8]);
+            a3 = w2.fma(v, a3);
+            b3 = u2.fma(v, b3);
+            v = FloatVector.broadcast(S, x[xi + 10]);
+            a4 = w2.fma(v, a4);
+            b4 = u2.fma(v, b4);
+            v = FloatVector.broadcast(S, x[xi + 12]);
+            a5 = w2.fma(v, a5);
+            b5 = u2.fma(v, b5);
+            v = FloatVector.broadcast(S, x[xi + 14]);
+            a6 = w2.fma(v, a6);
+            b6 = u2.fma(v, b6);
             v = FloatVector.broadcast(S, x[xi + 16]);
             a7 = w2.fma(v, a7);
             b7 = u2.fma(v, b7);
@@ -383,7 +395,7 @@ public final class StemConvDirect implements ConvKernel {
         b7.intoArray(y, yo + 7 * cout + L);
     }
 
-    /** {@link #tile8} for a 3-wide kernel row at stride 2 over adjacent input columns, as {@link #tile8x2Row3s2}: same bits as {@link #tile8}. */
+    /** {@link #tile8} for 3-wide kernel rows at stride 2 over adjacent input columns, as {@link #tile8x2Row3s2}: the bits of {@link #tile8}. */
     private void tile8Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
                              int co, boolean edge, boolean clamp, float[] y, int yo) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -392,45 +404,29 @@ public final class StemConvDirect implements ConvKernel {
         for (int r = 0; r < rows; r++) {
             FloatVector w0 = FloatVector.fromArray(S, w, wi), w1 = FloatVector.fromArray(S, w, wi + cp), w2 = FloatVector.fromArray(S, w, wi + 2 * cp);
             if (!edge) a0 = w0.fma(FloatVector.broadcast(S, x[xi]), a0);
-            FloatVector v = FloatVector.broadcast(S, x[xi + 1]);
-            a0 = w1.fma(v, a0);
-            v = FloatVector.broadcast(S, x[xi + 2]);
-            a0 = w2.fma(v, a0);
-            a1 = w0.fma(v, a1);
-            v = FloatVector.broadcast(S, x[xi + 3]);
-            a1 = w1.fma(v, a1);
-            v = FloatVector.broadcast(S, x[xi + 4]);
-            a1 = w2.fma(v, a1);
-            a2 = w0.fma(v, a2);
-            v = FloatVector.broadcast(S, x[xi + 5]);
-            a2 = w1.fma(v, a2);
-            v = FloatVector.broadcast(S, x[xi + 6]);
-            a2 = w2.fma(v, a2);
-            a3 = w0.fma(v, a3);
-            v = FloatVector.broadcast(S, x[xi + 7]);
-            a3 = w1.fma(v, a3);
-            v = FloatVector.broadcast(S, x[xi + 8]);
-            a3 = w2.fma(v, a3);
-            a4 = w0.fma(v, a4);
-            v = FloatVector.broadcast(S, x[xi + 9]);
-            a4 = w1.fma(v, a4);
-            v = FloatVector.broadcast(S, x[xi + 10]);
-            a4 = w2.fma(v, a4);
-            a5 = w0.fma(v, a5);
-            v = FloatVector.broadcast(S, x[xi + 11]);
-            a5 = w1.fma(v, a5);
-            v = FloatVector.broadcast(S, x[xi + 12]);
-            a5 = w2.fma(v, a5);
-            a6 = w0.fma(v, a6);
-            v = FloatVector.broadcast(S, x[xi + 13]);
-            a6 = w1.fma(v, a6);
-            v = FloatVector.broadcast(S, x[xi + 14]);
-            a6 = w2.fma(v, a6);
-            a7 = w0.fma(v, a7);
-            v = FloatVector.broadcast(S, x[xi + 15]);
-            a7 = w1.fma(v, a7);
-            v = FloatVector.broadcast(S, x[xi + 16]);
-            a7 = w2.fma(v, a7);
+            a1 = w0.fma(FloatVector.broadcast(S, x[xi + 2]), a1);
+            a2 = w0.fma(FloatVector.broadcast(S, x[xi + 4]), a2);
+            a3 = w0.fma(FloatVector.broadcast(S, x[xi + 6]), a3);
+            a4 = w0.fma(FloatVector.broadcast(S, x[xi + 8]), a4);
+            a5 = w0.fma(FloatVector.broadcast(S, x[xi + 10]), a5);
+            a6 = w0.fma(FloatVector.broadcast(S, x[xi + 12]), a6);
+            a7 = w0.fma(FloatVector.broadcast(S, x[xi + 14]), a7);
+            a0 = w1.fma(FloatVector.broadcast(S, x[xi + 1]), a0);
+            a1 = w1.fma(FloatVector.broadcast(S, x[xi + 3]), a1);
+            a2 = w1.fma(FloatVector.broadcast(S, x[xi + 5]), a2);
+            a3 = w1.fma(FloatVector.broadcast(S, x[xi + 7]), a3);
+            a4 = w1.fma(FloatVector.broadcast(S, x[xi + 9]), a4);
+            a5 = w1.fma(FloatVector.broadcast(S, x[xi + 11]), a5);
+            a6 = w1.fma(FloatVector.broadcast(S, x[xi + 13]), a6);
+            a7 = w1.fma(FloatVector.broadcast(S, x[xi + 15]), a7);
+            a0 = w2.fma(FloatVector.broadcast(S, x[xi + 2]), a0);
+            a1 = w2.fma(FloatVector.broadcast(S, x[xi + 4]), a1);
+            a2 = w2.fma(FloatVector.broadcast(S, x[xi + 6]), a2);
+            a3 = w2.fma(FloatVector.broadcast(S, x[xi + 8]), a3);
+            a4 = w2.fma(FloatVector.broadcast(S, x[xi + 10]), a4);
+            a5 = w2.fma(FloatVector.broadcast(S, x[xi + 12]), a5);
+            a6 = w2.fma(FloatVector.broadcast(S, x[xi + 14]), a6);
+            a7 = w2.fma(FloatVector.broadcast(S, x[xi + 16]), a7);
             if (++ky < kyN) {
                 xi += rowStep;
                 wi += wRow;
