@@ -584,6 +584,43 @@ class ConvOperatorProperties {
                 .checkAssert((s, seed, act, residual) -> epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvOperator.choose(s)));
     }
 
+    /**
+     * Depthwise with channel multipliers 2, 3 and 4 ({@code DepthwiseMultiplier}: input channels repeated, then the
+     * multiplier-1 kernels): 1-D and 2-D, windows 1 to 5 (3x3 and 5x5 among them, which take the direct kernels
+     * when M fills whole vectors), strides 1-2, dilations 1-2, pads up to the window, channel counts that leave
+     * partial vectors: against the reference, and with a residual and an activation the same bits on 1, 2 and 3 threads.
+     */
+    @Test
+    void depthwiseWithAChannelMultiplier() {
+        checkAlgorithm(depthwiseMultiplier(), null, 40);
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.clip(0f, 6f), Activation.HARD_SWISH);
+        Theories.qt(25).forAll(depthwiseMultiplier(), Sizes.seeds(), Generate.pick(acts), Generate.booleans())
+                .checkAssert((s, seed, act, residual) -> epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvOperator.choose(s)));
+    }
+
+    /** Depthwise shapes with a channel multiplier of 2 to 4, 1 to 37 input channels (or 16/32, whole vectors when multiplied), 1-D or 2-D. */
+    static Gen<ConvShape> depthwiseMultiplier() {
+        return in -> {
+            int mult = Generate.range(2, 4).generate(in);
+            int c = Generate.booleans().generate(in) ? Generate.pick(List.of(8, 16, 32)).generate(in) : Sizes.between(1, 37).generate(in);
+            int rank = Generate.range(1, 4).generate(in) == 1 ? 1 : 2;
+            int square = Generate.pick(List.of(1, 2, 3, 3, 5, 5)).generate(in);
+            int[] ext = new int[rank], k = new int[rank], st = new int[rank], dil = new int[rank], pb = new int[rank], pe = new int[rank], eff = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                boolean row = i == rank - 1;
+                ext[i] = Sizes.between(1, row ? 23 : 9).generate(in);
+                k[i] = Generate.booleans().generate(in) ? square : Generate.range(1, 5).generate(in);
+                st[i] = Generate.range(1, 2).generate(in);
+                dil[i] = Generate.range(1, 4).generate(in) == 1 ? 2 : 1;
+                pb[i] = Generate.range(0, k[i]).generate(in);
+                pe[i] = Generate.range(0, k[i]).generate(in);
+                eff[i] = (k[i] - 1) * dil[i] + 1;
+            }
+            ConvShapes.fitPadding(ext, eff, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, c * mult, c, ext, k, pb, pe, st, dil, Generate.booleans().generate(in));
+        };
+    }
+
     /** 2-D grouped convolutions with one of {@code perGroup} channels per group (in = out), up to 20 groups, any window. */
     static Gen<ConvShape> groupedFew(List<Integer> perGroup) {
         return in -> {

@@ -6,6 +6,7 @@ import dev.lanes.simd.conv.ConvAlgorithm;
 import dev.lanes.simd.conv.ConvKernel;
 import dev.lanes.simd.conv.ConvWeights;
 import dev.lanes.simd.conv.DepthwiseConv;
+import dev.lanes.simd.conv.DepthwiseMultiplier;
 import dev.lanes.simd.conv.GemmConv;
 import dev.lanes.simd.conv.GroupedConvDirect;
 import dev.lanes.simd.conv.Layouts;
@@ -116,7 +117,10 @@ public final class ConvOperator {
                     case GROUPED_DIRECT -> new GroupedConvDirect(s, a, off, bias, bOff, act);
                     case STEM_DIRECT -> new StemConvDirect(s, a, off, bias, bOff, act);
                     case STEM_PANELS -> new StemConvPanels(s, a, off, bias, bOff, act);
-                    default -> new DepthwiseConv(s, a, off, bias, bOff, act, algorithm);
+                    // a channel multiplier: the input channels repeated, then the multiplier-1 kernels
+                    default -> algorithm == ConvAlgorithm.DEPTHWISE_GENERIC && DepthwiseMultiplier.supports(s)
+                            ? new DepthwiseMultiplier(s, a, off, bias, bOff, act)
+                            : new DepthwiseConv(s, a, off, bias, bOff, act, algorithm);
                 };
             }
         };

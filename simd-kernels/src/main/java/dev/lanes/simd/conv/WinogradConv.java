@@ -40,6 +40,8 @@ public final class WinogradConv implements ConvKernel {
     /** Most bytes of V and M for all tiles at once, in the position-outer mode. */
     static final long WHOLE_BYTES = 6L << 20;
     private static final int L = VectorWidth.LANES;
+    /** Bytes of one position's packed matrix below which each is its own array (half G1's smallest region). */
+    static final long SEPARATE_BELOW = 512 * 1024;
 
     private final ConvAlgorithm algorithm;
     private final int m, alpha, positions;
@@ -111,9 +113,15 @@ public final class WinogradConv implements ConvKernel {
                     else WinogradF4x3.transformFilter(w, src, t, dst, cin * cout);
                 }
             }
-            PackedB[] u = new PackedB[positions];
-            for (int p = 0; p < positions; p++) u[p] = PackedGemm.packB(cin, cout, t, p * cin * cout, cout, false);
-            return u;
+            // positions of 512 KB and more in one array: G1 stores an array of half a region or more (regions are 1 MB
+            // and up) alone in whole regions, so a 512x512 position (1 MB + its header) took two 2 MB regions; smaller
+            // ones stay apart, where one array of all of them would be that humongous object
+            if (4L * PackedGemm.packedBSize(cin, cout) < SEPARATE_BELOW) {
+                PackedB[] u = new PackedB[positions];
+                for (int p = 0; p < positions; p++) u[p] = PackedGemm.packB(cin, cout, t, p * cin * cout, cout, false);
+                return u;
+            }
+            return PackedGemm.packBs(positions, cin, cout, t, 0, cin * cout, cout);
         }
 
         @Override
