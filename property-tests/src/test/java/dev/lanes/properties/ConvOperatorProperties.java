@@ -586,6 +586,43 @@ class ConvOperatorProperties {
                 .checkAssert((s, seed, act, residual) -> epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvOperator.choose(s)));
     }
 
+    /**
+     * Depthwise with channel multipliers 2, 3 and 4 ({@code DepthwiseMultiplier}: input channels repeated, then the
+     * multiplier-1 kernels): 1-D and 2-D, windows 1 to 5 (3x3 and 5x5 among them, which take the direct kernels
+     * when M fills whole vectors), strides 1-2, dilations 1-2, pads up to the window, channel counts that leave
+     * partial vectors: against the reference, and with a residual and an activation the same bits on 1, 2 and 3 threads.
+     */
+    @Test
+    void depthwiseWithAChannelMultiplier() {
+        checkAlgorithm(depthwiseMultiplier(), null, 40);
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.clip(0f, 6f), Activation.HARD_SWISH);
+        Theories.qt(25).forAll(depthwiseMultiplier(), Sizes.seeds(), Generate.pick(acts), Generate.booleans())
+                .checkAssert((s, seed, act, residual) -> epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvOperator.choose(s)));
+    }
+
+    /** Depthwise shapes with a channel multiplier of 2 to 4, 1 to 37 input channels (or 16/32, whole vectors when multiplied), 1-D or 2-D. */
+    static Gen<ConvShape> depthwiseMultiplier() {
+        return in -> {
+            int mult = Generate.range(2, 4).generate(in);
+            int c = Generate.booleans().generate(in) ? Generate.pick(List.of(8, 16, 32)).generate(in) : Sizes.between(1, 37).generate(in);
+            int rank = Generate.range(1, 4).generate(in) == 1 ? 1 : 2;
+            int square = Generate.pick(List.of(1, 2, 3, 3, 5, 5)).generate(in);
+            int[] ext = new int[rank], k = new int[rank], st = new int[rank], dil = new int[rank], pb = new int[rank], pe = new int[rank], eff = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                boolean row = i == rank - 1;
+                ext[i] = Sizes.between(1, row ? 23 : 9).generate(in);
+                k[i] = Generate.booleans().generate(in) ? square : Generate.range(1, 5).generate(in);
+                st[i] = Generate.range(1, 2).generate(in);
+                dil[i] = Generate.range(1, 4).generate(in) == 1 ? 2 : 1;
+                pb[i] = Generate.range(0, k[i]).generate(in);
+                pe[i] = Generate.range(0, k[i]).generate(in);
+                eff[i] = (k[i] - 1) * dil[i] + 1;
+            }
+            ConvShapes.fitPadding(ext, eff, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, c * mult, c, ext, k, pb, pe, st, dil, Generate.booleans().generate(in));
+        };
+    }
+
     /** 2-D grouped convolutions with one of {@code perGroup} channels per group (in = out), up to 20 groups, any window. */
     static Gen<ConvShape> groupedFew(List<Integer> perGroup) {
         return in -> {
@@ -639,6 +676,56 @@ class ConvOperatorProperties {
             fromNhwc.assertCanariesIntact();
             Tolerance.assertBitsEqual(op + " NCHW vs NHWC input", fromNchw.region(), fromNhwc.region());
         });
+    }
+
+    /**
+     * The direct stem's 3-wide-row tiles (MobileNetV2's 3x3/2 stem read from NCHW: inputs at constant offsets, a left
+     * pad of one handled inside the first tile, ReLU/Clip clamped in the stores by compare-and-blend): against the reference plus the scalar epilogue, the same bits on 1, 2 and 3 threads, and the bits of
+     * the NHWC entry, which runs the general tiles and the one-pixel path with the same per-output sums.
+     */
+    @Test
+    void stemDirectRowTiles() {
+        // a Clip bounded by -0.0 is not clamped in the stores (compare-and-blend would differ from max-then-min): the pass
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.clip(-0.5f, 0.25f),
+                Activation.clip(-0f, 0.25f), Activation.clip(-1f, -0f), Activation.HARD_SWISH);
+        Theories.qt(30).forAll(rowStems(), Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.STEM_DIRECT);
+            float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.STEM_DIRECT);
+            int n = Dims.size(s.outputShape());
+            float[] zh = z == null ? null : nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
+            Guarded fromNchw = new Guarded(n), fromNhwc = new Guarded(n);
+            op.runNchwToNhwc(d.x, 0, fromNchw.array(), fromNchw.offset(), zh, 0, THREE);
+            op.runNhwc(nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), 0, fromNhwc.array(), fromNhwc.offset(), zh, 0, TWO);
+            fromNchw.assertCanariesIntact();
+            fromNhwc.assertCanariesIntact();
+            Tolerance.assertBitsEqual(op + " NCHW vs NHWC input", fromNchw.region(), fromNhwc.region());
+        });
+    }
+
+    /**
+     * Stems whose kernel rows are 3 wide at width stride 2, dilation 1: 1-4 input channels, 1-70 output channels (partial
+     * vectors, one or several pairs), rows of 1 to 40 pixels (shorter than a tile, a shifted last tile), left pads 0 to 3
+     * (one: the edge tile; more than the kernel's half: pixels wholly in the pad), any height axis (1-D too).
+     */
+    static Gen<ConvShape> rowStems() {
+        return in -> {
+            boolean twoD = Generate.range(0, 3).generate(in) > 0;
+            int c = Generate.range(1, 4).generate(in), m = Sizes.between(1, 70).generate(in);
+            int w = Sizes.between(1, 40).generate(in), pl = Generate.range(0, 3).generate(in), pr = Generate.range(0, 3).generate(in);
+            if (!twoD) {
+                int[] extent = {w}, k = {3}, pb = {pl}, pe = {pr};
+                ConvShapes.fitPadding(extent, k, pb, pe);
+                return new ConvShape(ConvShapes.batch(in), c, m, 1, extent, k, pb, pe, new int[] {2}, new int[] {1},
+                        Generate.booleans().generate(in));
+            }
+            int kh = Generate.range(1, 5).generate(in), dil = Generate.range(1, 2).generate(in);
+            int[] extent = {Sizes.between(1, 12).generate(in), w}, k = {kh, 3};
+            int[] pb = {Generate.range(0, kh).generate(in), pl}, pe = {Generate.range(0, kh).generate(in), pr};
+            ConvShapes.fitPadding(extent, new int[] {Spatial.effectiveKernel(kh, dil), 3}, pb, pe);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, extent, k, pb, pe, new int[] {Generate.range(1, 2).generate(in), 2},
+                    new int[] {dil, 1}, Generate.booleans().generate(in));
+        };
     }
 
     /** 2-D stems for {@link #stemPanels}: up to 70 rows so that a map runs in several bands. */

@@ -112,6 +112,34 @@ class ConvTransposeOperatorProperties {
         });
     }
 
+    /**
+     * The direct kernel's epilogue (residual, then the activation once per pixel) on shapes whose taps cover
+     * every output (2x2 stride 2) and on shapes that leave pixels to the bias prefill (kernel below the stride,
+     * output_padding, pads): exact on small integers with LeakyRelu(0.5), which a second application would halve
+     * again, at 1, 2 and 3 threads, with and without a residual.
+     */
+    @Test
+    void disjointEpilogueIsAppliedOnceToEveryPixel() {
+        Activation act = Activation.leakyRelu(0.5f);
+        Theories.qt(40).forAll(ConvTransposeShapes.disjoint().mix(ConvTransposeShapes.upsample2x2(), 40), Sizes.seeds(),
+                Generate.booleans()).checkAssert((s, seed, withResidual) -> {
+            Inputs d = Inputs.of(s, seed, true);
+            int n = Dims.size(s.outputShape());
+            float[] ref = new float[n];
+            REFERENCE.convTranspose(s, d.x, 0, d.w, 0, d.bias, 0, ref, 0);
+            float[] res = withResidual ? Data.smallIntegers(seed + 7, n, 20) : null;
+            float[] expected = new float[n];
+            for (int i = 0; i < n; i++) expected[i] = act.apply(res == null ? ref[i] : ref[i] + res[i]);
+            ConvTransposeOperator op = ConvTransposeOperator.prepare(s, d.w, 0, d.bias, 0, act, Algorithm.DISJOINT_DIRECT);
+            for (Parallel p : new Parallel[] {Parallel.callerOnly(), TWO, THREE}) {
+                Guarded y = new Guarded(n);
+                op.runNchw(d.x, 0, y.array(), y.offset(), res, 0, p);
+                y.assertCanariesIntact();
+                Tolerance.assertBitsEqual(op + " residual " + withResidual + ", " + p.threads() + " threads", y.region(), expected);
+            }
+        });
+    }
+
     @Test
     void algorithmChoice() {
         int[] one = {1, 1}, two = {2, 2}, zero = {0, 0};

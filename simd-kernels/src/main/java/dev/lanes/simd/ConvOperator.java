@@ -4,7 +4,9 @@ import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.conv.BandGemmConv;
 import dev.lanes.simd.conv.ConvAlgorithm;
 import dev.lanes.simd.conv.ConvKernel;
+import dev.lanes.simd.conv.ConvWeights;
 import dev.lanes.simd.conv.DepthwiseConv;
+import dev.lanes.simd.conv.DepthwiseMultiplier;
 import dev.lanes.simd.conv.GemmConv;
 import dev.lanes.simd.conv.GroupedConvDirect;
 import dev.lanes.simd.conv.Layouts;
@@ -70,11 +72,30 @@ public final class ConvOperator {
                                        ConvAlgorithm algorithm) {
         Objects.requireNonNull(s, "Conv shape");
         Objects.requireNonNull(w, "Conv weights");
-        Objects.requireNonNull(act, "Conv activation");
-        Objects.requireNonNull(algorithm, "Conv algorithm");
-        long wSize = (long) s.outChannels() * s.inChannelsPerGroup() * s.kernelSize();
+        long wSize = weightSize(s);
         if (wOff < 0 || wOff + wSize > w.length) {
             throw new IllegalArgumentException("Conv W needs " + wSize + " floats from offset " + wOff + ", array has " + w.length + " (" + s + ")");
+        }
+        return prepare(s, ConvWeights.of(w, wOff, (int) wSize), bias, bOff, act, algorithm);
+    }
+
+    /**
+     * Prepares over weights shared with other operators of the same layer (other input shapes): the
+     * kernel takes the form it needs from {@code w}, prepared once for all of them.
+     */
+    public static ConvOperator prepare(ConvShape s, ConvWeights w, float[] bias, int bOff, Activation act) {
+        return prepare(s, w, bias, bOff, act, choose(s));
+    }
+
+    /** {@link #prepare(ConvShape, ConvWeights, float[], int, Activation)} with a given algorithm. */
+    public static ConvOperator prepare(ConvShape s, ConvWeights w, float[] bias, int bOff, Activation act, ConvAlgorithm algorithm) {
+        Objects.requireNonNull(s, "Conv shape");
+        Objects.requireNonNull(w, "Conv weights");
+        Objects.requireNonNull(act, "Conv activation");
+        Objects.requireNonNull(algorithm, "Conv algorithm");
+        long wSize = weightSize(s);
+        if (w.size() != wSize) {
+            throw new IllegalArgumentException("Conv W needs " + wSize + " floats, the weights hold " + w.size() + " (" + s + ")");
         }
         if (s.hasBias()) {
             if (bias == null) throw new IllegalArgumentException("Conv shape has a bias but B is null (" + s + ")");
@@ -83,16 +104,32 @@ public final class ConvOperator {
             }
         }
         ConvKernel k = switch (algorithm) {
-            case DEPTHWISE_3X3, DEPTHWISE_5X5, DEPTHWISE_GENERIC -> new DepthwiseConv(s, w, wOff, bias, bOff, act, algorithm);
-            case WINOGRAD_F2X3, WINOGRAD_F4X3 -> new WinogradConv(s, w, wOff, bias, bOff, act, algorithm);
-            case POINTWISE_GEMM, IM2COL_GEMM -> new GemmConv(s, w, wOff, bias, bOff, act, algorithm);
-            case POINTWISE_DIRECT -> new PointwiseConv(s, w, wOff, bias, bOff, act);
-            case BAND_GEMM -> new BandGemmConv(s, w, wOff, bias, bOff, act);
-            case GROUPED_DIRECT -> new GroupedConvDirect(s, w, wOff, bias, bOff, act);
-            case STEM_DIRECT -> new StemConvDirect(s, w, wOff, bias, bOff, act);
-            case STEM_PANELS -> new StemConvPanels(s, w, wOff, bias, bOff, act);
+            case WINOGRAD_F2X3, WINOGRAD_F4X3 -> new WinogradConv(s, w, bias, bOff, act, algorithm);
+            case POINTWISE_GEMM, IM2COL_GEMM -> new GemmConv(s, w, bias, bOff, act, algorithm);
+            case POINTWISE_DIRECT -> new PointwiseConv(s, w, bias, bOff, act);
+            case BAND_GEMM -> new BandGemmConv(s, w, bias, bOff, act);
+            // kernels that copy the raw weights into their own per-shape layout (small weights)
+            case DEPTHWISE_3X3, DEPTHWISE_5X5, DEPTHWISE_GENERIC, GROUPED_DIRECT, STEM_DIRECT, STEM_PANELS -> {
+                ConvWeights.Raw raw = w.raw();
+                float[] a = raw.array();
+                int off = raw.offset();
+                yield switch (algorithm) {
+                    case GROUPED_DIRECT -> new GroupedConvDirect(s, a, off, bias, bOff, act);
+                    case STEM_DIRECT -> new StemConvDirect(s, a, off, bias, bOff, act);
+                    case STEM_PANELS -> new StemConvPanels(s, a, off, bias, bOff, act);
+                    // a channel multiplier: the input channels repeated, then the multiplier-1 kernels
+                    default -> algorithm == ConvAlgorithm.DEPTHWISE_GENERIC && DepthwiseMultiplier.supports(s)
+                            ? new DepthwiseMultiplier(s, a, off, bias, bOff, act)
+                            : new DepthwiseConv(s, a, off, bias, bOff, act, algorithm);
+                };
+            }
         };
         return new ConvOperator(s, act, k);
+    }
+
+    /** Floats of W for a shape: {@code M × C/group × taps}. */
+    private static long weightSize(ConvShape s) {
+        return (long) s.outChannels() * s.inChannelsPerGroup() * s.kernelSize();
     }
 
     /**

@@ -20,12 +20,19 @@ package dev.lanes.simd;
 public final class PackedB {
     private final int k, n, nr;
     private final float[] data;
+    /** Where the panels start in {@code data} (several matrices packed into one array: {@link PackedGemm#packBs}). */
+    private final int base;
 
     PackedB(int k, int n, int nr, float[] data) {
+        this(k, n, nr, data, 0);
+    }
+
+    PackedB(int k, int n, int nr, float[] data, int base) {
         this.k = k;
         this.n = n;
         this.nr = nr;
         this.data = data;
+        this.base = base;
     }
 
     /** Rows of op(B): the reduced dimension. */
@@ -49,7 +56,7 @@ public final class PackedB {
 
     /** Floats held (K × panels × NR); what the packed weights cost in memory is 4× this. */
     public long size() {
-        return data.length;
+        return (long) panels() * k * nr;
     }
 
     float[] data() {
@@ -58,7 +65,7 @@ public final class PackedB {
 
     /** Offset of panel p, row kk. */
     int offset(int p, int kk) {
-        return (p * k + kk) * nr;
+        return base + (p * k + kk) * nr;
     }
 
     /** The value of op(B) at (kk, j), read back from the panels (for tests and debugging). */

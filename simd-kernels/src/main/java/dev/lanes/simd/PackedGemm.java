@@ -147,11 +147,44 @@ public final class PackedGemm implements Gemm, MatMul {
         return new PackedB(k, n, NR, data);
     }
 
+    /** Floats {@link #packB} allocates for a K×N matrix (whole panels). */
+    public static long packedBSize(int k, int n) {
+        return (long) ((n + NR - 1) / NR) * k * NR;
+    }
+
+    /**
+     * {@code count} K×N matrices, matrix i at {@code b[bOff + i·bStride]} (row-major, leading dimension
+     * ldb), each packed as {@link #packB} packs it, all in one array: for a set of weight matrices that
+     * live and die together (Winograd's α² transformed filters), one allocation instead of α² — a
+     * 1 MB matrix alone is a humongous object that takes two G1 regions.
+     */
+    public static PackedB[] packBs(int count, int k, int n, float[] b, int bOff, int bStride, int ldb) {
+        checkDims("packB", 1, n, k);
+        int panels = (n + NR - 1) / NR;
+        long each = (long) panels * k * NR;
+        if (each * count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("packB: " + count + " packed B of K=" + k + ", N=" + n + " need " + each * count + " floats, more than an array holds");
+        }
+        float[] data = new float[(int) (each * count)];
+        PackedB[] r = new PackedB[count];
+        for (int i = 0; i < count; i++) {
+            checkMatrix("packB", "B", b, bOff + i * bStride, ldb, k, n);
+            packInto(k, n, b, bOff + i * bStride, ldb, false, data, (int) (i * each));
+            r[i] = new PackedB(k, n, NR, data, (int) (i * each));
+        }
+        return r;
+    }
+
     /** Packs into {@code data} (at least K × panels × NR floats, padding columns are written as 0). */
     private static void packInto(int k, int n, float[] b, int bOff, int ldb, boolean transB, float[] data) {
+        packInto(k, n, b, bOff, ldb, transB, data, 0);
+    }
+
+    /** {@link #packInto} with the panels starting at {@code data[dOff]}. */
+    private static void packInto(int k, int n, float[] b, int bOff, int ldb, boolean transB, float[] data, int dOff) {
         int panels = (n + NR - 1) / NR;
         for (int pnl = 0; pnl < panels; pnl++) {
-            int j0 = pnl * NR, cols = Math.min(NR, n - j0), base = pnl * k * NR;
+            int j0 = pnl * NR, cols = Math.min(NR, n - j0), base = dOff + pnl * k * NR;
             if (!transB) {
                 for (int p = 0; p < k; p++) {
                     int dst = base + p * NR;

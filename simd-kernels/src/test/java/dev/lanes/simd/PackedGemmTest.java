@@ -11,6 +11,28 @@ import org.junit.jupiter.api.function.Executable;
 /** Hand-checked products, the K = 0 and empty cases, and the messages bad arguments get. */
 class PackedGemmTest {
 
+    /** Matrices packed together into one array: each reads back and multiplies as when packed alone. */
+    @Test
+    void packedTogetherEqualsPackedAlone() {
+        int count = 3, k = 37, n = 45, m = 13;
+        float[] b = new float[count * k * n + 5], a = new float[m * k];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextDouble(-1, 1);
+        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextDouble(-1, 1);
+        PackedB[] together = PackedGemm.packBs(count, k, n, b, 5, k * n, n);
+        for (int i = 0; i < count; i++) {
+            PackedB alone = PackedGemm.packB(k, n, b, 5 + i * k * n, n, false);
+            assertEquals(alone.size(), together[i].size());
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) assertEquals(alone.get(p, j), together[i].get(p, j));
+            }
+            float[] c1 = new float[m * n], c2 = new float[m * n];
+            PackedGemm.gemm(m, n, k, a, 0, k, false, 1f, alone, c1, 0, n, 0f, Epilogue.NONE, Parallel.callerOnly());
+            PackedGemm.gemm(m, n, k, a, 0, k, false, 1f, together[i], c2, 0, n, 0f, Epilogue.NONE, Parallel.callerOnly());
+            assertArrayEquals(c1, c2, "matrix " + i);
+        }
+    }
+
     @Test
     void smallProductByHand() {
         // [1 2 3; 4 5 6] · [1 0; 0 1; 1 1] = [4 5; 10 11], plus bias per column, then Relu6.

@@ -17,6 +17,7 @@ import dev.lanes.simd.ConvTransposeOperator;
 import dev.lanes.simd.InvertedResidualOperator;
 import dev.lanes.simd.Parallel;
 import dev.lanes.simd.PoolOperator;
+import dev.lanes.simd.conv.ConvWeights;
 import dev.lanes.simd.conv.Layouts;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,14 +49,16 @@ final class FastConvOps {
         if (activation == null || !constantWeights(s, w, bias)) {
             return null;
         }
+        ConvWeights weights = ConvWeightsForm.of(s, 1);
+        int[] wShape = w.shape(); // the operator keeps the shape only: the values live in the session's holder
         boolean residual = fused && s.hasInput(3);
         boolean xNhwc = fused && s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = fused && s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
         Operator reference = fused ? FusedOps.conv(s) : ConvOps.conv(s);
         String op = s.node().opType();
         PerShape<ConvOperator> prepared = new PerShape<>(x -> {
-            ConvShape shape = attrs.shape(x, w.shape(), bias == null ? null : bias.shape());
+            ConvShape shape = attrs.shape(x, wShape, bias == null ? null : bias.shape());
             try {
-                return prepare(shape, w, bias, activation);
+                return prepare(shape, weights, bias, activation);
             } catch (IllegalArgumentException e) {
                 return null; // no fast kernel for this shape
             }
@@ -103,17 +106,19 @@ final class FastConvOps {
         }
         boolean xNhwc = s.getLong(LayoutSelection.X_NHWC, 0) != 0, yNhwc = s.getLong(LayoutSelection.Y_NHWC, 0) != 0;
         Operator reference = FusedOps.invertedResidual(s);
+        ConvWeights cwe = expand ? ConvWeightsForm.of(s, 1) : null, cwd = ConvWeightsForm.of(s, 3), cwp = project ? ConvWeightsForm.of(s, 5) : null;
+        int[] weShape = expand ? we.shape() : null, wdShape = wd.shape(), wpShape = project ? wp.shape() : null;
         PerShape<Block> prepared = new PerShape<>(x -> {
             try {
                 ConvOperator e = null, p = null;
                 int[] dIn = x;
                 if (expand) {
-                    e = prepare(expandAttrs.shape(x, we.shape(), be == null ? null : be.shape()), we, be, expandAct);
+                    e = prepare(expandAttrs.shape(x, weShape, be == null ? null : be.shape()), cwe, be, expandAct);
                     dIn = e.shape().outputShape();
                 }
-                ConvOperator d = prepare(attrs.shape(dIn, wd.shape(), bd == null ? null : bd.shape()), wd, bd, act);
+                ConvOperator d = prepare(attrs.shape(dIn, wdShape, bd == null ? null : bd.shape()), cwd, bd, act);
                 if (project) {
-                    p = prepare(WindowAttrs.Conv.DEFAULTS.shape(d.shape().outputShape(), wp.shape(), bp == null ? null : bp.shape()), wp, bp,
+                    p = prepare(WindowAttrs.Conv.DEFAULTS.shape(d.shape().outputShape(), wpShape, bp == null ? null : bp.shape()), cwp, bp,
                             projectAct);
                 }
                 InvertedResidualOperator fused = yNhwc ? InvertedResidualOperator.of(e, d, p) : null;
@@ -193,9 +198,11 @@ final class FastConvOps {
             return null;
         }
         Operator reference = FusedOps.convMaxPool(s);
+        ConvWeights weights = ConvWeightsForm.of(s, 1);
+        int[] wShape = w.shape();
         PerShape<ConvPool> prepared = new PerShape<>(x -> {
             try {
-                ConvOperator c = prepare(attrs.shape(x, w.shape(), bias == null ? null : bias.shape()), w, bias, act);
+                ConvOperator c = prepare(attrs.shape(x, wShape, bias == null ? null : bias.shape()), weights, bias, act);
                 PoolOperator p = PoolOperator.prepare(poolAttrs.shape(c.shape().outputShape()));
                 return new ConvPool(c, p, ConvMaxPoolOperator.of(c, p));
             } catch (IllegalArgumentException e) {
@@ -244,9 +251,11 @@ final class FastConvOps {
             return null;
         }
         Operator reference = FusedOps.convGlobalAveragePool(s);
+        ConvWeights weights = ConvWeightsForm.of(s, 1);
+        int[] wShape = w.shape();
         PerShape<ConvMean> prepared = new PerShape<>(x -> {
             try {
-                ConvOperator c = prepare(attrs.shape(x, w.shape(), bias == null ? null : bias.shape()), w, bias, act);
+                ConvOperator c = prepare(attrs.shape(x, wShape, bias == null ? null : bias.shape()), weights, bias, act);
                 PoolOperator p = PoolOperator.prepare(PoolShape.global(PoolShape.Mode.AVERAGE, c.shape().outputShape()));
                 return new ConvMean(c, p, xNhwc ? ConvGlobalPoolOperator.of(c) : null);
             } catch (IllegalArgumentException e) {
@@ -277,8 +286,8 @@ final class FastConvOps {
         };
     }
 
-    private static ConvOperator prepare(ConvShape shape, Tensor w, Tensor b, Activation act) {
-        return ConvOperator.prepare(shape, w.floats(), 0, b == null ? null : b.floats(), 0, act);
+    private static ConvOperator prepare(ConvShape shape, ConvWeights w, Tensor b, Activation act) {
+        return ConvOperator.prepare(shape, w, b == null ? null : b.floats(), 0, act);
     }
 
     /** A convolution run in NHWC with one of X or Y (and Z with Y) in NCHW: that one is reordered through a scratch buffer. */

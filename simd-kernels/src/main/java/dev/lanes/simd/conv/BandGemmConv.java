@@ -66,7 +66,47 @@ public final class BandGemmConv implements ConvKernel {
     private final float[] w, bias;
     private final Activation act;
 
-    public BandGemmConv(ConvShape s, float[] weights, int wOff, float[] b, int bOff, Activation act) {
+    /**
+     * {@code W[p][t·C + ci][j] = weights[p·NR + j][ci][t]}, zero for output channels past M: panels of NR
+     * output channels, K = taps·C rows each. A copy, so exact; depends on the weights' shape only.
+     */
+    private record Panels(int cin, int cout, int taps) implements ConvWeights.Packing<float[]> {
+        @Override
+        public float[] pack(float[] weights, int wOff) {
+            int k = taps * cin;
+            float[] w = new float[(cout + NR - 1) / NR * k * NR];
+            for (int co = 0; co < cout; co++) {
+                int p = co / NR, j = co % NR;
+                for (int ci = 0; ci < cin; ci++) {
+                    for (int t = 0; t < taps; t++) w[(p * k + t * cin + ci) * NR + j] = weights[wOff + (co * cin + ci) * taps + t];
+                }
+            }
+            return w;
+        }
+
+        @Override
+        public long bytes(float[] w) {
+            return 4L * w.length;
+        }
+
+        @Override
+        public boolean exact() {
+            return true;
+        }
+
+        @Override
+        public void unpack(float[] w, float[] dst) {
+            int k = taps * cin;
+            for (int co = 0; co < cout; co++) {
+                int p = co / NR, j = co % NR;
+                for (int ci = 0; ci < cin; ci++) {
+                    for (int t = 0; t < taps; t++) dst[(co * cin + ci) * taps + t] = w[(p * k + t * cin + ci) * NR + j];
+                }
+            }
+        }
+    }
+
+    public BandGemmConv(ConvShape s, ConvWeights weights, float[] b, int bOff, Activation act) {
         if (!supports(s)) throw new IllegalArgumentException("BandGemmConv needs a 2-D conv with one group: " + s);
         int[] in = s.inSpatial(), out = s.outSpatial(), ker = s.kernel(), st = s.strides(), dil = s.dilations(), pb = s.padsBegin();
         this.batch = s.batch();
@@ -110,15 +150,7 @@ public final class BandGemmConv implements ConvKernel {
         long rowBytes = 4L * bandW * cin * (source == Source.PADDED_ROWS ? sh : 1);
         int rows = (int) Math.max(1, Math.min(oh, BAND_BYTES / Math.max(1, rowBytes)));
         this.bandRows = source == Source.IN_PLACE ? Math.max(1, Math.min(oh, (int) (BAND_BYTES / Math.max(1, 4L * ow * cin)))) : rows;
-        // W[p][t·C + ci][j] = weights[p·NR + j][ci][t], zero for output channels past M
-        this.w = new float[panels * k * NR];
-        int taps = kh * kw;
-        for (int co = 0; co < cout; co++) {
-            int p = co / NR, j = co % NR;
-            for (int ci = 0; ci < cin; ci++) {
-                for (int t = 0; t < taps; t++) w[(p * k + t * cin + ci) * NR + j] = weights[wOff + (co * cin + ci) * taps + t];
-            }
-        }
+        this.w = weights.form(new Panels(cin, cout, kh * kw), new Panels(cin, cout, kh * kw));
         this.panelOuter = 4L * w.length > WEIGHTS_IN_L2;
         this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
         this.act = act;

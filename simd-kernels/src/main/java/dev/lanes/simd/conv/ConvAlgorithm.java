@@ -6,7 +6,11 @@ public enum ConvAlgorithm {
     DEPTHWISE_3X3,
     /** Depthwise 5x5 (multiplier 1): {@link DepthwiseBand} with rows of 5 taps unrolled ({@link DepthwiseConv5x5}). */
     DEPTHWISE_5X5,
-    /** Depthwise with any other kernel, multiplier or rank: {@link DepthwiseBand} (multiplier 1, 1-D/2-D), else {@link DepthwiseConvGeneric}. */
+    /**
+     * Depthwise with any other kernel, multiplier or rank: {@link DepthwiseBand} (multiplier 1, 1-D/2-D); a channel
+     * multiplier above 1 on 1-D/2-D maps {@link DepthwiseMultiplier} (input channels repeated, then the multiplier-1
+     * kernels); 3-D maps {@link DepthwiseConvGeneric}.
+     */
     DEPTHWISE_GENERIC,
     /** 1x1, unit strides, no padding: one packed GEMM over the feature map, no copy. */
     POINTWISE_GEMM,

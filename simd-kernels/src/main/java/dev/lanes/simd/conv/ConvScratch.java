@@ -8,8 +8,8 @@ package dev.lanes.simd.conv;
 final class ConvScratch {
     private ConvScratch() {}
 
-    static final int IM2COL = 0, WINO_V = 1, WINO_M = 2, WINO_T = 3, NHWC_IN = 4, NHWC_OUT = 5, NHWC_RES = 6, COLS = 7, TILE = 8, BAND = 9, ROWS = 10, STRIP = 11, POOL_IN = 12, POOL_ROW = 13;
-    private static final int SLOTS = 14;
+    static final int IM2COL = 0, WINO_V = 1, WINO_M = 2, WINO_T = 3, NHWC_IN = 4, NHWC_OUT = 5, NHWC_RES = 6, COLS = 7, TILE = 8, BAND = 9, ROWS = 10, STRIP = 11, POOL_IN = 12, POOL_ROW = 13, REPEATED = 14;
+    private static final int SLOTS = 15;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

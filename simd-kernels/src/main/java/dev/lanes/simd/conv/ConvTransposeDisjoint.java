@@ -21,15 +21,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Vectorised along the input row (NCHW rows are contiguous): for input row (n, iy), a tile of 4
  * columns × up to 4 vectors of input pixels accumulates {@code Σ_ci W[ci][col] · x[n][ci][iy][ix]}
  * in registers, one x load feeding 4 FMAs; the tile is stored to a per-thread scratch and written
- * out with bias, residual and activation: for the common stride-2 / kernel-2 pair of columns
- * (kx = 0, 1) as two interleaved vectors, else element by element. Columns are
+ * out with the bias: for the common stride-2 / kernel-2 pair of columns (kx = 0, 1) as two
+ * interleaved vectors, else element by element. Residual and activation follow as a pass over each
+ * output row once its last column is written ({@link ConvEpilogue}), while the row is in cache: an
+ * activation call inside the tile loops is the JIT-slowdown pattern the other kernels removed. Columns are
  * {@code col = (m·kh + ky)·kw + kx} per group, padded to a multiple of 4 within each group so that
  * a tile reads one group's input channels.
  *
  * <p>Threads own disjoint sets of input rows, hence of output pixels, and each pixel's sum runs over
  * ci in ascending order whatever the split: results are bit-identical for any thread count. Output
  * pixels that no tap reaches (kernel smaller than the stride, output_padding, negative pads) get
- * {@code act(B + residual)} from a pass before the main one.
+ * B from a pass before the main one, whose row pass then adds the residual and applies the activation
+ * once over the whole row; rows no input row reaches get {@code act(B + residual)} in that first pass.
  */
 public final class ConvTransposeDisjoint {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -130,11 +133,13 @@ public final class ConvTransposeDisjoint {
         if (batch == 0) return;
         int outPlane = oh * ow;
         if (!fullyCovered) {
-            parallel.forRange(batch * cout, 1, parallel.sharesFor((long) batch * cout * outPlane, 1 << 16), (p0, p1) -> {
+            // pixels no tap reaches: B in the rows some input row reaches (that row's pass adds the residual and the
+            // activation over the whole row), act(B + residual) in rows none reaches
+            parallel.forRange(batch * cout * oh, 1, parallel.sharesFor((long) batch * cout * outPlane, 1 << 16), (p0, p1) -> {
                 for (int p = p0; p < p1; p++) {
-                    float b = bias[p % cout];
-                    int o = yOff + p * outPlane, r = resOff + p * outPlane;
-                    for (int i = 0; i < outPlane; i++) y[o + i] = act.apply(res == null ? b : b + res[r + i]);
+                    int o = yOff + p * ow;
+                    java.util.Arrays.fill(y, o, o + ow, bias[p / oh % cout]);
+                    if (!reached(p % oh)) ConvEpilogue.finish(y, o, res, resOff + p * ow, ow, act);
                 }
             });
         }
@@ -175,14 +180,37 @@ public final class ConvTransposeDisjoint {
             int ix = 0;
             for (; ix + VECS * L <= iw; ix += VECS * L) {
                 tile4(x, xo + ix, plane, packed, wo, cinG, tile);
-                write(tile, VECS * L, VECS * L, t, n, iy, ix, y, yOff, res, resOff);
+                write(tile, VECS * L, VECS * L, t, n, iy, ix, y, yOff);
             }
             for (; ix < iw; ix += L) {
                 VectorMask<Float> m = S.indexInRange(ix, iw);
                 tile1(x, xo + ix, plane, packed, wo, cinG, m, tile);
-                write(tile, L, Math.min(L, iw - ix), t, n, iy, ix, y, yOff, res, resOff);
+                write(tile, L, Math.min(L, iw - ix), t, n, iy, ix, y, yOff);
             }
+            finishRows(t, n, iy, y, yOff, res, resOff);
         }
+    }
+
+    /**
+     * The residual and the activation over the output rows whose last column (kx = kw - 1) is in tile
+     * {@code t}: every pixel of such a row (n, m, iy·sh - padT + ky) is final once this input row's pass has
+     * done that tile — taps written by {@link #write}, pixels no tap reaches prefilled with B.
+     */
+    private void finishRows(int t, int n, int iy, float[] y, int yOff, float[] res, int resOff) {
+        for (int j = 0; j < COLS; j++) {
+            int col = t * COLS + j, m = colChannel[col];
+            if (m < 0 || colKx[col] != kw - 1) continue;
+            int oy = iy * sh - padT + colKy[col];
+            if (oy < 0 || oy >= oh) continue;
+            int rowOff = ((n * cout + m) * oh + oy) * ow;
+            ConvEpilogue.finish(y, yOff + rowOff, res, resOff + rowOff, ow, act);
+        }
+    }
+
+    /** True when some input row's taps reach output row {@code oy}. */
+    private boolean reached(int oy) {
+        int p = oy + padT;
+        return p >= 0 && p / sh < ih && p % sh < kh;
     }
 
     /**
@@ -258,7 +286,7 @@ public final class ConvTransposeDisjoint {
      * column is {@code stride} floats apart in the scratch. Output pixel of column (m, ky, kx) and
      * input pixel i: row {@code iy·sh - padT + ky}, column {@code i·sw - padL + kx}.
      */
-    private void write(float[] tile, int stride, int valid, int t, int n, int iy, int ix, float[] y, int yOff, float[] res, int resOff) {
+    private void write(float[] tile, int stride, int valid, int t, int n, int iy, int ix, float[] y, int yOff) {
         for (int j = 0; j < COLS; j++) {
             int col = t * COLS + j, m = colChannel[col];
             if (m < 0) continue;
@@ -270,42 +298,33 @@ public final class ConvTransposeDisjoint {
             int src = j * stride;
             if (sw == 2 && kw == 2 && kx == 0 && j + 1 < COLS && colChannel[col + 1] == m && colKx[col + 1] == 1) {
                 // kx = 0 and 1 of one (m, ky): two interleaved vectors per vector of input pixels
-                writePair(tile, src, src + stride, valid, b, ix, y, yOff + rowOff, res, resOff + rowOff);
+                writePair(tile, src, src + stride, valid, b, ix, y, yOff + rowOff);
                 j++;
                 continue;
             }
             for (int i = 0; i < valid; i++) {
                 int ox = (ix + i) * sw - padL + kx;
                 if (ox < 0 || ox >= ow) continue;
-                float v = tile[src + i] + b;
-                if (res != null) v += res[resOff + rowOff + ox];
-                y[yOff + rowOff + ox] = act.apply(v);
+                y[yOff + rowOff + ox] = tile[src + i] + b;
             }
         }
     }
 
     /** Columns kx = 0 (at a) and kx = 1 (at b) of stride 2: output pixels 2i - padL and 2i + 1 - padL. */
-    private void writePair(float[] tile, int a, int b, int valid, float bias, int ix, float[] y, int yRow, float[] res, int resRow) {
+    private void writePair(float[] tile, int a, int b, int valid, float bias, int ix, float[] y, int yRow) {
         for (int v = 0; v < valid; v += L) {
             int ox = 2 * (ix + v) - padL;
             if (v + L <= valid && ox >= 0 && ox + 2 * L <= ow) {
                 FloatVector p = FloatVector.fromArray(S, tile, a + v), q = FloatVector.fromArray(S, tile, b + v);
-                FloatVector lo = p.rearrange(ZIP_LO, q).add(bias), hi = p.rearrange(ZIP_HI, q).add(bias);
-                if (res != null) {
-                    lo = lo.add(FloatVector.fromArray(S, res, resRow + ox));
-                    hi = hi.add(FloatVector.fromArray(S, res, resRow + ox + L));
-                }
-                act.apply(lo).intoArray(y, yRow + ox);
-                act.apply(hi).intoArray(y, yRow + ox + L);
+                p.rearrange(ZIP_LO, q).add(bias).intoArray(y, yRow + ox);
+                p.rearrange(ZIP_HI, q).add(bias).intoArray(y, yRow + ox + L);
                 continue;
             }
             for (int i = v; i < Math.min(valid, v + L); i++) {
                 for (int kx = 0; kx < 2; kx++) {
                     int o = 2 * (ix + i) - padL + kx;
                     if (o < 0 || o >= ow) continue;
-                    float s = tile[(kx == 0 ? a : b) + i] + bias;
-                    if (res != null) s += res[resRow + o];
-                    y[yRow + o] = act.apply(s);
+                    y[yRow + o] = tile[(kx == 0 ? a : b) + i] + bias;
                 }
             }
         }

@@ -40,8 +40,55 @@ public final class GemmConv implements ConvKernel {
     private final Epilogue[] epilogues;
     private final int blockRows;
 
+    /**
+     * Per group, PackedGemm's B of K = taps·Cg rows by Mg columns: {@code B[tap·Cg + ci][co] = W[grp·Mg + co][ci][tap]}.
+     * A copy, so exact; depends on the weights' shape only.
+     */
+    private record GroupPanels(int groups, int cinG, int coutG, int taps) implements ConvWeights.Packing<PackedB[]> {
+        @Override
+        public PackedB[] pack(float[] w, int wOff) {
+            int k = taps * cinG;
+            PackedB[] packed = new PackedB[groups];
+            float[] b = new float[k * coutG];
+            for (int grp = 0; grp < groups; grp++) {
+                for (int co = 0; co < coutG; co++) {
+                    int src = wOff + (grp * coutG + co) * cinG * taps;
+                    for (int ci = 0; ci < cinG; ci++) {
+                        for (int t = 0; t < taps; t++) b[(t * cinG + ci) * coutG + co] = w[src + ci * taps + t];
+                    }
+                }
+                packed[grp] = PackedGemm.packB(k, coutG, b, 0, coutG, false);
+            }
+            return packed;
+        }
+
+        @Override
+        public long bytes(PackedB[] packed) {
+            long n = 0;
+            for (PackedB p : packed) n += 4 * p.size();
+            return n;
+        }
+
+        @Override
+        public boolean exact() {
+            return true;
+        }
+
+        @Override
+        public void unpack(PackedB[] packed, float[] dst) {
+            for (int grp = 0; grp < groups; grp++) {
+                for (int co = 0; co < coutG; co++) {
+                    int d = (grp * coutG + co) * cinG * taps;
+                    for (int ci = 0; ci < cinG; ci++) {
+                        for (int t = 0; t < taps; t++) dst[d + ci * taps + t] = packed[grp].get(t * cinG + ci, co);
+                    }
+                }
+            }
+        }
+    }
+
     /** Prepares {@code algorithm} (POINTWISE_GEMM or IM2COL_GEMM; the latter runs any shape, 1x1 included). */
-    public GemmConv(ConvShape s, float[] w, int wOff, float[] bias, int bOff, Activation act, ConvAlgorithm algorithm) {
+    public GemmConv(ConvShape s, ConvWeights weights, float[] bias, int bOff, Activation act, ConvAlgorithm algorithm) {
         this.g = Geometry.of(s.inSpatial(), s.outSpatial(), s.kernel(), s.strides(), s.dilations(), s.padsBegin());
         this.batch = s.batch();
         this.cin = s.inChannels();
@@ -56,19 +103,10 @@ public final class GemmConv implements ConvKernel {
             throw new IllegalArgumentException("GemmConv cannot run " + s + " as " + algorithm);
         }
         this.pointwise = algorithm == ConvAlgorithm.POINTWISE_GEMM;
-        this.packed = new PackedB[groups];
+        this.packed = weights.form(new GroupPanels(groups, cinG, coutG, taps), new GroupPanels(groups, cinG, coutG, taps));
         this.epilogues = new Epilogue[groups];
-        float[] b = new float[k * coutG];
         float[] biasCopy = s.hasBias() ? java.util.Arrays.copyOfRange(bias, bOff, bOff + cout) : null;
         for (int grp = 0; grp < groups; grp++) {
-            // B[tap·Cg + ci][co] = W[grp·Mg + co][ci][tap]
-            for (int co = 0; co < coutG; co++) {
-                int src = wOff + (grp * coutG + co) * cinG * taps;
-                for (int ci = 0; ci < cinG; ci++) {
-                    for (int t = 0; t < taps; t++) b[(t * cinG + ci) * coutG + co] = w[src + ci * taps + t];
-                }
-            }
-            packed[grp] = PackedGemm.packB(k, coutG, b, 0, coutG, false);
             Epilogue e = Epilogue.of(act);
             if (s.hasBias()) e = e.withBiasPerColumn(biasCopy, grp * coutG);
             epilogues[grp] = e;

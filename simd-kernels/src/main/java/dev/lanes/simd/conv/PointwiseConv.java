@@ -60,7 +60,43 @@ public final class PointwiseConv implements ConvKernel {
     /** The clamp of a ReLU (0, ∞) or Clip activation, applied in the stores when there is no residual. */
     private final float lo, hi;
 
-    public PointwiseConv(ConvShape s, float[] weights, int wOff, float[] b, int bOff, Activation act) {
+    /**
+     * The weights in panels of {@code nr} output channels (the last one {@code lastNr} wide): weight (m, c) at
+     * {@code p·cin·nr + c·width + j} for m = p·nr + j. A copy, so exact. Depends on the channel counts only.
+     */
+    private record Panels(int cin, int cout, int nr, int lastNr) implements ConvWeights.Packing<float[]> {
+        @Override
+        public float[] pack(float[] weights, int wOff) {
+            int fullPanels = cout / nr;
+            float[] w = new float[fullPanels * cin * nr + cin * lastNr];
+            for (int m = 0; m < cout; m++) {
+                int p = m / nr, j = m % nr, width = p < fullPanels ? nr : lastNr;
+                for (int c = 0; c < cin; c++) w[p * cin * nr + c * width + j] = weights[wOff + m * cin + c];
+            }
+            return w;
+        }
+
+        @Override
+        public long bytes(float[] w) {
+            return 4L * w.length;
+        }
+
+        @Override
+        public boolean exact() {
+            return true;
+        }
+
+        @Override
+        public void unpack(float[] w, float[] dst) {
+            int fullPanels = cout / nr;
+            for (int m = 0; m < cout; m++) {
+                int p = m / nr, j = m % nr, width = p < fullPanels ? nr : lastNr;
+                for (int c = 0; c < cin; c++) dst[m * cin + c] = w[p * cin * nr + c * width + j];
+            }
+        }
+    }
+
+    public PointwiseConv(ConvShape s, ConvWeights weights, float[] b, int bOff, Activation act) {
         if (!supports(s)) throw new IllegalArgumentException("PointwiseConv needs a 2-D 1x1 conv with no padding and one group: " + s);
         this.batch = s.batch();
         this.cin = s.inChannels();
@@ -79,11 +115,7 @@ public final class PointwiseConv implements ConvKernel {
         this.lastNr = (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
         this.panels = fullPanels + (rem > 0 ? 1 : 0);
         // a narrow last panel (200 = 3·64 + 8 at 512 bits) takes a narrow kernel instead of padding to nr
-        this.w = new float[fullPanels * cin * nr + cin * lastNr];
-        for (int m = 0; m < cout; m++) {
-            int p = m / nr, j = m % nr, width = p < fullPanels ? nr : lastNr;
-            for (int c = 0; c < cin; c++) w[p * cin * nr + c * width + j] = weights[wOff + m * cin + c];
-        }
+        this.w = weights.form(new Panels(cin, cout, nr, lastNr), new Panels(cin, cout, nr, lastNr));
         this.bias = new float[fullPanels * nr + lastNr];
         if (s.hasBias()) System.arraycopy(b, bOff, bias, 0, cout);
         this.act = act;

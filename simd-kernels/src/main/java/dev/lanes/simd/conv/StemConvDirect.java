@@ -6,6 +6,7 @@ import dev.lanes.simd.Parallel;
 import dev.lanes.simd.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,7 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * or straight from NCHW ({@link #runNchwInput}); Y (and the residual) are NHWC. Two full vectors of
  * output channels run together so that each broadcast input feeds two FMAs. The kernels write
  * {@code acc + bias}; the residual and activation run as a pass over each output row while it is in
- * L1 ({@link ConvEpilogue}), never inside the FMA loops. Weights packed as
+ * L1 ({@link ConvEpilogue}), never inside the FMA loops, except a ReLU/Clip without residual, which the
+ * tiles for 3-wide stride-2 rows from NCHW (MobileNetV2's stem: 1.6× the general tiles) clamp in their
+ * stores. Weights packed as
  * {@code [ci][ky][kx][M padded to whole vectors]}. Taps outside the input are skipped: rows per output
  * row, columns per pixel for the border pixels (a one-pixel path). Work split over output rows; each
  * output's sum runs in (ci, ky, kx) order whatever the split, so results are bit-identical for any
@@ -37,6 +40,13 @@ public final class StemConvDirect implements ConvKernel {
     private final int batch, cin, cout, cp;
     private final float[] w, bias;
     private final Activation act;
+    /**
+     * The clamp of a ReLU (0, ∞) or Clip activation, which the 3-wide-row tiles apply in their stores when there is no
+     * residual, as two compare-and-blends: C2 lowers {@code max/min} to {@link Math#max}'s semantics (NaN wins, +0.0
+     * above -0.0) in about five instructions each, which cost the stem 18 % (118 → 96 µs).
+     */
+    private final float lo, hi;
+    private final boolean clampable;
 
     public StemConvDirect(ConvShape s, float[] weights, int wOff, float[] b, int bOff, Activation act) {
         if (!supports(s)) throw new IllegalArgumentException("StemConvDirect needs 1 group, 1 or 2 spatial axes and at most "
@@ -55,6 +65,18 @@ public final class StemConvDirect implements ConvKernel {
         }
         this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
         this.act = act;
+        this.lo = act.kind() == Activation.Kind.CLIP ? act.p1() : 0f;
+        this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
+        this.clampable = (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP) && blendClampExact(lo, hi);
+    }
+
+    /**
+     * True when {@code v <= lo ? lo : v}, then {@code > hi ? hi}, gives the bits of {@code max(lo).min(hi)} for every v:
+     * bounds neither NaN nor -0.0 (a NaN v compares false and stays NaN; v = -0.0 takes lo = +0.0 as max does, and stays
+     * -0.0 against hi = +0.0 as min keeps it). Otherwise the activation runs as the pass over the row.
+     */
+    static boolean blendClampExact(float lo, float hi) {
+        return !Float.isNaN(lo) && !Float.isNaN(hi) && Float.floatToRawIntBits(lo) != 0x8000_0000 && Float.floatToRawIntBits(hi) != 0x8000_0000;
     }
 
     public static boolean supports(ConvShape s) {
@@ -123,36 +145,51 @@ public final class StemConvDirect implements ConvKernel {
         int yRow = (n * g.outH() + oy) * outW;
         int rowStep = g.dilH() * inW * pStride, colStep = g.dilW() * pStride, pixStep = g.strideW() * pStride;
         int wRow = kW * cp, wCi = kH * kW * cp;
+        // 3 taps a row, stride 2, adjacent input columns (NCHW, MobileNetV2's stem): tiles with constant input offsets
+        boolean rowWise = kW == 3 && g.strideW() == 2 && g.dilW() == 1 && pStride == 1;
+        // those tiles and the one-pixel path clamp a ReLU/Clip in their stores: no pass over the row afterwards
+        boolean clamp = rowWise && clampable && res == null;
+        boolean edge = rowWise && g.padL() == 1 && oxLo == 1 && oxHi >= 8;
         for (int co = 0; co < cp; ) {
             // two full channel vectors share each broadcast input (16 accumulators); a last or partial vector goes alone
             boolean pair = co + 2 * L <= cout;
             int wBase = kyLo * wRow + co;
+            // a left pad of one puts only pixel 0's first column outside: the 3-wide-row tiles then start at pixel 0,
+            // skipping that column's taps for it (the one-pixel path's sums, same bits)
+            int start = edge ? 0 : oxLo;
             int ox = 0;
-            for (; ox < oxLo; ox++) pixels(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, pair, y, yOff, yRow);
-            if (oxHi - oxLo >= 8) {
+            for (; ox < start; ox++) pixels(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, pair, clamp, y, yOff, yRow);
+            if (oxHi - start >= 8) {
                 // a last partial tile is shifted left onto the previous one: it recomputes a few pixels with the same
                 // arithmetic (same bits) instead of sending up to 7 through the latency-bound one-pixel path
-                for (int t0 = oxLo; t0 < oxHi; t0 += 8) {
+                for (int t0 = start; t0 < oxHi; t0 += 8) {
                     int t = Math.min(t0, oxHi - 8);
                     int xBase = xImg + ((iy0 + kyLo * g.dilH()) * inW + t * g.strideW() - g.padL()) * pStride;
                     int yo = yOff + (yRow + t) * cout + co;
-                    if (pair) tile8x2(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
-                    else tile8(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
+                    if (rowWise) {
+                        boolean e = edge && t == 0;
+                        if (pair) tile8x2Row3s2(x, xBase, cStride, rowStep, kyHi - kyLo, w, wBase, wCi, wRow, co, e, clamp, y, yo);
+                        else tile8Row3s2(x, xBase, cStride, rowStep, kyHi - kyLo, w, wBase, wCi, wRow, co, e, clamp, y, yo);
+                    } else if (pair) {
+                        tile8x2(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
+                    } else {
+                        tile8(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
+                    }
                 }
                 ox = oxHi;
             }
-            for (; ox < outW; ox++) pixels(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, pair, y, yOff, yRow);
+            for (; ox < outW; ox++) pixels(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, pair, clamp, y, yOff, yRow);
             co += pair ? 2 * L : L;
         }
         // residual and activation as a pass over the row just written (still in L1), never inside the FMA loops
-        ConvEpilogue.finish(y, yOff + yRow * cout, res, resOff + yRow * cout, outW * cout, act);
+        if (!clamp) ConvEpilogue.finish(y, yOff + yRow * cout, res, resOff + yRow * cout, outW * cout, act);
     }
 
     /** The one-pixel path for one channel vector, or two when {@code pair}. */
     private void pixels(float[] x, int xImg, int cStride, int pStride, int iy0, int kyLo, int kyHi, int ox, int co, boolean pair,
-                        float[] y, int yOff, int yRow) {
-        pixel(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, y, yOff, yRow);
-        if (pair) pixel(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co + L, y, yOff, yRow);
+                        boolean clamp, float[] y, int yOff, int yRow) {
+        pixel(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co, clamp, y, yOff, yRow);
+        if (pair) pixel(x, xImg, cStride, pStride, iy0, kyLo, kyHi, ox, co + L, clamp, y, yOff, yRow);
     }
 
     /**
@@ -217,6 +254,260 @@ public final class StemConvDirect implements ConvKernel {
     }
 
     /**
+     * {@link #tile8x2} for 3-wide kernel rows at stride 2 over adjacent input columns (X in NCHW), written for what C2
+     * makes of it: the inputs at constant offsets from one index (their range checks merge), the row's 3×2 weight
+     * vectors loaded once per kernel row, and the (ci, ky) rows as one counted loop (nested loops made C2 move the 16
+     * accumulators through memory at each inner exit; 1.6× slower). With {@code edge} (a left pad of one, tile at
+     * pixel 0) pixel 0's first column lies in the pad and its taps are skipped, as the one-pixel path skips them. Per
+     * output the taps run in (ci, ky, kx) order: the bits of {@link #tile8x2} and {@link #pixel}. With {@code clamp}
+     * a ReLU/Clip is applied before the stores as compare-and-blends: the bits of {@link Activation#applyInPlace}'s max-then-min
+     * ({@link #blendClampExact}).
+     */
+    private void tile8x2Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
+                               int co, boolean edge, boolean clamp, float[] y, int yo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        int rows = cin * kyN, xi = xBase, wi = wBase, ky = 0;
+        int xNextCi = cStride - (kyN - 1) * rowStep, wNextCi = wCi - (kyN - 1) * wRow;
+        for (int r = 0; r < rows; r++) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi), u0 = FloatVector.fromArray(S, w, wi + L);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + cp), u1 = FloatVector.fromArray(S, w, wi + cp + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * cp), u2 = FloatVector.fromArray(S, w, wi + 2 * cp + L);
+            FloatVector v;
+            if (!edge) {
+                v = FloatVector.broadcast(S, x[xi]);
+                a0 = w0.fma(v, a0);
+                b0 = u0.fma(v, b0);
+            }
+            v = FloatVector.broadcast(S, x[xi + 2]);
+            a1 = w0.fma(v, a1);
+            b1 = u0.fma(v, b1);
+            v = FloatVector.broadcast(S, x[xi + 4]);
+            a2 = w0.fma(v, a2);
+            b2 = u0.fma(v, b2);
+            v = FloatVector.broadcast(S, x[xi + 6]);
+            a3 = w0.fma(v, a3);
+            b3 = u0.fma(v, b3);
+            v = FloatVector.broadcast(S, x[xi + 8]);
+            a4 = w0.fma(v, a4);
+            b4 = u0.fma(v, b4);
+            v = FloatVector.broadcast(S, x[xi + 10]);
+            a5 = w0.fma(v, a5);
+            b5 = u0.fma(v, b5);
+            v = FloatVector.broadcast(S, x[xi + 12]);
+            a6 = w0.fma(v, a6);
+            b6 = u0.fma(v, b6);
+            v = FloatVector.broadcast(S, x[xi + 14]);
+            a7 = w0.fma(v, a7);
+            b7 = u0.fma(v, b7);
+            v = FloatVector.broadcast(S, x[xi + 1]);
+            a0 = w1.fma(v, a0);
+            b0 = u1.fma(v, b0);
+            v = FloatVector.broadcast(S, x[xi + 3]);
+            a1 = w1.fma(v, a1);
+            b1 = u1.fma(v, b1);
+            v = FloatVector.broadcast(S, x[xi + 5]);
+            a2 = w1.fma(v, a2);
+            b2 = u1.fma(v, b2);
+            v = FloatVector.broadcast(S, x[xi + 7]);
+            a3 = w1.fma(v, a3);
+            b3 = u1.fma(v, b3);
+            v = FloatVector.broadcast(S, x[xi + 9]);
+            a4 = w1.fma(v, a4);
+            b4 = u1.fma(v, b4);
+            v = FloatVector.broadcast(S, x[xi + 11]);
+            a5 = w1.fma(v, a5);
+            b5 = u1.fma(v, b5);
+            v = FloatVector.broadcast(S, x[xi + 13]);
+            a6 = w1.fma(v, a6);
+            b6 = u1.fma(v, b6);
+            v = FloatVector.broadcast(S, x[xi + 15]);
+            a7 = w1.fma(v, a7);
+            b7 = u1.fma(v, b7);
+            v = FloatVector.broadcast(S, x[xi + 2]);
+            a0 = w2.fma(v, a0);
+            b0 = u2.fma(v, b0);
+            v = FloatVector.broadcast(S, x[xi + 4]);
+            a1 = w2.fma(v, a1);
+            b1 = u2.fma(v, b1);
+            v = FloatVector.broadcast(S, x[xi + 6]);
+            a2 = w2.fma(v, a2);
+            b2 = u2.fma(v, b2);
+            v = FloatVector.broadcast(S, x[xi + 8]);
+            a3 = w2.fma(v, a3);
+            b3 = u2.fma(v, b3);
+            v = FloatVector.broadcast(S, x[xi + 10]);
+            a4 = w2.fma(v, a4);
+            b4 = u2.fma(v, b4);
+            v = FloatVector.broadcast(S, x[xi + 12]);
+            a5 = w2.fma(v, a5);
+            b5 = u2.fma(v, b5);
+            v = FloatVector.broadcast(S, x[xi + 14]);
+            a6 = w2.fma(v, a6);
+            b6 = u2.fma(v, b6);
+            v = FloatVector.broadcast(S, x[xi + 16]);
+            a7 = w2.fma(v, a7);
+            b7 = u2.fma(v, b7);
+            if (++ky < kyN) {
+                xi += rowStep;
+                wi += wRow;
+            } else {
+                ky = 0;
+                xi += xNextCi;
+                wi += wNextCi;
+            }
+        }
+        FloatVector bv = FloatVector.fromArray(S, bias, co), bu = FloatVector.fromArray(S, bias, co + L);
+        a0 = a0.add(bv);
+        b0 = b0.add(bu);
+        a1 = a1.add(bv);
+        b1 = b1.add(bu);
+        a2 = a2.add(bv);
+        b2 = b2.add(bu);
+        a3 = a3.add(bv);
+        b3 = b3.add(bu);
+        a4 = a4.add(bv);
+        b4 = b4.add(bu);
+        a5 = a5.add(bv);
+        b5 = b5.add(bu);
+        a6 = a6.add(bv);
+        b6 = b6.add(bu);
+        a7 = a7.add(bv);
+        b7 = b7.add(bu);
+        if (clamp) {
+            FloatVector lv = FloatVector.broadcast(S, lo), hv = FloatVector.broadcast(S, hi);
+            a0 = a0.blend(lv, a0.compare(VectorOperators.LE, lv));
+            a0 = a0.blend(hv, a0.compare(VectorOperators.GT, hv));
+            b0 = b0.blend(lv, b0.compare(VectorOperators.LE, lv));
+            b0 = b0.blend(hv, b0.compare(VectorOperators.GT, hv));
+            a1 = a1.blend(lv, a1.compare(VectorOperators.LE, lv));
+            a1 = a1.blend(hv, a1.compare(VectorOperators.GT, hv));
+            b1 = b1.blend(lv, b1.compare(VectorOperators.LE, lv));
+            b1 = b1.blend(hv, b1.compare(VectorOperators.GT, hv));
+            a2 = a2.blend(lv, a2.compare(VectorOperators.LE, lv));
+            a2 = a2.blend(hv, a2.compare(VectorOperators.GT, hv));
+            b2 = b2.blend(lv, b2.compare(VectorOperators.LE, lv));
+            b2 = b2.blend(hv, b2.compare(VectorOperators.GT, hv));
+            a3 = a3.blend(lv, a3.compare(VectorOperators.LE, lv));
+            a3 = a3.blend(hv, a3.compare(VectorOperators.GT, hv));
+            b3 = b3.blend(lv, b3.compare(VectorOperators.LE, lv));
+            b3 = b3.blend(hv, b3.compare(VectorOperators.GT, hv));
+            a4 = a4.blend(lv, a4.compare(VectorOperators.LE, lv));
+            a4 = a4.blend(hv, a4.compare(VectorOperators.GT, hv));
+            b4 = b4.blend(lv, b4.compare(VectorOperators.LE, lv));
+            b4 = b4.blend(hv, b4.compare(VectorOperators.GT, hv));
+            a5 = a5.blend(lv, a5.compare(VectorOperators.LE, lv));
+            a5 = a5.blend(hv, a5.compare(VectorOperators.GT, hv));
+            b5 = b5.blend(lv, b5.compare(VectorOperators.LE, lv));
+            b5 = b5.blend(hv, b5.compare(VectorOperators.GT, hv));
+            a6 = a6.blend(lv, a6.compare(VectorOperators.LE, lv));
+            a6 = a6.blend(hv, a6.compare(VectorOperators.GT, hv));
+            b6 = b6.blend(lv, b6.compare(VectorOperators.LE, lv));
+            b6 = b6.blend(hv, b6.compare(VectorOperators.GT, hv));
+            a7 = a7.blend(lv, a7.compare(VectorOperators.LE, lv));
+            a7 = a7.blend(hv, a7.compare(VectorOperators.GT, hv));
+            b7 = b7.blend(lv, b7.compare(VectorOperators.LE, lv));
+            b7 = b7.blend(hv, b7.compare(VectorOperators.GT, hv));
+        }
+        a0.intoArray(y, yo);
+        b0.intoArray(y, yo + L);
+        a1.intoArray(y, yo + cout);
+        b1.intoArray(y, yo + cout + L);
+        a2.intoArray(y, yo + 2 * cout);
+        b2.intoArray(y, yo + 2 * cout + L);
+        a3.intoArray(y, yo + 3 * cout);
+        b3.intoArray(y, yo + 3 * cout + L);
+        a4.intoArray(y, yo + 4 * cout);
+        b4.intoArray(y, yo + 4 * cout + L);
+        a5.intoArray(y, yo + 5 * cout);
+        b5.intoArray(y, yo + 5 * cout + L);
+        a6.intoArray(y, yo + 6 * cout);
+        b6.intoArray(y, yo + 6 * cout + L);
+        a7.intoArray(y, yo + 7 * cout);
+        b7.intoArray(y, yo + 7 * cout + L);
+    }
+
+    /** {@link #tile8} for 3-wide kernel rows at stride 2 over adjacent input columns, as {@link #tile8x2Row3s2}: the bits of {@link #tile8}. */
+    private void tile8Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
+                             int co, boolean edge, boolean clamp, float[] y, int yo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int rows = cin * kyN, xi = xBase, wi = wBase, ky = 0;
+        int xNextCi = cStride - (kyN - 1) * rowStep, wNextCi = wCi - (kyN - 1) * wRow;
+        for (int r = 0; r < rows; r++) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi), w1 = FloatVector.fromArray(S, w, wi + cp), w2 = FloatVector.fromArray(S, w, wi + 2 * cp);
+            if (!edge) a0 = w0.fma(FloatVector.broadcast(S, x[xi]), a0);
+            a1 = w0.fma(FloatVector.broadcast(S, x[xi + 2]), a1);
+            a2 = w0.fma(FloatVector.broadcast(S, x[xi + 4]), a2);
+            a3 = w0.fma(FloatVector.broadcast(S, x[xi + 6]), a3);
+            a4 = w0.fma(FloatVector.broadcast(S, x[xi + 8]), a4);
+            a5 = w0.fma(FloatVector.broadcast(S, x[xi + 10]), a5);
+            a6 = w0.fma(FloatVector.broadcast(S, x[xi + 12]), a6);
+            a7 = w0.fma(FloatVector.broadcast(S, x[xi + 14]), a7);
+            a0 = w1.fma(FloatVector.broadcast(S, x[xi + 1]), a0);
+            a1 = w1.fma(FloatVector.broadcast(S, x[xi + 3]), a1);
+            a2 = w1.fma(FloatVector.broadcast(S, x[xi + 5]), a2);
+            a3 = w1.fma(FloatVector.broadcast(S, x[xi + 7]), a3);
+            a4 = w1.fma(FloatVector.broadcast(S, x[xi + 9]), a4);
+            a5 = w1.fma(FloatVector.broadcast(S, x[xi + 11]), a5);
+            a6 = w1.fma(FloatVector.broadcast(S, x[xi + 13]), a6);
+            a7 = w1.fma(FloatVector.broadcast(S, x[xi + 15]), a7);
+            a0 = w2.fma(FloatVector.broadcast(S, x[xi + 2]), a0);
+            a1 = w2.fma(FloatVector.broadcast(S, x[xi + 4]), a1);
+            a2 = w2.fma(FloatVector.broadcast(S, x[xi + 6]), a2);
+            a3 = w2.fma(FloatVector.broadcast(S, x[xi + 8]), a3);
+            a4 = w2.fma(FloatVector.broadcast(S, x[xi + 10]), a4);
+            a5 = w2.fma(FloatVector.broadcast(S, x[xi + 12]), a5);
+            a6 = w2.fma(FloatVector.broadcast(S, x[xi + 14]), a6);
+            a7 = w2.fma(FloatVector.broadcast(S, x[xi + 16]), a7);
+            if (++ky < kyN) {
+                xi += rowStep;
+                wi += wRow;
+            } else {
+                ky = 0;
+                xi += xNextCi;
+                wi += wNextCi;
+            }
+        }
+        VectorMask<Float> m = S.indexInRange(co, cout);
+        FloatVector b = FloatVector.fromArray(S, bias, co);
+        a0 = a0.add(b);
+        a1 = a1.add(b);
+        a2 = a2.add(b);
+        a3 = a3.add(b);
+        a4 = a4.add(b);
+        a5 = a5.add(b);
+        a6 = a6.add(b);
+        a7 = a7.add(b);
+        if (clamp) {
+            FloatVector lv = FloatVector.broadcast(S, lo), hv = FloatVector.broadcast(S, hi);
+            a0 = a0.blend(lv, a0.compare(VectorOperators.LE, lv));
+            a0 = a0.blend(hv, a0.compare(VectorOperators.GT, hv));
+            a1 = a1.blend(lv, a1.compare(VectorOperators.LE, lv));
+            a1 = a1.blend(hv, a1.compare(VectorOperators.GT, hv));
+            a2 = a2.blend(lv, a2.compare(VectorOperators.LE, lv));
+            a2 = a2.blend(hv, a2.compare(VectorOperators.GT, hv));
+            a3 = a3.blend(lv, a3.compare(VectorOperators.LE, lv));
+            a3 = a3.blend(hv, a3.compare(VectorOperators.GT, hv));
+            a4 = a4.blend(lv, a4.compare(VectorOperators.LE, lv));
+            a4 = a4.blend(hv, a4.compare(VectorOperators.GT, hv));
+            a5 = a5.blend(lv, a5.compare(VectorOperators.LE, lv));
+            a5 = a5.blend(hv, a5.compare(VectorOperators.GT, hv));
+            a6 = a6.blend(lv, a6.compare(VectorOperators.LE, lv));
+            a6 = a6.blend(hv, a6.compare(VectorOperators.GT, hv));
+            a7 = a7.blend(lv, a7.compare(VectorOperators.LE, lv));
+            a7 = a7.blend(hv, a7.compare(VectorOperators.GT, hv));
+        }
+        a0.intoArray(y, yo, m);
+        a1.intoArray(y, yo + cout, m);
+        a2.intoArray(y, yo + 2 * cout, m);
+        a3.intoArray(y, yo + 3 * cout, m);
+        a4.intoArray(y, yo + 4 * cout, m);
+        a5.intoArray(y, yo + 5 * cout, m);
+        a6.intoArray(y, yo + 6 * cout, m);
+        a7.intoArray(y, yo + 7 * cout, m);
+    }
+
+    /**
      * 8 output pixels (all taps in the input) × one vector of output channels from {@code co} (masked to the channels):
      * per tap one weight vector and 8 broadcast FMAs. Writes {@code acc + bias}.
      */
@@ -260,7 +551,7 @@ public final class StemConvDirect implements ConvKernel {
     }
 
     /** One output pixel × one vector of output channels from {@code co}, skipping taps outside the input (borders, short rows). */
-    private void pixel(float[] x, int xImg, int cStride, int pStride, int iy0, int kyLo, int kyHi, int ox, int co,
+    private void pixel(float[] x, int xImg, int cStride, int pStride, int iy0, int kyLo, int kyHi, int ox, int co, boolean clamp,
                        float[] y, int yOff, int yRow) {
         int ix0 = ox * g.strideW() - g.padL();
         FloatVector a = FloatVector.zero(S);
@@ -277,6 +568,7 @@ public final class StemConvDirect implements ConvKernel {
         }
         int o = yOff + (yRow + ox) * cout + co;
         a = a.add(FloatVector.fromArray(S, bias, co));
+        if (clamp) a = a.max(lo).min(hi);
         a.intoArray(y, o, S.indexInRange(co, cout));
     }
 }

@@ -40,6 +40,8 @@ public final class WinogradConv implements ConvKernel {
     /** Most bytes of V and M for all tiles at once, in the position-outer mode. */
     static final long WHOLE_BYTES = 6L << 20;
     private static final int L = VectorWidth.LANES;
+    /** Bytes of one position's packed matrix below which each is its own array (half G1's smallest region). */
+    static final long SEPARATE_BELOW = 512 * 1024;
 
     private final ConvAlgorithm algorithm;
     private final int m, alpha, positions;
@@ -54,7 +56,7 @@ public final class WinogradConv implements ConvKernel {
     private final float[] bias;
     private final Activation act;
 
-    public WinogradConv(ConvShape s, float[] w, int wOff, float[] b, int bOff, Activation act, ConvAlgorithm algorithm) {
+    public WinogradConv(ConvShape s, ConvWeights weights, float[] b, int bOff, Activation act, ConvAlgorithm algorithm) {
         if (!supports(s)) throw new IllegalArgumentException("Winograd needs a 2-D 3x3 conv, unit strides and dilations, one group: " + s);
         this.algorithm = algorithm;
         this.m = switch (algorithm) {
@@ -89,19 +91,45 @@ public final class WinogradConv implements ConvKernel {
         int largest = 0;
         for (int blk = 0; blk < nb; blk++) largest = Math.max(largest, blockStart(blk + 1) - blockStart(blk));
         this.blockTiles = largest;
-        // U[pos][ci][co] = (G g Gᵀ)[pos] of filter (co, ci)
-        float[] t = new float[positions * cin * cout];
-        for (int co = 0; co < cout; co++) {
-            for (int ci = 0; ci < cin; ci++) {
-                int src = wOff + (co * cin + ci) * 9, dst = ci * cout + co;
-                if (m == 2) WinogradF2x3.transformFilter(w, src, t, dst, cin * cout);
-                else WinogradF4x3.transformFilter(w, src, t, dst, cin * cout);
-            }
-        }
-        this.u = new PackedB[positions];
-        for (int p = 0; p < positions; p++) u[p] = PackedGemm.packB(cin, cout, t, p * cin * cout, cout, false);
+        // transformed once per weights, whatever the input shape (the form does not depend on it)
+        this.u = weights.form(new Transformed(m, cin, cout), new Transformed(m, cin, cout));
         this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
         this.act = act;
+    }
+
+    /**
+     * {@code U[pos]} for each of the α² positions, a Cin×Cout PackedGemm B of {@code (G g Gᵀ)[pos]} of
+     * filter (co, ci). Not exact: the transform rounds, the raw weights cannot be read back from it.
+     */
+    private record Transformed(int m, int cin, int cout) implements ConvWeights.Packing<PackedB[]> {
+        @Override
+        public PackedB[] pack(float[] w, int wOff) {
+            int positions = (m + 2) * (m + 2);
+            float[] t = new float[positions * cin * cout];
+            for (int co = 0; co < cout; co++) {
+                for (int ci = 0; ci < cin; ci++) {
+                    int src = wOff + (co * cin + ci) * 9, dst = ci * cout + co;
+                    if (m == 2) WinogradF2x3.transformFilter(w, src, t, dst, cin * cout);
+                    else WinogradF4x3.transformFilter(w, src, t, dst, cin * cout);
+                }
+            }
+            // positions of 512 KB and more in one array: G1 stores an array of half a region or more (regions are 1 MB
+            // and up) alone in whole regions, so a 512x512 position (1 MB + its header) took two 2 MB regions; smaller
+            // ones stay apart, where one array of all of them would be that humongous object
+            if (4L * PackedGemm.packedBSize(cin, cout) < SEPARATE_BELOW) {
+                PackedB[] u = new PackedB[positions];
+                for (int p = 0; p < positions; p++) u[p] = PackedGemm.packB(cin, cout, t, p * cin * cout, cout, false);
+                return u;
+            }
+            return PackedGemm.packBs(positions, cin, cout, t, 0, cin * cout, cout);
+        }
+
+        @Override
+        public long bytes(PackedB[] u) {
+            long b = 0;
+            for (PackedB p : u) b += 4 * p.size();
+            return b;
+        }
     }
 
     /** True when Winograd can run this convolution. */
