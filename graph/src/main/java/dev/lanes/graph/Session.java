@@ -91,6 +91,8 @@ public final class Session implements AutoCloseable {
         // The imported graph shares the weight tensors the passes left alone: give it the stand-ins too,
         // so that a weight the plan holds packed only is not kept raw through model().
         model.graph().initializers().replaceAll((name, t) -> weights.standIn(t));
+        // folded conv weights whose kernels hold an inexact form: recomputable from the model's own weights
+        weights.modelKnown(model.graph());
         if (file != null && g != model.graph()) {
             ModelFileValues.deferUnused(file, model.graph(), g);
         }
