@@ -78,12 +78,12 @@ final class DepthwiseDirect3x3 {
      */
     void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Activation act, int oy0, int oy1, int ox0, int ox1) {
         int outRow = g.outW() * c;
-        // ReLU and Clip without a residual are clamped in the kernels' stores (the same max-then-min as
-        // Activation.applyInPlace, so the same bits); anything else runs as a pass over each row afterwards
+        // ReLU and Clip without a residual are clamped in the kernels' stores (VectorClamp: the bits of
+        // Activation.applyInPlace's max-then-min); anything else runs as a pass over each row afterwards
         Activation.Kind kind = act.kind();
-        boolean clamp = res == null && (kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
-        boolean pass = !clamp && !(res == null && kind == Activation.Kind.NONE);
         float lo = kind == Activation.Kind.CLIP ? act.p1() : 0f, hi = kind == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
+        boolean clamp = res == null && (kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP) && VectorClamp.exact(lo, hi);
+        boolean pass = !clamp && !(res == null && kind == Activation.Kind.NONE);
         for (int p0 = 0; p0 < c; p0 += channelBlock) {
             int p1 = Math.min(c, p0 + channelBlock);
             for (int oy = oy0; oy < oy1; oy++) {
@@ -151,10 +151,10 @@ final class DepthwiseDirect3x3 {
                 }
             }
             if (clamp) {
-                a0 = a0.max(lo).min(hi);
-                a1 = a1.max(lo).min(hi);
-                a2 = a2.max(lo).min(hi);
-                a3 = a3.max(lo).min(hi);
+                a0 = VectorClamp.apply(a0, lo, hi);
+                a1 = VectorClamp.apply(a1, lo, hi);
+                a2 = VectorClamp.apply(a2, lo, hi);
+                a3 = VectorClamp.apply(a3, lo, hi);
             }
             a0.intoArray(y, yo + p);
             a1.intoArray(y, yo + p + L);
@@ -169,7 +169,7 @@ final class DepthwiseDirect3x3 {
                     acc = FloatVector.fromArray(S, x, xi).fma(FloatVector.fromArray(S, wt, wi), acc);
                 }
             }
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yo + p);
         }
     }
@@ -205,7 +205,7 @@ final class DepthwiseDirect3x3 {
             acc = v11.fma(w12, acc);
             acc = v20.fma(w21, acc);
             acc = v21.fma(w22, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi - c);
         }
         for (int i = 0; i < n; i++) {
@@ -219,7 +219,7 @@ final class DepthwiseDirect3x3 {
             acc = v20.fma(w20, acc);
             acc = v21.fma(w21, acc);
             acc = v22.fma(w22, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
             v00 = v01;
             v01 = v02;
@@ -237,7 +237,7 @@ final class DepthwiseDirect3x3 {
             acc = v11.fma(w11, acc);
             acc = v20.fma(w20, acc);
             acc = v21.fma(w21, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
         }
     }
@@ -260,7 +260,7 @@ final class DepthwiseDirect3x3 {
             acc = v01.fma(w02, acc);
             acc = v10.fma(w11, acc);
             acc = v11.fma(w12, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi - c);
         }
         for (int i = 0; i < n; i++) {
@@ -271,7 +271,7 @@ final class DepthwiseDirect3x3 {
             acc = v10.fma(w10, acc);
             acc = v11.fma(w11, acc);
             acc = v12.fma(w12, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
             v00 = v01;
             v01 = v02;
@@ -285,7 +285,7 @@ final class DepthwiseDirect3x3 {
             acc = v01.fma(w01, acc);
             acc = v10.fma(w10, acc);
             acc = v11.fma(w11, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
         }
     }
@@ -316,7 +316,7 @@ final class DepthwiseDirect3x3 {
             acc = FloatVector.fromArray(S, x, o + r1).fma(w12, acc);
             acc = FloatVector.fromArray(S, x, o - c + r2).fma(w21, acc);
             acc = FloatVector.fromArray(S, x, o + r2).fma(w22, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi - c);
         }
         FloatVector v00 = FloatVector.fromArray(S, x, o), v10 = FloatVector.fromArray(S, x, o + r1), v20 = FloatVector.fromArray(S, x, o + r2);
@@ -333,7 +333,7 @@ final class DepthwiseDirect3x3 {
             acc = v20.fma(w20, acc);
             acc = v21.fma(w21, acc);
             acc = v22.fma(w22, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
             v00 = v02;
             v10 = v12;
@@ -350,7 +350,7 @@ final class DepthwiseDirect3x3 {
             acc = FloatVector.fromArray(S, x, o + c + r1).fma(w11, acc);
             acc = v20.fma(w20, acc);
             acc = FloatVector.fromArray(S, x, o + c + r2).fma(w21, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
         }
     }
@@ -372,7 +372,7 @@ final class DepthwiseDirect3x3 {
             acc = FloatVector.fromArray(S, x, o).fma(w02, acc);
             acc = FloatVector.fromArray(S, x, o - c + r1).fma(w11, acc);
             acc = FloatVector.fromArray(S, x, o + r1).fma(w12, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi - c);
         }
         FloatVector v00 = FloatVector.fromArray(S, x, o), v10 = FloatVector.fromArray(S, x, o + r1);
@@ -385,7 +385,7 @@ final class DepthwiseDirect3x3 {
             acc = v10.fma(w10, acc);
             acc = v11.fma(w11, acc);
             acc = v12.fma(w12, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
             v00 = v02;
             v10 = v12;
@@ -399,7 +399,7 @@ final class DepthwiseDirect3x3 {
             acc = FloatVector.fromArray(S, x, o + c).fma(w01, acc);
             acc = v10.fma(w10, acc);
             acc = FloatVector.fromArray(S, x, o + c + r1).fma(w11, acc);
-            if (clamp) acc = acc.max(lo).min(hi);
+            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
         }
     }

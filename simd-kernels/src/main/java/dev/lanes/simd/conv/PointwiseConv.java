@@ -21,15 +21,17 @@ import jdk.incubator.vector.VectorSpecies;
  * A register tile is {@link #MR} output pixels × one panel; per input channel it loads the panel's
  * row (1, 2 or 4 vectors) and broadcasts MR input values. With the panel at 4 vectors on 512-bit
  * hardware (6×4 = 24 accumulators + 4 + 1 of 32 registers) and 2 on 128/256-bit (6×2 + 2 + 1 of 16)
- * the loop holds only loads, broadcasts and FMAs. A full tile is stored by the kernel with the bias
- * added in registers (and a ReLU/Clip without residual clamped there, the same max-then-min as
- * {@link Activation#applyInPlace}); partial tiles go through a tile buffer. Residual and other
- * activations follow in one pass over the tile's rows ({@link ConvEpilogue}).
+ * the loop holds only loads, broadcasts and FMAs. The accumulators start from the bias (no adds after the
+ * loop: with K = 16 or 24, as in MobileNetV2's expands, the tile's epilogue weighs against its 16–24 FMAs
+ * per accumulator). A full tile is stored by the kernel itself, partial tiles go through a tile buffer; a
+ * ReLU/Clip without residual is clamped right after, on the tile's rows in L1 ({@link VectorClamp}: the
+ * bits of {@link Activation#applyInPlace}'s max-then-min). Residual and other activations follow in one
+ * pass over the tile's rows ({@link ConvEpilogue}).
  *
  * <p>This is what PackedGemm cannot do for a convolution: PackedGemm packs A, which for the narrow
  * N of most 1x1 layers (64 to 256 output channels) costs as much as the product (measured: 140
- * GFLOP/s for 3136×64×256 against 193 for 3136×256×64). Every output is one FMA chain over the
- * input channels in order: results do not depend on tiling or threads.
+ * GFLOP/s for 3136×64×256 against 193 for 3136×256×64). Every output is one FMA chain from its bias
+ * over the input channels in order: results do not depend on tiling or threads.
  */
 public final class PointwiseConv implements ConvKernel {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -277,7 +279,7 @@ public final class PointwiseConv implements ConvKernel {
 
     /** True when a ReLU or Clip is clamped in the stores (no residual): what {@link #pixels} takes as {@code clamp}. */
     boolean clampsInStores(boolean residual) {
-        return !residual && (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP);
+        return !residual && (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP) && VectorClamp.exact(lo, hi);
     }
 
     int inChannels() {
@@ -303,7 +305,7 @@ public final class PointwiseConv implements ConvKernel {
         return xOff + ((n * ih + oy * sh) * iw + ox * sw) * cin;
     }
 
-    /** Panel {@code p} of one tile (bias, and a ReLU/Clip clamp when {@code clamp}; the rest of the epilogue is {@link #epilogue}'s). */
+    /** Panel {@code p} of one tile (with its bias, and a ReLU/Clip clamp when {@code clamp}; the rest of the epilogue is {@link #epilogue}'s). */
     private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, int p, float[] t,
                       boolean clamp) {
         int last = q0 + rows - 1;
@@ -311,213 +313,151 @@ public final class PointwiseConv implements ConvKernel {
         int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
         int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
         int c0 = p * nr, cols = Math.min(nr, cout - c0), width = p < fullPanels ? nr : lastNr, wo = p * cin * nr;
-        // a full tile of a full-width panel is stored by the kernel itself (bias, and a ReLU/Clip without residual
-        // clamped, in registers); a partial tile or a masked panel goes through the tile buffer
+        // a full tile of a full-width panel is stored by the kernel itself (a ReLU/Clip without residual clamped right
+        // after, in L1); a partial tile or a masked panel goes through the tile buffer
         boolean direct = rows == MR && cols == width;
         int yo = yOff + q0 * cout + c0;
+        float[] d = direct ? y : t;
+        int o = direct ? yo : 0, stride = direct ? cout : width;
         switch (width / L) {
-            case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
-            case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
+            case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wo, c0, d, o, stride);
+            case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wo, c0, d, o, stride);
             default -> {
                 // a last tile of 1 or 2 pixels (49 = 8·6 + 1 on 7x7 maps) runs 2 rows instead of 6 (8 FMA chains keep
                 // both FMA units busy): a third of the 6-row kernel's time
-                if (rows <= 2) kernel2x4(x, a0, a1, wo, t);
-                else kernel6x4(x, a0, a1, a2, a3, a4, a5, wo, t, y, yo, c0, direct, clamp, lo, hi);
+                if (rows <= 2) kernel2x4(x, a0, a1, wo, c0, t, 0, width);
+                else kernel6x4(x, a0, a1, a2, a3, a4, a5, wo, c0, d, o, stride);
             }
         }
-        if (!direct) store(t, width, c0, y, yo, rows, cols, clamp);
+        if (!direct) store(t, width, y, yo, rows, cols, clamp);
+        else if (clamp) clampTile(y, yo, width);
     }
 
     /**
-     * 6 rows × 4 vectors from weight offset {@code wo}: straight into Y at {@code yo} (rows {@code cout} apart) as
-     * {@code acc + bias[bo..]}, clamped when {@code clamp}, when {@code direct}; else into {@code t}, rows 4L floats apart.
+     * The ReLU/Clip of a full tile the kernel has just stored (in L1): a pass, because {@link VectorClamp}'s 48
+     * compare-and-blends inlined into the 6x4 kernel pass C2's node budget (NodeCountInliningCutoff) and leave
+     * vectors boxed, while max/min in registers are the slow Java-semantics sequences (see {@link VectorClamp}).
      */
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
-            boolean direct, boolean clamp, float lo, float hi) {
+    private void clampTile(float[] y, int yo, int width) {
+        VectorClamp.rows(y, yo, cout, MR, width, lo, hi);
+    }
+
+    /**
+     * 6 rows × 4 vectors from weight offset {@code wo}, each accumulator starting from its bias ({@code bias[bo..]}), into
+     * {@code d} at {@code o}, rows {@code stride} apart: Y itself (a full tile of a full panel) or the tile buffer.
+     */
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int bo, float[] d, int o, int stride) {
         final int nr = 4 * L;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00, c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + L), b2 = FloatVector.fromArray(S, bias, bo + 2 * L), b3 = FloatVector.fromArray(S, bias, bo + 3 * L);
+        FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3, c10 = b0, c11 = b1, c12 = b2, c13 = b3, c20 = b0, c21 = b1, c22 = b2, c23 = b3, c30 = b0, c31 = b1, c32 = b2, c33 = b3, c40 = b0, c41 = b1, c42 = b2, c43 = b3, c50 = b0, c51 = b1, c52 = b2, c53 = b3;
         float[] wt = w;
         for (int k = 0; k < cin; k++, wo += nr) {
-            FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L), b2 = FloatVector.fromArray(S, wt, wo + 2 * L), b3 = FloatVector.fromArray(S, wt, wo + 3 * L);
+            FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L), w2 = FloatVector.fromArray(S, wt, wo + 2 * L), w3 = FloatVector.fromArray(S, wt, wo + 3 * L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
-            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
             v = FloatVector.broadcast(S, x[a1 + k]);
-            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11); c12 = v.fma(b2, c12); c13 = v.fma(b3, c13);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13);
             v = FloatVector.broadcast(S, x[a2 + k]);
-            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21); c22 = v.fma(b2, c22); c23 = v.fma(b3, c23);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21); c22 = v.fma(w2, c22); c23 = v.fma(w3, c23);
             v = FloatVector.broadcast(S, x[a3 + k]);
-            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31); c32 = v.fma(b2, c32); c33 = v.fma(b3, c33);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31); c32 = v.fma(w2, c32); c33 = v.fma(w3, c33);
             v = FloatVector.broadcast(S, x[a4 + k]);
-            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41); c42 = v.fma(b2, c42); c43 = v.fma(b3, c43);
+            c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
             v = FloatVector.broadcast(S, x[a5 + k]);
-            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51); c52 = v.fma(b2, c52); c53 = v.fma(b3, c53);
+            c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
         }
-        if (direct) {
-            // a full tile of a full panel goes straight to Y: bias (and a ReLU/Clip clamp) added in registers
-            FloatVector d0 = FloatVector.fromArray(S, bias, bo), d1 = FloatVector.fromArray(S, bias, bo + L), d2 = FloatVector.fromArray(S, bias, bo + 2 * L), d3 = FloatVector.fromArray(S, bias, bo + 3 * L);
-            c00 = c00.add(d0); c01 = c01.add(d1); c02 = c02.add(d2); c03 = c03.add(d3);
-            c10 = c10.add(d0); c11 = c11.add(d1); c12 = c12.add(d2); c13 = c13.add(d3);
-            c20 = c20.add(d0); c21 = c21.add(d1); c22 = c22.add(d2); c23 = c23.add(d3);
-            c30 = c30.add(d0); c31 = c31.add(d1); c32 = c32.add(d2); c33 = c33.add(d3);
-            c40 = c40.add(d0); c41 = c41.add(d1); c42 = c42.add(d2); c43 = c43.add(d3);
-            c50 = c50.add(d0); c51 = c51.add(d1); c52 = c52.add(d2); c53 = c53.add(d3);
-            if (clamp) {
-                c00 = c00.max(lo).min(hi); c01 = c01.max(lo).min(hi); c02 = c02.max(lo).min(hi); c03 = c03.max(lo).min(hi);
-                c10 = c10.max(lo).min(hi); c11 = c11.max(lo).min(hi); c12 = c12.max(lo).min(hi); c13 = c13.max(lo).min(hi);
-                c20 = c20.max(lo).min(hi); c21 = c21.max(lo).min(hi); c22 = c22.max(lo).min(hi); c23 = c23.max(lo).min(hi);
-                c30 = c30.max(lo).min(hi); c31 = c31.max(lo).min(hi); c32 = c32.max(lo).min(hi); c33 = c33.max(lo).min(hi);
-                c40 = c40.max(lo).min(hi); c41 = c41.max(lo).min(hi); c42 = c42.max(lo).min(hi); c43 = c43.max(lo).min(hi);
-                c50 = c50.max(lo).min(hi); c51 = c51.max(lo).min(hi); c52 = c52.max(lo).min(hi); c53 = c53.max(lo).min(hi);
-            }
-            c00.intoArray(y, yo); c01.intoArray(y, yo + L); c02.intoArray(y, yo + 2 * L); c03.intoArray(y, yo + 3 * L);
-            c10.intoArray(y, yo + cout); c11.intoArray(y, yo + cout + L); c12.intoArray(y, yo + cout + 2 * L); c13.intoArray(y, yo + cout + 3 * L);
-            c20.intoArray(y, yo + 2 * cout); c21.intoArray(y, yo + 2 * cout + L); c22.intoArray(y, yo + 2 * cout + 2 * L); c23.intoArray(y, yo + 2 * cout + 3 * L);
-            c30.intoArray(y, yo + 3 * cout); c31.intoArray(y, yo + 3 * cout + L); c32.intoArray(y, yo + 3 * cout + 2 * L); c33.intoArray(y, yo + 3 * cout + 3 * L);
-            c40.intoArray(y, yo + 4 * cout); c41.intoArray(y, yo + 4 * cout + L); c42.intoArray(y, yo + 4 * cout + 2 * L); c43.intoArray(y, yo + 4 * cout + 3 * L);
-            c50.intoArray(y, yo + 5 * cout); c51.intoArray(y, yo + 5 * cout + L); c52.intoArray(y, yo + 5 * cout + 2 * L); c53.intoArray(y, yo + 5 * cout + 3 * L);
-            return;
-        }
-        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
-        c10.intoArray(t, nr); c11.intoArray(t, nr + L); c12.intoArray(t, nr + 2 * L); c13.intoArray(t, nr + 3 * L);
-        c20.intoArray(t, 2 * nr); c21.intoArray(t, 2 * nr + L); c22.intoArray(t, 2 * nr + 2 * L); c23.intoArray(t, 2 * nr + 3 * L);
-        c30.intoArray(t, 3 * nr); c31.intoArray(t, 3 * nr + L); c32.intoArray(t, 3 * nr + 2 * L); c33.intoArray(t, 3 * nr + 3 * L);
-        c40.intoArray(t, 4 * nr); c41.intoArray(t, 4 * nr + L); c42.intoArray(t, 4 * nr + 2 * L); c43.intoArray(t, 4 * nr + 3 * L);
-        c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L); c52.intoArray(t, 5 * nr + 2 * L); c53.intoArray(t, 5 * nr + 3 * L);
+        c00.intoArray(d, o); c01.intoArray(d, o + L); c02.intoArray(d, o + 2 * L); c03.intoArray(d, o + 3 * L);
+        c10.intoArray(d, o + stride); c11.intoArray(d, o + stride + L); c12.intoArray(d, o + stride + 2 * L); c13.intoArray(d, o + stride + 3 * L);
+        c20.intoArray(d, o + 2 * stride); c21.intoArray(d, o + 2 * stride + L); c22.intoArray(d, o + 2 * stride + 2 * L); c23.intoArray(d, o + 2 * stride + 3 * L);
+        c30.intoArray(d, o + 3 * stride); c31.intoArray(d, o + 3 * stride + L); c32.intoArray(d, o + 3 * stride + 2 * L); c33.intoArray(d, o + 3 * stride + 3 * L);
+        c40.intoArray(d, o + 4 * stride); c41.intoArray(d, o + 4 * stride + L); c42.intoArray(d, o + 4 * stride + 2 * L); c43.intoArray(d, o + 4 * stride + 3 * L);
+        c50.intoArray(d, o + 5 * stride); c51.intoArray(d, o + 5 * stride + L); c52.intoArray(d, o + 5 * stride + 2 * L); c53.intoArray(d, o + 5 * stride + 3 * L);
     }
 
-    /** 2 rows × 4 vectors into {@code t} (rows 4L floats apart), as {@link #kernel6x4}'s tile-buffer path. */
-    private void kernel2x4(float[] x, int a0, int a1, int wo, float[] t) {
+    /** 2 rows × 4 vectors into the tile buffer, as {@link #kernel6x4}. */
+    private void kernel2x4(float[] x, int a0, int a1, int wo, int bo, float[] d, int o, int stride) {
         final int nr = 4 * L;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + L), b2 = FloatVector.fromArray(S, bias, bo + 2 * L), b3 = FloatVector.fromArray(S, bias, bo + 3 * L);
+        FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3, c10 = b0, c11 = b1, c12 = b2, c13 = b3;
         float[] wt = w;
         for (int k = 0; k < cin; k++, wo += nr) {
-            FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L), b2 = FloatVector.fromArray(S, wt, wo + 2 * L), b3 = FloatVector.fromArray(S, wt, wo + 3 * L);
+            FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L), w2 = FloatVector.fromArray(S, wt, wo + 2 * L), w3 = FloatVector.fromArray(S, wt, wo + 3 * L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
-            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
             v = FloatVector.broadcast(S, x[a1 + k]);
-            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11); c12 = v.fma(b2, c12); c13 = v.fma(b3, c13);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13);
         }
-        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
-        c10.intoArray(t, nr); c11.intoArray(t, nr + L); c12.intoArray(t, nr + 2 * L); c13.intoArray(t, nr + 3 * L);
+        c00.intoArray(d, o); c01.intoArray(d, o + L); c02.intoArray(d, o + 2 * L); c03.intoArray(d, o + 3 * L);
+        c10.intoArray(d, o + stride); c11.intoArray(d, o + stride + L); c12.intoArray(d, o + stride + 2 * L); c13.intoArray(d, o + stride + 3 * L);
     }
 
-    /** 6 rows × 2 vectors, as {@link #kernel6x4}; rows 2L floats apart in {@code t}. */
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
-            boolean direct, boolean clamp, float lo, float hi) {
+    /** 6 rows × 2 vectors, as {@link #kernel6x4}. */
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int bo, float[] d, int o, int stride) {
         final int nr = 2 * L;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + L);
+        FloatVector c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
         float[] wt = w;
         for (int k = 0; k < cin; k++, wo += nr) {
-            FloatVector b0 = FloatVector.fromArray(S, wt, wo), b1 = FloatVector.fromArray(S, wt, wo + L);
+            FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
-            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01);
             v = FloatVector.broadcast(S, x[a1 + k]);
-            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11);
             v = FloatVector.broadcast(S, x[a2 + k]);
-            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21);
             v = FloatVector.broadcast(S, x[a3 + k]);
-            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31);
             v = FloatVector.broadcast(S, x[a4 + k]);
-            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41);
+            c40 = v.fma(w0, c40); c41 = v.fma(w1, c41);
             v = FloatVector.broadcast(S, x[a5 + k]);
-            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
+            c50 = v.fma(w0, c50); c51 = v.fma(w1, c51);
         }
-        if (direct) {
-            // a full tile of a full panel goes straight to Y: bias (and a ReLU/Clip clamp) added in registers
-            FloatVector d0 = FloatVector.fromArray(S, bias, bo), d1 = FloatVector.fromArray(S, bias, bo + L);
-            c00 = c00.add(d0); c01 = c01.add(d1);
-            c10 = c10.add(d0); c11 = c11.add(d1);
-            c20 = c20.add(d0); c21 = c21.add(d1);
-            c30 = c30.add(d0); c31 = c31.add(d1);
-            c40 = c40.add(d0); c41 = c41.add(d1);
-            c50 = c50.add(d0); c51 = c51.add(d1);
-            if (clamp) {
-                c00 = c00.max(lo).min(hi); c01 = c01.max(lo).min(hi);
-                c10 = c10.max(lo).min(hi); c11 = c11.max(lo).min(hi);
-                c20 = c20.max(lo).min(hi); c21 = c21.max(lo).min(hi);
-                c30 = c30.max(lo).min(hi); c31 = c31.max(lo).min(hi);
-                c40 = c40.max(lo).min(hi); c41 = c41.max(lo).min(hi);
-                c50 = c50.max(lo).min(hi); c51 = c51.max(lo).min(hi);
-            }
-            c00.intoArray(y, yo); c01.intoArray(y, yo + L);
-            c10.intoArray(y, yo + cout); c11.intoArray(y, yo + cout + L);
-            c20.intoArray(y, yo + 2 * cout); c21.intoArray(y, yo + 2 * cout + L);
-            c30.intoArray(y, yo + 3 * cout); c31.intoArray(y, yo + 3 * cout + L);
-            c40.intoArray(y, yo + 4 * cout); c41.intoArray(y, yo + 4 * cout + L);
-            c50.intoArray(y, yo + 5 * cout); c51.intoArray(y, yo + 5 * cout + L);
-            return;
-        }
-        c00.intoArray(t, 0); c01.intoArray(t, L);
-        c10.intoArray(t, nr); c11.intoArray(t, nr + L);
-        c20.intoArray(t, 2 * nr); c21.intoArray(t, 2 * nr + L);
-        c30.intoArray(t, 3 * nr); c31.intoArray(t, 3 * nr + L);
-        c40.intoArray(t, 4 * nr); c41.intoArray(t, 4 * nr + L);
-        c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L);
+        c00.intoArray(d, o); c01.intoArray(d, o + L);
+        c10.intoArray(d, o + stride); c11.intoArray(d, o + stride + L);
+        c20.intoArray(d, o + 2 * stride); c21.intoArray(d, o + 2 * stride + L);
+        c30.intoArray(d, o + 3 * stride); c31.intoArray(d, o + 3 * stride + L);
+        c40.intoArray(d, o + 4 * stride); c41.intoArray(d, o + 4 * stride + L);
+        c50.intoArray(d, o + 5 * stride); c51.intoArray(d, o + 5 * stride + L);
     }
 
     /** 6 rows × 1 vector (layers with at most L output channels, or the last L of a panel set), as {@link #kernel6x4}. */
-    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t, float[] y, int yo, int bo,
-            boolean direct, boolean clamp, float lo, float hi) {
+    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int bo, float[] d, int o, int stride) {
         final int nr = L;
-        FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00;
+        FloatVector b0 = FloatVector.fromArray(S, bias, bo);
+        FloatVector c00 = b0, c10 = b0, c20 = b0, c30 = b0, c40 = b0, c50 = b0;
         float[] wt = w;
         for (int k = 0; k < cin; k++, wo += nr) {
-            FloatVector b0 = FloatVector.fromArray(S, wt, wo);
+            FloatVector w0 = FloatVector.fromArray(S, wt, wo);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
-            c00 = v.fma(b0, c00);
+            c00 = v.fma(w0, c00);
             v = FloatVector.broadcast(S, x[a1 + k]);
-            c10 = v.fma(b0, c10);
+            c10 = v.fma(w0, c10);
             v = FloatVector.broadcast(S, x[a2 + k]);
-            c20 = v.fma(b0, c20);
+            c20 = v.fma(w0, c20);
             v = FloatVector.broadcast(S, x[a3 + k]);
-            c30 = v.fma(b0, c30);
+            c30 = v.fma(w0, c30);
             v = FloatVector.broadcast(S, x[a4 + k]);
-            c40 = v.fma(b0, c40);
+            c40 = v.fma(w0, c40);
             v = FloatVector.broadcast(S, x[a5 + k]);
-            c50 = v.fma(b0, c50);
+            c50 = v.fma(w0, c50);
         }
-        if (direct) {
-            // a full tile of a full panel goes straight to Y: bias (and a ReLU/Clip clamp) added in registers
-            FloatVector d0 = FloatVector.fromArray(S, bias, bo);
-            c00 = c00.add(d0);
-            c10 = c10.add(d0);
-            c20 = c20.add(d0);
-            c30 = c30.add(d0);
-            c40 = c40.add(d0);
-            c50 = c50.add(d0);
-            if (clamp) {
-                c00 = c00.max(lo).min(hi);
-                c10 = c10.max(lo).min(hi);
-                c20 = c20.max(lo).min(hi);
-                c30 = c30.max(lo).min(hi);
-                c40 = c40.max(lo).min(hi);
-                c50 = c50.max(lo).min(hi);
-            }
-            c00.intoArray(y, yo);
-            c10.intoArray(y, yo + cout);
-            c20.intoArray(y, yo + 2 * cout);
-            c30.intoArray(y, yo + 3 * cout);
-            c40.intoArray(y, yo + 4 * cout);
-            c50.intoArray(y, yo + 5 * cout);
-            return;
-        }
-        c00.intoArray(t, 0);
-        c10.intoArray(t, nr);
-        c20.intoArray(t, 2 * nr);
-        c30.intoArray(t, 3 * nr);
-        c40.intoArray(t, 4 * nr);
-        c50.intoArray(t, 5 * nr);
+        c00.intoArray(d, o);
+        c10.intoArray(d, o + stride);
+        c20.intoArray(d, o + 2 * stride);
+        c30.intoArray(d, o + 3 * stride);
+        c40.intoArray(d, o + 4 * stride);
+        c50.intoArray(d, o + 5 * stride);
     }
 
     /**
-     * Bias added to the tile's first {@code rows} rows and {@code cols} columns (rows {@code width} apart in t), clamped
-     * when {@code clamp}, into Y.
+     * The tile buffer's first {@code rows} rows and {@code cols} columns (rows {@code width} apart in t, bias included),
+     * clamped when {@code clamp}, into Y.
      */
-    private void store(float[] t, int width, int bo, float[] y, int yo, int rows, int cols, boolean clamp) {
+    private void store(float[] t, int width, float[] y, int yo, int rows, int cols, boolean clamp) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j += L) {
-                FloatVector v = FloatVector.fromArray(S, t, r * width + j).add(FloatVector.fromArray(S, bias, bo + j));
-                if (clamp) v = v.max(lo).min(hi);
+                FloatVector v = FloatVector.fromArray(S, t, r * width + j);
+                if (clamp) v = VectorClamp.apply(v, lo, hi);
                 int o = yo + r * cout + j;
                 if (j + L <= cols) v.intoArray(y, o);
                 else v.intoArray(y, o, S.indexInRange(j, cols));

@@ -1,0 +1,100 @@
+package dev.lanes.bench.conv;
+
+import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.Activation;
+import dev.lanes.simd.ConvOperator;
+import dev.lanes.simd.InvertedResidualOperator;
+import dev.lanes.simd.Parallel;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * A quick look (not a published figure) at MobileNetV2's early inverted-residual blocks as one fused node
+ * ({@link InvertedResidualOperator}, seeded random weights, ReLU6 after the expand and the depthwise), and at single 1x1
+ * convolutions on small maps whose output stays in L1 ({@code pw:CIN:COUT:HW[:relu6|none|res]}: the kernel's own speed,
+ * repeated to about 200 K pixels per timed call). Prints the minimum wall time per call; compare builds by alternating
+ * jars, pinned to one core.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f2|f3|f4|pw:16:96:12...
+ * </pre>
+ */
+public final class BlockProbe {
+    public static void main(String[] args) {
+        int threads = Integer.parseInt(args[0]), calls = Integer.parseInt(args[1]);
+        for (String b : Arrays.asList(args).subList(2, args.length)) {
+            if (b.startsWith("pw:")) {
+                String[] f = b.split(":");
+                pw(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]), f.length > 4 ? f[4] : "relu6", threads, calls);
+                continue;
+            }
+            switch (b) {
+                case "f2" -> probe(b, 16, 96, 24, 112, 2, false, threads, calls);
+                case "f3" -> probe(b, 24, 144, 24, 56, 1, true, threads, calls);
+                case "f4" -> probe(b, 24, 144, 32, 56, 2, false, threads, calls);
+                default -> throw new IllegalArgumentException(b);
+            }
+        }
+    }
+
+    /** A 1x1 conv alone, cin→cout on an hw×hw map, repeated in a loop (hw small: in L1). */
+    static void pw(int cin, int cout, int hw, String act, int threads, int calls) {
+        SplittableRandom r = new SplittableRandom(7);
+        ConvShape es = ConvLayers.conv(cin, cout, hw, 1, 1, 1);
+        Activation a = act.equals("relu6") ? Activation.RELU6 : act.equals("res") ? Activation.NONE : Activation.NONE;
+        ConvOperator e = ConvOperator.prepare(es, ConvBench.random(r, cout * cin), 0, ConvBench.random(r, cout), 0, a);
+        float[] x = ConvBench.random(r, cin * hw * hw), y = new float[cout * hw * hw], res = act.equals("res") ? ConvBench.random(r, y.length) : null;
+        int reps = Math.max(1, 200_000 / (hw * hw));
+        try (Parallel par = Parallel.create(threads)) {
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 6; round++) {
+                for (int i = 0; i < calls; i++) {
+                    long t0 = System.nanoTime();
+                    for (int k = 0; k < reps; k++) {
+                        if (res != null) e.runNhwc(x, 0, y, 0, res, 0, par);
+                        else e.runNhwc(x, 0, y, 0, par);
+                    }
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e3 / reps);
+                }
+            }
+            System.out.printf(Locale.ROOT, "pw %d->%d at %d^2 %s: min %.2f us per call, %.1f GFLOP/s, %.1f us per 112^2-equivalent%n", cin, cout, hw, act,
+                    best, es.flops() / best / 1e3, best * 112 * 112 / (hw * hw));
+        }
+    }
+
+    static void probe(String name, int cin, int c, int cout, int hw, int stride, boolean residual, int threads, int calls) {
+        SplittableRandom r = new SplittableRandom(7);
+        ConvShape es = ConvLayers.conv(cin, c, hw, 1, 1, 1), ds = ConvLayers.dw(c, hw, 3, stride);
+        int ohw = ds.outSpatial()[0];
+        ConvShape ps = ConvLayers.conv(c, cout, ohw, 1, 1, 1);
+        ConvOperator e = ConvOperator.prepare(es, ConvBench.random(r, c * cin), 0, ConvBench.random(r, c), 0, Activation.RELU6);
+        ConvOperator d = ConvOperator.prepare(ds, ConvBench.random(r, c * 9), 0, ConvBench.random(r, c), 0, Activation.RELU6);
+        ConvOperator p = ConvOperator.prepare(ps, ConvBench.random(r, cout * c), 0, ConvBench.random(r, cout), 0, Activation.NONE);
+        InvertedResidualOperator op = InvertedResidualOperator.of(e, d, p);
+        float[] x = ConvBench.random(r, cin * hw * hw), y = new float[cout * ohw * ohw], res = residual ? ConvBench.random(r, y.length) : null;
+        try (Parallel par = Parallel.create(threads)) {
+            double best = Double.MAX_VALUE;
+            double[] t = new double[calls];
+            for (int round = 0; round < 6; round++) {
+                for (int i = 0; i < calls; i++) {
+                    long t0 = System.nanoTime();
+                    op.run(x, 0, y, 0, res, 0, par);
+                    t[i] = (System.nanoTime() - t0) / 1e3;
+                }
+                Arrays.sort(t);
+                best = Math.min(best, t[0]);
+                System.out.printf(Locale.ROOT, "%s round %d: min %.1f us p25 %.1f%n", name, round, t[0], t[calls / 4]);
+            }
+            System.out.printf(Locale.ROOT, "%s %d thread(s): min %.1f us (strip rows %d)%n", name, threads, best, op.stripRows());
+            String split = System.getProperty("lanes.split.report");
+            if (split != null) {
+                try {
+                    System.out.println(Class.forName("dev.lanes.simd.conv.InvertedResidualConv").getMethod("splitReport").invoke(null));
+                } catch (ReflectiveOperationException ex) {
+                    System.out.println("no split timing in this build");
+                }
+            }
+        }
+    }
+}
