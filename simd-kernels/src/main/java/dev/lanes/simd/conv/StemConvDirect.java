@@ -67,16 +67,7 @@ public final class StemConvDirect implements ConvKernel {
         this.act = act;
         this.lo = act.kind() == Activation.Kind.CLIP ? act.p1() : 0f;
         this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
-        this.clampable = (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP) && blendClampExact(lo, hi);
-    }
-
-    /**
-     * True when {@code v <= lo ? lo : v}, then {@code > hi ? hi}, gives the bits of {@code max(lo).min(hi)} for every v:
-     * bounds neither NaN nor -0.0 (a NaN v compares false and stays NaN; v = -0.0 takes lo = +0.0 as max does, and stays
-     * -0.0 against hi = +0.0 as min keeps it). Otherwise the activation runs as the pass over the row.
-     */
-    static boolean blendClampExact(float lo, float hi) {
-        return !Float.isNaN(lo) && !Float.isNaN(hi) && Float.floatToRawIntBits(lo) != 0x8000_0000 && Float.floatToRawIntBits(hi) != 0x8000_0000;
+        this.clampable = (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP) && VectorClamp.exact(lo, hi);
     }
 
     public static boolean supports(ConvShape s) {
@@ -261,7 +252,7 @@ public final class StemConvDirect implements ConvKernel {
      * pixel 0) pixel 0's first column lies in the pad and its taps are skipped, as the one-pixel path skips them. Per
      * output the taps run in (ci, ky, kx) order: the bits of {@link #tile8x2} and {@link #pixel}. With {@code clamp}
      * a ReLU/Clip is applied before the stores as compare-and-blends: the bits of {@link Activation#applyInPlace}'s max-then-min
-     * ({@link #blendClampExact}).
+     * ({@link VectorClamp#exact}; written out here, as a call C2 left it out of line and boxed the vectors: 10× slower).
      */
     private void tile8x2Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
                                int co, boolean edge, boolean clamp, float[] y, int yo) {
