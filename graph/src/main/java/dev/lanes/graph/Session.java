@@ -91,6 +91,8 @@ public final class Session implements AutoCloseable {
         // The imported graph shares the weight tensors the passes left alone: give it the stand-ins too,
         // so that a weight the plan holds packed only is not kept raw through model().
         model.graph().initializers().replaceAll((name, t) -> weights.standIn(t));
+        // folded conv weights whose kernels hold an inexact form: recomputable from the model's own weights
+        weights.modelKnown(model.graph());
         if (file != null && g != model.graph()) {
             ModelFileValues.deferUnused(file, model.graph(), g);
         }
@@ -180,8 +182,9 @@ public final class Session implements AutoCloseable {
      * The weight bytes this session holds: constants kept with their raw values (in the imported model
      * and in the plans compiled so far) and the packed forms its MatMul and Gemm operators use. A weight
      * that only packed operators read is held packed only (its raw values are produced again, from
-     * the packed form, if something reads them). Convolution weights prepared per input shape inside
-     * the conv operators are not counted.
+     * the packed form, if something reads them). A convolution weight counts as packed: its holder's
+     * forms (shared by every input shape), plus its raw values where no form gives them back (Winograd);
+     * ConvTranspose weights and the per-shape copies of the depthwise, grouped and stem kernels are not counted.
      */
     public WeightMemory weightMemory() {
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());

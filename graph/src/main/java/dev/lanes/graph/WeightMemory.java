@@ -7,7 +7,7 @@ import java.util.Locale;
  *
  * @param rawBytes       constants held with their values (counted once however many plans share them)
  * @param rawConstants   how many such constants
- * @param packedBytes    packed forms of the MatMul / Gemm weights (GEMM panels)
+ * @param packedBytes    packed forms of the MatMul / Gemm weights (GEMM panels) and the convolution weights' holders
  * @param packedConstants constants with a packed form
  * @param standIns       constants whose raw values are not in memory (held packed only, or read again
  *                       from the model file on demand)

@@ -130,6 +130,29 @@ public final class SessionWeights {
         return r;
     }
 
+    /** Actions waiting for the imported model ({@link #whenModelKnown}); null once they have run. */
+    private List<java.util.function.Consumer<dev.lanes.graph.ir.Graph>> modelActions = new ArrayList<>();
+
+    /**
+     * Runs {@code action} with the session's imported model graph once the first plan is compiled (before
+     * the session replaces the model's unused weights by file reads): an operator that took a packed form
+     * of a folded weight uses it to find how to compute the values again from the model's own weights.
+     * Dropped when the session has passed that point (a plan specialised later).
+     */
+    public synchronized void whenModelKnown(java.util.function.Consumer<dev.lanes.graph.ir.Graph> action) {
+        if (modelActions != null) modelActions.add(action);
+    }
+
+    /** Runs the actions of {@link #whenModelKnown} (the session calls this once, after compiling its plan). */
+    public void modelKnown(dev.lanes.graph.ir.Graph imported) {
+        List<java.util.function.Consumer<dev.lanes.graph.ir.Graph>> actions;
+        synchronized (this) {
+            actions = modelActions;
+            modelActions = null;
+        }
+        if (actions != null) actions.forEach(a -> a.accept(imported));
+    }
+
     /** Bytes of every packed form held. */
     public synchronized long packedBytes() {
         long b = 0;

@@ -3,6 +3,7 @@ package dev.lanes.graph.ops;
 import dev.lanes.graph.Tensor;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.SessionWeights;
+import dev.lanes.graph.passes.FoldedWeights;
 import dev.lanes.simd.conv.ConvWeights;
 
 /**
@@ -33,6 +34,17 @@ record ConvWeightsForm() implements SessionWeights.Form<ConvWeights> {
      * operator promises to read only the holder at run time.
      */
     static ConvWeights of(OpSetup s, int i) {
-        return s.packedInput(i, new ConvWeightsForm(), true);
+        Tensor constant = s.constantInput(i);
+        ConvWeights w = s.packedInput(i, new ConvWeightsForm(), true);
+        FoldedWeights.Recipe recipe = FoldedWeights.of(constant);
+        if (recipe != null) {
+            // a weight folded from the model's own: once the session knows the model, the holder may drop the raw
+            // values even when its only form is inexact, computing them again from the model's weight if needed
+            s.weights().whenModelKnown(model -> {
+                var recompute = recipe.recompute(model);
+                if (recompute != null) w.recoverableBy(recompute);
+            });
+        }
+        return w;
     }
 }

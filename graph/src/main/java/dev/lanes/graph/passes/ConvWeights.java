@@ -87,20 +87,21 @@ final class ConvWeights {
         int m = channels(ix, conv);
         int rows = w.dim(0) * (transposed(conv) ? w.dim(1) : 1), per = w.size() / Math.max(1, rows);
         int mPerGroup = transposed(conv) ? w.dim(1) : 1, cPerGroup = transposed(conv) ? w.dim(0) / group(conv) : 1;
-        float[] wv = w.floats(), nw = new float[wv.length], nb = new float[m];
+        float[] wv = w.floats(), nb = new float[m];
+        double[] rowScale = new double[rows];
         for (int r = 0; r < rows; r++) {
             // Conv: row r is output channel r. ConvTranspose: row (c, mg) feeds output channel g·Mg + mg.
             int o = transposed(conv) ? (r / mPerGroup) / cPerGroup * mPerGroup + r % mPerGroup : r;
-            double s = scale == null ? 1 : scale[o];
-            for (int i = 0; i < per; i++) {
-                nw[r * per + i] = (float) (wv[r * per + i] * s);
-            }
+            rowScale[r] = scale == null ? 1 : scale[o];
         }
+        float[] nw = FoldedWeights.scaleRows(wv, rowScale, per);
         for (int o = 0; o < m; o++) {
             double bias = b == null ? 0 : b.floats()[o];
             nb[o] = (float) (bias * (scale == null ? 1 : scale[o]) + (shift == null ? 0 : shift[o]));
         }
-        String wName = ix.addConstant(conv.input(1), Tensor.of(nw, w.shape()));
+        Tensor folded = Tensor.of(nw, w.shape());
+        FoldedWeights.record(folded, conv.input(1), w, rowScale, per);
+        String wName = ix.addConstant(conv.input(1), folded);
         String bName = ix.addConstant(conv.input(2).isEmpty() ? conv.input(1) + "_bias" : conv.input(2), Tensor.of(nb, m));
         List<String> inputs = new ArrayList<>(conv.inputs());
         while (inputs.size() < 3) {

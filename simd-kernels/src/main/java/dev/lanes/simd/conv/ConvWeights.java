@@ -14,8 +14,9 @@ import java.util.Objects;
  * that gives them back exactly ({@link Packing#unpack}: a pure copy into another order); {@link #values}
  * and the preparation of further forms then recover them from that form. A holder whose forms are all
  * inexact (Winograd's {@code G g Gᵀ}) keeps the raw values: a new input shape may need the other
- * Winograd variant, and the values must stay readable. {@link #of} holders (tests, benchmarks, a
- * one-off prepare) never drop them.
+ * Winograd variant, and the values must stay readable — unless they can be computed again from
+ * outside ({@link #recoverableBy}: a weight folded from the model's own, re-read from the model file).
+ * {@link #of} holders (tests, benchmarks, a one-off prepare) never drop them.
  */
 public final class ConvWeights {
     /** How a kernel prepares its form from the raw weights, and how that form gives them back. */
@@ -53,6 +54,8 @@ public final class ConvWeights {
     private final boolean releasing;
     private float[] raw;
     private int rawOff;
+    /** Where the raw values can be computed again, bit for bit, from outside (null: only from an exact form). */
+    private java.util.function.Supplier<float[]> recovery;
     /** Form key → form; keys are the kernels' own (records or constants), equal keys mean equal forms. */
     private final Map<Object, Held> forms = new LinkedHashMap<>();
 
@@ -100,8 +103,8 @@ public final class ConvWeights {
             t = packing.pack(recover(), 0);
         }
         forms.put(key, new Held(packing, t));
-        if (releasing && packing.exact()) {
-            raw = null; // the form gives the values back
+        if (releasing && (packing.exact() || recovery != null)) {
+            raw = null; // the form gives the values back, or they can be computed again
         }
         return t;
     }
@@ -127,6 +130,16 @@ public final class ConvWeights {
         return recover();
     }
 
+    /**
+     * The raw values can also be computed again by {@code source} (exactly: a folded weight recomputed from
+     * the model's own weight): a releasing holder then drops them once it holds any form, exact or not.
+     * The holder prefers an exact form when it has one (no recomputation).
+     */
+    public synchronized void recoverableBy(java.util.function.Supplier<float[]> source) {
+        this.recovery = java.util.Objects.requireNonNull(source, "recovery");
+        if (releasing && raw != null && !forms.isEmpty()) raw = null;
+    }
+
     /** True while the raw values are held (not only recoverable from a form). */
     public synchronized boolean holdsRaw() {
         return raw != null;
@@ -146,6 +159,13 @@ public final class ConvWeights {
                 h.unpack(v);
                 return v;
             }
+        }
+        if (recovery != null) {
+            float[] v = recovery.get();
+            if (v == null || v.length != size) {
+                throw new IllegalStateException("conv weights recomputed as " + (v == null ? "null" : v.length + " floats") + ", expected " + size);
+            }
+            return v;
         }
         throw new IllegalStateException("conv weights dropped with no exact form to recover them from");
     }

@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * output channels run together so that each broadcast input feeds two FMAs. The kernels write
  * {@code acc + bias}; the residual and activation run as a pass over each output row while it is in
  * L1 ({@link ConvEpilogue}), never inside the FMA loops, except a ReLU/Clip without residual, which the
- * tiles for 3-wide stride-2 rows from NCHW (MobileNetV2's stem: 1.6× the general tiles) clamp in their
- * stores. Weights packed as
+ * tiles for 3-wide stride-2 rows from NCHW clamp in their stores (MobileNetV2's stem, 1 thread: 202 µs with the
+ * general tiles, 96 µs with those). Weights packed as
  * {@code [ci][ky][kx][M padded to whole vectors]}. Taps outside the input are skipped: rows per output
  * row, columns per pixel for the border pixels (a one-pixel path). Work split over output rows; each
  * output's sum runs in (ci, ky, kx) order whatever the split, so results are bit-identical for any
@@ -67,16 +67,7 @@ public final class StemConvDirect implements ConvKernel {
         this.act = act;
         this.lo = act.kind() == Activation.Kind.CLIP ? act.p1() : 0f;
         this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
-        this.clampable = (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP) && blendClampExact(lo, hi);
-    }
-
-    /**
-     * True when {@code v <= lo ? lo : v}, then {@code > hi ? hi}, gives the bits of {@code max(lo).min(hi)} for every v:
-     * bounds neither NaN nor -0.0 (a NaN v compares false and stays NaN; v = -0.0 takes lo = +0.0 as max does, and stays
-     * -0.0 against hi = +0.0 as min keeps it). Otherwise the activation runs as the pass over the row.
-     */
-    static boolean blendClampExact(float lo, float hi) {
-        return !Float.isNaN(lo) && !Float.isNaN(hi) && Float.floatToRawIntBits(lo) != 0x8000_0000 && Float.floatToRawIntBits(hi) != 0x8000_0000;
+        this.clampable = (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP) && VectorClamp.exact(lo, hi);
     }
 
     public static boolean supports(ConvShape s) {
@@ -148,11 +139,13 @@ public final class StemConvDirect implements ConvKernel {
         // 3 taps a row, stride 2, adjacent input columns (NCHW, MobileNetV2's stem): tiles with constant input offsets
         boolean rowWise = kW == 3 && g.strideW() == 2 && g.dilW() == 1 && pStride == 1;
         // those tiles and the one-pixel path clamp a ReLU/Clip in their stores: no pass over the row afterwards
-        boolean clamp = rowWise && clampable && res == null;
-        boolean edge = rowWise && g.padL() == 1 && oxLo == 1 && oxHi >= 8;
+        // (pairs of channel vectors only: the one-vector form, ppocr's 16-channel stem, ran faster alone but slower in the
+        // model, whose C2 compile of it spilled; its channels keep the general tiles)
+        boolean clamp = rowWise && clampable && res == null && cout % (2 * L) == 0;
+        boolean edgeRow = rowWise && g.padL() == 1 && oxLo == 1 && oxHi >= 8;
         for (int co = 0; co < cp; ) {
             // two full channel vectors share each broadcast input (16 accumulators); a last or partial vector goes alone
-            boolean pair = co + 2 * L <= cout;
+            boolean pair = co + 2 * L <= cout, rows3 = rowWise && pair, edge = edgeRow && pair;
             int wBase = kyLo * wRow + co;
             // a left pad of one puts only pixel 0's first column outside: the 3-wide-row tiles then start at pixel 0,
             // skipping that column's taps for it (the one-pixel path's sums, same bits)
@@ -166,10 +159,8 @@ public final class StemConvDirect implements ConvKernel {
                     int t = Math.min(t0, oxHi - 8);
                     int xBase = xImg + ((iy0 + kyLo * g.dilH()) * inW + t * g.strideW() - g.padL()) * pStride;
                     int yo = yOff + (yRow + t) * cout + co;
-                    if (rowWise) {
-                        boolean e = edge && t == 0;
-                        if (pair) tile8x2Row3s2(x, xBase, cStride, rowStep, kyHi - kyLo, w, wBase, wCi, wRow, co, e, clamp, y, yo);
-                        else tile8Row3s2(x, xBase, cStride, rowStep, kyHi - kyLo, w, wBase, wCi, wRow, co, e, clamp, y, yo);
+                    if (rows3) {
+                        tile8x2Row3s2(x, xBase, cStride, rowStep, kyHi - kyLo, w, wBase, wCi, wRow, co, edge && t == 0, clamp, y, yo);
                     } else if (pair) {
                         tile8x2(x, xBase, cStride, rowStep, colStep, pixStep, kyHi - kyLo, kW, w, wBase, wCi, wRow, co, y, yo);
                     } else {
@@ -256,12 +247,13 @@ public final class StemConvDirect implements ConvKernel {
     /**
      * {@link #tile8x2} for 3-wide kernel rows at stride 2 over adjacent input columns (X in NCHW), written for what C2
      * makes of it: the inputs at constant offsets from one index (their range checks merge), the row's 3×2 weight
-     * vectors loaded once per kernel row, and the (ci, ky) rows as one counted loop (nested loops made C2 move the 16
-     * accumulators through memory at each inner exit; 1.6× slower). With {@code edge} (a left pad of one, tile at
+     * vectors loaded once per kernel row, and the (ci, ky) rows as one counted loop ({@link #tile8x2}'s nested loops over
+     * strided offsets made C2 check every input's range and move the 16 accumulators through memory at each inner exit:
+     * 202 against 128 µs on MobileNetV2's stem before the clamp moved into the stores). With {@code edge} (a left pad of one, tile at
      * pixel 0) pixel 0's first column lies in the pad and its taps are skipped, as the one-pixel path skips them. Per
      * output the taps run in (ci, ky, kx) order: the bits of {@link #tile8x2} and {@link #pixel}. With {@code clamp}
      * a ReLU/Clip is applied before the stores as compare-and-blends: the bits of {@link Activation#applyInPlace}'s max-then-min
-     * ({@link #blendClampExact}).
+     * ({@link VectorClamp#exact}; written out here, as a call C2 left it out of line and boxed the vectors: 10× slower).
      */
     private void tile8x2Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
                                int co, boolean edge, boolean clamp, float[] y, int yo) {
@@ -425,86 +417,6 @@ public final class StemConvDirect implements ConvKernel {
         b6.intoArray(y, yo + 6 * cout + L);
         a7.intoArray(y, yo + 7 * cout);
         b7.intoArray(y, yo + 7 * cout + L);
-    }
-
-    /** {@link #tile8} for 3-wide kernel rows at stride 2 over adjacent input columns, as {@link #tile8x2Row3s2}: the bits of {@link #tile8}. */
-    private void tile8Row3s2(float[] x, int xBase, int cStride, int rowStep, int kyN, float[] w, int wBase, int wCi, int wRow,
-                             int co, boolean edge, boolean clamp, float[] y, int yo) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        int rows = cin * kyN, xi = xBase, wi = wBase, ky = 0;
-        int xNextCi = cStride - (kyN - 1) * rowStep, wNextCi = wCi - (kyN - 1) * wRow;
-        for (int r = 0; r < rows; r++) {
-            FloatVector w0 = FloatVector.fromArray(S, w, wi), w1 = FloatVector.fromArray(S, w, wi + cp), w2 = FloatVector.fromArray(S, w, wi + 2 * cp);
-            if (!edge) a0 = w0.fma(FloatVector.broadcast(S, x[xi]), a0);
-            a1 = w0.fma(FloatVector.broadcast(S, x[xi + 2]), a1);
-            a2 = w0.fma(FloatVector.broadcast(S, x[xi + 4]), a2);
-            a3 = w0.fma(FloatVector.broadcast(S, x[xi + 6]), a3);
-            a4 = w0.fma(FloatVector.broadcast(S, x[xi + 8]), a4);
-            a5 = w0.fma(FloatVector.broadcast(S, x[xi + 10]), a5);
-            a6 = w0.fma(FloatVector.broadcast(S, x[xi + 12]), a6);
-            a7 = w0.fma(FloatVector.broadcast(S, x[xi + 14]), a7);
-            a0 = w1.fma(FloatVector.broadcast(S, x[xi + 1]), a0);
-            a1 = w1.fma(FloatVector.broadcast(S, x[xi + 3]), a1);
-            a2 = w1.fma(FloatVector.broadcast(S, x[xi + 5]), a2);
-            a3 = w1.fma(FloatVector.broadcast(S, x[xi + 7]), a3);
-            a4 = w1.fma(FloatVector.broadcast(S, x[xi + 9]), a4);
-            a5 = w1.fma(FloatVector.broadcast(S, x[xi + 11]), a5);
-            a6 = w1.fma(FloatVector.broadcast(S, x[xi + 13]), a6);
-            a7 = w1.fma(FloatVector.broadcast(S, x[xi + 15]), a7);
-            a0 = w2.fma(FloatVector.broadcast(S, x[xi + 2]), a0);
-            a1 = w2.fma(FloatVector.broadcast(S, x[xi + 4]), a1);
-            a2 = w2.fma(FloatVector.broadcast(S, x[xi + 6]), a2);
-            a3 = w2.fma(FloatVector.broadcast(S, x[xi + 8]), a3);
-            a4 = w2.fma(FloatVector.broadcast(S, x[xi + 10]), a4);
-            a5 = w2.fma(FloatVector.broadcast(S, x[xi + 12]), a5);
-            a6 = w2.fma(FloatVector.broadcast(S, x[xi + 14]), a6);
-            a7 = w2.fma(FloatVector.broadcast(S, x[xi + 16]), a7);
-            if (++ky < kyN) {
-                xi += rowStep;
-                wi += wRow;
-            } else {
-                ky = 0;
-                xi += xNextCi;
-                wi += wNextCi;
-            }
-        }
-        VectorMask<Float> m = S.indexInRange(co, cout);
-        FloatVector b = FloatVector.fromArray(S, bias, co);
-        a0 = a0.add(b);
-        a1 = a1.add(b);
-        a2 = a2.add(b);
-        a3 = a3.add(b);
-        a4 = a4.add(b);
-        a5 = a5.add(b);
-        a6 = a6.add(b);
-        a7 = a7.add(b);
-        if (clamp) {
-            FloatVector lv = FloatVector.broadcast(S, lo), hv = FloatVector.broadcast(S, hi);
-            a0 = a0.blend(lv, a0.compare(VectorOperators.LE, lv));
-            a0 = a0.blend(hv, a0.compare(VectorOperators.GT, hv));
-            a1 = a1.blend(lv, a1.compare(VectorOperators.LE, lv));
-            a1 = a1.blend(hv, a1.compare(VectorOperators.GT, hv));
-            a2 = a2.blend(lv, a2.compare(VectorOperators.LE, lv));
-            a2 = a2.blend(hv, a2.compare(VectorOperators.GT, hv));
-            a3 = a3.blend(lv, a3.compare(VectorOperators.LE, lv));
-            a3 = a3.blend(hv, a3.compare(VectorOperators.GT, hv));
-            a4 = a4.blend(lv, a4.compare(VectorOperators.LE, lv));
-            a4 = a4.blend(hv, a4.compare(VectorOperators.GT, hv));
-            a5 = a5.blend(lv, a5.compare(VectorOperators.LE, lv));
-            a5 = a5.blend(hv, a5.compare(VectorOperators.GT, hv));
-            a6 = a6.blend(lv, a6.compare(VectorOperators.LE, lv));
-            a6 = a6.blend(hv, a6.compare(VectorOperators.GT, hv));
-            a7 = a7.blend(lv, a7.compare(VectorOperators.LE, lv));
-            a7 = a7.blend(hv, a7.compare(VectorOperators.GT, hv));
-        }
-        a0.intoArray(y, yo, m);
-        a1.intoArray(y, yo + cout, m);
-        a2.intoArray(y, yo + 2 * cout, m);
-        a3.intoArray(y, yo + 3 * cout, m);
-        a4.intoArray(y, yo + 4 * cout, m);
-        a5.intoArray(y, yo + 5 * cout, m);
-        a6.intoArray(y, yo + 6 * cout, m);
-        a7.intoArray(y, yo + 7 * cout, m);
     }
 
     /**

@@ -47,6 +47,28 @@ class ConvWeightsTest {
         assertSameBits(ConvOperator.prepare(a, w, 0, bias, 0, Activation.RELU, ConvAlgorithm.WINOGRAD_F4X3), first, a);
     }
 
+    /** Values that can be computed again from outside: the raw values go even when the only form is Winograd's. */
+    @Test
+    void aRecoverableHolderDropsItsRawValuesBehindAnInexactForm() {
+        ConvShape a = shape(1, 19, 21, 9, 11, 3, 1, 1, 1), b = shape(2, 19, 21, 30, 26, 3, 1, 1, 1);
+        float[] w = random(21 * 19 * 9, 4), bias = random(21, 5);
+        int[] recomputed = {0};
+        ConvWeights held = ConvWeights.releasing(w.clone(), 0, w.length);
+        held.recoverableBy(() -> {
+            recomputed[0]++;
+            return w.clone();
+        });
+        assertTrue(held.holdsRaw(), "nothing to recover from before a form exists: the raw values stay");
+        ConvOperator f2 = ConvOperator.prepare(a, held, bias, 0, Activation.RELU, ConvAlgorithm.WINOGRAD_F2X3);
+        assertFalse(held.holdsRaw(), "an inexact form plus a way to recompute: the raw values go");
+        assertEquals(0, recomputed[0], "the first form packs from the raw values");
+        ConvOperator f4 = ConvOperator.prepare(b, held, bias, 0, Activation.RELU, ConvAlgorithm.WINOGRAD_F4X3);
+        assertEquals(1, recomputed[0], "the other variant packs from recomputed values");
+        assertArrayEquals(w, held.values());
+        assertSameBits(ConvOperator.prepare(a, w, 0, bias, 0, Activation.RELU, ConvAlgorithm.WINOGRAD_F2X3), f2, a);
+        assertSameBits(ConvOperator.prepare(b, w, 0, bias, 0, Activation.RELU, ConvAlgorithm.WINOGRAD_F4X3), f4, b);
+    }
+
     /**
      * Prepares {@code a} with {@code algoA} over a releasing holder (which then drops the raw values),
      * then {@code b} with {@code algoB} from the recovered values: both as from the raw array.
