@@ -70,7 +70,7 @@ public final class BandGemmConv implements ConvKernel {
      * {@code W[p][t·C + ci][j] = weights[p·NR + j][ci][t]}, zero for output channels past M: panels of NR
      * output channels, K = taps·C rows each. A copy, so exact; depends on the weights' shape only.
      */
-    private record Panels(int cin, int cout, int taps) implements ConvWeights.Packing<float[]> {
+    private record Panels(int cin, int cout, int taps) implements ConvWeights.Reordering {
         @Override
         public float[] pack(float[] weights, int wOff) {
             int k = taps * cin;
@@ -82,16 +82,6 @@ public final class BandGemmConv implements ConvKernel {
                 }
             }
             return w;
-        }
-
-        @Override
-        public long bytes(float[] w) {
-            return 4L * w.length;
-        }
-
-        @Override
-        public boolean exact() {
-            return true;
         }
 
         @Override

@@ -38,6 +38,22 @@ public final class ConvWeights {
         }
     }
 
+    /** A packing that only reorders the weights into one float array: exact, and as many bytes as the array. */
+    public interface Reordering extends Packing<float[]> {
+        @Override
+        default long bytes(float[] form) {
+            return 4L * form.length;
+        }
+
+        @Override
+        default boolean exact() {
+            return true;
+        }
+
+        @Override
+        void unpack(float[] form, float[] dst);
+    }
+
     private record Held(Packing<?> packing, Object form) {
         @SuppressWarnings("unchecked")
         <T> long bytes() {

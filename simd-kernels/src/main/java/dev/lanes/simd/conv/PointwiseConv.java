@@ -70,7 +70,7 @@ public final class PointwiseConv implements ConvKernel {
      * The weights in panels of {@code nr} output channels (the last one {@code lastNr} wide): weight (m, c) at
      * {@code p·cin·nr + c·width + j} for m = p·nr + j. A copy, so exact. Depends on the channel counts only.
      */
-    private record Panels(int cin, int cout, int nr, int lastNr) implements ConvWeights.Packing<float[]> {
+    private record Panels(int cin, int cout, int nr, int lastNr) implements ConvWeights.Reordering {
         @Override
         public float[] pack(float[] weights, int wOff) {
             int fullPanels = cout / nr;
@@ -80,16 +80,6 @@ public final class PointwiseConv implements ConvKernel {
                 for (int c = 0; c < cin; c++) w[p * cin * nr + c * width + j] = weights[wOff + m * cin + c];
             }
             return w;
-        }
-
-        @Override
-        public long bytes(float[] w) {
-            return 4L * w.length;
-        }
-
-        @Override
-        public boolean exact() {
-            return true;
         }
 
         @Override
