@@ -52,12 +52,8 @@ class PoolOperatorProperties {
         Theories.qt(60).forAll(PoolShapes.any().mix(wider(PoolShapes.any()), 50), Sizes.seeds()).checkAssert((s, seed) -> {
             float[] x = Data.uniform(seed, Dims.size(s.inputShape()));
             int n = Dims.size(s.outputShape());
-            float[] expected = new float[n];
-            double[] terms = new double[n];
-            REFERENCE.pool(s, x, 0, expected, 0, terms);
             PoolOperator op = PoolOperator.prepare(s);
-            float[] y = run(op, x, Parallel.callerOnly());
-            Tolerance.assertClose(op.toString(), y, expected, terms, bound(s));
+            float[] y = runCloseToTheReference(op, s, x);
 
             // NHWC in, NHWC out gives the same bits
             float[] xh = new float[x.length], yh = new float[n], back = new float[n];
@@ -104,15 +100,21 @@ class PoolOperatorProperties {
      */
     private static void maxPoolMatchesReferenceOnSpecialValues(PoolShape s, long seed) {
         float[] x = SpecialValues.sprinkle(Data.uniform(seed, Dims.size(s.inputShape())), seed, 0.05);
+        PoolOperator op = PoolOperator.prepare(s);
+        float[] y = runCloseToTheReference(op, s, x);
+        Tolerance.assertBitsEqual(op + " 2 threads", run(op, x, TWO), y);
+        Tolerance.assertBitsEqual(op + " 3 threads", run(op, x, THREE), y);
+    }
+
+    /** {@code op} on the calling thread, its output checked against the reference's within {@link #bound}; returns it. */
+    private static float[] runCloseToTheReference(PoolOperator op, PoolShape s, float[] x) {
         int n = Dims.size(s.outputShape());
         float[] expected = new float[n];
         double[] terms = new double[n];
         REFERENCE.pool(s, x, 0, expected, 0, terms);
-        PoolOperator op = PoolOperator.prepare(s);
         float[] y = run(op, x, Parallel.callerOnly());
         Tolerance.assertClose(op.toString(), y, expected, terms, bound(s));
-        Tolerance.assertBitsEqual(op + " 2 threads", run(op, x, TWO), y);
-        Tolerance.assertBitsEqual(op + " 3 threads", run(op, x, THREE), y);
+        return y;
     }
 
     @Test

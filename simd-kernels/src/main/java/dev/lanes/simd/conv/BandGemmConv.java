@@ -140,7 +140,7 @@ public final class BandGemmConv implements ConvKernel {
         long rowBytes = 4L * bandW * cin * (source == Source.PADDED_ROWS ? sh : 1);
         int rows = (int) Math.max(1, Math.min(oh, BAND_BYTES / Math.max(1, rowBytes)));
         this.bandRows = source == Source.IN_PLACE ? Math.max(1, Math.min(oh, (int) (BAND_BYTES / Math.max(1, 4L * ow * cin)))) : rows;
-        this.w = weights.form(new Panels(cin, cout, kh * kw), new Panels(cin, cout, kh * kw));
+        this.w = weights.form(new Panels(cin, cout, kh * kw));
         this.panelOuter = 4L * w.length > WEIGHTS_IN_L2;
         this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
         this.act = act;

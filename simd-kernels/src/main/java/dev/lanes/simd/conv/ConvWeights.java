@@ -3,6 +3,7 @@ package dev.lanes.simd.conv;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One convolution's weights ({@code [M, C/group, k…]}, ONNX's layout) and the forms the kernels
@@ -19,7 +20,10 @@ import java.util.Objects;
  * {@link #of} holders (tests, benchmarks, a one-off prepare) never drop them.
  */
 public final class ConvWeights {
-    /** How a kernel prepares its form from the raw weights, and how that form gives them back. */
+    /**
+     * How a kernel prepares its form from the raw weights, and how that form gives them back. A packing is also the
+     * form's key: implementations are records of everything the form depends on, so equal packings make equal forms.
+     */
     public interface Packing<T> {
         /** The form, from {@code size} raw floats at {@code w[off…]}. */
         T pack(float[] w, int off);
@@ -71,9 +75,9 @@ public final class ConvWeights {
     private float[] raw;
     private int rawOff;
     /** Where the raw values can be computed again, bit for bit, from outside (null: only from an exact form). */
-    private java.util.function.Supplier<float[]> recovery;
-    /** Form key → form; keys are the kernels' own (records or constants), equal keys mean equal forms. */
-    private final Map<Object, Held> forms = new LinkedHashMap<>();
+    private Supplier<float[]> recovery;
+    /** Packing → the form it made. */
+    private final Map<Packing<?>, Held> forms = new LinkedHashMap<>();
 
     private ConvWeights(float[] w, int off, int size, boolean releasing) {
         Objects.requireNonNull(w, "Conv weights");
@@ -102,11 +106,11 @@ public final class ConvWeights {
     }
 
     /**
-     * The form under {@code key}: prepared by {@code packing} on the first request (from the raw values,
+     * The form {@code packing} makes: prepared on the first request for an equal packing (from the raw values,
      * or from an exact form when they were dropped), the same object for every later one.
      */
-    public synchronized <T> T form(Object key, Packing<T> packing) {
-        Held h = forms.get(key);
+    public synchronized <T> T form(Packing<T> packing) {
+        Held h = forms.get(packing);
         if (h != null) {
             @SuppressWarnings("unchecked")
             T t = (T) h.form();
@@ -118,7 +122,7 @@ public final class ConvWeights {
         } else {
             t = packing.pack(recover(), 0);
         }
-        forms.put(key, new Held(packing, t));
+        forms.put(packing, new Held(packing, t));
         if (releasing && (packing.exact() || recovery != null)) {
             raw = null; // the form gives the values back, or they can be computed again
         }
@@ -151,8 +155,8 @@ public final class ConvWeights {
      * the model's own weight): a releasing holder then drops them once it holds any form, exact or not.
      * The holder prefers an exact form when it has one (no recomputation).
      */
-    public synchronized void recoverableBy(java.util.function.Supplier<float[]> source) {
-        this.recovery = java.util.Objects.requireNonNull(source, "recovery");
+    public synchronized void recoverableBy(Supplier<float[]> source) {
+        this.recovery = Objects.requireNonNull(source, "recovery");
         if (releasing && raw != null && !forms.isEmpty()) raw = null;
     }
 

@@ -103,7 +103,7 @@ public final class GemmConv implements ConvKernel {
             throw new IllegalArgumentException("GemmConv cannot run " + s + " as " + algorithm);
         }
         this.pointwise = algorithm == ConvAlgorithm.POINTWISE_GEMM;
-        this.packed = weights.form(new GroupPanels(groups, cinG, coutG, taps), new GroupPanels(groups, cinG, coutG, taps));
+        this.packed = weights.form(new GroupPanels(groups, cinG, coutG, taps));
         this.epilogues = new Epilogue[groups];
         float[] biasCopy = s.hasBias() ? java.util.Arrays.copyOfRange(bias, bOff, bOff + cout) : null;
         for (int grp = 0; grp < groups; grp++) {

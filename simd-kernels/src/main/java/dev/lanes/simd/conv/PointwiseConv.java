@@ -111,7 +111,7 @@ public final class PointwiseConv implements ConvKernel {
         this.lastNr = (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
         this.panels = fullPanels + (rem > 0 ? 1 : 0);
         // a narrow last panel (200 = 3·64 + 8 at 512 bits) takes a narrow kernel instead of padding to nr
-        this.w = weights.form(new Panels(cin, cout, nr, lastNr), new Panels(cin, cout, nr, lastNr));
+        this.w = weights.form(new Panels(cin, cout, nr, lastNr));
         this.bias = new float[fullPanels * nr + lastNr];
         if (s.hasBias()) System.arraycopy(b, bOff, bias, 0, cout);
         this.act = act;

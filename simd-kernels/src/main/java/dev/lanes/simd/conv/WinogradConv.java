@@ -92,7 +92,7 @@ public final class WinogradConv implements ConvKernel {
         for (int blk = 0; blk < nb; blk++) largest = Math.max(largest, blockStart(blk + 1) - blockStart(blk));
         this.blockTiles = largest;
         // transformed once per weights, whatever the input shape (the form does not depend on it)
-        this.u = weights.form(new Transformed(m, cin, cout), new Transformed(m, cin, cout));
+        this.u = weights.form(new Transformed(m, cin, cout));
         this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
         this.act = act;
     }
