@@ -273,7 +273,8 @@ public final class PointwiseConv implements ConvKernel {
             int t0 = p == pa ? ta : 0, t1 = p == pb ? tb : tiles;
             for (int t = t0; t < t1; t++) {
                 int q = t * MR, rows = Math.min(MR, pixels - q);
-                tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
+                if (pairs) pairTile(x, xOff, y, yOff, q, rows, tileBuffer, clamp);
+                else tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
                 if (!clamp) epilogue(y, yOff, res, resOff, q, q + rows, p, p + 1);
             }
         }
@@ -308,6 +309,7 @@ public final class PointwiseConv implements ConvKernel {
                 for (int q = b0; q < b1; ) {
                     int rows = tall && b1 - q >= 2 * MR ? 2 * MR : Math.min(MR, b1 - q);
                     if (rows == 2 * MR) tile12(x, xOff, y, yOff, q, p, tileBuffer, clamp);
+                    else if (pairs) pairTile(x, xOff, y, yOff, q, rows, tileBuffer, clamp);
                     else tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
                     // after the last panel, the tile's residual and activation while its rows are in L1
                     if (p == p1 - 1 && !clamp) epilogue(y, yOff, res, resOff, q, q + rows, p0, p1);
@@ -358,10 +360,6 @@ public final class PointwiseConv implements ConvKernel {
     /** Panel {@code p} of one tile (with its bias, and a ReLU/Clip clamp when {@code clamp}; the rest of the epilogue is {@link #epilogue}'s). */
     private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, int p, float[] t,
                       boolean clamp) {
-        if (pairs) {
-            pairTile(x, xOff, y, yOff, q0, rows, t, clamp);
-            return;
-        }
         int last = q0 + rows - 1;
         // rows past the end repeat the last pixel: computed, never stored
         int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
