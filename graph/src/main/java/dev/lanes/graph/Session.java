@@ -206,7 +206,17 @@ public final class Session implements AutoCloseable {
                 }
             }
         }
-        return new WeightMemory(raw, kept, weights.packedBytes(), weights.packedConstants(), standIns);
+        // raw values a weight holder keeps beside its forms (a conv weight only Winograd reads): raw, not packed;
+        // counted once when a plan's constant still holds the same array
+        long keptRaw = 0;
+        int keptBy = 0;
+        for (SessionWeights.KeptRaw k : weights.keptRaw()) {
+            if (seen.add(k.array())) {
+                keptRaw += k.bytes();
+                keptBy++;
+            }
+        }
+        return new WeightMemory(raw, kept, keptRaw, keptBy, weights.packedBytes(), weights.packedConstants(), standIns);
     }
 
     /** Names of the inputs a caller may give, in the model's order (including those with defaults). */

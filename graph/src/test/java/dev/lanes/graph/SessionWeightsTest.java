@@ -151,6 +151,41 @@ class SessionWeightsTest {
         }
     }
 
+    /** X[1, 16, h, w] → Conv W[32, 16, k, k] (pad k/2), no bias. */
+    static byte[] conv(int k) {
+        Random r = new Random(13);
+        OnnxModelBuilder b = new OnnxModelBuilder("conv").opset(17).input("X", DType.FLOAT32, 1, 16, "h", "w");
+        b.initializer("W", Tensor.of(gaussian(r, 32 * 16 * k * k), 32, 16, k, k));
+        b.node("Conv").name("conv").inputs("X", "W").outputs("Y").attrInts("pads", k / 2, k / 2, k / 2, k / 2).add();
+        return b.output("Y", DType.FLOAT32, 1, 32, "h", "w").toBytes();
+    }
+
+    @Test
+    void weightMemoryCountsTheRawValuesAConvHolderKeepsAsRaw() {
+        Map<String, Tensor> in = Map.of("X", Tensor.of(gaussian(new Random(2), 16 * 30 * 26), 1, 16, 30, 26));
+        // 3x3 at 30x26: Winograd, whose transformed filters cannot give the weights back, and a model from memory
+        // (no file to recompute anything from): the holder keeps the raw values beside the form
+        try (Session s = Session.open(conv(3), SessionOptions.defaults().withBackend(Backend.FAST).withThreads(1))) {
+            s.run(in);
+            WeightMemory m = s.weightMemory();
+            long raw = 4L * 32 * 16 * 9;
+            assertEquals(0, m.rawBytes(), m.describe());
+            assertEquals(raw, m.keptRawBytes(), m.describe());
+            assertEquals(1, m.keptRawHolders(), m.describe());
+            assertTrue(m.packedBytes() > raw, "Winograd's filters are larger than the weights: " + m.describe());
+            assertEquals(raw + m.packedBytes(), m.totalBytes(), m.describe());
+            assertTrue(m.describe().contains("raw 0.0 MB kept by 1 weight holders"), m.describe());
+        }
+        // 1x1: packed panels give the values back exactly, so the holder drops them: all of it is the form
+        try (Session s = Session.open(conv(1), SessionOptions.defaults().withBackend(Backend.FAST).withThreads(1))) {
+            s.run(in);
+            WeightMemory m = s.weightMemory();
+            assertEquals(0, m.rawBytes() + m.keptRawBytes(), m.describe());
+            assertEquals(0, m.keptRawHolders(), m.describe());
+            assertTrue(m.packedBytes() >= 4L * 32 * 16, m.describe());
+        }
+    }
+
     /** ids[batch] → Gather(E) → Gemm(·, E, transB) (GPT-2's tied embedding); F is gathered only. */
     static byte[] tiedEmbedding() {
         Random r = new Random(3);

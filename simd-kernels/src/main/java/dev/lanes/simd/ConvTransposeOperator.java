@@ -3,11 +3,12 @@ package dev.lanes.simd;
 import dev.lanes.reference.ConvTransposeShape;
 import dev.lanes.simd.conv.ConvTransposeDisjoint;
 import dev.lanes.simd.conv.ConvTransposeGemm;
+import dev.lanes.simd.conv.ConvWeights;
 import dev.lanes.simd.conv.Layouts;
 import java.util.Objects;
 
 /**
- * ONNX ConvTranspose prepared once (weights packed) and run many times, with the same fused epilogue
+ * ONNX ConvTranspose prepared once (weights packed, in a {@link ConvWeights} holder that other input sizes share) and run many times, with the same fused epilogue
  * as {@link ConvOperator}: {@code y = act(convTranspose(x, W) + B + residual)}. Two algorithms
  * ({@link #choose}): {@link Algorithm#DISJOINT_DIRECT} when no two taps reach the same output pixel
  * (kernel ≤ stride, dilation 1, 1-D or 2-D — the 2x2 stride-2 upsampling of detection heads), run
@@ -52,10 +53,31 @@ public final class ConvTransposeOperator {
                                                 Algorithm algorithm) {
         Objects.requireNonNull(s, "ConvTranspose shape");
         Objects.requireNonNull(w, "ConvTranspose weights");
-        Objects.requireNonNull(act, "ConvTranspose activation");
-        long wSize = (long) s.inChannels() * s.outChannelsPerGroup() * s.kernelSize();
+        long wSize = weightSize(s);
         if (wOff < 0 || wOff + wSize > w.length) {
             throw new IllegalArgumentException("ConvTranspose W needs " + wSize + " floats from offset " + wOff + ", array has " + w.length + " (" + s + ")");
+        }
+        return prepare(s, ConvWeights.of(w, wOff, (int) wSize), bias, bOff, act, algorithm);
+    }
+
+    /**
+     * Prepares over weights shared with other operators of the same layer (other input sizes): the packed form is
+     * made once in {@code w} and shared ({@link ConvWeights}).
+     */
+    public static ConvTransposeOperator prepare(ConvTransposeShape s, ConvWeights w, float[] bias, int bOff, Activation act) {
+        Objects.requireNonNull(s, "ConvTranspose shape");
+        return prepare(s, w, bias, bOff, act, choose(s));
+    }
+
+    /** {@link #prepare(ConvTransposeShape, ConvWeights, float[], int, Activation)} with the algorithm forced. */
+    public static ConvTransposeOperator prepare(ConvTransposeShape s, ConvWeights w, float[] bias, int bOff, Activation act,
+                                                Algorithm algorithm) {
+        Objects.requireNonNull(s, "ConvTranspose shape");
+        Objects.requireNonNull(w, "ConvTranspose weights");
+        Objects.requireNonNull(act, "ConvTranspose activation");
+        long wSize = weightSize(s);
+        if (w.size() != wSize) {
+            throw new IllegalArgumentException("ConvTranspose W needs " + wSize + " floats, the weights hold " + w.size() + " (" + s + ")");
         }
         if (s.hasBias()) {
             if (bias == null) throw new IllegalArgumentException("ConvTranspose shape has a bias but B is null (" + s + ")");
@@ -69,8 +91,13 @@ public final class ConvTransposeOperator {
             throw new IllegalArgumentException("ConvTranspose " + algorithm + " needs kernel ≤ stride, dilation 1, 1-D or 2-D: " + s);
         }
         return algorithm == Algorithm.DISJOINT_DIRECT
-                ? new ConvTransposeOperator(s, algorithm, null, new ConvTransposeDisjoint(s, w, wOff, bias, bOff, act))
-                : new ConvTransposeOperator(s, algorithm, new ConvTransposeGemm(s, w, wOff, bias, bOff, act), null);
+                ? new ConvTransposeOperator(s, algorithm, null, new ConvTransposeDisjoint(s, w, bias, bOff, act))
+                : new ConvTransposeOperator(s, algorithm, new ConvTransposeGemm(s, w, bias, bOff, act), null);
+    }
+
+    /** Floats of W: {@code [C, M/group, k…]}. */
+    private static long weightSize(ConvTransposeShape s) {
+        return (long) s.inChannels() * s.outChannelsPerGroup() * s.kernelSize();
     }
 
     public ConvTransposeShape shape() {

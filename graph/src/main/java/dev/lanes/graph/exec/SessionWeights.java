@@ -31,7 +31,18 @@ public final class SessionWeights {
 
         /** The constant's values recovered from {@code packed} (row-major, an array of its dtype's kind). */
         Object unpack(T packed);
+
+        /**
+         * The constant's raw values that {@code packed} keeps beside its prepared forms (a holder whose forms
+         * cannot give them back), part of {@link #bytes}; null when it keeps none.
+         */
+        default KeptRaw keptRaw(T packed) {
+            return null;
+        }
     }
+
+    /** Raw values a packed value keeps: the array (compared by identity, to count it once) and their bytes. */
+    public record KeptRaw(Object array, long bytes) {}
 
     private record Packing(Form<?> form, Object packed) {
         @SuppressWarnings("unchecked")
@@ -42,6 +53,11 @@ public final class SessionWeights {
         @SuppressWarnings("unchecked")
         <T> long bytes() {
             return ((Form<T>) form).bytes((T) packed);
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> KeptRaw keptRaw() {
+            return ((Form<T>) form).keptRaw((T) packed);
         }
     }
 
@@ -153,15 +169,28 @@ public final class SessionWeights {
         if (actions != null) actions.forEach(a -> a.accept(imported));
     }
 
-    /** Bytes of every packed form held. */
+    /** Bytes of every packed form held, without the raw values packed values keep ({@link #keptRaw}). */
     public synchronized long packedBytes() {
         long b = 0;
         for (List<Packing> forms : packings.values()) {
             for (Packing p : forms) {
-                b += p.bytes();
+                KeptRaw k = p.keptRaw();
+                b += p.bytes() - (k == null ? 0 : k.bytes());
             }
         }
         return b;
+    }
+
+    /** The raw values kept by packed values (a conv weight holder whose forms cannot give them back). */
+    public synchronized List<KeptRaw> keptRaw() {
+        List<KeptRaw> r = new ArrayList<>();
+        for (List<Packing> forms : packings.values()) {
+            for (Packing p : forms) {
+                KeptRaw k = p.keptRaw();
+                if (k != null) r.add(k);
+            }
+        }
+        return r;
     }
 
     /** Number of constants with a packed form. */

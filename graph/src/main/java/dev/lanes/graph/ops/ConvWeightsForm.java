@@ -29,6 +29,12 @@ record ConvWeightsForm() implements SessionWeights.Form<ConvWeights> {
         return weights.values();
     }
 
+    @Override
+    public SessionWeights.KeptRaw keptRaw(ConvWeights weights) {
+        float[] raw = weights.heldRawArray();
+        return raw == null ? null : new SessionWeights.KeptRaw(raw, weights.rawBytes());
+    }
+
     /**
      * Constant input {@code i} of {@code s} (float32 conv weights) as the session's shared holder; the
      * operator promises to read only the holder at run time.

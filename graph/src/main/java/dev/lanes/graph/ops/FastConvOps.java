@@ -322,10 +322,13 @@ final class FastConvOps {
             return null;
         }
         Operator reference = ConvOps.convTranspose(s);
+        // one holder per weight constant, as for Conv: the packed form is shared by every input size and plan
+        ConvWeights weights = ConvWeightsForm.of(s, 1);
+        int[] wShape = w.shape(); // the operator keeps the shape only: the values live in the session's holder
         PerShape<ConvTransposeOperator> prepared = new PerShape<>(x -> {
-            ConvTransposeShape shape = attrs.shape(x, w.shape(), bias == null ? null : bias.shape());
+            ConvTransposeShape shape = attrs.shape(x, wShape, bias == null ? null : bias.shape());
             try {
-                return ConvTransposeOperator.prepare(shape, w.floats(), 0, bias == null ? null : bias.floats(), 0, Activation.NONE);
+                return ConvTransposeOperator.prepare(shape, weights, bias == null ? null : bias.floats(), 0, Activation.NONE);
             } catch (IllegalArgumentException e) {
                 return null;
             }

@@ -20,18 +20,18 @@ public final class ConvBatchNormFold extends FusionPass {
 
     @Override
     void match(GraphIndex ix, Rewrite rw, Node conv) {
-        if (!ConvWeights.foldable(ix, conv)) {
+        if (!ConvFold.foldable(ix, conv)) {
             return;
         }
         Node bn = Rewrite.consumer(ix, conv.outputs().get(0), "BatchNormalization");
         if (bn == null || !bn.input(0).equals(conv.outputs().get(0)) || !inferenceOnly(bn)) {
             return;
         }
-        int m = ConvWeights.channels(ix, conv);
+        int m = ConvFold.channels(ix, conv);
         double[][] p = new double[4][];
         for (int i = 0; i < 4; i++) {
             Tensor t = ix.constant(bn.input(i + 1));
-            p[i] = t != null && t.rank() == 1 && t.dim(0) == m ? ConvWeights.perChannel(t.reshape(1, m), m, 2) : null;
+            p[i] = t != null && t.rank() == 1 && t.dim(0) == m ? ConvFold.perChannel(t.reshape(1, m), m, 2) : null;
             if (p[i] == null) {
                 break;
             }
@@ -45,7 +45,7 @@ public final class ConvBatchNormFold extends FusionPass {
             scale[c] = p[0][c] / Math.sqrt(p[3][c] + eps);
             shift[c] = p[1][c] - p[2][c] * scale[c];
         }
-        rw.replace(bn, ConvWeights.fold(ix, conv, scale, shift, bn.outputs().get(0)));
+        rw.replace(bn, ConvFold.fold(ix, conv, scale, shift, bn.outputs().get(0)));
     }
 
     @Override

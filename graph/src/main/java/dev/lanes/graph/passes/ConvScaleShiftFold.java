@@ -22,7 +22,7 @@ public final class ConvScaleShiftFold extends FusionPass {
 
     @Override
     void match(GraphIndex ix, Rewrite rw, Node conv) {
-        if (!ConvWeights.foldable(ix, conv)) {
+        if (!ConvFold.foldable(ix, conv)) {
             return;
         }
         String y = conv.outputs().get(0);
@@ -33,14 +33,14 @@ public final class ConvScaleShiftFold extends FusionPass {
         }
         String other = Rewrite.other(next, y);
         Tensor c = other == null ? null : ix.constant(other);
-        int m = ConvWeights.channels(ix, conv);
+        int m = ConvFold.channels(ix, conv);
         int rank = ix.constant(conv.input(1)).rank();
-        double[] v = c == null || c.dtype() != dev.lanes.graph.DType.FLOAT32 ? null : ConvWeights.perChannel(c, m, rank);
+        double[] v = c == null || c.dtype() != dev.lanes.graph.DType.FLOAT32 ? null : ConvFold.perChannel(c, m, rank);
         if (v == null || !rw.claim(conv, next)) {
             return;
         }
         boolean mul = next.opType().equals("Mul");
-        rw.replace(next, ConvWeights.fold(ix, conv, mul ? v : null, mul ? null : v, next.outputs().get(0)));
+        rw.replace(next, ConvFold.fold(ix, conv, mul ? v : null, mul ? null : v, next.outputs().get(0)));
     }
 
     @Override

@@ -37,6 +37,16 @@ class CliTest {
     }
 
     @Test
+    void infoTellsRawWeightsAConvHolderKeepsFromItsForms() throws Exception {
+        Result r = run("info", TinyModels.winogradConv(dir).toString(), "-t", "1");
+        assertEquals(0, r.code(), r.err());
+        // 32·16·9 floats = 18432 bytes kept raw by the one holder (Winograd cannot give them back), the
+        // transformed filters as packed, nothing raw in the plans
+        assertTrue(r.out().contains("(raw 0.0 MB in 0 constants + raw 0.0 MB kept by 1 weight holders + packed "), r.out());
+        assertTrue(r.out().contains("; 1 without raw values in the plans)"), r.out());
+    }
+
+    @Test
     void infoOnAnOnnxFile() throws Exception {
         Result r = run("info", TinyModels.mlp(dir).toString(), "--dim", "batch=2", "-t", "1");
         assertEquals(0, r.code(), r.err());
@@ -44,7 +54,7 @@ class CliTest {
         assertTrue(r.out().contains("run with [2, 4]"), r.out());
         assertTrue(r.out().contains("kernels: PackedGemm: "), r.out());
         // Both MatMul weights are held packed only: the session keeps no raw copy of them.
-        assertTrue(r.out().contains("weights held by the session: ") && r.out().contains("; 2 without raw values)"), r.out());
+        assertTrue(r.out().contains("weights held by the session: ") && r.out().contains("; 2 without raw values in the plans)"), r.out());
     }
 
     @Test

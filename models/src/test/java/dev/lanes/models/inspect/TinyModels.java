@@ -53,6 +53,24 @@ public final class TinyModels {
     }
 
     /**
+     * {@code y = Conv(x, W)} with x {@code [1, 16, 30, 26]}, W {@code [32, 16, 3, 3]}, pad 1: Winograd's shape, whose
+     * transformed filters do not give the weights back (the session keeps them raw beside the form).
+     */
+    public static Path winogradConv(Path dir) throws IOException {
+        float[] w = new float[32 * 16 * 9];
+        for (int i = 0; i < w.length; i++) w[i] = (i % 7 - 3) * 0.05f;
+        Path file = dir.resolve("winograd.onnx");
+        new OnnxModelBuilder("winograd").opset(13)
+                .input("x", DType.FLOAT32, 1, 16, 30, 26)
+                .initializer("W", Tensor.of(w, 32, 16, 3, 3))
+                .node("Conv").name("conv").inputs("x", "W").outputs("y")
+                        .attrInts("pads", 1, 1, 1, 1).add()
+                .output("y", DType.FLOAT32, 1, 32, 30, 26)
+                .writeTo(file);
+        return file;
+    }
+
+    /**
      * {@code y = Gather(table, ids)} with a table of 2 rows × 3 (as BERT's token-type embeddings) and
      * int64 ids {@code [1, seq]}: any id other than 0 or 1 is out of range.
      */

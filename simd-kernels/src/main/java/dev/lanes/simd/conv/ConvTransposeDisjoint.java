@@ -54,7 +54,50 @@ public final class ConvTransposeDisjoint {
     private final Activation act;
     private final boolean fullyCovered;
 
-    public ConvTransposeDisjoint(ConvTransposeShape s, float[] w, int wOff, float[] b, int bOff, Activation act) {
+    /**
+     * Column tiles of 4 per group, {@code packed[(tile·Cg + ci)·4 + j]} = W[g·Cg + ci][m][ky][kx] for column
+     * {@code tile·4 + j} = {@code (m·kh + ky)·kw + kx} of its group (padding columns 0). A copy, so exact; depends on
+     * the weights' shape only.
+     */
+    private record Tiles(int groups, int cinG, int coutG, int kh, int kw) implements ConvWeights.Reordering {
+        int tilesPerGroup() {
+            return (coutG * kh * kw + COLS - 1) / COLS;
+        }
+
+        /** Index in the packed array of W's element (g, ci, column c of the group). */
+        private int at(int g, int ci, int c) {
+            int col = g * tilesPerGroup() * COLS + c;
+            return (col / COLS * cinG + ci) * COLS + col % COLS;
+        }
+
+        @Override
+        public float[] pack(float[] w, int wOff) {
+            int cols = coutG * kh * kw;
+            float[] packed = new float[groups * tilesPerGroup() * cinG * COLS];
+            for (int g = 0; g < groups; g++) {
+                for (int ci = 0; ci < cinG; ci++) {
+                    // ONNX W[C][M/group][kh][kw]: a group's row ci is its columns in order
+                    int src = wOff + (g * cinG + ci) * cols;
+                    for (int c = 0; c < cols; c++) packed[at(g, ci, c)] = w[src + c];
+                }
+            }
+            return packed;
+        }
+
+        @Override
+        public void unpack(float[] packed, float[] dst) {
+            int cols = coutG * kh * kw;
+            for (int g = 0; g < groups; g++) {
+                for (int ci = 0; ci < cinG; ci++) {
+                    int d = (g * cinG + ci) * cols;
+                    for (int c = 0; c < cols; c++) dst[d + c] = packed[at(g, ci, c)];
+                }
+            }
+        }
+    }
+
+    /** Prepares over {@code w} ({@code [C, M/group, kh, kw]}), taking its tiles from the holder (shared by input sizes). */
+    public ConvTransposeDisjoint(ConvTransposeShape s, ConvWeights w, float[] b, int bOff, Activation act) {
         if (!supports(s)) throw new IllegalArgumentException("ConvTransposeDisjoint needs kernel ≤ stride, dilation 1, 1-D or 2-D: " + s);
         boolean twoD = s.spatialRank() == 2;
         int[] in = s.inSpatial(), out = s.outSpatial(), k = s.kernel(), st = s.strides(), pb = s.padsBegin();
@@ -77,22 +120,17 @@ public final class ConvTransposeDisjoint {
         int colsPerGroup = coutG * kh * kw;
         this.tilesPerGroup = (colsPerGroup + COLS - 1) / COLS;
         this.tiles = groups * tilesPerGroup;
-        this.packed = new float[tiles * cinG * COLS];
+        this.packed = w.form(new Tiles(groups, cinG, coutG, kh, kw));
         this.colChannel = new int[tiles * COLS];
         this.colKy = new int[tiles * COLS];
         this.colKx = new int[tiles * COLS];
         java.util.Arrays.fill(colChannel, -1);
         for (int g = 0; g < groups; g++) {
             for (int c = 0; c < colsPerGroup; c++) {
-                int m = c / (kh * kw), ky = c % (kh * kw) / kw, kx = c % kw;
-                int col = g * tilesPerGroup * COLS + c, tile = col / COLS, j = col % COLS;
-                colChannel[col] = g * coutG + m;
-                colKy[col] = ky;
-                colKx[col] = kx;
-                for (int ci = 0; ci < cinG; ci++) {
-                    // ONNX W[C][M/group][kh][kw]
-                    packed[(tile * cinG + ci) * COLS + j] = w[wOff + (((g * cinG + ci) * coutG + m) * kh + ky) * kw + kx];
-                }
+                int col = g * tilesPerGroup * COLS + c;
+                colChannel[col] = g * coutG + c / (kh * kw);
+                colKy[col] = c % (kh * kw) / kw;
+                colKx[col] = c % kw;
             }
         }
         this.bias = new float[cout];

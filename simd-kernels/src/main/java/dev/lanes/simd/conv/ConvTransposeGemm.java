@@ -38,7 +38,55 @@ public final class ConvTransposeGemm {
     private final float[] bias;
     private final Activation act;
 
-    public ConvTransposeGemm(ConvTransposeShape s, float[] w, int wOff, float[] b, int bOff, Activation act) {
+    /**
+     * Per group, PackedGemm's B of Cg rows by taps·Mg columns: {@code B[ci][tap·Mg + co] = W[grp·Cg + ci][co][tap]}.
+     * A copy, so exact; depends on the weights' shape only (every input size of the layer shares it).
+     */
+    private record GroupPanels(int groups, int cinG, int coutG, int taps) implements ConvWeights.Packing<PackedB[]> {
+        @Override
+        public PackedB[] pack(float[] w, int wOff) {
+            PackedB[] packed = new PackedB[groups];
+            int n = taps * coutG;
+            float[] bm = new float[cinG * n];
+            for (int grp = 0; grp < groups; grp++) {
+                for (int ci = 0; ci < cinG; ci++) {
+                    int src = wOff + (grp * cinG + ci) * coutG * taps;
+                    for (int co = 0; co < coutG; co++) {
+                        for (int t = 0; t < taps; t++) bm[ci * n + t * coutG + co] = w[src + co * taps + t];
+                    }
+                }
+                packed[grp] = PackedGemm.packB(cinG, n, bm, 0, n, false);
+            }
+            return packed;
+        }
+
+        @Override
+        public long bytes(PackedB[] packed) {
+            long b = 0;
+            for (PackedB p : packed) b += 4 * p.size();
+            return b;
+        }
+
+        @Override
+        public boolean exact() {
+            return true;
+        }
+
+        @Override
+        public void unpack(PackedB[] packed, float[] dst) {
+            for (int grp = 0; grp < groups; grp++) {
+                for (int ci = 0; ci < cinG; ci++) {
+                    int d = (grp * cinG + ci) * coutG * taps;
+                    for (int co = 0; co < coutG; co++) {
+                        for (int t = 0; t < taps; t++) dst[d + co * taps + t] = packed[grp].get(ci, t * coutG + co);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Prepares over {@code w} ({@code [C, M/group, k…]}), taking its packed form from the holder (shared by input sizes). */
+    public ConvTransposeGemm(ConvTransposeShape s, ConvWeights w, float[] b, int bOff, Activation act) {
         // the output plays the input's part in Geometry: "in" = ConvTranspose's output, "out" = its input
         this.g = Geometry.of(s.outSpatial(), s.inSpatial(), s.kernel(), s.strides(), s.dilations(), s.padsBegin());
         this.batch = s.batch();
@@ -48,18 +96,7 @@ public final class ConvTransposeGemm {
         this.cinG = s.inChannelsPerGroup();
         this.coutG = s.outChannelsPerGroup();
         this.taps = s.kernelSize();
-        this.packed = new PackedB[groups];
-        int n = taps * coutG;
-        float[] bm = new float[cinG * n];
-        for (int grp = 0; grp < groups; grp++) {
-            for (int ci = 0; ci < cinG; ci++) {
-                int src = wOff + (grp * cinG + ci) * coutG * taps;
-                for (int co = 0; co < coutG; co++) {
-                    for (int t = 0; t < taps; t++) bm[ci * n + t * coutG + co] = w[src + co * taps + t];
-                }
-            }
-            packed[grp] = PackedGemm.packB(cinG, n, bm, 0, n, false);
-        }
+        this.packed = w.form(new GroupPanels(groups, cinG, coutG, taps));
         this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
         this.act = act;
     }

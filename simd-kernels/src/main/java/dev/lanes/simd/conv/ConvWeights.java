@@ -167,9 +167,27 @@ public final class ConvWeights {
 
     /** Bytes held: the raw values while held, plus every form. */
     public synchronized long bytes() {
-        long b = raw != null ? 4L * size : 0;
+        return rawBytes() + formBytes();
+    }
+
+    /** Bytes of the raw values while held (0 once dropped). */
+    public synchronized long rawBytes() {
+        return raw != null ? 4L * size : 0;
+    }
+
+    /** Bytes of the prepared forms. */
+    public synchronized long formBytes() {
+        long b = 0;
         for (Held h : forms.values()) b += h.bytes();
         return b;
+    }
+
+    /**
+     * The array holding the raw values while they are held (it may be shared with the constant they came from, and
+     * hold other values around them), else null; for counting memory by identity, not for reading.
+     */
+    public synchronized float[] heldRawArray() {
+        return raw;
     }
 
     private float[] recover() {

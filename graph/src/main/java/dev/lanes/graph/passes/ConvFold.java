@@ -14,8 +14,8 @@ import java.util.List;
  * a ConvTranspose (whose weights {@code [C, M/group, k…]} hold output channel
  * {@code (c / (C/group))·(M/group) + m} in row {@code (c, m)}).
  */
-final class ConvWeights {
-    private ConvWeights() {}
+final class ConvFold {
+    private ConvFold() {}
 
     /**
      * The conv node when it can take a fold: a Conv (or a FusedConv with neither activation nor
