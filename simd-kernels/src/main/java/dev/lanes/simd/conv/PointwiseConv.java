@@ -382,8 +382,7 @@ public final class PointwiseConv implements ConvKernel {
         // rows past the end repeat the last pixel: computed, never stored
         int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
         int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
-        int c0 = p * nr, cols = Math.min(nr, cout - c0), width = p < fullPanels ? nr : lastNr, wo = panelOffset[p];
-        float[] wt = panelArray[p];
+        int c0 = p * nr, cols = Math.min(nr, cout - c0), width = p < fullPanels ? nr : lastNr;
         // a full tile of a full-width panel is stored by the kernel itself (a ReLU/Clip without residual clamped right
         // after, in L1); a partial tile or a masked panel goes through the tile buffer
         boolean direct = rows == MR && cols == width;
@@ -391,13 +390,13 @@ public final class PointwiseConv implements ConvKernel {
         float[] d = direct ? y : t;
         int o = direct ? yo : 0, stride = direct ? cout : width;
         switch (width / L) {
-            case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, wt, wo, c0, d, o, stride);
-            case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, wt, wo, c0, d, o, stride);
+            case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
+            case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
             default -> {
                 // a last tile of 1 or 2 pixels (49 = 8·6 + 1 on 7x7 maps) runs 2 rows instead of 6 (8 FMA chains keep
                 // both FMA units busy): a third of the 6-row kernel's time
-                if (rows <= 2) kernel2x4(x, a0, a1, wt, wo, c0, t, 0, width);
-                else kernel6x4(x, a0, a1, a2, a3, a4, a5, wt, wo, c0, d, o, stride);
+                if (rows <= 2) kernel2x4(x, a0, a1, p, c0, t, 0, width);
+                else kernel6x4(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
             }
         }
         if (!direct) store(t, width, y, yo, rows, cols, clamp);
@@ -406,15 +405,14 @@ public final class PointwiseConv implements ConvKernel {
 
     /** Panel {@code p} (2 vectors wide) of pixels {@code [q0, q0 + 12)}, as {@link #tile}. */
     private void tile12(float[] x, int xOff, float[] y, int yOff, int q0, int p, float[] t, boolean clamp) {
-        int c0 = p * nr, cols = Math.min(nr, cout - c0), width = 2 * L, wo = panelOffset[p];
-        float[] wt = panelArray[p];
+        int c0 = p * nr, cols = Math.min(nr, cout - c0), width = 2 * L;
         boolean direct = cols == width;
         int yo = yOff + q0 * cout + c0;
         float[] d = direct ? y : t;
         int o = direct ? yo : 0, stride = direct ? cout : width;
         kernel12x2(x, inputOffset(xOff, q0), inputOffset(xOff, q0 + 1), inputOffset(xOff, q0 + 2), inputOffset(xOff, q0 + 3),
                 inputOffset(xOff, q0 + 4), inputOffset(xOff, q0 + 5), inputOffset(xOff, q0 + 6), inputOffset(xOff, q0 + 7),
-                inputOffset(xOff, q0 + 8), inputOffset(xOff, q0 + 9), inputOffset(xOff, q0 + 10), inputOffset(xOff, q0 + 11), wt, wo, c0, d, o, stride);
+                inputOffset(xOff, q0 + 8), inputOffset(xOff, q0 + 9), inputOffset(xOff, q0 + 10), inputOffset(xOff, q0 + 11), p, c0, d, o, stride);
         if (!direct) store(t, width, y, yo, 2 * MR, cols, clamp);
         else if (clamp) VectorClamp.rows(y, yo, cout, 2 * MR, width, lo, hi);
     }
@@ -429,13 +427,17 @@ public final class PointwiseConv implements ConvKernel {
     }
 
     /**
-     * 6 rows × 4 vectors from weight offset {@code wo}, each accumulator starting from its bias ({@code bias[bo..]}), into
+     * 6 rows × 4 vectors of weight panel {@code p}, each accumulator starting from its bias ({@code bias[bo..]}), into
      * {@code d} at {@code o}, rows {@code stride} apart: Y itself (a full tile of a full panel) or the tile buffer.
      */
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, float[] wt, int wo, int bo, float[] d, int o, int stride) {
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int p, int bo, float[] d, int o, int stride) {
         final int nr = 4 * L;
         FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + L), b2 = FloatVector.fromArray(S, bias, bo + 2 * L), b3 = FloatVector.fromArray(S, bias, bo + 3 * L);
         FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3, c10 = b0, c11 = b1, c12 = b2, c13 = b3, c20 = b0, c21 = b1, c22 = b2, c23 = b3, c30 = b0, c31 = b1, c32 = b2, c33 = b3, c40 = b0, c41 = b1, c42 = b2, c43 = b3, c50 = b0, c51 = b1, c52 = b2, c53 = b3;
+        // the panel's chunk and offset read here, from fields: passed as two more arguments they cost 5-7 % on ResNet-50's
+        // 1x1 layers (measured, ConvLayerProbe r50-1x1-64-256-56 and -256-1024-14 at 1 thread)
+        float[] wt = panelArray[p];
+        int wo = panelOffset[p];
         for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L), w2 = FloatVector.fromArray(S, wt, wo + 2 * L), w3 = FloatVector.fromArray(S, wt, wo + 3 * L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
@@ -460,10 +462,12 @@ public final class PointwiseConv implements ConvKernel {
     }
 
     /** 2 rows × 4 vectors into the tile buffer, as {@link #kernel6x4}. */
-    private void kernel2x4(float[] x, int a0, int a1, float[] wt, int wo, int bo, float[] d, int o, int stride) {
+    private void kernel2x4(float[] x, int a0, int a1, int p, int bo, float[] d, int o, int stride) {
         final int nr = 4 * L;
         FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + L), b2 = FloatVector.fromArray(S, bias, bo + 2 * L), b3 = FloatVector.fromArray(S, bias, bo + 3 * L);
         FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3, c10 = b0, c11 = b1, c12 = b2, c13 = b3;
+        float[] wt = panelArray[p];
+        int wo = panelOffset[p];
         for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L), w2 = FloatVector.fromArray(S, wt, wo + 2 * L), w3 = FloatVector.fromArray(S, wt, wo + 3 * L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
@@ -476,10 +480,12 @@ public final class PointwiseConv implements ConvKernel {
     }
 
     /** 12 rows × 2 vectors, as {@link #kernel6x4} (24 accumulators, as 6 × 4). */
-    private void kernel12x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, int a8, int a9, int a10, int a11, float[] wt, int wo, int bo, float[] d, int o, int stride) {
+    private void kernel12x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, int a8, int a9, int a10, int a11, int p, int bo, float[] d, int o, int stride) {
         final int nr = 2 * L;
         FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + L);
         FloatVector c000 = b0, c001 = b1, c010 = b0, c011 = b1, c020 = b0, c021 = b1, c030 = b0, c031 = b1, c040 = b0, c041 = b1, c050 = b0, c051 = b1, c060 = b0, c061 = b1, c070 = b0, c071 = b1, c080 = b0, c081 = b1, c090 = b0, c091 = b1, c100 = b0, c101 = b1, c110 = b0, c111 = b1;
+        float[] wt = panelArray[p];
+        int wo = panelOffset[p];
         for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
@@ -522,10 +528,12 @@ public final class PointwiseConv implements ConvKernel {
     }
 
     /** 6 rows × 2 vectors, as {@link #kernel6x4}. */
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, float[] wt, int wo, int bo, float[] d, int o, int stride) {
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int p, int bo, float[] d, int o, int stride) {
         final int nr = 2 * L;
         FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + L);
         FloatVector c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
+        float[] wt = panelArray[p];
+        int wo = panelOffset[p];
         for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
@@ -550,10 +558,12 @@ public final class PointwiseConv implements ConvKernel {
     }
 
     /** 6 rows × 1 vector (layers with at most L output channels, or the last L of a panel set), as {@link #kernel6x4}. */
-    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, float[] wt, int wo, int bo, float[] d, int o, int stride) {
+    private void kernel6x1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int p, int bo, float[] d, int o, int stride) {
         final int nr = L;
         FloatVector b0 = FloatVector.fromArray(S, bias, bo);
         FloatVector c00 = b0, c10 = b0, c20 = b0, c30 = b0, c40 = b0, c50 = b0;
+        float[] wt = panelArray[p];
+        int wo = panelOffset[p];
         for (int k = 0; k < cin; k++, wo += nr) {
             FloatVector w0 = FloatVector.fromArray(S, wt, wo);
             FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
