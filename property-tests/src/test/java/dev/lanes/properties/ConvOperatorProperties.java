@@ -444,6 +444,30 @@ class ConvOperatorProperties {
     }
 
     /**
+     * 1x1 layers with few output channels, where PointwiseConv's narrow kernels run: 1 to 40 output channels (8, 16, 24,
+     * 40 and 1.5 vectors, the pixel-pair kernel, a quarter of the time), 1 input channel or 2 to 47 (primes among them),
+     * 1 to 40 output pixels (fewer than a tile, and tails of 1 to 11 after 12-pixel tiles), stride 1 or 2; no
+     * activation, ReLU or ReLU6 (clamped in the stores when there is no residual), residual on or off. Against the
+     * reference, and 1, 2 and 3 threads give the same bits.
+     */
+    @Test
+    void pointwiseNarrowOutputs() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6);
+        Gen<ConvShape> shapes = in -> {
+            int m = Generate.range(0, 3).generate(in) == 0
+                    ? Generate.pick(List.of(8, 16, 24, 40, 3 * VectorWidth.LANES / 2)).generate(in) : Sizes.between(1, 40).generate(in);
+            int c = Generate.range(0, 4).generate(in) == 0 ? 1 : Sizes.between(2, 47).generate(in);
+            int st = Generate.range(1, 2).generate(in);
+            int h = Sizes.between(1, 5).generate(in) * st, w = Sizes.between(1, 8).generate(in) * st;
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+            epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.POINTWISE_DIRECT);
+        });
+    }
+
+    /**
      * 1x1 layers on tiny maps under large weights (250 to 400 → 130 to 300 channels on 1 to 12 pixels, stride 1 or 2):
      * with several threads PointwiseConv splits the output channels, each thread running the residual and activation
      * on its own columns; with a residual or an activation the epilogue does not clamp in the stores. Against the
@@ -500,6 +524,37 @@ class ConvOperatorProperties {
                         nhwcTerms(terms, s.outChannels(), pixels), 2 * bound(s, op.algorithm()));
             });
         }
+    }
+
+    /**
+     * PointwiseConv's tile paths and their epilogues on every kind of tile: K from 1 (primes included), M not a multiple
+     * of the vector (a last panel through the tile buffer, or of 2 vectors: 12-row tiles at 512 bits), maps of 1 to 81
+     * pixels (shorter than a tile, partial last tiles), no activation, ReLU6 (clamped in the stores or, with a residual, in
+     * the pass) and HardSwish, residual on and off. The residual and activation of each tile run one tile late: against
+     * the reference, the same bits on 1, 2 and 3 threads, and the same bits as the unfused conv followed by the residual
+     * add and the activation pass.
+     */
+    @Test
+    void pointwiseTilesWithTheirEpilogues() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.HARD_SWISH);
+        Gen<ConvShape> shapes = in -> {
+            int c = Sizes.between(1, 40).generate(in), m = Sizes.between(1, 100).generate(in);
+            int h = Sizes.between(1, 9).generate(in), w = Sizes.between(1, 9).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {1, 1}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+            float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.POINTWISE_DIRECT);
+            Inputs d = Inputs.of(s, seed);
+            int n = Dims.size(s.outputShape()), pixels = s.outSpatialSize();
+            float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), zh = z == null ? null : nhwc(z, s.batch(), s.outChannels(), pixels);
+            float[] unfused = runNhwc(ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, ConvAlgorithm.POINTWISE_DIRECT), xh, null,
+                    Parallel.callerOnly());
+            if (zh != null) for (int i = 0; i < n; i++) unfused[i] += zh[i];
+            act.applyInPlace(unfused, 0, n);
+            ConvOperator fused = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+            Tolerance.assertBitsEqual(fused + " fused vs unfused", runNhwc(fused, xh, zh, Parallel.callerOnly()), unfused);
+        });
     }
 
     /**
