@@ -173,6 +173,20 @@ class ConvOperatorProperties {
         checkAlgorithm(wide(1, 0, 2), ConvAlgorithm.POINTWISE_DIRECT, 30);
         checkAlgorithm(wide(1, 0, 1), ConvAlgorithm.POINTWISE_GEMM, 20);
         checkAlgorithm(pointwiseManyOutputs(), ConvAlgorithm.POINTWISE_DIRECT, 20);
+        checkAlgorithm(pointwiseChunked(), ConvAlgorithm.POINTWISE_DIRECT, 8);
+    }
+
+    /**
+     * 1x1 with 250 to 420 input and 130 to 460 output channels, few pixels: PointwiseConv's panels lie in several chunks
+     * of several panels each (the last panel, narrow or not, at an offset inside its chunk) at every vector width.
+     */
+    static Gen<ConvShape> pointwiseChunked() {
+        return in -> {
+            int c = Generate.range(250, 420).generate(in), m = Generate.range(130, 460).generate(in);
+            int h = Sizes.between(1, 4).generate(in), w = Sizes.between(1, 5).generate(in), stride = Generate.range(1, 2).generate(in);
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
     }
 
     /** 1x1 with 65 to 210 output channels (full panels plus a last panel of 1, 2 or 4 vectors at 512 bits), few pixels. */
