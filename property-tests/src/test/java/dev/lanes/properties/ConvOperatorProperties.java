@@ -663,7 +663,10 @@ class ConvOperatorProperties {
      */
     @Test
     void depthwiseWithAChannelMultiplier() {
+        Theories.qt(20).forAll(depthwiseMultiplier()).checkAssert(s ->
+                assertEquals(ConvAlgorithm.DEPTHWISE_MULTIPLIER, ConvOperator.choose(s), s.toString()));
         checkAlgorithm(depthwiseMultiplier(), null, 40);
+        checkAlgorithm(depthwiseMultiplier(), ConvAlgorithm.DEPTHWISE_GENERIC, 10);
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.clip(0f, 6f), Activation.HARD_SWISH);
         Theories.qt(25).forAll(depthwiseMultiplier(), Sizes.seeds(), Generate.pick(acts), Generate.booleans())
                 .checkAssert((s, seed, act, residual) -> epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvOperator.choose(s)));

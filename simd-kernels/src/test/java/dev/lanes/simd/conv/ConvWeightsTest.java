@@ -119,7 +119,7 @@ class ConvWeightsTest {
         assertArrayEquals(y1, y2, actual.toString());
     }
 
-    private static float[] random(int n, long seed) {
+    static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
