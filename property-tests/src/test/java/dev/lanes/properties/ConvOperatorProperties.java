@@ -173,6 +173,20 @@ class ConvOperatorProperties {
         checkAlgorithm(wide(1, 0, 2), ConvAlgorithm.POINTWISE_DIRECT, 30);
         checkAlgorithm(wide(1, 0, 1), ConvAlgorithm.POINTWISE_GEMM, 20);
         checkAlgorithm(pointwiseManyOutputs(), ConvAlgorithm.POINTWISE_DIRECT, 20);
+        checkAlgorithm(pointwiseChunked(), ConvAlgorithm.POINTWISE_DIRECT, 8);
+    }
+
+    /**
+     * 1x1 with 250 to 420 input and 130 to 460 output channels, few pixels: PointwiseConv's panels lie in several chunks
+     * of several panels each (the last panel, narrow or not, at an offset inside its chunk) at every vector width.
+     */
+    static Gen<ConvShape> pointwiseChunked() {
+        return in -> {
+            int c = Generate.range(250, 420).generate(in), m = Generate.range(130, 460).generate(in);
+            int h = Sizes.between(1, 4).generate(in), w = Sizes.between(1, 5).generate(in), stride = Generate.range(1, 2).generate(in);
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
     }
 
     /** 1x1 with 65 to 210 output channels (full panels plus a last panel of 1, 2 or 4 vectors at 512 bits), few pixels. */
@@ -515,6 +529,37 @@ class ConvOperatorProperties {
     }
 
     /**
+     * PointwiseConv's tile paths and their epilogues on every kind of tile: K from 1 (primes included), M not a multiple
+     * of the vector (a last panel through the tile buffer, or of 2 vectors: 12-row tiles at 512 bits), maps of 1 to 81
+     * pixels (shorter than a tile, partial last tiles), no activation, ReLU6 (clamped in the stores or, with a residual, in
+     * the pass) and HardSwish, residual on and off. The residual and activation of each tile run one tile late: against
+     * the reference, the same bits on 1, 2 and 3 threads, and the same bits as the unfused conv followed by the residual
+     * add and the activation pass.
+     */
+    @Test
+    void pointwiseTilesWithTheirEpilogues() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU6, Activation.HARD_SWISH);
+        Gen<ConvShape> shapes = in -> {
+            int c = Sizes.between(1, 40).generate(in), m = Sizes.between(1, 100).generate(in);
+            int h = Sizes.between(1, 9).generate(in), w = Sizes.between(1, 9).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {1, 1}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+            float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.POINTWISE_DIRECT);
+            Inputs d = Inputs.of(s, seed);
+            int n = Dims.size(s.outputShape()), pixels = s.outSpatialSize();
+            float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), zh = z == null ? null : nhwc(z, s.batch(), s.outChannels(), pixels);
+            float[] unfused = runNhwc(ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, ConvAlgorithm.POINTWISE_DIRECT), xh, null,
+                    Parallel.callerOnly());
+            if (zh != null) for (int i = 0; i < n; i++) unfused[i] += zh[i];
+            act.applyInPlace(unfused, 0, n);
+            ConvOperator fused = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+            Tolerance.assertBitsEqual(fused + " fused vs unfused", runNhwc(fused, xh, zh, Parallel.callerOnly()), unfused);
+        });
+    }
+
+    /**
      * {@code act(conv + B + residual)} with a forced algorithm on NCHW data against the reference plus the scalar
      * epilogue ({@link Expected#withEpilogue}), the same bits on 1, 2 and 3 threads; returns the residual (null for none).
      */
@@ -620,7 +665,10 @@ class ConvOperatorProperties {
      */
     @Test
     void depthwiseWithAChannelMultiplier() {
+        Theories.qt(20).forAll(depthwiseMultiplier()).checkAssert(s ->
+                assertEquals(ConvAlgorithm.DEPTHWISE_MULTIPLIER, ConvOperator.choose(s), s.toString()));
         checkAlgorithm(depthwiseMultiplier(), null, 40);
+        checkAlgorithm(depthwiseMultiplier(), ConvAlgorithm.DEPTHWISE_GENERIC, 10);
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.clip(0f, 6f), Activation.HARD_SWISH);
         Theories.qt(25).forAll(depthwiseMultiplier(), Sizes.seeds(), Generate.pick(acts), Generate.booleans())
                 .checkAssert((s, seed, act, residual) -> epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvOperator.choose(s)));

@@ -109,7 +109,7 @@ public final class ConvOperator {
             case POINTWISE_DIRECT -> new PointwiseConv(s, w, bias, bOff, act);
             case BAND_GEMM -> new BandGemmConv(s, w, bias, bOff, act);
             // kernels that copy the raw weights into their own per-shape layout (small weights)
-            case DEPTHWISE_3X3, DEPTHWISE_5X5, DEPTHWISE_GENERIC, GROUPED_DIRECT, STEM_DIRECT, STEM_PANELS -> {
+            case DEPTHWISE_3X3, DEPTHWISE_5X5, DEPTHWISE_GENERIC, DEPTHWISE_MULTIPLIER, GROUPED_DIRECT, STEM_DIRECT, STEM_PANELS -> {
                 ConvWeights.Raw raw = w.raw();
                 float[] a = raw.array();
                 int off = raw.offset();
@@ -118,9 +118,8 @@ public final class ConvOperator {
                     case STEM_DIRECT -> new StemConvDirect(s, a, off, bias, bOff, act);
                     case STEM_PANELS -> new StemConvPanels(s, a, off, bias, bOff, act);
                     // a channel multiplier: the input channels repeated, then the multiplier-1 kernels
-                    default -> algorithm == ConvAlgorithm.DEPTHWISE_GENERIC && DepthwiseMultiplier.supports(s)
-                            ? new DepthwiseMultiplier(s, a, off, bias, bOff, act)
-                            : new DepthwiseConv(s, a, off, bias, bOff, act, algorithm);
+                    case DEPTHWISE_MULTIPLIER -> new DepthwiseMultiplier(s, a, off, bias, bOff, act);
+                    default -> new DepthwiseConv(s, a, off, bias, bOff, act, algorithm);
                 };
             }
         };
@@ -149,6 +148,7 @@ public final class ConvOperator {
             boolean twoD = s.spatialRank() == 2 && s.channelMultiplier() == 1;
             if (twoD && k[0] == 3 && k[1] == 3) return ConvAlgorithm.DEPTHWISE_3X3;
             if (twoD && k[0] == 5 && k[1] == 5) return ConvAlgorithm.DEPTHWISE_5X5;
+            if (DepthwiseMultiplier.supports(s)) return ConvAlgorithm.DEPTHWISE_MULTIPLIER;
             return ConvAlgorithm.DEPTHWISE_GENERIC;
         }
         // an RGB stem with a small kernel: im2col's K = C·taps is too short for the GEMM, and the direct

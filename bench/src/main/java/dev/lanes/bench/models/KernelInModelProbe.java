@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * the cause of the 1.5–3× gap between per-layer benchmarks and per-node profiles in bench/RESULTS.md.
  *
  * <p>The layer is given as {@code CIN COUT SIZE KERNEL STRIDE [ACT] [residual] [group=G|depthwise] [algorithm=NAME]}
- * (square input of SIZE², padding KERNEL/2 on every side, bias; ACT one of none, relu, relu6;
+ * (square input of SIZE², padding KERNEL/2 on every side, bias; ACT one of none, relu, relu6, hardswish;
  * "residual" adds a residual input; G the group count, "depthwise" meaning G = CIN; NAME a {@link ConvAlgorithm} to force
  * instead of ConvOperator's choice, or several separated by commas, timed in turns). Without it: MobileNetV2's 1x1 16→96 at 112², ReLU6. With {@code --model-first}
  * the layer is not timed alone first: its kernel is then compiled while the model runs, as in a
@@ -108,7 +108,8 @@ public final class KernelInModelProbe {
             case "none" -> Activation.NONE;
             case "relu" -> Activation.RELU;
             case "relu6" -> Activation.RELU6;
-            default -> throw new IllegalArgumentException("ACT must be none, relu or relu6, got " + name);
+            case "hardswish" -> Activation.HARD_SWISH;
+            default -> throw new IllegalArgumentException("ACT must be none, relu, relu6 or hardswish, got " + name);
         };
     }
 
@@ -116,8 +117,12 @@ public final class KernelInModelProbe {
     private static void report(String when, ConvOperator op, float[] x, float[][] ys, float[] res) {
         int reps = Math.max(20, (int) Math.min(1000, 50_000_000_000L / Math.max(1, op.shape().flops())));   // ~0.5 s at 100 GFLOP/s
         // CPU time of this thread: the figure stays meaningful while other processes share the cores
-        long t0 = CPU.getCurrentThreadCpuTime();
+        // and the bytes this thread allocated: a vector C2 failed to keep in registers shows as kBs per call
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) CPU;
+        long t0 = CPU.getCurrentThreadCpuTime(), b0 = mx.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < reps; i++) op.runNhwc(x, 0, ys[i % ys.length], 0, res, 0, Parallel.callerOnly());
-        System.out.printf(Locale.ROOT, "%-32s %-18s %.3f CPU ms per call%n", when, op.algorithm(), (CPU.getCurrentThreadCpuTime() - t0) / 1e6 / reps);
+        long t1 = CPU.getCurrentThreadCpuTime(), b1 = mx.getCurrentThreadAllocatedBytes();
+        System.out.printf(Locale.ROOT, "%-32s %-18s %.3f CPU ms per call, %.1f kB allocated per call%n", when, op.algorithm(), (t1 - t0) / 1e6 / reps,
+                (b1 - b0) / 1024.0 / reps);
     }
 }

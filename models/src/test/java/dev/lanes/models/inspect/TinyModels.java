@@ -39,17 +39,7 @@ public final class TinyModels {
      * output {@code [1, 3, 5, 5]}, {@code 2 * 75 * 18} FLOPs.
      */
     public static Path conv(Path dir) throws IOException {
-        float[] w = new float[3 * 2 * 3 * 3];
-        for (int i = 0; i < w.length; i++) w[i] = (i % 5 - 2) * 0.1f;
-        Path file = dir.resolve("conv.onnx");
-        new OnnxModelBuilder("conv").opset(13)
-                .input("x", DType.FLOAT32, 1, 2, 5, 5)
-                .initializer("W", Tensor.of(w, 3, 2, 3, 3))
-                .node("Conv").name("conv").inputs("x", "W").outputs("y")
-                        .attrInts("pads", 1, 1, 1, 1).add()
-                .output("y", DType.FLOAT32, 1, 3, 5, 5)
-                .writeTo(file);
-        return file;
+        return conv(dir, "conv", 2, 3, 5, 5, 0.1f, 5);
     }
 
     /**
@@ -57,15 +47,20 @@ public final class TinyModels {
      * transformed filters do not give the weights back (the session keeps them raw beside the form).
      */
     public static Path winogradConv(Path dir) throws IOException {
-        float[] w = new float[32 * 16 * 9];
-        for (int i = 0; i < w.length; i++) w[i] = (i % 7 - 3) * 0.05f;
-        Path file = dir.resolve("winograd.onnx");
-        new OnnxModelBuilder("winograd").opset(13)
-                .input("x", DType.FLOAT32, 1, 16, 30, 26)
-                .initializer("W", Tensor.of(w, 32, 16, 3, 3))
+        return conv(dir, "winograd", 16, 32, 30, 26, 0.05f, 7);
+    }
+
+    /** {@code y = Conv(x, W)}, x {@code [1, c, h, w]}, W {@code [m, c, 3, 3]} of {@code (i % period - period / 2) · step}, pad 1. */
+    private static Path conv(Path dir, String name, int c, int m, int h, int w, float step, int period) throws IOException {
+        float[] weights = new float[m * c * 9];
+        for (int i = 0; i < weights.length; i++) weights[i] = (i % period - period / 2) * step;
+        Path file = dir.resolve(name + ".onnx");
+        new OnnxModelBuilder(name).opset(13)
+                .input("x", DType.FLOAT32, 1, c, h, w)
+                .initializer("W", Tensor.of(weights, m, c, 3, 3))
                 .node("Conv").name("conv").inputs("x", "W").outputs("y")
                         .attrInts("pads", 1, 1, 1, 1).add()
-                .output("y", DType.FLOAT32, 1, 32, 30, 26)
+                .output("y", DType.FLOAT32, 1, m, h, w)
                 .writeTo(file);
         return file;
     }

@@ -7,11 +7,15 @@ public enum ConvAlgorithm {
     /** Depthwise 5x5 (multiplier 1): {@link DepthwiseBand} with rows of 5 taps unrolled ({@link DepthwiseConv5x5}). */
     DEPTHWISE_5X5,
     /**
-     * Depthwise with any other kernel, multiplier or rank: {@link DepthwiseBand} (multiplier 1, 1-D/2-D); a channel
-     * multiplier above 1 on 1-D/2-D maps {@link DepthwiseMultiplier} (input channels repeated, then the multiplier-1
-     * kernels); 3-D maps {@link DepthwiseConvGeneric}.
+     * Depthwise with any other kernel or rank: {@link DepthwiseBand} (multiplier 1, 1-D/2-D); 3-D maps, and a forced
+     * multiplier above 1, {@link DepthwiseConvGeneric} (by gather).
      */
     DEPTHWISE_GENERIC,
+    /**
+     * Depthwise with a channel multiplier above 1 on 1-D/2-D maps: {@link DepthwiseMultiplier} (input channels
+     * repeated, then the multiplier-1 kernels).
+     */
+    DEPTHWISE_MULTIPLIER,
     /** 1x1, unit strides, no padding: one packed GEMM over the feature map, no copy. */
     POINTWISE_GEMM,
     /** 1x1 (any stride, no padding): the feature map read in place as a GEMM's A, weights packed: {@link PointwiseConv}. */

@@ -42,7 +42,7 @@ public final class ConvTransposeGemm {
      * Per group, PackedGemm's B of Cg rows by taps·Mg columns: {@code B[ci][tap·Mg + co] = W[grp·Cg + ci][co][tap]}.
      * A copy, so exact; depends on the weights' shape only (every input size of the layer shares it).
      */
-    private record GroupPanels(int groups, int cinG, int coutG, int taps) implements ConvWeights.Packing<PackedB[]> {
+    private record GroupPanels(int groups, int cinG, int coutG, int taps) implements ConvWeights.GemmPanels {
         @Override
         public PackedB[] pack(float[] w, int wOff) {
             PackedB[] packed = new PackedB[groups];
@@ -58,13 +58,6 @@ public final class ConvTransposeGemm {
                 packed[grp] = PackedGemm.packB(cinG, n, bm, 0, n, false);
             }
             return packed;
-        }
-
-        @Override
-        public long bytes(PackedB[] packed) {
-            long b = 0;
-            for (PackedB p : packed) b += 4 * p.size();
-            return b;
         }
 
         @Override

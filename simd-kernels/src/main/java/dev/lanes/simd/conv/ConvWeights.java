@@ -58,6 +58,16 @@ public final class ConvWeights {
         void unpack(float[] form, float[] dst);
     }
 
+    /** A packing into PackedGemm B matrices (one per group or per Winograd position): as many bytes as their panels. */
+    public interface GemmPanels extends Packing<dev.lanes.simd.PackedB[]> {
+        @Override
+        default long bytes(dev.lanes.simd.PackedB[] packed) {
+            long b = 0;
+            for (dev.lanes.simd.PackedB p : packed) b += 4 * p.size();
+            return b;
+        }
+    }
+
     private record Held(Packing<?> packing, Object form) {
         @SuppressWarnings("unchecked")
         <T> long bytes() {

@@ -65,7 +65,7 @@ public final class DepthwiseMultiplier implements ConvKernel {
 
     @Override
     public ConvAlgorithm algorithm() {
-        return ConvAlgorithm.DEPTHWISE_GENERIC;
+        return ConvAlgorithm.DEPTHWISE_MULTIPLIER;
     }
 
     @Override

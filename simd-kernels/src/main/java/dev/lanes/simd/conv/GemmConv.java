@@ -44,7 +44,7 @@ public final class GemmConv implements ConvKernel {
      * Per group, PackedGemm's B of K = taps·Cg rows by Mg columns: {@code B[tap·Cg + ci][co] = W[grp·Mg + co][ci][tap]}.
      * A copy, so exact; depends on the weights' shape only.
      */
-    private record GroupPanels(int groups, int cinG, int coutG, int taps) implements ConvWeights.Packing<PackedB[]> {
+    private record GroupPanels(int groups, int cinG, int coutG, int taps) implements ConvWeights.GemmPanels {
         @Override
         public PackedB[] pack(float[] w, int wOff) {
             int k = taps * cinG;
@@ -60,13 +60,6 @@ public final class GemmConv implements ConvKernel {
                 packed[grp] = PackedGemm.packB(k, coutG, b, 0, coutG, false);
             }
             return packed;
-        }
-
-        @Override
-        public long bytes(PackedB[] packed) {
-            long n = 0;
-            for (PackedB p : packed) n += 4 * p.size();
-            return n;
         }
 
         @Override

@@ -101,7 +101,7 @@ public final class WinogradConv implements ConvKernel {
      * {@code U[pos]} for each of the α² positions, a Cin×Cout PackedGemm B of {@code (G g Gᵀ)[pos]} of
      * filter (co, ci). Not exact: the transform rounds, the raw weights cannot be read back from it.
      */
-    private record Transformed(int m, int cin, int cout) implements ConvWeights.Packing<PackedB[]> {
+    private record Transformed(int m, int cin, int cout) implements ConvWeights.GemmPanels {
         @Override
         public PackedB[] pack(float[] w, int wOff) {
             int positions = (m + 2) * (m + 2);
@@ -122,13 +122,6 @@ public final class WinogradConv implements ConvKernel {
                 return u;
             }
             return PackedGemm.packBs(positions, cin, cout, t, 0, cin * cout, cout);
-        }
-
-        @Override
-        public long bytes(PackedB[] u) {
-            long b = 0;
-            for (PackedB p : u) b += 4 * p.size();
-            return b;
         }
     }
 

@@ -40,6 +40,10 @@ class ConvOperatorTest {
         check(conv2d(1, 17, 17, 17, 10, 12, 3, 2, 1, 2, false), ConvAlgorithm.DEPTHWISE_3X3, 4);
         check(conv2d(1, 33, 33, 33, 11, 9, 5, 2, 1, 1, true), ConvAlgorithm.DEPTHWISE_5X5, 4);
         check(conv2d(2, 20, 20, 20, 12, 13, 5, 2, 2, 1, true), ConvAlgorithm.DEPTHWISE_5X5, 4);
+        // a channel multiplier (3): chosen as DEPTHWISE_MULTIPLIER (input repeated, then the multiplier-1 kernels);
+        // forced DEPTHWISE_GENERIC is the gather kernel
+        assertEquals(ConvAlgorithm.DEPTHWISE_MULTIPLIER, ConvOperator.choose(conv2d(1, 5, 15, 5, 7, 6, 3, 1, 1, 1, true)));
+        check(conv2d(1, 5, 15, 5, 7, 6, 3, 1, 1, 1, true), ConvAlgorithm.DEPTHWISE_MULTIPLIER, 4);
         check(conv2d(1, 5, 15, 5, 7, 6, 3, 1, 1, 1, true), ConvAlgorithm.DEPTHWISE_GENERIC, 4);
         check(conv2d(1, 18, 18, 18, 9, 9, 7, 3, 2, 1, true), ConvAlgorithm.DEPTHWISE_GENERIC, 4);
         check(new ConvShape(2, 6, 4, 2, new int[] {5, 4, 6}, new int[] {2, 3, 2}, new int[] {1, 0, 1}, new int[] {0, 2, 1},

@@ -10,7 +10,6 @@ import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvTransposeOperator;
 import dev.lanes.simd.ConvTransposeOperator.Algorithm;
 import dev.lanes.simd.Parallel;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +39,7 @@ class ConvTransposeWeightsTest {
 
     private static void check(ConvTransposeShape a, ConvTransposeShape b, Algorithm algoA, Algorithm algoB) {
         int size = a.inChannels() * a.outChannelsPerGroup() * a.kernelSize();
-        float[] w = random(size + 5, a.inChannels()), bias = random(a.outChannels(), 3);
+        float[] w = ConvWeightsTest.random(size + 5, a.inChannels()), bias = ConvWeightsTest.random(a.outChannels(), 3);
         float[] expected = java.util.Arrays.copyOfRange(w, 5, 5 + size);
         ConvWeights held = ConvWeights.releasing(w, 5, size);
         ConvTransposeOperator first = ConvTransposeOperator.prepare(a, held, bias, 0, Activation.RELU, algoA);
@@ -60,18 +59,11 @@ class ConvTransposeWeightsTest {
     }
 
     private static void assertSameBits(ConvTransposeOperator expected, ConvTransposeOperator actual, ConvTransposeShape s) {
-        float[] x = random(s.batch() * s.inChannels() * s.inSpatialSize(), 7);
+        float[] x = ConvWeightsTest.random(s.batch() * s.inChannels() * s.inSpatialSize(), 7);
         int out = s.batch() * s.outChannels() * s.outSpatialSize();
         float[] y1 = new float[out], y2 = new float[out];
         expected.runNchw(x, 0, y1, 0, Parallel.shared());
         actual.runNchw(x, 0, y2, 0, Parallel.shared());
         assertArrayEquals(y1, y2, actual.toString());
-    }
-
-    private static float[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
-        return a;
     }
 }

@@ -30,6 +30,21 @@ class ConvWeightsTest {
         check(shape(1, 13, 40, 9, 8, 3, 1, 2, 1), ConvAlgorithm.BAND_GEMM, shape(2, 13, 40, 5, 11, 3, 2, 1, 1), ConvAlgorithm.IM2COL_GEMM);
         check(shape(1, 12, 12, 8, 7, 3, 1, 2, 3), ConvAlgorithm.IM2COL_GEMM, shape(3, 12, 12, 4, 6, 3, 0, 1, 3), ConvAlgorithm.GROUPED_DIRECT);
         check(shape(2, 37, 17, 6, 5, 1, 0, 1, 1), ConvAlgorithm.POINTWISE_GEMM, shape(1, 37, 17, 3, 3, 1, 0, 1, 1), ConvAlgorithm.POINTWISE_DIRECT);
+        // PointwiseConv's panels in several chunks (of several panels, a narrow last one inside the last chunk)
+        check(shape(1, 300, 456, 3, 4, 1, 0, 1, 1), ConvAlgorithm.POINTWISE_DIRECT, shape(2, 300, 456, 5, 3, 1, 0, 2, 1), ConvAlgorithm.IM2COL_GEMM);
+    }
+
+    /** PointwiseConv's panels take the weights' bytes (no padding at 456 = 7·64 + 8 at any width), in chunks below CHUNK_BYTES. */
+    @Test
+    void pointwisePanelsAreChunked() {
+        ConvShape s = shape(1, 1024, 256, 2, 2, 1, 0, 1, 1);
+        float[] w = random(1024 * 256, 6), bias = random(256, 7);
+        ConvWeights held = ConvWeights.releasing(w.clone(), 0, w.length);
+        ConvOperator op = ConvOperator.prepare(s, held, bias, 0, Activation.NONE, ConvAlgorithm.POINTWISE_DIRECT);
+        assertEquals(4L * w.length, held.bytes(), "1 MB of panels, as the weights");
+        assertArrayEquals(w, held.values());
+        assertSameBits(ConvOperator.prepare(s, w, 0, bias, 0, Activation.NONE, ConvAlgorithm.POINTWISE_DIRECT), op, s);
+        assertTrue(PointwiseConv.CHUNK_BYTES <= 512 << 10, "below half of G1's smallest region");
     }
 
     @Test
@@ -104,7 +119,7 @@ class ConvWeightsTest {
         assertArrayEquals(y1, y2, actual.toString());
     }
 
-    private static float[] random(int n, long seed) {
+    static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
