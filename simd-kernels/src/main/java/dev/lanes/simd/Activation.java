@@ -1,5 +1,6 @@
 package dev.lanes.simd;
 
+import dev.lanes.simd.conv.VectorClamp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -167,8 +168,15 @@ public final class Activation {
 
     // One small loop per kind (each returns how many elements it did in whole vectors).
 
+    // The clamps below compare and blend (VectorClamp) instead of FloatVector.max/min, which C2 lowers to about five
+    // instructions each for Java's NaN and signed-zero rules: the same bits for bounds that are neither NaN nor -0.0.
+
     private static int clipLoop(float[] x, int off, int len, float lo, float hi) {
         int L = S.length(), i = 0;
+        if (VectorClamp.exact(lo, hi)) {
+            for (; i <= len - L; i += L) VectorClamp.apply(FloatVector.fromArray(S, x, off + i), lo, hi).intoArray(x, off + i);
+            return i;
+        }
         for (; i <= len - L; i += L) FloatVector.fromArray(S, x, off + i).max(lo).min(hi).intoArray(x, off + i);
         return i;
     }
@@ -181,7 +189,7 @@ public final class Activation {
 
     private static int hardSigmoidLoop(float[] x, int off, int len, float alpha, float beta) {
         int L = S.length(), i = 0;
-        for (; i <= len - L; i += L) FloatVector.fromArray(S, x, off + i).fma(alpha, beta).max(0f).min(1f).intoArray(x, off + i);
+        for (; i <= len - L; i += L) VectorClamp.apply(FloatVector.fromArray(S, x, off + i).fma(alpha, beta), 0f, 1f).intoArray(x, off + i);
         return i;
     }
 
@@ -189,7 +197,7 @@ public final class Activation {
         int L = S.length(), i = 0;
         for (; i <= len - L; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            v.mul(v.fma(alpha, beta).max(0f).min(1f)).intoArray(x, off + i);
+            v.mul(VectorClamp.apply(v.fma(alpha, beta), 0f, 1f)).intoArray(x, off + i);
         }
         return i;
     }

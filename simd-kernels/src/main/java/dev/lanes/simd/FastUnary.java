@@ -3,6 +3,7 @@ package dev.lanes.simd;
 import dev.lanes.reference.Unary;
 import dev.lanes.reference.UnaryOp;
 import dev.lanes.reference.UnaryShape;
+import dev.lanes.simd.conv.VectorClamp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -73,8 +74,15 @@ public final class FastUnary implements Unary {
         }
     }
 
-    /** min(max(x, lo), hi); Java's max/min propagate NaN as ONNX does. Relu is clip(0, +∞). */
+    /**
+     * min(max(x, lo), hi); Java's max/min propagate NaN as ONNX does. Relu is clip(0, +∞). Bounds that are neither NaN
+     * nor -0.0 clamp by compare and blend ({@link VectorClamp}: the same bits, fewer instructions than max/min).
+     */
     private static void clip(float[] x, int xOff, float[] y, int yOff, int n, float lo, float hi) {
+        if (VectorClamp.exact(lo, hi)) {
+            clipExact(x, xOff, y, yOff, n, lo, hi);
+            return;
+        }
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, x, xOff + i).max(lo).min(hi).intoArray(y, yOff + i);
@@ -82,6 +90,17 @@ public final class FastUnary implements Unary {
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector.fromArray(F, x, xOff + i, m).max(lo).min(hi).intoArray(y, yOff + i, m);
+        }
+    }
+
+    private static void clipExact(float[] x, int xOff, float[] y, int yOff, int n, float lo, float hi) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            VectorClamp.apply(FloatVector.fromArray(F, x, xOff + i), lo, hi).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorClamp.apply(FloatVector.fromArray(F, x, xOff + i, m), lo, hi).intoArray(y, yOff + i, m);
         }
     }
 
@@ -121,11 +140,11 @@ public final class FastUnary implements Unary {
         FloatVector a = FloatVector.broadcast(F, alpha), b = FloatVector.broadcast(F, beta);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            Fma.madd(FloatVector.fromArray(F, x, xOff + i), a, b).max(0f).min(1f).intoArray(y, yOff + i);
+            VectorClamp.apply(Fma.madd(FloatVector.fromArray(F, x, xOff + i), a, b), 0f, 1f).intoArray(y, yOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            Fma.madd(FloatVector.fromArray(F, x, xOff + i, m), a, b).max(0f).min(1f).intoArray(y, yOff + i, m);
+            VectorClamp.apply(Fma.madd(FloatVector.fromArray(F, x, xOff + i, m), a, b), 0f, 1f).intoArray(y, yOff + i, m);
         }
     }
 
@@ -134,13 +153,13 @@ public final class FastUnary implements Unary {
         FloatVector sixth = FloatVector.broadcast(F, 1f / 6f), half = FloatVector.broadcast(F, 0.5f);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i).max(-Float.MAX_VALUE);
-            v.mul(Fma.madd(v, sixth, half).max(0f).min(1f)).intoArray(y, yOff + i);
+            FloatVector v = VectorClamp.atLeast(FloatVector.fromArray(F, x, xOff + i), -Float.MAX_VALUE);
+            v.mul(VectorClamp.apply(Fma.madd(v, sixth, half), 0f, 1f)).intoArray(y, yOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m).max(-Float.MAX_VALUE);
-            v.mul(Fma.madd(v, sixth, half).max(0f).min(1f)).intoArray(y, yOff + i, m);
+            FloatVector v = VectorClamp.atLeast(FloatVector.fromArray(F, x, xOff + i, m), -Float.MAX_VALUE);
+            v.mul(VectorClamp.apply(Fma.madd(v, sixth, half), 0f, 1f)).intoArray(y, yOff + i, m);
         }
     }
 

@@ -50,6 +50,8 @@ class VectorClampTest {
                     FloatVector x = FloatVector.fromArray(S, v, i);
                     FloatVector got = VectorClamp.apply(x, lo, hi), want = x.max(lo).min(hi);
                     for (int j = 0; j < L; j++) assertSameBits(want.lane(j), got.lane(j), "apply " + lo + ", " + hi + " of " + v[i + j]);
+                    FloatVector above = VectorClamp.atLeast(x, lo), max = x.max(lo);
+                    for (int j = 0; j < L; j++) assertSameBits(max.lane(j), above.lane(j), "atLeast " + lo + " of " + v[i + j]);
                 }
             }
         }
