@@ -444,8 +444,8 @@ class ConvOperatorProperties {
     }
 
     /**
-     * 1x1 layers with few output channels, where PointwiseConv's narrow kernels run: 1 to 40 output channels (8, 16, 24,
-     * 40 and 1.5 vectors, the pixel-pair kernel, a quarter of the time), 1 input channel or 2 to 47 (primes among them),
+     * 1x1 layers with few output channels, where PointwiseConv's narrow kernels run: 1 to 40 output channels (a third of
+     * the time 8, 16, 24, 40, 1.5 vectors: the pixel-pair kernel, or 4 vectors + 1 to 6 vectors: the 6-vector panel), 1 input channel or 2 to 47 (primes among them),
      * 1 to 40 output pixels (fewer than a tile, and tails of 1 to 11 after 12-pixel tiles), stride 1 or 2; no
      * activation, ReLU or ReLU6 (clamped in the stores when there is no residual), residual on or off. Against the
      * reference, and 1, 2 and 3 threads give the same bits.
@@ -455,7 +455,9 @@ class ConvOperatorProperties {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6);
         Gen<ConvShape> shapes = in -> {
             int m = Generate.range(0, 3).generate(in) == 0
-                    ? Generate.pick(List.of(8, 16, 24, 40, 3 * VectorWidth.LANES / 2)).generate(in) : Sizes.between(1, 40).generate(in);
+                    ? Generate.pick(List.of(8, 16, 24, 40, 3 * VectorWidth.LANES / 2, 4 * VectorWidth.LANES + 1, 6 * VectorWidth.LANES - 3,
+                            6 * VectorWidth.LANES)).generate(in)
+                    : Sizes.between(1, 40).generate(in);
             int c = Generate.range(0, 4).generate(in) == 0 ? 1 : Sizes.between(2, 47).generate(in);
             int st = Generate.range(1, 2).generate(in);
             int h = Sizes.between(1, 5).generate(in) * st, w = Sizes.between(1, 8).generate(in) * st;

@@ -61,6 +61,11 @@ public final class PointwiseConv implements ConvKernel {
      * faster at 12 rows (features.2 0.40–0.42 ms against 0.43).
      */
     private static final int MIN_TALL_K_FOR_A_MAP = 32;
+    /**
+     * A last panel of 6 vectors in tiles of 4 rows ({@link #kernel4x6}: 24 accumulators, 6 weight vectors and a broadcast
+     * in 32 registers) instead of a 4-vector panel and a 2-vector one: 512-bit only.
+     */
+    private static final boolean SIX_WIDE = L >= 16;
     /** Lanes from the middle of a pixel pair's middle vector on: the second pixel's (see {@link #kernelPairs12}). */
     private static final VectorMask<Float> SECOND_PIXEL = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << (L / 2)) - 1));
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
@@ -76,7 +81,10 @@ public final class PointwiseConv implements ConvKernel {
     private final boolean unitStride;
     /** Vectors and floats per full panel: 1 or 2 vectors when that covers the output channels, else {@link #MAX_NRV}. */
     private final int nrv, nr;
-    /** Panels of {@code nr} columns, then (when M is not a multiple of nr) a last panel of {@code lastNr} columns: 1, 2 or nrv vectors. */
+    /**
+     * Panels of {@code nr} columns, then (when M is not a multiple of nr) a last panel of {@code lastNr} columns: 1, 2 or
+     * nrv vectors, or 6 where a last 4-vector panel and 2 vectors merge ({@link #kernel4x6}).
+     */
     private final int fullPanels, lastNr;
     /**
      * Panel p: {@code panelArray[p]} from {@code panelOffset[p]} (chunks of whole panels, see {@link Panels}); rows of
@@ -115,12 +123,13 @@ public final class PointwiseConv implements ConvKernel {
      * counts only.
      */
     private record Panels(int cin, int cout, int nr, int lastNr) implements ConvWeights.Packing<float[][]> {
+        /** Panels of nr columns before the last one (which may be wider than nr). */
         int fullPanels() {
-            return cout / nr;
+            return lastNr > nr ? cout / nr - 1 : cout / nr;
         }
 
         int panels() {
-            return fullPanels() + (cout % nr > 0 ? 1 : 0);
+            return fullPanels() + (cout > fullPanels() * nr ? 1 : 0);
         }
 
         int width(int p) {
@@ -145,8 +154,9 @@ public final class PointwiseConv implements ConvKernel {
                 int last = Math.min(panels, (ch + 1) * k) - 1;
                 chunks[ch] = new float[(last - ch * k) * cin * nr + cin * width(last)];
             }
+            int full = fullPanels();
             for (int m = 0; m < cout; m++) {
-                int p = m / nr, j = m % nr;
+                int p = Math.min(m / nr, full), j = m - p * nr;
                 float[] chunk = chunks[p / k];
                 for (int c = 0; c < cin; c++) chunk[at(p, c, j)] = weights[wOff + m * cin + c];
             }
@@ -167,9 +177,9 @@ public final class PointwiseConv implements ConvKernel {
 
         @Override
         public void unpack(float[][] chunks, float[] dst) {
-            int k = chunkPanels();
+            int k = chunkPanels(), full = fullPanels();
             for (int m = 0; m < cout; m++) {
-                int p = m / nr, j = m % nr;
+                int p = Math.min(m / nr, full), j = m - p * nr;
                 float[] chunk = chunks[p / k];
                 for (int c = 0; c < cin; c++) dst[m * cin + c] = chunk[at(p, c, j)];
             }
@@ -214,10 +224,16 @@ public final class PointwiseConv implements ConvKernel {
         this.unitStride = sh == 1 && sw == 1;
         this.nrv = cout <= L ? 1 : cout <= 2 * L ? 2 : MAX_NRV;
         this.nr = nrv * L;
-        this.fullPanels = cout / nr;
-        int rem = cout - fullPanels * nr, remV = (rem + L - 1) / L;
-        this.lastNr = (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
-        this.panels = fullPanels + (rem > 0 ? 1 : 0);
+        int full = cout / nr, rem = cout - full * nr, remV = (rem + L - 1) / L;
+        if (SIX_WIDE && nrv == 4 && full > 0 && remV == 2) {
+            // 4 + 2 vectors (96 channels at 512 bits: MobileNetV2's 16→96 expand) as one panel of 6 in 4-row tiles
+            this.fullPanels = full - 1;
+            this.lastNr = 6 * L;
+        } else {
+            this.fullPanels = full;
+            this.lastNr = (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
+        }
+        this.panels = fullPanels + (cout > fullPanels * nr ? 1 : 0);
         // a narrow last panel (200 = 3·64 + 8 at 512 bits) takes a narrow kernel instead of padding to nr
         this.pairs = 2 * cout == 3 * L;
         if (pairs) {
@@ -302,7 +318,7 @@ public final class PointwiseConv implements ConvKernel {
                 // share is then exactly run()'s loop): panel by panel over all pixels read X from L2 once per panel and
                 // measured 0.005–0.012 ms slower at 1 thread on 320→1280 at 7². Pixel q lands at map[(q - q0)·M].
                 pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp, false);
-                meanOverPixels(map, perImage, p0 * nr, Math.min(cout, p1 * nr), y, yOff + n * cout);
+                meanOverPixels(map, perImage, p0 * nr, panelEnd(p1), y, yOff + n * cout);
             }
         });
     }
@@ -323,6 +339,11 @@ public final class PointwiseConv implements ConvKernel {
         int c = c0;
         for (; c < full; c += L) FloatVector.fromArray(S, y, yo + c).div(n).intoArray(y, yo + c);
         for (; c < c1; c++) y[yo + c] /= n;
+    }
+
+    /** The first output channel past panels {@code [0, p)}. */
+    private int panelEnd(int p) {
+        return Math.min(cout, p <= fullPanels ? p * nr : fullPanels * nr + lastNr);
     }
 
     /** Vectors panel {@code p} computes (the last one's zero padding included). */
@@ -350,7 +371,7 @@ public final class PointwiseConv implements ConvKernel {
         // the first unit at or after work a, and the first at or after b: (panel, tile)
         int ta = pa < panels ? (int) ((a - workBefore(pa, tiles)) / panelVectors(pa)) : 0;
         int tb = pb < panels ? (int) ((b - workBefore(pb, tiles)) / panelVectors(pb)) : 0;
-        float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * nr);
+        float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * Math.max(nr, lastNr));
         for (int p = pa; p <= pb && p < panels; p++) {
             int t0 = p == pa ? ta : 0, t1 = p == pb ? tb : tiles;
             for (int t = t0; t < t1; t++) {
@@ -380,7 +401,7 @@ public final class PointwiseConv implements ConvKernel {
      */
     private void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1, boolean clamp,
                         boolean wholeMap) {
-        float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, 2 * MR * nr);
+        float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, 2 * MR * Math.max(nr, lastNr));
         for (int b0 = q0; b0 < q1; b0 += blockTiles * MR) {
             int b1 = Math.min(q1, b0 + blockTiles * MR);
             for (int p = p0; p < p1; p++) {
@@ -389,12 +410,15 @@ public final class PointwiseConv implements ConvKernel {
                 // at a time: 24 or 18 accumulators, and the tile's set-up and stores amortised over twice the pixels. (A
                 // panel of 1 vector at 12 rows instead of 6 measured no faster on 32→16: 1 broadcast per FMA, not the
                 // FMA latency, bounds it.)
+                // a 6-vector panel with all its columns in Y takes 4-row tiles stored by the kernel (a partial one goes by tile())
                 boolean tall = TWELVE_ROWS && width == 2 * L && (!wholeMap || cin >= MIN_TALL_K_FOR_A_MAP);
+                boolean six = width == 6 * L && cout - p * nr == width;
                 boolean finish = p == p1 - 1 && !clamp;
                 int pending = -1, pendingEnd = 0;
                 for (int q = b0; q < b1; ) {
-                    int rows = tall && b1 - q >= 2 * MR ? 2 * MR : Math.min(MR, b1 - q);
+                    int rows = tall && b1 - q >= 2 * MR ? 2 * MR : six && b1 - q >= 4 ? 4 : Math.min(MR, b1 - q);
                     if (rows == 2 * MR) tile12(x, xOff, y, yOff, q, p, tileBuffer, clamp);
+                    else if (six && rows == 4) tile4x6(x, xOff, y, yOff, q, p, clamp);
                     else if (pairs) pairTile(x, xOff, y, yOff, q, rows, tileBuffer, clamp);
                     else tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
                     if (finish) {
@@ -419,7 +443,7 @@ public final class PointwiseConv implements ConvKernel {
             ConvEpilogue.finish(y, yOff + q0 * cout, res, resOff + q0 * cout, (q1 - q0) * cout, act);
             return;
         }
-        int c0 = p0 * nr, c1 = Math.min(cout, p1 * nr);
+        int c0 = p0 * nr, c1 = panelEnd(p1);
         for (int q = q0; q < q1; q++) ConvEpilogue.finish(y, yOff + q * cout + c0, res, resOff + q * cout + c0, c1 - c0, act);
     }
 
@@ -458,7 +482,7 @@ public final class PointwiseConv implements ConvKernel {
         // rows past the end repeat the last pixel: computed, never stored
         int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
         int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
-        int c0 = p * nr, cols = Math.min(nr, cout - c0), width = p < fullPanels ? nr : lastNr;
+        int c0 = p * nr, width = p < fullPanels ? nr : lastNr, cols = Math.min(width, cout - c0);
         // a full tile of a full-width panel is stored by the kernel itself (a ReLU/Clip without residual clamped right
         // after, in L1); a partial tile or a masked panel goes through the tile buffer
         boolean direct = rows == MR && cols == width;
@@ -468,6 +492,10 @@ public final class PointwiseConv implements ConvKernel {
         switch (width / L) {
             case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
             case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
+            case 6 -> {
+                kernel4x6(x, a0, a1, a2, a3, Math.min(rows, 4), p, c0, d, o, stride);
+                if (rows > 4) kernel4x6(x, a4, a5, a5, a5, rows - 4, p, c0, d, o + 4 * stride, stride);
+            }
             default -> {
                 // a last tile of 1 or 2 pixels (49 = 8·6 + 1 on 7x7 maps) runs 2 rows instead of 6 (8 FMA chains keep
                 // both FMA units busy): a third of the 6-row kernel's time
@@ -498,6 +526,13 @@ public final class PointwiseConv implements ConvKernel {
         kernel12x2(x, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, p, c0, d, o, stride);
         if (!direct) store(t, width, y, yo, 2 * MR, cols, clamp);
         else if (clamp) VectorClamp.rows(y, yo, cout, 2 * MR, width, lo, hi);
+    }
+
+    /** The 6-vector panel {@code p} of pixels {@code [q0, q0 + 4)}, stored by the kernel, as {@link #tile}. */
+    private void tile4x6(float[] x, int xOff, float[] y, int yOff, int q0, int p, boolean clamp) {
+        int c0 = p * nr, yo = yOff + q0 * cout + c0;
+        kernel4x6(x, inputOffset(xOff, q0), inputOffset(xOff, q0 + 1), inputOffset(xOff, q0 + 2), inputOffset(xOff, q0 + 3), 4, p, c0, y, yo, cout);
+        if (clamp) VectorClamp.rows(y, yo, cout, 4, 6 * L, lo, hi);
     }
 
     /**
@@ -561,6 +596,41 @@ public final class PointwiseConv implements ConvKernel {
         c30.intoArray(d, o + 3 * stride); c31.intoArray(d, o + 3 * stride + L); c32.intoArray(d, o + 3 * stride + 2 * L); c33.intoArray(d, o + 3 * stride + 3 * L);
         c40.intoArray(d, o + 4 * stride); c41.intoArray(d, o + 4 * stride + L); c42.intoArray(d, o + 4 * stride + 2 * L); c43.intoArray(d, o + 4 * stride + 3 * L);
         c50.intoArray(d, o + 5 * stride); c51.intoArray(d, o + 5 * stride + L); c52.intoArray(d, o + 5 * stride + 2 * L); c53.intoArray(d, o + 5 * stride + 3 * L);
+    }
+
+    /**
+     * 4 rows × 6 vectors of weight panel {@code p} (the bias at {@code bias[bo..]}), the first {@code rows} stored, as
+     * {@link #kernel6x4}: per input channel 6 weight loads and 4 broadcasts for 24 FMAs. With K = 16 (the 16→96 expand) a
+     * 4 + 2 split ran its 2-vector panel 12 rows × 2 at a time, 12 broadcasts per 24 FMAs: 16→96 at 12², ReLU6, 240 →
+     * 195–215 µs per 112² map.
+     */
+    private void kernel4x6(float[] x, int a0, int a1, int a2, int a3, int rows, int p, int bo, float[] d, int o, int stride) {
+        final int nr = 6 * L;
+        FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + 1 * L), b2 = FloatVector.fromArray(S, bias, bo + 2 * L), b3 = FloatVector.fromArray(S, bias, bo + 3 * L), b4 = FloatVector.fromArray(S, bias, bo + 4 * L), b5 = FloatVector.fromArray(S, bias, bo + 5 * L);
+        FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3, c04 = b4, c05 = b5, c10 = b0, c11 = b1, c12 = b2, c13 = b3, c14 = b4, c15 = b5, c20 = b0, c21 = b1, c22 = b2, c23 = b3, c24 = b4, c25 = b5, c30 = b0, c31 = b1, c32 = b2, c33 = b3, c34 = b4, c35 = b5;
+        float[] wt = panelArray[p];
+        int wo = panelOffset[p];
+        for (int k = 0; k < cin; k++, wo += nr) {
+            FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + 1 * L), w2 = FloatVector.fromArray(S, wt, wo + 2 * L), w3 = FloatVector.fromArray(S, wt, wo + 3 * L), w4 = FloatVector.fromArray(S, wt, wo + 4 * L), w5 = FloatVector.fromArray(S, wt, wo + 5 * L);
+            FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03); c04 = v.fma(w4, c04); c05 = v.fma(w5, c05);
+            v = FloatVector.broadcast(S, x[a1 + k]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13); c14 = v.fma(w4, c14); c15 = v.fma(w5, c15);
+            v = FloatVector.broadcast(S, x[a2 + k]);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21); c22 = v.fma(w2, c22); c23 = v.fma(w3, c23); c24 = v.fma(w4, c24); c25 = v.fma(w5, c25);
+            v = FloatVector.broadcast(S, x[a3 + k]);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31); c32 = v.fma(w2, c32); c33 = v.fma(w3, c33); c34 = v.fma(w4, c34); c35 = v.fma(w5, c35);
+        }
+        c00.intoArray(d, o); c01.intoArray(d, o + 1 * L); c02.intoArray(d, o + 2 * L); c03.intoArray(d, o + 3 * L); c04.intoArray(d, o + 4 * L); c05.intoArray(d, o + 5 * L);
+        if (rows > 1) {
+            c10.intoArray(d, o + stride); c11.intoArray(d, o + stride + 1 * L); c12.intoArray(d, o + stride + 2 * L); c13.intoArray(d, o + stride + 3 * L); c14.intoArray(d, o + stride + 4 * L); c15.intoArray(d, o + stride + 5 * L);
+        }
+        if (rows > 2) {
+            c20.intoArray(d, o + 2 * stride); c21.intoArray(d, o + 2 * stride + 1 * L); c22.intoArray(d, o + 2 * stride + 2 * L); c23.intoArray(d, o + 2 * stride + 3 * L); c24.intoArray(d, o + 2 * stride + 4 * L); c25.intoArray(d, o + 2 * stride + 5 * L);
+        }
+        if (rows > 3) {
+            c30.intoArray(d, o + 3 * stride); c31.intoArray(d, o + 3 * stride + 1 * L); c32.intoArray(d, o + 3 * stride + 2 * L); c33.intoArray(d, o + 3 * stride + 3 * L); c34.intoArray(d, o + 3 * stride + 4 * L); c35.intoArray(d, o + 3 * stride + 5 * L);
+        }
     }
 
     /** 2 rows × 4 vectors into the tile buffer, as {@link #kernel6x4}. */
