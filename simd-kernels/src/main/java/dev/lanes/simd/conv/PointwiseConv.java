@@ -54,6 +54,14 @@ public final class PointwiseConv implements ConvKernel {
      */
     private static final boolean TWELVE_ROWS = L >= 16;
     /**
+     * Fewest input channels for 12-row tiles when {@link #run} writes a layer's whole map (not rows of a fused block, nor
+     * the global mean's scratch map): with K = 16 the tile's 24 stores, mostly to lines not in cache, outweigh its 16 FMA
+     * steps, and ppocr_v4_det's 16→32 HardSwish at 320² ran 0.60–0.71 ms in the model (by JVM run) against 0.57–0.59 with
+     * 6-row tiles. In MobileNetV2's fused blocks the 16→96 expand's last 2-vector panel, into the block's row buffer, stays
+     * faster at 12 rows (features.2 0.40–0.42 ms against 0.43).
+     */
+    private static final int MIN_TALL_K_FOR_A_MAP = 32;
+    /**
      * A last panel of 6 (or 5) vectors in tiles of 4 rows ({@link #kernel4x6}: 24 accumulators, 6 weight vectors and a
      * broadcast in 32 registers) instead of a 4-vector panel and a 2- (or 1-) vector one: 512-bit only. Measured at 1
      * thread on 12² maps, ReLU6, per 112² map: 16→96 240 → 195–215 µs, 24→144 470–480 → 433.
@@ -289,7 +297,7 @@ public final class PointwiseConv implements ConvKernel {
             return;
         }
         parallel.forRange(tiles, 1, shares,
-                (t0, t1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), 0, panels, clamp));
+                (t0, t1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), 0, panels, clamp, true));
     }
 
     /**
@@ -311,7 +319,7 @@ public final class PointwiseConv implements ConvKernel {
                 // the share's panels in run()'s own order (blocks of pixels that stay in L1, each over the panels; one
                 // share is then exactly run()'s loop): panel by panel over all pixels read X from L2 once per panel and
                 // measured 0.005–0.012 ms slower at 1 thread on 320→1280 at 7². Pixel q lands at map[(q - q0)·M].
-                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp);
+                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp, false);
                 meanOverPixels(map, perImage, p0 * nr, panelEnd(p1), y, yOff + n * cout);
             }
         });
@@ -383,16 +391,18 @@ public final class PointwiseConv implements ConvKernel {
      * may compute any range in any order ({@link InvertedResidualConv} computes a few rows at a time).
      */
     void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, boolean clamp) {
-        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp);
+        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp, false);
     }
 
     /**
      * Output pixels {@code [q0, q1)}, panels {@code [p0, p1)} of output channels, in blocks of tiles. The residual and
      * activation run on what the call wrote: the whole tile (its rows are contiguous in Y) when it covers every panel,
      * else each row's columns of those panels; either way each element gets the same operations, so the bits do not
-     * depend on the split.
+     * depend on the split. {@code wholeMap}: {@link #run} writing the layer's map, where 12-row tiles need
+     * {@link #MIN_TALL_K_FOR_A_MAP} input channels.
      */
-    private void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1, boolean clamp) {
+    private void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1, boolean clamp,
+                        boolean wholeMap) {
         float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, 2 * MR * Math.max(nr, lastNr));
         for (int b0 = q0; b0 < q1; b0 += blockTiles * MR) {
             int b1 = Math.min(q1, b0 + blockTiles * MR);
@@ -404,7 +414,8 @@ public final class PointwiseConv implements ConvKernel {
                 // FMA latency, bounds it.)
                 // a 5- or 6-vector panel with all its columns in Y takes 4-row tiles stored by the kernel (a partial one goes by
                 // tile())
-                boolean tall = TWELVE_ROWS && width == 2 * L, six = width > nr && cout - p * nr == width;
+                boolean tall = TWELVE_ROWS && width == 2 * L && (!wholeMap || cin >= MIN_TALL_K_FOR_A_MAP);
+                boolean six = width > nr && cout - p * nr == width;
                 boolean finish = p == p1 - 1 && !clamp;
                 int pending = -1, pendingEnd = 0;
                 for (int q = b0; q < b1; ) {
