@@ -62,8 +62,9 @@ public final class PointwiseConv implements ConvKernel {
      */
     private static final int MIN_TALL_K_FOR_A_MAP = 32;
     /**
-     * A last panel of 6 vectors in tiles of 4 rows ({@link #kernel4x6}: 24 accumulators, 6 weight vectors and a broadcast
-     * in 32 registers) instead of a 4-vector panel and a 2-vector one: 512-bit only.
+     * A last panel of 6 (or 5) vectors in tiles of 4 rows ({@link #kernel4x6}: 24 accumulators, 6 weight vectors and a
+     * broadcast in 32 registers) instead of a 4-vector panel and a 2- (or 1-) vector one: 512-bit only. Measured at 1
+     * thread on 12² maps, ReLU6, per 112² map: 16→96 240 → 195–215 µs, 24→144 470–480 → 433.
      */
     private static final boolean SIX_WIDE = L >= 16;
     /** Lanes from the middle of a pixel pair's middle vector on: the second pixel's (see {@link #kernelPairs12}). */
@@ -225,10 +226,11 @@ public final class PointwiseConv implements ConvKernel {
         this.nrv = cout <= L ? 1 : cout <= 2 * L ? 2 : MAX_NRV;
         this.nr = nrv * L;
         int full = cout / nr, rem = cout - full * nr, remV = (rem + L - 1) / L;
-        if (SIX_WIDE && nrv == 4 && full > 0 && remV == 2) {
-            // 4 + 2 vectors (96 channels at 512 bits: MobileNetV2's 16→96 expand) as one panel of 6 in 4-row tiles
+        if (SIX_WIDE && nrv == 4 && full > 0 && (remV == 1 || remV == 2)) {
+            // 4 + 2 vectors (96 channels at 512 bits: MobileNetV2's 16→96 expand) as one panel of 6 in 4-row tiles, 4 + 1
+            // (the last 80 of 144: its 24→144 expands) as one of 5
             this.fullPanels = full - 1;
-            this.lastNr = 6 * L;
+            this.lastNr = (4 + remV) * L;
         } else {
             this.fullPanels = full;
             this.lastNr = (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
@@ -410,15 +412,16 @@ public final class PointwiseConv implements ConvKernel {
                 // at a time: 24 or 18 accumulators, and the tile's set-up and stores amortised over twice the pixels. (A
                 // panel of 1 vector at 12 rows instead of 6 measured no faster on 32→16: 1 broadcast per FMA, not the
                 // FMA latency, bounds it.)
-                // a 6-vector panel with all its columns in Y takes 4-row tiles stored by the kernel (a partial one goes by tile())
+                // a 5- or 6-vector panel with all its columns in Y takes 4-row tiles stored by the kernel (a partial one goes by
+                // tile())
                 boolean tall = TWELVE_ROWS && width == 2 * L && (!wholeMap || cin >= MIN_TALL_K_FOR_A_MAP);
-                boolean six = width == 6 * L && cout - p * nr == width;
+                boolean six = width > nr && cout - p * nr == width;
                 boolean finish = p == p1 - 1 && !clamp;
                 int pending = -1, pendingEnd = 0;
                 for (int q = b0; q < b1; ) {
                     int rows = tall && b1 - q >= 2 * MR ? 2 * MR : six && b1 - q >= 4 ? 4 : Math.min(MR, b1 - q);
                     if (rows == 2 * MR) tile12(x, xOff, y, yOff, q, p, tileBuffer, clamp);
-                    else if (six && rows == 4) tile4x6(x, xOff, y, yOff, q, p, clamp);
+                    else if (six && rows == 4) tile4(x, xOff, y, yOff, q, p, width, clamp);
                     else if (pairs) pairTile(x, xOff, y, yOff, q, rows, tileBuffer, clamp);
                     else tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
                     if (finish) {
@@ -492,6 +495,10 @@ public final class PointwiseConv implements ConvKernel {
         switch (width / L) {
             case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
             case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
+            case 5 -> {
+                kernel4x5(x, a0, a1, a2, a3, Math.min(rows, 4), p, c0, d, o, stride);
+                if (rows > 4) kernel4x5(x, a4, a5, a5, a5, rows - 4, p, c0, d, o + 4 * stride, stride);
+            }
             case 6 -> {
                 kernel4x6(x, a0, a1, a2, a3, Math.min(rows, 4), p, c0, d, o, stride);
                 if (rows > 4) kernel4x6(x, a4, a5, a5, a5, rows - 4, p, c0, d, o + 4 * stride, stride);
@@ -528,11 +535,13 @@ public final class PointwiseConv implements ConvKernel {
         else if (clamp) VectorClamp.rows(y, yo, cout, 2 * MR, width, lo, hi);
     }
 
-    /** The 6-vector panel {@code p} of pixels {@code [q0, q0 + 4)}, stored by the kernel, as {@link #tile}. */
-    private void tile4x6(float[] x, int xOff, float[] y, int yOff, int q0, int p, boolean clamp) {
+    /** The 5- or 6-vector panel {@code p} of pixels {@code [q0, q0 + 4)}, stored by the kernel, as {@link #tile}. */
+    private void tile4(float[] x, int xOff, float[] y, int yOff, int q0, int p, int width, boolean clamp) {
         int c0 = p * nr, yo = yOff + q0 * cout + c0;
-        kernel4x6(x, inputOffset(xOff, q0), inputOffset(xOff, q0 + 1), inputOffset(xOff, q0 + 2), inputOffset(xOff, q0 + 3), 4, p, c0, y, yo, cout);
-        if (clamp) VectorClamp.rows(y, yo, cout, 4, 6 * L, lo, hi);
+        int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, q0 + 1), a2 = inputOffset(xOff, q0 + 2), a3 = inputOffset(xOff, q0 + 3);
+        if (width == 6 * L) kernel4x6(x, a0, a1, a2, a3, 4, p, c0, y, yo, cout);
+        else kernel4x5(x, a0, a1, a2, a3, 4, p, c0, y, yo, cout);
+        if (clamp) VectorClamp.rows(y, yo, cout, 4, width, lo, hi);
     }
 
     /**
@@ -630,6 +639,36 @@ public final class PointwiseConv implements ConvKernel {
         }
         if (rows > 3) {
             c30.intoArray(d, o + 3 * stride); c31.intoArray(d, o + 3 * stride + 1 * L); c32.intoArray(d, o + 3 * stride + 2 * L); c33.intoArray(d, o + 3 * stride + 3 * L); c34.intoArray(d, o + 3 * stride + 4 * L); c35.intoArray(d, o + 3 * stride + 5 * L);
+        }
+    }
+
+    /** 4 rows × 5 vectors, as {@link #kernel4x6}. */
+    private void kernel4x5(float[] x, int a0, int a1, int a2, int a3, int rows, int p, int bo, float[] d, int o, int stride) {
+        final int nr = 5 * L;
+        FloatVector b0 = FloatVector.fromArray(S, bias, bo), b1 = FloatVector.fromArray(S, bias, bo + 1 * L), b2 = FloatVector.fromArray(S, bias, bo + 2 * L), b3 = FloatVector.fromArray(S, bias, bo + 3 * L), b4 = FloatVector.fromArray(S, bias, bo + 4 * L);
+        FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3, c04 = b4, c10 = b0, c11 = b1, c12 = b2, c13 = b3, c14 = b4, c20 = b0, c21 = b1, c22 = b2, c23 = b3, c24 = b4, c30 = b0, c31 = b1, c32 = b2, c33 = b3, c34 = b4;
+        float[] wt = panelArray[p];
+        int wo = panelOffset[p];
+        for (int k = 0; k < cin; k++, wo += nr) {
+            FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + 1 * L), w2 = FloatVector.fromArray(S, wt, wo + 2 * L), w3 = FloatVector.fromArray(S, wt, wo + 3 * L), w4 = FloatVector.fromArray(S, wt, wo + 4 * L);
+            FloatVector v = FloatVector.broadcast(S, x[a0 + k]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03); c04 = v.fma(w4, c04);
+            v = FloatVector.broadcast(S, x[a1 + k]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13); c14 = v.fma(w4, c14);
+            v = FloatVector.broadcast(S, x[a2 + k]);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21); c22 = v.fma(w2, c22); c23 = v.fma(w3, c23); c24 = v.fma(w4, c24);
+            v = FloatVector.broadcast(S, x[a3 + k]);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31); c32 = v.fma(w2, c32); c33 = v.fma(w3, c33); c34 = v.fma(w4, c34);
+        }
+        c00.intoArray(d, o); c01.intoArray(d, o + 1 * L); c02.intoArray(d, o + 2 * L); c03.intoArray(d, o + 3 * L); c04.intoArray(d, o + 4 * L);
+        if (rows > 1) {
+            c10.intoArray(d, o + stride); c11.intoArray(d, o + stride + 1 * L); c12.intoArray(d, o + stride + 2 * L); c13.intoArray(d, o + stride + 3 * L); c14.intoArray(d, o + stride + 4 * L);
+        }
+        if (rows > 2) {
+            c20.intoArray(d, o + 2 * stride); c21.intoArray(d, o + 2 * stride + 1 * L); c22.intoArray(d, o + 2 * stride + 2 * L); c23.intoArray(d, o + 2 * stride + 3 * L); c24.intoArray(d, o + 2 * stride + 4 * L);
+        }
+        if (rows > 3) {
+            c30.intoArray(d, o + 3 * stride); c31.intoArray(d, o + 3 * stride + 1 * L); c32.intoArray(d, o + 3 * stride + 2 * L); c33.intoArray(d, o + 3 * stride + 3 * L); c34.intoArray(d, o + 3 * stride + 4 * L);
         }
     }
 
