@@ -3,6 +3,7 @@ package dev.lanes.simd.conv;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.VectorWidth;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,8 +23,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every output is {@code bias} followed by one FMA per tap inside, in (ky, kx) order, in every
  * path: results do not depend on which path or which thread computed an output. A ReLU or Clip
- * without residual is clamped in the stores; a residual or another activation runs afterwards as a
- * pass over the rows ({@link ConvEpilogue}).
+ * without residual is clamped in the sliding windows' loops by compare-and-blends written out (the
+ * bits of {@link VectorClamp#apply}); the few outputs computed outside a window's loop (the edge
+ * columns, the one-pixel path) are clamped in place after their stores, by calls that pass no vector.
+ * Inside MobileNetV2, C2 reached its node-count cutoff in these methods before their last
+ * {@code VectorClamp.apply} call, left it out of line and boxed a vector on every call (0.8–5 MB
+ * allocated per model run, depending on which call it cut); force-inlined Vector API calls are
+ * inlined later instead of being cut. A residual or another activation runs
+ * afterwards as a pass over the rows ({@link ConvEpilogue}).
  * Weights are packed {@code [ky][kx][C]}.
  */
 final class DepthwiseDirect3x3 {
@@ -120,6 +127,12 @@ final class DepthwiseDirect3x3 {
                     if (nky == 3) slide3Stride2(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, n, left, right);
                     else slide2Stride2(x, xo, c, rowStep, wt, wRow, bt, p, clamp, lo, hi, y, yo, n, left, right);
                 }
+                if (clamp) {
+                    // the edge outputs a window computed before and after its loop (clamped here, not in the window
+                    // methods, to keep their compiled bodies small)
+                    if (left) VectorClamp.rows(y, yo + p - c, 0, 1, L, lo, hi);
+                    if (right) VectorClamp.rows(y, yo + p + n * c, 0, 1, L, lo, hi);
+                }
                 for (int ox = b0; ox < b; ox++) pixel(x, xRow, nky, wRow, clamp, lo, hi, y, yRow, ox, p, p + L);
             }
             return;
@@ -150,12 +163,6 @@ final class DepthwiseDirect3x3 {
                     a3 = FloatVector.fromArray(S, x, xi + 3 * L).fma(FloatVector.fromArray(S, wt, wi + 3 * L), a3);
                 }
             }
-            if (clamp) {
-                a0 = VectorClamp.apply(a0, lo, hi);
-                a1 = VectorClamp.apply(a1, lo, hi);
-                a2 = VectorClamp.apply(a2, lo, hi);
-                a3 = VectorClamp.apply(a3, lo, hi);
-            }
             a0.intoArray(y, yo + p);
             a1.intoArray(y, yo + p + L);
             a2.intoArray(y, yo + p + 2 * L);
@@ -169,9 +176,9 @@ final class DepthwiseDirect3x3 {
                     acc = FloatVector.fromArray(S, x, xi).fma(FloatVector.fromArray(S, wt, wi), acc);
                 }
             }
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yo + p);
         }
+        if (clamp) VectorClamp.rows(y, yo + p0, 0, 1, p1 - p0, lo, hi);
     }
 
     /**
@@ -205,7 +212,6 @@ final class DepthwiseDirect3x3 {
             acc = v11.fma(w12, acc);
             acc = v20.fma(w21, acc);
             acc = v21.fma(w22, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi - c);
         }
         for (int i = 0; i < n; i++) {
@@ -219,7 +225,11 @@ final class DepthwiseDirect3x3 {
             acc = v20.fma(w20, acc);
             acc = v21.fma(w21, acc);
             acc = v22.fma(w22, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
+            if (clamp) {
+                // VectorClamp.apply written out: force-inlined calls only, so that C2 cannot leave it out of line
+                acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
+                acc = acc.blend(hi, acc.compare(VectorOperators.GT, hi));
+            }
             acc.intoArray(y, yi);
             v00 = v01;
             v01 = v02;
@@ -237,7 +247,6 @@ final class DepthwiseDirect3x3 {
             acc = v11.fma(w11, acc);
             acc = v20.fma(w20, acc);
             acc = v21.fma(w21, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
         }
     }
@@ -260,7 +269,6 @@ final class DepthwiseDirect3x3 {
             acc = v01.fma(w02, acc);
             acc = v10.fma(w11, acc);
             acc = v11.fma(w12, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi - c);
         }
         for (int i = 0; i < n; i++) {
@@ -271,7 +279,11 @@ final class DepthwiseDirect3x3 {
             acc = v10.fma(w10, acc);
             acc = v11.fma(w11, acc);
             acc = v12.fma(w12, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
+            if (clamp) {
+                // VectorClamp.apply written out: force-inlined calls only, so that C2 cannot leave it out of line
+                acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
+                acc = acc.blend(hi, acc.compare(VectorOperators.GT, hi));
+            }
             acc.intoArray(y, yi);
             v00 = v01;
             v01 = v02;
@@ -285,7 +297,6 @@ final class DepthwiseDirect3x3 {
             acc = v01.fma(w01, acc);
             acc = v10.fma(w10, acc);
             acc = v11.fma(w11, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
         }
     }
@@ -316,7 +327,6 @@ final class DepthwiseDirect3x3 {
             acc = FloatVector.fromArray(S, x, o + r1).fma(w12, acc);
             acc = FloatVector.fromArray(S, x, o - c + r2).fma(w21, acc);
             acc = FloatVector.fromArray(S, x, o + r2).fma(w22, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi - c);
         }
         FloatVector v00 = FloatVector.fromArray(S, x, o), v10 = FloatVector.fromArray(S, x, o + r1), v20 = FloatVector.fromArray(S, x, o + r2);
@@ -333,7 +343,11 @@ final class DepthwiseDirect3x3 {
             acc = v20.fma(w20, acc);
             acc = v21.fma(w21, acc);
             acc = v22.fma(w22, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
+            if (clamp) {
+                // VectorClamp.apply written out: force-inlined calls only, so that C2 cannot leave it out of line
+                acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
+                acc = acc.blend(hi, acc.compare(VectorOperators.GT, hi));
+            }
             acc.intoArray(y, yi);
             v00 = v02;
             v10 = v12;
@@ -350,7 +364,6 @@ final class DepthwiseDirect3x3 {
             acc = FloatVector.fromArray(S, x, o + c + r1).fma(w11, acc);
             acc = v20.fma(w20, acc);
             acc = FloatVector.fromArray(S, x, o + c + r2).fma(w21, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
         }
     }
@@ -372,7 +385,6 @@ final class DepthwiseDirect3x3 {
             acc = FloatVector.fromArray(S, x, o).fma(w02, acc);
             acc = FloatVector.fromArray(S, x, o - c + r1).fma(w11, acc);
             acc = FloatVector.fromArray(S, x, o + r1).fma(w12, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi - c);
         }
         FloatVector v00 = FloatVector.fromArray(S, x, o), v10 = FloatVector.fromArray(S, x, o + r1);
@@ -385,7 +397,11 @@ final class DepthwiseDirect3x3 {
             acc = v10.fma(w10, acc);
             acc = v11.fma(w11, acc);
             acc = v12.fma(w12, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
+            if (clamp) {
+                // VectorClamp.apply written out: force-inlined calls only, so that C2 cannot leave it out of line
+                acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
+                acc = acc.blend(hi, acc.compare(VectorOperators.GT, hi));
+            }
             acc.intoArray(y, yi);
             v00 = v02;
             v10 = v12;
@@ -399,7 +415,6 @@ final class DepthwiseDirect3x3 {
             acc = FloatVector.fromArray(S, x, o + c).fma(w01, acc);
             acc = v10.fma(w10, acc);
             acc = FloatVector.fromArray(S, x, o + c + r1).fma(w11, acc);
-            if (clamp) acc = VectorClamp.apply(acc, lo, hi);
             acc.intoArray(y, yi);
         }
     }
