@@ -63,7 +63,7 @@ class InvertedResidualProperties {
     }
 
     /**
-     * 1 to 20 input channels; C = 1, 2, 3 or 6 vectors (or, sometimes, a count that is not a multiple of the vector:
+     * 1 to 20 input channels; C = 1, 2, 3, 6 or 9 vectors (or, sometimes, a count that is not a multiple of the vector:
      * then no fused kernel); 1 to 20 output channels, or 1.5 vectors; an expand (a 1x1, or a third of the time a 3x3 stride-2 stem of 1
      * to 4 channels, read in NCHW), a projection or both; maps 1 to 13 rows × 1 to 41
      * columns (strips of 8 pixels, edges, rows narrower than a strip); height stride 1 to 3, width stride 1 or 2;
@@ -75,7 +75,7 @@ class InvertedResidualProperties {
             // a fifth of the projections to 1.5 vectors: PointwiseConv's pixel-pair kernel (24 channels at 512 bits)
             int cout = Generate.range(0, 4).generate(in) == 0 ? 3 * VectorWidth.LANES / 2 : Sizes.between(1, 20).generate(in);
             boolean ragged = Generate.range(0, 7).generate(in) == 0;
-            int c = ragged ? Sizes.between(1, 40).generate(in) : VectorWidth.LANES * Generate.pick(List.of(1, 2, 3, 6)).generate(in);
+            int c = ragged ? Sizes.between(1, 40).generate(in) : VectorWidth.LANES * Generate.pick(List.of(1, 2, 3, 6, 9)).generate(in);
             int h = Sizes.between(1, 13).generate(in), w = Sizes.between(1, 41).generate(in), n = ConvShapes.batch(in);
             // a third of the expands are stems: 3x3 stride 2, pad 1, from 1 to 4 channels, onto the depthwise's map
             boolean stem = Generate.range(0, 2).generate(in) == 0;

@@ -67,6 +67,12 @@ public final class PointwiseConv implements ConvKernel {
      * thread on 12² maps, ReLU6, per 112² map: 16→96 240 → 195–215 µs, 24→144 470–480 → 433.
      */
     private static final boolean SIX_WIDE = L >= 16;
+    /**
+     * Most input channels for a 5- or 6-vector panel: its weights (up to 24 KB) stay in L1 across the 4-row tiles. Deeper,
+     * they come from L2, 6 vectors per 4 broadcasts instead of 4 per 6: MobileNetV2's 576→96 and 384→96 projections
+     * (features.11–13) ran 5–8 µs slower each in the model with the 6-vector panel.
+     */
+    private static final int MAX_WIDE_K = 64;
     /** Lanes from the middle of a pixel pair's middle vector on: the second pixel's (see {@link #kernelPairs12}). */
     private static final VectorMask<Float> SECOND_PIXEL = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << (L / 2)) - 1));
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
@@ -226,7 +232,7 @@ public final class PointwiseConv implements ConvKernel {
         this.nrv = cout <= L ? 1 : cout <= 2 * L ? 2 : MAX_NRV;
         this.nr = nrv * L;
         int full = cout / nr, rem = cout - full * nr, remV = (rem + L - 1) / L;
-        if (SIX_WIDE && nrv == 4 && full > 0 && (remV == 1 || remV == 2)) {
+        if (SIX_WIDE && nrv == 4 && full > 0 && (remV == 1 || remV == 2) && cin <= MAX_WIDE_K) {
             // 4 + 2 vectors (96 channels at 512 bits: MobileNetV2's 16→96 expand) as one panel of 6 in 4-row tiles, 4 + 1
             // (the last 80 of 144: its 24→144 expands) as one of 5
             this.fullPanels = full - 1;
