@@ -398,8 +398,7 @@ final class QueryTileKernel {
             for (int i = 0; i < rows4; i += 4) accumulate4x4(v, vRow + c, vs, n, st, i, o, i * dvPad + c, dvPad, alpha);
         }
         for (; c < dv; c += LANES) {
-            VectorMask<Float> in = F.indexInRange(c, dv);
-            for (int i = 0; i < rows4; i += 4) accumulate4x1(v, vRow + c, vs, n, st, i, o, i * dvPad + c, dvPad, alpha, in);
+            for (int i = 0; i < rows4; i += 4) accumulate4x1(v, vRow + c, vs, n, st, i, o, i * dvPad + c, dvPad, alpha, dv - c);
         }
     }
 
@@ -444,11 +443,14 @@ final class QueryTileKernel {
     }
 
     /**
-     * Four query rows × one vector of output columns, the V load masked to {@code in} (the last columns of a
-     * dv that is not a multiple of the vector length; o is padded, so its lanes past dv just stay 0).
+     * Four query rows × one vector of output columns, the V load masked to its first {@code columns} lanes (the last
+     * columns of a dv that is not a multiple of the vector length; o is padded, so its lanes past dv just stay 0).
+     * The mask is made here, not passed in: a mask passed to a call C2 does not inline is boxed on every call
+     * (MiniLM's head size 32 allocated two masks per call).
      */
     private static void accumulate4x1(float[] v, int v0, int vs, int n, float[] st, int i, float[] o, int out, int dvPad,
-                                      float[] alpha, VectorMask<Float> in) {
+                                      float[] alpha, int columns) {
+        VectorMask<Float> in = F.indexInRange(0, columns);
         int o0 = out, o1 = o0 + dvPad, o2 = o1 + dvPad, o3 = o2 + dvPad;
         FloatVector a0 = FloatVector.fromArray(F, o, o0).mul(alpha[i]), a1 = FloatVector.fromArray(F, o, o1).mul(alpha[i + 1]);
         FloatVector a2 = FloatVector.fromArray(F, o, o2).mul(alpha[i + 2]), a3 = FloatVector.fromArray(F, o, o3).mul(alpha[i + 3]);
