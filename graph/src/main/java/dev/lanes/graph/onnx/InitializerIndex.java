@@ -3,6 +3,8 @@ package dev.lanes.graph.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.lanes.graph.Tensor;
+import dev.lanes.graph.onnx.proto.Onnx.GraphProto;
+import dev.lanes.graph.onnx.proto.Onnx.ModelProto;
 import dev.lanes.graph.onnx.proto.Onnx.TensorProto;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -21,9 +23,9 @@ import java.util.Set;
  * recomputed for a new input size) scans the file once instead of parsing the whole model per weight.
  */
 public final class InitializerIndex {
-    private static final int MODEL_GRAPH = 7;
-    private static final int GRAPH_INITIALIZER = 5;
-    private static final int TENSOR_NAME = 8;
+    private static final int MODEL_GRAPH = ModelProto.GRAPH_FIELD_NUMBER;
+    private static final int GRAPH_INITIALIZER = GraphProto.INITIALIZER_FIELD_NUMBER;
+    private static final int TENSOR_NAME = TensorProto.NAME_FIELD_NUMBER;
 
     /** A field's tag: its number and wire type, as protobuf encodes them. */
     private static int tag(int field, int wireType) {

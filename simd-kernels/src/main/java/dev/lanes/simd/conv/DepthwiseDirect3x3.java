@@ -226,7 +226,7 @@ final class DepthwiseDirect3x3 {
             acc = v21.fma(w21, acc);
             acc = v22.fma(w22, acc);
             if (clamp) {
-                // VectorClamp.apply written out: force-inlined calls only, so that C2 cannot leave it out of line
+                // VectorClamp.apply written out (force-inlined calls only: see the class comment)
                 acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
                 acc = acc.blend(hi, acc.compare(VectorOperators.GT, hi));
             }
@@ -280,7 +280,7 @@ final class DepthwiseDirect3x3 {
             acc = v11.fma(w11, acc);
             acc = v12.fma(w12, acc);
             if (clamp) {
-                // VectorClamp.apply written out: force-inlined calls only, so that C2 cannot leave it out of line
+                // VectorClamp.apply written out (force-inlined calls only: see the class comment)
                 acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
                 acc = acc.blend(hi, acc.compare(VectorOperators.GT, hi));
             }
@@ -344,7 +344,7 @@ final class DepthwiseDirect3x3 {
             acc = v21.fma(w21, acc);
             acc = v22.fma(w22, acc);
             if (clamp) {
-                // VectorClamp.apply written out: force-inlined calls only, so that C2 cannot leave it out of line
+                // VectorClamp.apply written out (force-inlined calls only: see the class comment)
                 acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
                 acc = acc.blend(hi, acc.compare(VectorOperators.GT, hi));
             }
@@ -398,7 +398,7 @@ final class DepthwiseDirect3x3 {
             acc = v11.fma(w11, acc);
             acc = v12.fma(w12, acc);
             if (clamp) {
-                // VectorClamp.apply written out: force-inlined calls only, so that C2 cannot leave it out of line
+                // VectorClamp.apply written out (force-inlined calls only: see the class comment)
                 acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
                 acc = acc.blend(hi, acc.compare(VectorOperators.GT, hi));
             }

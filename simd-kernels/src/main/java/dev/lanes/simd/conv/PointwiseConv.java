@@ -232,16 +232,13 @@ public final class PointwiseConv implements ConvKernel {
         this.nrv = cout <= L ? 1 : cout <= 2 * L ? 2 : MAX_NRV;
         this.nr = nrv * L;
         int full = cout / nr, rem = cout - full * nr, remV = (rem + L - 1) / L;
-        if (SIX_WIDE && nrv == 4 && full > 0 && (remV == 1 || remV == 2) && cin <= MAX_WIDE_K) {
-            // 4 + 2 vectors (96 channels at 512 bits: MobileNetV2's 16→96 expand) as one panel of 6 in 4-row tiles, 4 + 1
-            // (the last 80 of 144: its 24→144 expands) as one of 5
-            this.fullPanels = full - 1;
-            this.lastNr = (4 + remV) * L;
-        } else {
-            this.fullPanels = full;
-            this.lastNr = (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
-        }
-        this.panels = fullPanels + (cout > fullPanels * nr ? 1 : 0);
+        // 4 + 2 vectors (96 channels at 512 bits: MobileNetV2's 16→96 expand) as one panel of 6 in 4-row tiles, 4 + 1
+        // (the last 80 of 144: its 24→144 expands) as one of 5
+        boolean sixWide = SIX_WIDE && nrv == 4 && full > 0 && (remV == 1 || remV == 2) && cin <= MAX_WIDE_K;
+        this.lastNr = sixWide ? (4 + remV) * L : (remV <= 1 ? remV : remV <= 2 ? 2 : nrv) * L;
+        Panels layout = new Panels(cin, cout, nr, lastNr);
+        this.fullPanels = layout.fullPanels();
+        this.panels = layout.panels();
         // a narrow last panel (200 = 3·64 + 8 at 512 bits) takes a narrow kernel instead of padding to nr
         this.pairs = 2 * cout == 3 * L;
         if (pairs) {
@@ -255,7 +252,6 @@ public final class PointwiseConv implements ConvKernel {
             }
         } else {
             this.w = null;
-            Panels layout = new Panels(cin, cout, nr, lastNr);
             float[][] chunks = weights.form(layout);
             this.panelArray = new float[panels][];
             this.panelOffset = new int[panels];
