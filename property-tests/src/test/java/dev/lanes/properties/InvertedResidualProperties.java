@@ -1,5 +1,6 @@
 package dev.lanes.properties;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -11,6 +12,7 @@ import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.InvertedResidualOperator;
 import dev.lanes.simd.Parallel;
 import dev.lanes.simd.VectorWidth;
+import dev.lanes.simd.conv.BlockPartition;
 import dev.lanes.simd.conv.ConvAlgorithm;
 import dev.lanes.simd.conv.Layouts;
 import java.util.ArrayList;
@@ -36,13 +38,16 @@ import org.quicktheories.generators.Generate;
 @WidthSensitive
 class InvertedResidualProperties {
     private static final ReferenceConv REFERENCE = new ReferenceConv();
-    private static final Parallel TWO = Parallel.create(2), THREE = Parallel.create(3);
+    private static final Parallel TWO = Parallel.create(2), THREE = Parallel.create(3), FIVE = Parallel.create(5), EIGHT = Parallel.create(8);
+    private static final List<Parallel> POOLS = List.of(Parallel.callerOnly(), TWO, THREE, FIVE, EIGHT);
     private static final List<Activation> ACTS = List.of(Activation.NONE, Activation.RELU6, Activation.RELU, Activation.HARD_SWISH);
 
     @AfterAll
     static void closePools() {
         TWO.close();
         THREE.close();
+        FIVE.close();
+        EIGHT.close();
     }
 
     /**
@@ -170,6 +175,12 @@ class InvertedResidualProperties {
             Tolerance.assertBitsEqual(b + " fused vs the layers in turn", one, v);
             Tolerance.assertBitsEqual(b + " 2 threads", run(fused, fusedX, z, outSize, TWO), one);
             Tolerance.assertBitsEqual(b + " 3 threads", run(fused, fusedX, z, outSize, THREE), one);
+            // every partition, a share per row or channel panel whatever the work: 1 to 8 shares of maps of 1 to 13 rows
+            for (BlockPartition how : BlockPartition.values()) {
+                for (Parallel p : POOLS) {
+                    Tolerance.assertBitsEqual(b + " " + how + " on " + p.threads() + " threads", run(fused, fusedX, z, outSize, p, how), one);
+                }
+            }
 
             float[] nchw = new float[one.length];
             Layouts.toNchw(one, 0, out[0], out[1], outPixels, nchw, 0, Parallel.callerOnly());
@@ -180,6 +191,40 @@ class InvertedResidualProperties {
         });
     }
 
+    /**
+     * MobileNetV2's blocks at 2 threads (expand 1x1 → depthwise 3x3 → projection, ReLU6): the partition the class
+     * comment of {@code InvertedResidualConv} gives them, and the bits of one thread. {@code {input channels, expanded,
+     * output, map side, stride}}.
+     */
+    @Test
+    void mobileNetV2BlocksAtTwoThreads() {
+        int[][] blocks = {{24, 144, 32, 56, 2}, {32, 192, 32, 28, 1}, {32, 192, 64, 28, 2}, {64, 384, 64, 14, 1}, {96, 576, 96, 14, 1},
+                {96, 576, 160, 14, 2}, {160, 960, 160, 7, 1}, {160, 960, 320, 7, 1}};
+        BlockPartition[] expected = {BlockPartition.STRIPS, BlockPartition.TWO_PHASE, BlockPartition.STRIPS, BlockPartition.TWO_PHASE,
+                BlockPartition.TWO_PHASE, BlockPartition.LAYERS_IN_TURN, BlockPartition.LAYERS_IN_TURN, BlockPartition.LAYERS_IN_TURN};
+        for (int i = 0; i < blocks.length; i++) {
+            int[] k = blocks[i];
+            int side = k[3], out = (side - 1) / k[4] + 1;
+            ConvShape e = new ConvShape(1, k[0], k[1], 1, new int[] {side, side}, new int[] {1, 1}, new int[2], new int[2], new int[] {1, 1},
+                    new int[] {1, 1}, true);
+            ConvShape d = new ConvShape(1, k[1], k[1], k[1], new int[] {side, side}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                    new int[] {k[4], k[4]}, new int[] {1, 1}, true);
+            ConvShape p = new ConvShape(1, k[1], k[2], 1, new int[] {out, out}, new int[] {1, 1}, new int[2], new int[2], new int[] {1, 1},
+                    new int[] {1, 1}, true);
+            boolean residual = k[4] == 1 && k[0] == k[2];
+            Block b = new Block(e, d, p, Activation.RELU6, Activation.RELU6, Activation.NONE, residual, 0);
+            Weights w = Weights.of(b, 31 + i);
+            InvertedResidualOperator op = InvertedResidualOperator.of(ConvOperator.prepare(e, w.w[0], 0, w.b[0], 0, Activation.RELU6),
+                    ConvOperator.prepare(d, w.w[1], 0, w.b[1], 0, Activation.RELU6), ConvOperator.prepare(p, w.w[2], 0, w.b[2], 0, Activation.NONE));
+            assertNotNull(op, b.toString());
+            assertEquals(expected[i], op.partition(TWO), b.toString());
+            assertEquals(BlockPartition.STRIPS, op.partition(Parallel.callerOnly()), b.toString());
+            float[] x = nhwc(w.x, 1, k[0], side * side), z = w.z == null ? null : nhwc(w.z, 1, k[2], out * out);
+            int size = k[2] * out * out;
+            Tolerance.assertBitsEqual(b + " 2 threads", run(op, x, z, size, TWO), run(op, x, z, size, Parallel.callerOnly()));
+        }
+    }
+
     private static float[] nhwc(float[] nchw, int n, int c, int pixels) {
         float[] a = new float[nchw.length];
         Layouts.toNhwc(nchw, 0, n, c, pixels, a, 0, Parallel.callerOnly());
@@ -187,8 +232,12 @@ class InvertedResidualProperties {
     }
 
     private static float[] run(InvertedResidualOperator op, float[] x, float[] z, int outSize, Parallel p) {
+        return run(op, x, z, outSize, p, null);
+    }
+
+    private static float[] run(InvertedResidualOperator op, float[] x, float[] z, int outSize, Parallel p, BlockPartition how) {
         Guarded y = new Guarded(outSize);
-        op.run(x, 0, y.array(), y.offset(), z, 0, p);
+        op.run(x, 0, y.array(), y.offset(), z, 0, p, how);
         y.assertCanariesIntact();
         return y.region();
     }

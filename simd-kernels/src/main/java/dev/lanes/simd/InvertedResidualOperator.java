@@ -1,6 +1,7 @@
 package dev.lanes.simd;
 
 import dev.lanes.reference.ConvShape;
+import dev.lanes.simd.conv.BlockPartition;
 import dev.lanes.simd.conv.InvertedResidualConv;
 import java.util.Objects;
 
@@ -71,6 +72,11 @@ public final class InvertedResidualOperator {
         return kernel.stripRows();
     }
 
+    /** How a run on {@code parallel} spreads the block over its threads. */
+    public BlockPartition partition(Parallel parallel) {
+        return kernel.partition(parallel);
+    }
+
     /** The block's output shape (NCHW dims; the data runs in NHWC). */
     public int[] outputShape() {
         return (project != null ? project : depthwise).shape().outputShape();
@@ -89,6 +95,15 @@ public final class InvertedResidualOperator {
      * (null for none; only with a projection) in NHWC.
      */
     public void run(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
+        run(x, xOff, y, yOff, residual, rOff, parallel, null);
+    }
+
+    /**
+     * As {@link #run(float[], int, float[], int, float[], int, Parallel)} spread over threads as {@code partition} says
+     * (null: the kernel's own rule, {@link #partition(Parallel)}), with a share per row or channel panel up to the
+     * thread count whatever the work: for tests and probes. Every partition gives the same bits.
+     */
+    public void run(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel, BlockPartition partition) {
         Objects.requireNonNull(parallel, "parallel");
         range("X", x, xOff, xFloats);
         range("Y", y, yOff, yFloats);
@@ -97,7 +112,7 @@ public final class InvertedResidualOperator {
             range("residual", residual, rOff, yFloats);
         }
         if (empty) return;
-        kernel.run(x, xOff, y, yOff, residual, rOff, parallel);
+        kernel.run(x, xOff, y, yOff, residual, rOff, parallel, partition);
     }
 
     private void range(String what, float[] a, int off, long n) {

@@ -21,9 +21,30 @@ import dev.lanes.simd.Parallel;
  * projection the depthwise writes the strip's rows into a second buffer and the projection turns
  * them into Y's rows (adding the residual) right away; without one it writes Y.
  *
- * <p>Threads take even shares of whole rows, at most one per {@code MIN_ROWS_PER_SHARE} rows with an expand. When
- * that leaves more than a quarter of the threads idle (a 28-row map on 8 cores), the layers run in turn instead, each
- * split over every thread, and the maps between them are spread over that many L2 caches.
+ * <p>Threads take one of three partitions ({@link BlockPartition}); {@link #partition} picks one per call, by a rule
+ * written for 2 to 64 cores:
+ * <ol>
+ * <li>More threads than rows for three quarters of them (7 rows on 16 cores): the <b>layers in turn</b>, each split
+ * over every thread by its own rule.
+ * <li>A row partition makes every thread stream all of the block's weights; the layers in turn stream a t-th of them
+ * per thread but hand the two inner maps between cores ((t−1)/t of each is read from another core's cache). Whichever
+ * t, rows move fewer bytes while the weights are smaller than the expanded and depthwise maps together. So blocks with
+ * more weights than maps (MobileNetV2's 7² blocks and the 14²→7² one: 1.2–1.8 MB of weights against 0.4–0.6 MB of
+ * maps) run the layers in turn; measured within one JVM, run by run alternated, two-phase rows there were 0.084 ms
+ * per block against 0.076 in turn.
+ * <li>Otherwise rows, each thread its own range of depthwise output rows. <b>Strips</b> (one call) recompute the
+ * expanded rows each window shares with the previous range (2 at stride 1, 1 at stride 2) at every cut: chosen while
+ * that is at most 1/{@link #MAX_RECOMPUTE} of the expand (a 56-row map on 2 threads: 2 of 28 rows at stride 2).
+ * More than that (7 rows a thread at stride 1 would recompute 2/7 of the expand, 1-row shares on 64 cores twice it),
+ * <b>two phases</b> over one row partition: each thread first expands exactly the input rows its output rows own
+ * (the centre rows of their windows, {@link #ownedFrom}) into one whole expanded map, then, after that call
+ * returns, runs the depthwise and the projection on its output rows, reading one row of each neighbour: nothing is
+ * computed twice, two waits per block instead of three, and only those halo rows change cores (the caller runs
+ * share 0 of both calls and a worker share 1, so the rows tend to stay where they were written). When a thread's
+ * expanded rows would not fit its L2 budget the strips are kept, which hold a few rows at a time.
+ * </ol>
+ * At 2 threads MobileNetV2 thus runs its 112² and 56² blocks and the stride-2 ones down to 14² as strips, the 28² and
+ * 14² stride-1 blocks in two phases, and the 7² blocks in turn.
  *
  * <p>Every value is the FMA chain its layer's kernel computes for it wherever its tile or strip
  * starts, and activation tails give the bits of full vectors: the result is bit-identical to the
@@ -39,12 +60,10 @@ public final class InvertedResidualConv {
     private static final int STRIP_BUDGET_FLOATS = 32 << 10;
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
     /**
-     * Fewest depthwise output rows per thread when there is an expand: each thread's first strip recomputes the
-     * expanded rows its window shares with the previous thread's range (2 at stride 1, 1 at stride 2), at most a
-     * quarter of its own at 8 rows. Matters with many cores (64 threads on a 56-row map would otherwise get single
-     * rows and recompute twice what they use); at 2 threads the ranges are 28–56 rows anyway.
+     * Strips when they recompute at most 1/MAX_RECOMPUTE of the expand (see the class comment). At 2 threads 8 puts
+     * MobileNetV2's 28² stride-1 blocks (1/7 recomputed) in two phases: 0.058–0.061 ms against 0.060–0.063 as strips.
      */
-    private static final int MIN_ROWS_PER_SHARE = 8;
+    private static final int MAX_RECOMPUTE = 8;
 
     /** The layer before the depthwise: a {@link PointwiseConv} (an expand) or a {@link StemConvDirect} (a stem); null for none. */
     private final ConvKernel expand;
@@ -57,6 +76,8 @@ public final class InvertedResidualConv {
     private final int xImageFloats;
     private final boolean expandClamp, xNchw;
     private final long macsPerOutRow;
+    /** Floats of the block's weights, and of its maps between layers (the expanded map, the depthwise's with a projection). */
+    private final long weightFloats, innerMapFloats;
 
     private InvertedResidualConv(int batch, ConvShape expandShape, ConvKernel expand, DepthwiseConv depthwise, PointwiseConv project,
                                  int stripRows) {
@@ -81,6 +102,8 @@ public final class InvertedResidualConv {
         this.macsPerOutRow = (long) g.outW() * c * 9
                 + (expand == null ? 0 : (long) g.strideH() * g.inW() * xChannels * expandShape.kernelSize() * c)
                 + (project == null ? 0 : (long) g.outW() * c * yChannels);
+        this.weightFloats = 9L * c + (expand == null ? 0 : (long) xChannels * expandShape.kernelSize() * c) + (project == null ? 0 : (long) c * yChannels);
+        this.innerMapFloats = (expand == null ? 0 : (long) batch * g.inPixels() * c) + (project == null ? 0 : (long) batch * g.outPixels() * c);
     }
 
     /**
@@ -128,18 +151,62 @@ public final class InvertedResidualConv {
      * none; only with a projection) in NHWC.
      */
     public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel) {
+        run(x, xOff, y, yOff, res, resOff, parallel, null);
+    }
+
+    /**
+     * As {@link #run(float[], int, float[], int, float[], int, Parallel)} with the partition {@code forced} (null: the
+     * kernel's rule, {@link #partition}). A forced partition takes a share per row up to the thread count whatever the
+     * work, so that tests reach every cut on small maps.
+     */
+    public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel, BlockPartition forced) {
         if (res != null && project == null) throw new IllegalArgumentException("an inverted-residual block without a projection takes no residual");
-        int outH = g.outH(), rows = batch * outH;
-        int wanted = parallel.sharesFor(rows * macsPerOutRow, MIN_MACS_PER_SHARE), shares = wanted;
-        // even shares of whole rows (56 rows on 2 threads: 28 + 28), at most one per MIN_ROWS_PER_SHARE rows with an
-        // expand; a grain of 8 rows would cut 56 rows into 24 + 32 and cap 2 threads at 1.75×
-        if (expand != null) shares = Math.min(shares, Math.max(1, rows / MIN_ROWS_PER_SHARE));
-        if (4 * shares < 3 * wanted) {
-            // more threads than the rows give strips (28 rows on 8 cores): the layers in turn, each split over all
-            // threads by pixels or rows, whose maps are then spread over as many L2 caches
-            layersInTurn(x, xOff, y, yOff, res, resOff, parallel);
-            return;
+        int rows = batch * g.outH();
+        int wanted = forced != null ? parallel.threads() : parallel.sharesFor(rows * macsPerOutRow, MIN_MACS_PER_SHARE);
+        BlockPartition how = forced != null ? forced : partition(wanted);
+        // even shares of whole rows (56 rows on 2 threads: 28 + 28); a grain of 8 rows would cut 56 rows into 24 + 32
+        // and cap 2 threads at 1.75×
+        int shares = Math.min(wanted, rows);
+        switch (how) {
+            case LAYERS_IN_TURN -> layersInTurn(x, xOff, y, yOff, res, resOff, parallel);
+            case TWO_PHASE -> {
+                if (expand == null || shares <= 1) strips(x, xOff, y, yOff, res, resOff, parallel, shares);
+                else twoPhase(x, xOff, y, yOff, res, resOff, parallel, shares);
+            }
+            case STRIPS -> strips(x, xOff, y, yOff, res, resOff, parallel, shares);
         }
+    }
+
+    /** The partition the kernel's rule picks for {@code parallel} (see the class comment). */
+    public BlockPartition partition(Parallel parallel) {
+        return partition(parallel.sharesFor((long) batch * g.outH() * macsPerOutRow, MIN_MACS_PER_SHARE));
+    }
+
+    /** The rule of the class comment for {@code wanted} shares of work. */
+    private BlockPartition partition(int wanted) {
+        int rows = batch * g.outH();
+        if (wanted <= 1) return BlockPartition.STRIPS;
+        int shares = Math.min(wanted, rows), sH = g.strideH();
+        // fewer rows than threads (7 rows on 16 cores): whole rows would leave over a quarter of the threads idle
+        if (4 * shares < 3 * wanted) return BlockPartition.LAYERS_IN_TURN;
+        // a thread of a row partition streams all the weights; in turn it streams 1/t of them and reads (t−1)/t of the
+        // two inner maps from other cores: rows cost less while the weights are smaller than those maps
+        if (weightFloats > innerMapFloats) return BlockPartition.LAYERS_IN_TURN;
+        // no expand: strips recompute nothing
+        if (expand == null) return BlockPartition.STRIPS;
+        // strips recompute the window's overlap (3 − sH expanded rows) at each cut, against rows·sH / shares rows of
+        // their own: at most 1/MAX_RECOMPUTE of the expand is worth one call less
+        long own = (long) rows * sH, overlap = (long) Math.max(0, 3 - sH) * shares;
+        if (overlap * MAX_RECOMPUTE <= own) return BlockPartition.STRIPS;
+        // a share's expanded rows written whole must stay in its L2 until its depthwise reads them; wider ones (not
+        // met in MobileNetV2 below 8 rows a share) take strips, which hold a few rows at a time
+        long shareFloats = ((own + shares - 1) / shares + 2) * inRowFloats;
+        return shareFloats <= EXPANDED_BUDGET_FLOATS ? BlockPartition.TWO_PHASE : BlockPartition.STRIPS;
+    }
+
+    /** Each share's output rows strip by strip, expanding the rows each strip's window needs ({@link #image}). */
+    private void strips(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel, int shares) {
+        int outH = g.outH(), rows = batch * outH;
         parallel.forRange(rows, 1, shares, (r0, r1) -> {
             float[] expanded = expand == null ? null
                     : ConvScratch.get(ConvScratch.ROWS, (long) ((stripRows - 1) * g.strideH() + 3) * inRowFloats);
@@ -151,6 +218,55 @@ public final class InvertedResidualConv {
                 r += last - first;
             }
         });
+    }
+
+    /**
+     * {@link BlockPartition#TWO_PHASE}: one row partition, two calls. First each share expands the input rows its output
+     * rows own ({@link #ownedFrom}) into one whole expanded map in the caller's scratch; then each share runs the
+     * depthwise and the projection on its output rows, reading one neighbour's row on each side. Both calls cut the
+     * rows the same way, so share s reads back what share s wrote (the caller runs share 0 of both; with one worker
+     * per further share the rows tend to stay on their core).
+     */
+    private void twoPhase(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel, int shares) {
+        int outH = g.outH(), rows = batch * outH, mapFloats = g.inPixels() * c, inW = g.inW();
+        float[] expanded = ConvScratch.get(ConvScratch.ROWS, (long) batch * mapFloats);
+        parallel.forRange(rows, 1, shares, (r0, r1) -> {
+            for (int r = r0; r < r1; ) {
+                int n = r / outH, first = r % outH, last = Math.min(outH, first + (r1 - r));
+                int lo = ownedFrom(first), hi = ownedFrom(last), xo = xOff + n * xImageFloats;
+                if (hi > lo) {
+                    if (expand instanceof PointwiseConv pw) {
+                        pw.pixels(x, xo, expanded, n * mapFloats, null, 0, lo * inW, hi * inW, expandClamp);
+                    } else {
+                        ((StemConvDirect) expand).rows(x, xo, xNchw, expanded, n * mapFloats, lo, hi);
+                    }
+                }
+                r += last - first;
+            }
+        });
+        parallel.forRange(rows, 1, shares, (r0, r1) -> {
+            float[] strip = project == null ? null : ConvScratch.get(ConvScratch.STRIP, (long) stripRows * outRowFloats);
+            for (int r = r0; r < r1; ) {
+                int n = r / outH, first = r % outH, last = Math.min(outH, first + (r1 - r));
+                int yo = yOff + n * g.outPixels() * yChannels, ro = resOff + n * g.outPixels() * yChannels;
+                for (int s0 = first; s0 < last; s0 += stripRows) {
+                    depthwiseStrip(expanded, n * mapFloats, y, yo, res, ro, strip, s0, Math.min(last, s0 + stripRows));
+                }
+                r += last - first;
+            }
+        });
+    }
+
+    /**
+     * The first expanded row owned by the share whose output rows start at {@code oy}: the centre row of oy's window,
+     * so that a share reads one row of the previous share's (and at stride 1 one of the next's) and no more; 0 for the
+     * first share, and for {@code oy = outH} the end of the rows any window reads.
+     */
+    private int ownedFrom(int oy) {
+        int sH = g.strideH(), padT = g.padT(), inH = g.inH();
+        if (oy == 0) return 0;
+        if (oy == g.outH()) return Math.max(0, Math.min(inH, (oy - 1) * sH - padT + 3));
+        return Math.max(0, Math.min(inH, oy * sH - padT + 1));
     }
 
     /**
@@ -178,7 +294,7 @@ public final class InvertedResidualConv {
 
     /** Depthwise output rows {@code [oy0, oy1)} of one image, strip by strip. */
     private void image(float[] x, int xo, float[] y, int yo, float[] res, int ro, float[] expanded, float[] strip, int oy0, int oy1) {
-        int sH = g.strideH(), padT = g.padT(), inH = g.inH(), inW = g.inW(), outW = g.outW();
+        int sH = g.strideH(), padT = g.padT(), inH = g.inH(), inW = g.inW();
         // the expanded buffer holds rows [have0, have1) from its start
         int have0 = 0, have1 = 0;
         for (int s0 = oy0; s0 < oy1; s0 += stripRows) {
@@ -209,13 +325,22 @@ public final class InvertedResidualConv {
                 src = expanded;
                 srcOff = -have0 * inRowFloats;
             }
-            if (project == null) {
-                direct.run(src, srcOff, y, yo, null, 0, depthwise.activation(), s0, s1, 0, outW);
-            } else {
-                // depthwise row oy lands at strip[(oy - s0)·outW·c]; the projection reads pixel q there
-                direct.run(src, srcOff, strip, -s0 * outRowFloats, null, 0, depthwise.activation(), s0, s1, 0, outW);
-                project.pixels(strip, -s0 * outRowFloats, y, yo, res, ro, s0 * outW, s1 * outW, project.clampsInStores(res != null));
-            }
+            depthwiseStrip(src, srcOff, y, yo, res, ro, strip, s0, s1);
+        }
+    }
+
+    /**
+     * Depthwise output rows {@code [s0, s1)} of one image from its input map at {@code srcOff} (row r of the map at
+     * {@code srcOff + r·inW·c}), into Y, or with a projection through {@code strip} and the projection into Y.
+     */
+    private void depthwiseStrip(float[] src, int srcOff, float[] y, int yo, float[] res, int ro, float[] strip, int s0, int s1) {
+        int outW = g.outW();
+        if (project == null) {
+            direct.run(src, srcOff, y, yo, null, 0, depthwise.activation(), s0, s1, 0, outW);
+        } else {
+            // depthwise row oy lands at strip[(oy - s0)·outW·c]; the projection reads pixel q there
+            direct.run(src, srcOff, strip, -s0 * outRowFloats, null, 0, depthwise.activation(), s0, s1, 0, outW);
+            project.pixels(strip, -s0 * outRowFloats, y, yo, res, ro, s0 * outW, s1 * outW, project.clampsInStores(res != null));
         }
     }
 }
