@@ -16,6 +16,12 @@ public enum BlockPartition {
      * comes from a neighbour). Nothing is computed twice. With no expand it is {@link #STRIPS}.
      */
     TWO_PHASE,
+    /**
+     * Output channels of the expand, then the projection: each thread first expands whole panels of channels of every
+     * pixel and runs the depthwise on those channels (which need no other thread's), then the projection runs split by
+     * its own rule. Only the depthwise's map changes cores. Needs a 1x1 expand; without one, {@link #LAYERS_IN_TURN}.
+     */
+    CHANNELS,
     /** The layers one after the other, each split over all threads by its own rule, through two whole maps. */
     LAYERS_IN_TURN
 }

@@ -84,6 +84,15 @@ final class DepthwiseDirect3x3 {
      * then stays in L2 between blocks. Large maps (which L2 does not hold) take all channels at once.
      */
     void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Activation act, int oy0, int oy1, int ox0, int ox1) {
+        run(x, xOff, y, yOff, res, resOff, act, oy0, oy1, ox0, ox1, 0, c);
+    }
+
+    /**
+     * As {@link #run(float[], int, float[], int, float[], int, Activation, int, int, int, int)} for channels
+     * {@code [ch0, ch1)} only (multiples of the vector length): the same operations on each of them.
+     */
+    void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Activation act, int oy0, int oy1, int ox0, int ox1,
+             int ch0, int ch1) {
         int outRow = g.outW() * c;
         // ReLU and Clip without a residual are clamped in the kernels' stores (VectorClamp: the bits of
         // Activation.applyInPlace's max-then-min); anything else runs as a pass over each row afterwards
@@ -91,8 +100,8 @@ final class DepthwiseDirect3x3 {
         float lo = kind == Activation.Kind.CLIP ? act.p1() : 0f, hi = kind == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
         boolean clamp = res == null && (kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP) && VectorClamp.exact(lo, hi);
         boolean pass = !clamp && !(res == null && kind == Activation.Kind.NONE);
-        for (int p0 = 0; p0 < c; p0 += channelBlock) {
-            int p1 = Math.min(c, p0 + channelBlock);
+        for (int p0 = ch0; p0 < ch1; p0 += channelBlock) {
+            int p1 = Math.min(ch1, p0 + channelBlock);
             for (int oy = oy0; oy < oy1; oy++) {
                 int iy0 = oy * g.strideH() - g.padT();
                 int ky0 = DepthwiseConvGeneric.firstTap(iy0, 1), nky = Math.max(0, DepthwiseConvGeneric.endTap(iy0, 1, 3, g.inH()) - ky0);
@@ -101,9 +110,16 @@ final class DepthwiseDirect3x3 {
                 columns(x, xRow, nky, ky0 * 3 * c, clamp, lo, hi, y, yOff + oy * outRow, ox0, ox1, p0, p1);
             }
         }
-        if (pass) {
+        if (pass && ch0 == 0 && ch1 == c) {
             for (int oy = oy0; oy < oy1; oy++) {
                 ConvEpilogue.finish(y, yOff + oy * outRow + ox0 * c, res, resOff + oy * outRow + ox0 * c, (ox1 - ox0) * c, act);
+            }
+        } else if (pass) {
+            for (int oy = oy0; oy < oy1; oy++) {
+                for (int ox = ox0; ox < ox1; ox++) {
+                    int at = oy * outRow + ox * c + ch0;
+                    ConvEpilogue.finish(y, yOff + at, res, resOff + at, ch1 - ch0, act);
+                }
             }
         }
     }

@@ -21,30 +21,35 @@ import dev.lanes.simd.Parallel;
  * projection the depthwise writes the strip's rows into a second buffer and the projection turns
  * them into Y's rows (adding the residual) right away; without one it writes Y.
  *
- * <p>Threads take one of three partitions ({@link BlockPartition}); {@link #partition} picks one per call, by a rule
- * written for 2 to 64 cores:
+ * <p>Threads take one of four partitions ({@link BlockPartition}); {@link #partition} picks one per call by a rule
+ * written for 2 to 64 cores, from what a thread reads from beyond its own L2 and how many calls (waits) a block costs:
  * <ol>
- * <li>More threads than rows for three quarters of them (7 rows on 16 cores): the <b>layers in turn</b>, each split
- * over every thread by its own rule.
- * <li>A row partition makes every thread stream all of the block's weights; the layers in turn stream a t-th of them
- * per thread but hand the two inner maps between cores ((t−1)/t of each is read from another core's cache). Whichever
- * t, rows move fewer bytes while the weights are smaller than the expanded and depthwise maps together. So blocks with
- * more weights than maps (MobileNetV2's 7² blocks and the 14²→7² one: 1.2–1.8 MB of weights against 0.4–0.6 MB of
- * maps) run the layers in turn; measured within one JVM, run by run alternated, two-phase rows there were 0.084 ms
- * per block against 0.076 in turn.
- * <li>Otherwise rows, each thread its own range of depthwise output rows. <b>Strips</b> (one call) recompute the
- * expanded rows each window shares with the previous range (2 at stride 1, 1 at stride 2) at every cut: chosen while
- * that is at most 1/{@link #MAX_RECOMPUTE} of the expand (a 56-row map on 2 threads: 2 of 28 rows at stride 2).
- * More than that (7 rows a thread at stride 1 would recompute 2/7 of the expand, 1-row shares on 64 cores twice it),
- * <b>two phases</b> over one row partition: each thread first expands exactly the input rows its output rows own
- * (the centre rows of their windows, {@link #ownedFrom}) into one whole expanded map, then, after that call
- * returns, runs the depthwise and the projection on its output rows, reading one row of each neighbour: nothing is
- * computed twice, two waits per block instead of three, and only those halo rows change cores (the caller runs
- * share 0 of both calls and a worker share 1, so the rows tend to stay where they were written). When a thread's
- * expanded rows would not fit its L2 budget the strips are kept, which hold a few rows at a time.
+ * <li><b>Rows</b> (each thread its range of depthwise output rows, below) make every thread stream all of the block's
+ * weights but hand only halo rows between cores. The <b>layers in turn</b> stream a t-th of the weights per thread
+ * and read (t−1)/t of the expanded and of the depthwise map from other cores, in three calls. <b>Channels</b> stream
+ * a t-th of the weights and hand over only the depthwise map, in two calls: each thread expands whole panels of the
+ * expanded channels for every pixel and runs the depthwise on just those channels (a depthwise channel needs no
+ * other), then the projection runs split by its own rule. So, whatever t: rows while the weights are no larger than
+ * the depthwise map; else channels when whole expand panels cut evenly ({@link #evenPanels}); else rows while the
+ * weights are no larger than both inner maps; else the layers in turn. Rows also need three quarters of the threads
+ * busy (7 rows on 16 cores do not).
+ * <li>Rows come as <b>strips</b> (one call), which recompute the expanded rows each window shares with the previous
+ * range (2 at stride 1, 1 at stride 2) at every cut: chosen while that is at most 1/{@link #MAX_RECOMPUTE} of the
+ * expand (28 rows on 2 threads at stride 1: 2 of 14). More than that (7 rows a thread at stride 1 would recompute 2/7
+ * of the expand, 1-row shares on 64 cores twice it), <b>two phases</b> over one row partition: each thread first
+ * expands exactly the input rows its output rows own (the centre rows of their windows, {@link #ownedFrom}) into one
+ * whole expanded map, then, after that call returns, runs the depthwise and the projection on its output rows,
+ * reading one row of each neighbour: nothing is computed twice, two calls instead of three, and only those halo rows
+ * change cores (the caller runs share 0 of both calls and a worker share 1, so rows tend to stay where they were
+ * written). When a thread's expanded rows would not fit its L2 budget, strips, which hold a few rows at a time.
  * </ol>
- * At 2 threads MobileNetV2 thus runs its 112² and 56² blocks and the stride-2 ones down to 14² as strips, the 28² and
- * 14² stride-1 blocks in two phases, and the 7² blocks in turn.
+ * MobileNetV2 at 2 threads (512-bit vectors): the 112² to 28² blocks and the 28²→14² one run as strips, the 14²
+ * stride-1 blocks in two phases (depthwise maps 0.98–1.4× their weights: 0.101–0.105 ms a 576-channel block against 0.104–0.115
+ * in turn), the 14²→7² block in turn (its 576 expanded channels make 9 panels, 5 + 4) and the 7² blocks by channels
+ * (15 panels, 8 + 7). Measured within one JVM, run by run alternated (so both sides see the same machine state): the
+ * 28² stride-1 blocks ran 0.060 ms as strips in the fast state and 0.064 in the slow one, 0.056–0.059 and 0.073–0.080
+ * in two phases, hence MAX_RECOMPUTE = 4; the 7² blocks 0.076 ms by channels or in turn in the fast state, 0.103–0.109
+ * against 0.110–0.113 in the slow one.
  *
  * <p>Every value is the FMA chain its layer's kernel computes for it wherever its tile or strip
  * starts, and activation tails give the bits of full vectors: the result is bit-identical to the
@@ -59,11 +64,10 @@ public final class InvertedResidualConv {
     /** Floats of depthwise output rows per thread (the projection's input): 32 K floats (128 KB). */
     private static final int STRIP_BUDGET_FLOATS = 32 << 10;
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
-    /**
-     * Strips when they recompute at most 1/MAX_RECOMPUTE of the expand (see the class comment). At 2 threads 8 puts
-     * MobileNetV2's 28² stride-1 blocks (1/7 recomputed) in two phases: 0.058–0.061 ms against 0.060–0.063 as strips.
-     */
-    private static final int MAX_RECOMPUTE = 8;
+    /** Strips when they recompute at most 1/MAX_RECOMPUTE of the expand (see the class comment). */
+    private static final int MAX_RECOMPUTE = 4;
+    /** Channel shares at most 1/MAX_PANEL_EXCESS above an even share ({@link #evenPanels}). */
+    private static final int MAX_PANEL_EXCESS = 12;
 
     /** The layer before the depthwise: a {@link PointwiseConv} (an expand) or a {@link StemConvDirect} (a stem); null for none. */
     private final ConvKernel expand;
@@ -76,8 +80,11 @@ public final class InvertedResidualConv {
     private final int xImageFloats;
     private final boolean expandClamp, xNchw;
     private final long macsPerOutRow;
-    /** Floats of the block's weights, and of its maps between layers (the expanded map, the depthwise's with a projection). */
-    private final long weightFloats, innerMapFloats;
+    /**
+     * Floats of the block's weights, of its maps between layers (the expanded map, the depthwise's with a projection),
+     * and of the depthwise's output.
+     */
+    private final long weightFloats, innerMapFloats, depthwiseMapFloats;
 
     private InvertedResidualConv(int batch, ConvShape expandShape, ConvKernel expand, DepthwiseConv depthwise, PointwiseConv project,
                                  int stripRows) {
@@ -104,6 +111,7 @@ public final class InvertedResidualConv {
                 + (project == null ? 0 : (long) g.outW() * c * yChannels);
         this.weightFloats = 9L * c + (expand == null ? 0 : (long) xChannels * expandShape.kernelSize() * c) + (project == null ? 0 : (long) c * yChannels);
         this.innerMapFloats = (expand == null ? 0 : (long) batch * g.inPixels() * c) + (project == null ? 0 : (long) batch * g.outPixels() * c);
+        this.depthwiseMapFloats = (long) batch * g.outPixels() * c;
     }
 
     /**
@@ -169,6 +177,10 @@ public final class InvertedResidualConv {
         int shares = Math.min(wanted, rows);
         switch (how) {
             case LAYERS_IN_TURN -> layersInTurn(x, xOff, y, yOff, res, resOff, parallel);
+            case CHANNELS -> {
+                if (expand instanceof PointwiseConv pw && wanted > 1) channels(pw, x, xOff, y, yOff, res, resOff, parallel, wanted);
+                else layersInTurn(x, xOff, y, yOff, res, resOff, parallel);
+            }
             case TWO_PHASE -> {
                 if (expand == null || shares <= 1) strips(x, xOff, y, yOff, res, resOff, parallel, shares);
                 else twoPhase(x, xOff, y, yOff, res, resOff, parallel, shares);
@@ -187,11 +199,15 @@ public final class InvertedResidualConv {
         int rows = batch * g.outH();
         if (wanted <= 1) return BlockPartition.STRIPS;
         int shares = Math.min(wanted, rows), sH = g.strideH();
-        // fewer rows than threads (7 rows on 16 cores): whole rows would leave over a quarter of the threads idle
-        if (4 * shares < 3 * wanted) return BlockPartition.LAYERS_IN_TURN;
-        // a thread of a row partition streams all the weights; in turn it streams 1/t of them and reads (t−1)/t of the
-        // two inner maps from other cores: rows cost less while the weights are smaller than those maps
-        if (weightFloats > innerMapFloats) return BlockPartition.LAYERS_IN_TURN;
+        // whole rows, or whole panels of expanded channels, for at least three quarters of the threads
+        boolean rowsFit = 4 * shares >= 3 * wanted;
+        boolean channelsFit = expand instanceof PointwiseConv pw && evenPanels(pw.panelCount(), wanted);
+        // bytes a thread reads from beyond its L2 (class comment): rows all the weights, channels 1/t of them and
+        // (t−1)/t of the depthwise's map, the layers in turn that and (t−1)/t of the expanded map
+        if (!rowsFit || weightFloats > depthwiseMapFloats) {
+            if (channelsFit) return BlockPartition.CHANNELS;
+            if (!rowsFit || weightFloats > innerMapFloats) return BlockPartition.LAYERS_IN_TURN;
+        }
         // no expand: strips recompute nothing
         if (expand == null) return BlockPartition.STRIPS;
         // strips recompute the window's overlap (3 − sH expanded rows) at each cut, against rows·sH / shares rows of
@@ -202,6 +218,16 @@ public final class InvertedResidualConv {
         // met in MobileNetV2 below 8 rows a share) take strips, which hold a few rows at a time
         long shareFloats = ((own + shares - 1) / shares + 2) * inRowFloats;
         return shareFloats <= EXPANDED_BUDGET_FLOATS ? BlockPartition.TWO_PHASE : BlockPartition.STRIPS;
+    }
+
+    /**
+     * True when whole panels cut into {@code wanted} shares keep three quarters of the threads busy and the largest
+     * share at most 1/{@link #MAX_PANEL_EXCESS} above an even one: 960 channels in 15 panels on 2 threads (8 + 7, 7 %
+     * above), not 576 in 9 (5 + 4, 11 %: 0.078–0.082 ms against 0.075–0.079 in turn on MobileNetV2's features.14).
+     */
+    private static boolean evenPanels(int panels, int wanted) {
+        int shares = Math.min(wanted, panels), most = (panels + shares - 1) / shares;
+        return 4 * shares >= 3 * wanted && (long) most * shares * MAX_PANEL_EXCESS <= (long) panels * (MAX_PANEL_EXCESS + 1);
     }
 
     /** Each share's output rows strip by strip, expanding the rows each strip's window needs ({@link #image}). */
@@ -267,6 +293,26 @@ public final class InvertedResidualConv {
         if (oy == 0) return 0;
         if (oy == g.outH()) return Math.max(0, Math.min(inH, (oy - 1) * sH - padT + 3));
         return Math.max(0, Math.min(inH, oy * sH - padT + 1));
+    }
+
+    /**
+     * {@link BlockPartition#CHANNELS}: each share expands panels {@code [p0, p1)} of the expanded channels for every
+     * pixel into one whole map, and runs the depthwise on those channels into a second one (or Y); then the projection
+     * runs on that map split by its own rule (a small map under large weights: by panels of its output channels).
+     */
+    private void channels(PointwiseConv pw, float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel, int shares) {
+        int mapFloats = g.inPixels() * c, outFloats = g.outPixels() * c, outH = g.outH(), outW = g.outW(), pixels = batch * g.inPixels();
+        float[] expanded = ConvScratch.get(ConvScratch.ROWS, (long) batch * mapFloats);
+        float[] dw = project == null ? y : ConvScratch.get(ConvScratch.STRIP, (long) batch * outFloats);
+        int dwOff = project == null ? yOff : 0;
+        parallel.forRange(pw.panelCount(), 1, shares, (p0, p1) -> {
+            int ch0 = pw.panelStart(p0), ch1 = pw.panelStart(p1);
+            pw.pixels(x, xOff, expanded, 0, 0, pixels, p0, p1, expandClamp);
+            for (int n = 0; n < batch; n++) {
+                direct.run(expanded, n * mapFloats, dw, dwOff + n * outFloats, null, 0, depthwise.activation(), 0, outH, 0, outW, ch0, ch1);
+            }
+        });
+        if (project != null) project.run(dw, 0, y, yOff, res, resOff, parallel);
     }
 
     /**

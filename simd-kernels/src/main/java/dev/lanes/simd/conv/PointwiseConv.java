@@ -396,6 +396,21 @@ public final class PointwiseConv implements ConvKernel {
         pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp, false);
     }
 
+    /** As {@link #pixels(float[], int, float[], int, float[], int, int, int, boolean)} for panels {@code [p0, p1)} only, no residual. */
+    void pixels(float[] x, int xOff, float[] y, int yOff, int q0, int q1, int p0, int p1, boolean clamp) {
+        pixels(x, xOff, y, yOff, null, 0, q0, q1, p0, p1, clamp, false);
+    }
+
+    /** Panels of output channels. */
+    int panelCount() {
+        return panels;
+    }
+
+    /** The first output channel of panel {@code p} ({@code cout} for {@code p = panelCount()}); whole vectors unless pixel pairs. */
+    int panelStart(int p) {
+        return panelEnd(p);
+    }
+
     /**
      * Output pixels {@code [q0, q1)}, panels {@code [p0, p1)} of output channels, in blocks of tiles. The residual and
      * activation run on what the call wrote: the whole tile (its rows are contiguous in Y) when it covers every panel,
