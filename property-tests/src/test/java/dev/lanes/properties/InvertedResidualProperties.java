@@ -202,8 +202,8 @@ class InvertedResidualProperties {
                 {96, 576, 160, 14, 2}, {160, 960, 160, 7, 1}, {160, 960, 320, 7, 1}};
         // 576 channels make 9 expand panels of 4 vectors at 512 bits (5 + 4: too uneven for channel shares), 18 at 256
         boolean wide = VectorWidth.LANES >= 16;
-        BlockPartition[] expected = {BlockPartition.STRIPS, BlockPartition.STRIPS, BlockPartition.STRIPS, BlockPartition.TWO_PHASE,
-                wide ? BlockPartition.TWO_PHASE : BlockPartition.CHANNELS, wide ? BlockPartition.LAYERS_IN_TURN : BlockPartition.CHANNELS,
+        BlockPartition[] expected = {BlockPartition.STRIPS, BlockPartition.STRIPS, BlockPartition.STRIPS, BlockPartition.STRIPS,
+                wide ? BlockPartition.STRIPS : BlockPartition.CHANNELS, wide ? BlockPartition.LAYERS_IN_TURN : BlockPartition.CHANNELS,
                 BlockPartition.CHANNELS, BlockPartition.CHANNELS};
         for (int i = 0; i < blocks.length; i++) {
             int[] k = blocks[i];

@@ -35,21 +35,25 @@ import dev.lanes.simd.Parallel;
  * busy (7 rows on 16 cores do not).
  * <li>Rows come as <b>strips</b> (one call), which recompute the expanded rows each window shares with the previous
  * range (2 at stride 1, 1 at stride 2) at every cut: chosen while that is at most 1/{@link #MAX_RECOMPUTE} of the
- * expand (28 rows on 2 threads at stride 1: 2 of 14). More than that (7 rows a thread at stride 1 would recompute 2/7
- * of the expand, 1-row shares on 64 cores twice it), <b>two phases</b> over one row partition: each thread first
- * expands exactly the input rows its output rows own (the centre rows of their windows, {@link #ownedFrom}) into one
- * whole expanded map, then, after that call returns, runs the depthwise and the projection on its output rows,
- * reading one row of each neighbour: nothing is computed twice, two calls instead of three, and only those halo rows
- * change cores (the caller runs share 0 of both calls and a worker share 1, so rows tend to stay where they were
- * written). When a thread's expanded rows would not fit its L2 budget, strips, which hold a few rows at a time.
+ * expand (14 rows on 2 threads at stride 1: 2 of 7). More than that (3.5 rows a thread would recompute 4/7 of the
+ * expand, 1-row shares on 64 cores twice it), <b>two phases</b> over one row partition: each thread first expands
+ * exactly the input rows its output rows own (the centre rows of their windows, {@link #ownedFrom}) into one whole
+ * expanded map, then, after that call returns, runs the depthwise and the projection on its output rows, reading one
+ * row of each neighbour: nothing is computed twice, two calls instead of three, and only those halo rows change cores
+ * (the caller runs share 0 of both calls and a worker share 1, so rows tend to stay where they were written). When a
+ * thread's expanded rows would not fit its L2 budget, strips, which hold a few rows at a time.
  * </ol>
- * MobileNetV2 at 2 threads (512-bit vectors): the 112² to 28² blocks and the 28²→14² one run as strips, the 14²
- * stride-1 blocks in two phases (depthwise maps 0.98–1.4× their weights: 0.101–0.105 ms a 576-channel block against 0.104–0.115
- * in turn), the 14²→7² block in turn (its 576 expanded channels make 9 panels, 5 + 4) and the 7² blocks by channels
- * (15 panels, 8 + 7). Measured within one JVM, run by run alternated (so both sides see the same machine state): the
- * 28² stride-1 blocks ran 0.060 ms as strips in the fast state and 0.064 in the slow one, 0.056–0.059 and 0.073–0.080
- * in two phases, hence MAX_RECOMPUTE = 4; the 7² blocks 0.076 ms by channels or in turn in the fast state, 0.103–0.109
- * against 0.110–0.113 in the slow one.
+ *
+ * <p>Why a third: on this 2-vCPU VM every call that hands work between threads costs far more in a "slow state" that
+ * comes and goes for minutes (bench/RESULTS.md) than in the fast one. Measured within one JVM, run by run alternated
+ * (both sides see the same state; MobileNetV2, 2 threads, per-block medians): the 14² stride-1 blocks ran 0.050 ms
+ * (384 channels) and 0.102 (576) in two phases in the fast state and 0.071–0.082 and 0.132–0.144 in the slow one; as
+ * strips, recomputing 2/7 of the expand, 0.052 and 0.108 fast but 0.057–0.060 and 0.115–0.119 slow. Over the whole
+ * model strips there gave 1.74–1.86 ms fast (two phases 1.72–1.84, the layers in turn 1.75–1.87) and 2.00–2.04 slow
+ * (two phases 2.10–2.19, in turn 2.20–2.32). So at 2 threads MobileNetV2 runs its 112² to 14² blocks as strips, the
+ * 14²→7² block in turn (its 576 expanded channels make 9 panels of 64, 5 + 4) and the 7² blocks by channels (15
+ * panels, 8 + 7: 0.074–0.076 ms fast as in turn, 0.107–0.111 slow against 0.112–0.121). Two phases take over where
+ * rows per thread get fewer (14² maps on 4 threads and more).
  *
  * <p>Every value is the FMA chain its layer's kernel computes for it wherever its tile or strip
  * starts, and activation tails give the bits of full vectors: the result is bit-identical to the
@@ -65,7 +69,7 @@ public final class InvertedResidualConv {
     private static final int STRIP_BUDGET_FLOATS = 32 << 10;
     private static final long MIN_MACS_PER_SHARE = 1 << 17;
     /** Strips when they recompute at most 1/MAX_RECOMPUTE of the expand (see the class comment). */
-    private static final int MAX_RECOMPUTE = 4;
+    private static final int MAX_RECOMPUTE = 3;
     /** Channel shares at most 1/MAX_PANEL_EXCESS above an even share ({@link #evenPanels}). */
     private static final int MAX_PANEL_EXCESS = 12;
 
