@@ -174,7 +174,7 @@ public final class InvertedResidualConv {
     public void run(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel, BlockPartition forced) {
         if (res != null && project == null) throw new IllegalArgumentException("an inverted-residual block without a projection takes no residual");
         int rows = batch * g.outH();
-        int wanted = forced != null ? parallel.threads() : parallel.sharesFor(rows * macsPerOutRow, MIN_MACS_PER_SHARE);
+        int wanted = forced != null ? parallel.threads() : wantedShares(parallel);
         BlockPartition how = forced != null ? forced : partition(wanted);
         // even shares of whole rows (56 rows on 2 threads: 28 + 28); a grain of 8 rows would cut 56 rows into 24 + 32
         // and cap 2 threads at 1.75×
@@ -195,7 +195,12 @@ public final class InvertedResidualConv {
 
     /** The partition the kernel's rule picks for {@code parallel} (see the class comment). */
     public BlockPartition partition(Parallel parallel) {
-        return partition(parallel.sharesFor((long) batch * g.outH() * macsPerOutRow, MIN_MACS_PER_SHARE));
+        return partition(wantedShares(parallel));
+    }
+
+    /** Shares the block's work is worth on {@code parallel}: at least {@code MIN_MACS_PER_SHARE} multiply-adds each. */
+    private int wantedShares(Parallel parallel) {
+        return parallel.sharesFor((long) batch * g.outH() * macsPerOutRow, MIN_MACS_PER_SHARE);
     }
 
     /** The rule of the class comment for {@code wanted} shares of work. */
@@ -258,19 +263,13 @@ public final class InvertedResidualConv {
      * per further share the rows tend to stay on their core).
      */
     private void twoPhase(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, Parallel parallel, int shares) {
-        int outH = g.outH(), rows = batch * outH, mapFloats = g.inPixels() * c, inW = g.inW();
+        int outH = g.outH(), rows = batch * outH, mapFloats = g.inPixels() * c;
         float[] expanded = ConvScratch.get(ConvScratch.ROWS, (long) batch * mapFloats);
         parallel.forRange(rows, 1, shares, (r0, r1) -> {
             for (int r = r0; r < r1; ) {
                 int n = r / outH, first = r % outH, last = Math.min(outH, first + (r1 - r));
                 int lo = ownedFrom(first), hi = ownedFrom(last), xo = xOff + n * xImageFloats;
-                if (hi > lo) {
-                    if (expand instanceof PointwiseConv pw) {
-                        pw.pixels(x, xo, expanded, n * mapFloats, null, 0, lo * inW, hi * inW, expandClamp);
-                    } else {
-                        ((StemConvDirect) expand).rows(x, xo, xNchw, expanded, n * mapFloats, lo, hi);
-                    }
-                }
+                if (hi > lo) expandRows(x, xo, expanded, n * mapFloats, lo, hi);
                 r += last - first;
             }
         });
@@ -342,9 +341,15 @@ public final class InvertedResidualConv {
         project.run(dw, 0, y, yOff, res, resOff, parallel);
     }
 
+    /** Rows {@code [lo, hi)} of one image's expanded map from its X at {@code xo}, row r at {@code buf[bufOff + r·inW·c]}. */
+    private void expandRows(float[] x, int xo, float[] buf, int bufOff, int lo, int hi) {
+        if (expand instanceof PointwiseConv pw) pw.pixels(x, xo, buf, bufOff, null, 0, lo * g.inW(), hi * g.inW(), expandClamp);
+        else ((StemConvDirect) expand).rows(x, xo, xNchw, buf, bufOff, lo, hi);
+    }
+
     /** Depthwise output rows {@code [oy0, oy1)} of one image, strip by strip. */
     private void image(float[] x, int xo, float[] y, int yo, float[] res, int ro, float[] expanded, float[] strip, int oy0, int oy1) {
-        int sH = g.strideH(), padT = g.padT(), inH = g.inH(), inW = g.inW();
+        int sH = g.strideH(), padT = g.padT(), inH = g.inH();
         // the expanded buffer holds rows [have0, have1) from its start
         int have0 = 0, have1 = 0;
         for (int s0 = oy0; s0 < oy1; s0 += stripRows) {
@@ -363,11 +368,7 @@ public final class InvertedResidualConv {
                     }
                     if (hi > have1) {
                         // row r of the expanded map lands at expanded[(r - have0)·inW·c]
-                        if (expand instanceof PointwiseConv pw) {
-                            pw.pixels(x, xo, expanded, -have0 * inRowFloats, null, 0, have1 * inW, hi * inW, expandClamp);
-                        } else {
-                            ((StemConvDirect) expand).rows(x, xo, xNchw, expanded, -have0 * inRowFloats, have1, hi);
-                        }
+                        expandRows(x, xo, expanded, -have0 * inRowFloats, have1, hi);
                         have1 = hi;
                     }
                 }
