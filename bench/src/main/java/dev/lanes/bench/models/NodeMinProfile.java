@@ -4,7 +4,7 @@ import dev.lanes.graph.NodeTiming;
 import dev.lanes.graph.Session;
 import dev.lanes.graph.SessionOptions;
 import dev.lanes.graph.exec.NodeProfile;
-import java.util.Arrays;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -32,9 +32,30 @@ public final class NodeMinProfile {
         BenchModel model = BenchModel.byId(args[0]);
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        NodeSamples samples;
+        try (BenchModel.Prepared p = model.prepare()) {
+            samples = measure(p, threads, runs);
+        }
+        System.out.printf(Locale.ROOT, "%s, %d thread(s), %d runs, %s clock: per node min and median ms%n", model.id(), threads, runs,
+                NodeProfile.clock());
+        double sumMin = 0, sumMedian = 0;
+        for (Map.Entry<String, long[]> e : samples.perNode().entrySet()) {
+            double min = NodeSamples.min(e.getValue()) / 1e6, median = NodeSamples.median(e.getValue()) / 1e6;
+            sumMin += min;
+            sumMedian += median;
+            System.out.printf(Locale.ROOT, "  %-90s min %7.3f  median %7.3f%n", e.getKey(), min, median);
+        }
+        System.out.printf(Locale.ROOT, "run (wall) min %.3f median %.3f ms; sum of node minima %.3f, of medians %.3f ms%n",
+                NodeSamples.min(samples.runTotals()) / 1e6, NodeSamples.median(samples.runTotals()) / 1e6, sumMin, sumMedian);
+    }
+
+    /**
+     * Opens a profiling Lanes session on the prepared model with this many threads, warms it up, and returns every
+     * node's time in each of {@code runs} runs (nodes in plan order) with each run's wall time.
+     */
+    static NodeSamples measure(BenchModel.Prepared p, int threads, int runs) throws IOException {
         if (threads < 1 || runs < 1) throw new IllegalArgumentException("NodeMinProfile needs THREADS >= 1 and RUNS >= 1");
-        try (BenchModel.Prepared p = model.prepare();
-             Session s = Session.open(p.file(), SessionOptions.defaults().withThreads(threads).withProfiling(true))) {
+        try (Session s = Session.open(p.file(), SessionOptions.defaults().withThreads(threads).withProfiling(true))) {
             long until = System.nanoTime() + WARMUP_NANOS;
             for (int i = 0; i < 5 || System.nanoTime() < until; i++) s.run(p.inputs());
             Map<String, Long> last = new HashMap<>();
@@ -50,19 +71,7 @@ public final class NodeMinProfile {
                     last.put(t.node(), t.totalNanos());
                 }
             }
-            System.out.printf(Locale.ROOT, "%s, %d thread(s), %d runs, %s clock: per node min and median ms%n", model.id(), threads, runs,
-                    NodeProfile.clock());
-            double sumMin = 0, sumMedian = 0;
-            for (Map.Entry<String, long[]> e : perNode.entrySet()) {
-                long[] v = e.getValue().clone();
-                Arrays.sort(v);
-                sumMin += v[0] / 1e6;
-                sumMedian += v[runs / 2] / 1e6;
-                System.out.printf(Locale.ROOT, "  %-90s min %7.3f  median %7.3f%n", e.getKey(), v[0] / 1e6, v[runs / 2] / 1e6);
-            }
-            Arrays.sort(total);
-            System.out.printf(Locale.ROOT, "run (wall) min %.3f median %.3f ms; sum of node minima %.3f, of medians %.3f ms%n",
-                    total[0] / 1e6, total[runs / 2] / 1e6, sumMin, sumMedian);
+            return new NodeSamples(perNode, total);
         }
     }
 }

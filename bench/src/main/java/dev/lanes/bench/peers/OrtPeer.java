@@ -51,8 +51,20 @@ public final class OrtPeer implements AutoCloseable {
 
     /** Opens a session on an ONNX model file, with {@code threads} intra-op threads. */
     public static OrtPeer open(Path onnx, int threads) {
+        return open(onnx, threads, null);
+    }
+
+    /**
+     * Opens a session on an ONNX model file as {@link #open(Path, int)} does, with ONNX Runtime's profiler on from the
+     * first run: it writes a Chrome trace whose file name starts with {@code profilePrefix}, finished by
+     * {@link #endProfiling()}. A null prefix leaves the profiler off.
+     */
+    public static OrtPeer open(Path onnx, int threads, Path profilePrefix) {
         if (!Files.isRegularFile(onnx)) throw new IllegalArgumentException("no ONNX model file at " + onnx);
-        return open(threads, onnx.toString(), (env, options) -> env.createSession(onnx.toString(), options));
+        return open(threads, onnx.toString(), (env, options) -> {
+            if (profilePrefix != null) options.enableProfiling(profilePrefix.toString());
+            return env.createSession(onnx.toString(), options);
+        });
     }
 
     private interface SessionFactory {
@@ -112,6 +124,19 @@ public final class OrtPeer implements AutoCloseable {
             return result.size();
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops a profiling session's profiler and returns the trace file it wrote (runs after this one are not profiled).
+     * Only for a session opened with a profile prefix.
+     */
+    public Path endProfiling() {
+        try {
+            return Path.of(session.endProfiling());
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not end profiling (was the session opened with a profile prefix?): "
+                    + e.getMessage(), e);
         }
     }
 
