@@ -1,6 +1,9 @@
 package dev.lanes.properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.Dims;
@@ -561,6 +564,69 @@ class ConvOperatorProperties {
                         nhwcTerms(terms, s.outChannels(), pixels), 2 * bound(s, op.algorithm()));
             });
         }
+    }
+
+    /**
+     * PointwiseConv writing Y over its residual (the residual given as Y itself, as a graph does when the residual dies
+     * at the layer): the same bits as with the residual in its own array, on 1, 2, 3, 5 and 8 threads, for maps split by
+     * pixels (up to 81 pixels, 1 to 40 input channels) and maps split by (panel, tile) units (7 to 10 pixels under 250 to
+     * 330 input channels), M not a multiple of the vector (a last narrow or 5/6-vector panel), no activation, ReLU, ReLU6,
+     * HardSwish. Pixel pairs (M = 1.5 vectors) refuse it with a clear exception, as do other algorithms.
+     */
+    @Test
+    void pointwiseOverItsResidual() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.HARD_SWISH);
+        Gen<ConvShape> shapes = in -> {
+            boolean deep = Generate.booleans().generate(in);
+            int c = deep ? Generate.range(250, 330).generate(in) : Sizes.between(1, 40).generate(in);
+            int m = deep ? Generate.range(120, 200).generate(in) : Sizes.between(1, 100).generate(in);
+            int h = deep ? 1 : Sizes.between(1, 9).generate(in), w = deep ? Generate.range(7, 10).generate(in) : Sizes.between(1, 9).generate(in);
+            return new ConvShape(deep ? 1 : ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {1, 1}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        try (Parallel five = Parallel.create(5); Parallel eight = Parallel.create(8)) {
+            Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+                Inputs d = Inputs.of(s, seed);
+                ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+                int n = Dims.size(s.outputShape());
+                float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize());
+                float[] zh = nhwc(Data.uniform(seed + 7, n), s.batch(), s.outChannels(), s.outSpatialSize());
+                float[] separate = runNhwc(op, xh, zh, Parallel.callerOnly());
+                if (!op.residualMayBeOutput()) {
+                    float[] y = zh.clone();
+                    assertThrows(IllegalArgumentException.class, () -> op.runNhwc(xh, 0, y, 0, y, 0, Parallel.callerOnly()));
+                    return;
+                }
+                for (Parallel p : List.of(Parallel.callerOnly(), TWO, THREE, five, eight)) {
+                    Guarded y = new Guarded(n);
+                    System.arraycopy(zh, 0, y.array(), y.offset(), n);
+                    op.runNhwc(xh, 0, y.array(), y.offset(), y.array(), y.offset(), p);
+                    y.assertCanariesIntact();
+                    Tolerance.assertBitsEqual(op + " over its residual, " + p, y.region(), separate);
+                }
+            });
+        }
+    }
+
+    /** Algorithms other than PointwiseConv refuse a residual that is Y itself, and any residual that overlaps Y elsewhere. */
+    @Test
+    void residualAsYOnlyWherePromised() {
+        ConvShape s = new ConvShape(1, 8, 8, 1, new int[] {5, 5}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {1, 1}, true);
+        Inputs d = Inputs.of(s, 1);
+        ConvOperator band = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU, ConvAlgorithm.BAND_GEMM);
+        assertFalse(band.residualMayBeOutput());
+        int n = Dims.size(s.outputShape());
+        float[] x = nhwc(d.x, 1, 8, 25), y = new float[2 * n];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> band.runNhwc(x, 0, y, 0, y, 0, Parallel.callerOnly()));
+        assertTrue(e.getMessage().contains("cannot write over"), e.getMessage());
+        ConvShape p = new ConvShape(1, 8, 40, 1, new int[] {5, 5}, new int[] {1, 1}, new int[2], new int[2], new int[] {1, 1}, new int[] {1, 1}, true);
+        Inputs dp = Inputs.of(p, 2);
+        ConvOperator pointwise = ConvOperator.prepare(p, dp.w, 0, dp.bias, 0, Activation.RELU, ConvAlgorithm.POINTWISE_DIRECT);
+        int np = Dims.size(p.outputShape());
+        float[] xp = nhwc(dp.x, 1, 8, 25), yp = new float[2 * np];
+        e = assertThrows(IllegalArgumentException.class, () -> pointwise.runNhwc(xp, 0, yp, 0, yp, 3, Parallel.callerOnly()));
+        assertTrue(e.getMessage().contains("overlaps Y"), e.getMessage());
     }
 
     /**

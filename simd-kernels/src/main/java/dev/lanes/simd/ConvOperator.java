@@ -206,6 +206,15 @@ public final class ConvOperator {
         return kernel.algorithm();
     }
 
+    /**
+     * True when {@link #runNhwc(float[], int, float[], int, float[], int, Parallel)} may take the residual as Y itself,
+     * so that a graph can let the output take the buffer of a residual that dies at this layer (see
+     * {@link PointwiseConv#residualMayBeOutput}).
+     */
+    public boolean residualMayBeOutput() {
+        return kernel instanceof PointwiseConv p && p.residualMayBeOutput();
+    }
+
     public Activation activation() {
         return activation;
     }
@@ -245,20 +254,38 @@ public final class ConvOperator {
         runNhwc(x, xOff, y, yOff, null, 0, parallel);
     }
 
-    /** {@code y = act(conv(x) + B + residual)} with X, Y and the residual (null for none) in NHWC. */
+    /**
+     * {@code y = act(conv(x) + B + residual)} with X, Y and the residual (null for none) in NHWC. The residual may be Y
+     * itself (the same array and offset) when {@link #residualMayBeOutput()}: Y is then written over it.
+     */
     public void runNhwc(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
-        check(x, xOff, y, yOff, residual, rOff, parallel);
+        check(x, xOff, y, yOff, residual, rOff, parallel, true);
+        if (residual == y && rOff == yOff && !residualMayBeOutput()) {
+            throw new IllegalArgumentException("Conv residual is Y itself, which " + algorithm() + " cannot write over (" + shape + ")");
+        }
         if (shape.batch() == 0) return;
         kernel.run(x, xOff, y, yOff, residual, rOff, parallel);
     }
 
+    private static boolean overlap(long a, long n, long b, long m) {
+        return a < b + m && b < a + n;
+    }
+
     private void check(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
+        check(x, xOff, y, yOff, residual, rOff, parallel, false);
+    }
+
+    private void check(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel, boolean residualMayBeY) {
         Objects.requireNonNull(parallel, "parallel");
         long in = (long) shape.batch() * shape.inChannels() * shape.inSpatialSize();
         long out = (long) shape.batch() * shape.outChannels() * shape.outSpatialSize();
         range("X", x, xOff, in);
         range("Y", y, yOff, out);
         if (residual != null) range("residual", residual, rOff, out);
+        // one exception, checked by runNhwc: the residual as Y itself, same offset
+        if (residual == y && !(rOff == yOff && residualMayBeY) && overlap(rOff, out, yOff, out)) {
+            throw new IllegalArgumentException("Conv residual overlaps Y (offsets " + rOff + " and " + yOff + ", " + shape + ")");
+        }
     }
 
     private void range(String what, float[] a, int off, long n) {

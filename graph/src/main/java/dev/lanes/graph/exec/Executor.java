@@ -45,8 +45,8 @@ public final class Executor {
                             Math.min(i, step.node().allReads().size() - 1)) + "' has no value (a graph input was not given?)");
                 }
             }
-            if (arena != null && step.op() instanceof InPlaceOperator) {
-                releaseDyingInputs(step, slots, arena);
+            if (arena != null && step.op() instanceof InPlaceOperator inPlace) {
+                releaseDyingInputs(step, inPlace, slots, arena);
             }
             long t0 = profile != null ? NodeProfile.now() : 0;
             Tensor[] results;
@@ -95,10 +95,15 @@ public final class Executor {
         return result;
     }
 
-    /** Releases, before an in-place step runs, the inputs whose last reader it is (their buffers may become its output). */
-    private static void releaseDyingInputs(ExecutionPlan.Step step, Tensor[] slots, BufferArena arena) {
-        for (int s : step.inputs()) {
-            if (s < 0 || slots[s] == null) {
+    /**
+     * Releases, before an in-place step runs, the inputs whose last reader it is and which it may overwrite (their
+     * buffers may become its output).
+     */
+    private static void releaseDyingInputs(ExecutionPlan.Step step, InPlaceOperator op, Tensor[] slots, BufferArena arena) {
+        int[] inputs = step.inputs();
+        for (int i = 0; i < inputs.length; i++) {
+            int s = inputs[i];
+            if (s < 0 || slots[s] == null || !InPlaceOperator.mayOverwriteSlot(op, inputs, i)) {
                 continue;
             }
             for (int r : step.release()) {

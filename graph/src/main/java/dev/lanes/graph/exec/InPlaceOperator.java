@@ -9,4 +9,28 @@ package dev.lanes.graph.exec;
  * gets one of their buffers back: the op runs in place.
  */
 public interface InPlaceOperator extends Operator {
+    /**
+     * True when the output may take the buffer of input {@code input} (the node's input index) if it dies here: every
+     * input for an element-wise op; only the residual for a convolution that writes over its residual (its X is read
+     * across pixels and channels long after an output is written).
+     */
+    default boolean mayOverwrite(int input) {
+        return true;
+    }
+
+    /**
+     * True when the buffer of input {@code i} (slot {@code slots[i]}) may become the output: {@code op} may overwrite
+     * that input, and no input it may not overwrite reads the same value (a convolution whose residual is its own X).
+     */
+    static boolean mayOverwriteSlot(InPlaceOperator op, int[] slots, int i) {
+        if (!op.mayOverwrite(i)) {
+            return false;
+        }
+        for (int j = 0; j < slots.length; j++) {
+            if (slots[j] == slots[i] && !op.mayOverwrite(j)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

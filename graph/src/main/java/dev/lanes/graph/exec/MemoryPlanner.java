@@ -43,10 +43,12 @@ public final class MemoryPlanner {
         int buffers = 0, inPlace = 0, unknown = 0;
         for (ExecutionPlan.Step step : p.steps()) {
             Node n = step.node();
-            if (step.op() instanceof InPlaceOperator) {
+            if (step.op() instanceof InPlaceOperator op) {
                 boolean any = false;
-                for (int s : step.inputs()) {
-                    if (s >= 0 && contains(step.release(), s) && buffer[s] >= 0) {
+                int[] inputs = step.inputs();
+                for (int i = 0; i < inputs.length; i++) {
+                    int s = inputs[i];
+                    if (s >= 0 && InPlaceOperator.mayOverwriteSlot(op, inputs, i) && contains(step.release(), s) && buffer[s] >= 0) {
                         live -= release(s, buffer, holders, bufferSize, free);
                         any = true;
                     }

@@ -2,6 +2,7 @@ package dev.lanes.graph.ops;
 
 import dev.lanes.graph.DType;
 import dev.lanes.graph.Tensor;
+import dev.lanes.graph.exec.InPlaceOperator;
 import dev.lanes.graph.exec.OpSetup;
 import dev.lanes.graph.exec.Operator;
 import dev.lanes.graph.exec.RunContext;
@@ -66,7 +67,7 @@ final class FastConvOps {
         if (!prepareKnownShape(s, prepared)) {
             return null;
         }
-        return (in, ctx) -> {
+        Operator body = (in, ctx) -> {
             Tensor x = LinearOps.float32(in[0], op, "X");
             ConvOperator c = prepared.get(x.shape());
             if (c == null) {
@@ -82,6 +83,29 @@ final class FastConvOps {
             }
             return new Tensor[] {Tensor.of(y, outShape)};
         };
+        int[] known = s.inputInfo(0).fixedShape();
+        ConvOperator knownOp = known == null ? null : prepared.get(known);
+        if (residual && xNhwc && yNhwc && knownOp != null && knownOp.residualMayBeOutput()) {
+            return new OverResidual(body);
+        }
+        return body;
+    }
+
+    /**
+     * A convolution that may write Y over its residual (input 3) when the residual dies at it: the run's arena then
+     * hands the residual's buffer out as Y, and the kernel reads each residual element before it writes that output
+     * ({@link ConvOperator#residualMayBeOutput}). Only with X and Y in NHWC, where Y goes to the kernel as it is.
+     */
+    private record OverResidual(Operator body) implements InPlaceOperator {
+        @Override
+        public Tensor[] run(Tensor[] inputs, RunContext ctx) {
+            return body.run(inputs, ctx);
+        }
+
+        @Override
+        public boolean mayOverwrite(int input) {
+            return input == 3;
+        }
     }
 
     /** The operators of a FusedInvertedResidual for one input shape (expand, project null when absent) and their fused form (null when none fits). */

@@ -2,6 +2,7 @@ package dev.lanes.graph.exec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,5 +72,28 @@ class MemoryPlannerTest {
         assertEquals(8L * N, arena.allocatedBytes(), "the second run needs a buffer only for its own output");
         double want = 1 / (1 + Math.exp(-1 / (1 + Math.exp(-1 / (1 + Math.exp(-x[7]))))));
         assertEquals(want, first[7], 1e-6);
+    }
+
+    /** A step that may overwrite only its input 3 (a convolution over its residual). */
+    private record OverInput3() implements InPlaceOperator {
+        @Override
+        public Tensor[] run(Tensor[] inputs, RunContext ctx) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean mayOverwrite(int input) {
+            return input == 3;
+        }
+    }
+
+    @Test
+    void anInputReadElsewhereInTheSameStepIsNeverOverwritten() {
+        InPlaceOperator op = new OverInput3();
+        assertTrue(InPlaceOperator.mayOverwriteSlot(op, new int[] {5, -1, -1, 7}, 3), "the residual alone");
+        assertFalse(InPlaceOperator.mayOverwriteSlot(op, new int[] {5, -1, -1, 7}, 0), "never X");
+        assertFalse(InPlaceOperator.mayOverwriteSlot(op, new int[] {7, -1, -1, 7}, 3), "the residual is X itself: X is read after outputs are written");
+        InPlaceOperator elementwise = (in, ctx) -> in;
+        assertTrue(InPlaceOperator.mayOverwriteSlot(elementwise, new int[] {4, 4}, 1), "an element-wise op overwrites any input");
     }
 }

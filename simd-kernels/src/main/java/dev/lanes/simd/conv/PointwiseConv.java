@@ -286,6 +286,8 @@ public final class PointwiseConv implements ConvKernel {
         long macs = (long) pixels * cin * cout;
         boolean clamp = clampsInStores(res != null);
         int shares = parallel.sharesFor(macs, MIN_MACS_PER_SHARE);
+        boolean overResidual = res == y && resOff == yOff;
+        if (overResidual && pairs) throw new IllegalArgumentException("PointwiseConv with pixel pairs cannot write Y over its residual");
         if (shares > 1 && (long) cin * cout > (long) pixels * (cin + cout)) {
             // a small map under large weights (1x1 layers on 7x7 and 14x14 maps: 320→1280 has 1.6 MB of weights for
             // 0.3 MB of pixels): threads split the (panel, tile) units panel by panel, so that each streams only its
@@ -294,12 +296,70 @@ public final class PointwiseConv implements ConvKernel {
             // vectors), and cuts between vectors ran narrow 1- and 2-vector kernels
             int n = shares;
             parallel.forRange(n, 1, n, (s0, s1) -> {
-                for (int s = s0; s < s1; s++) unitShare(x, xOff, y, yOff, res, resOff, pixels, tiles, s, n, clamp);
+                for (int s = s0; s < s1; s++) unitShare(x, xOff, y, yOff, res, resOff, pixels, tiles, s, n, clamp, overResidual);
             });
+            return;
+        }
+        if (overResidual) {
+            parallel.forRange(tiles, 1, shares, (t0, t1) -> pixelsOverResidual(x, xOff, y, yOff, t0 * MR, Math.min(pixels, t1 * MR)));
             return;
         }
         parallel.forRange(tiles, 1, shares,
                 (t0, t1) -> pixels(x, xOff, y, yOff, res, resOff, t0 * MR, Math.min(pixels, t1 * MR), 0, panels, clamp, true));
+    }
+
+    /**
+     * True when {@link #run} may be given the residual as Y itself (the same array and offset): each tile then goes
+     * through the tile buffer, and {@code y = act(tile + y)} is written from there, every output read as residual
+     * before it is written, in the same operations as with a separate residual (the same bits). A graph lets a
+     * convolution write over its dying residual so that Y's lines are the ones just read, not a third map's worth of
+     * lines fetched only to be overwritten (ResNet's last 1x1 of a block: 3.2 MB maps at 56²). Pixel pairs excepted.
+     */
+    public boolean residualMayBeOutput() {
+        return !pairs;
+    }
+
+    /**
+     * Output pixels {@code [q0, q1)}, every panel, with the residual in Y itself: blocks of tiles as {@link #pixels},
+     * each (tile, panel) computed into the tile buffer and finished over Y ({@link #finishOverResidual}).
+     */
+    private void pixelsOverResidual(float[] x, int xOff, float[] y, int yOff, int q0, int q1) {
+        float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, 2 * MR * Math.max(nr, lastNr));
+        for (int b0 = q0; b0 < q1; b0 += blockTiles * MR) {
+            int b1 = Math.min(q1, b0 + blockTiles * MR);
+            for (int p = 0; p < panels; p++) {
+                for (int q = b0; q < b1; q += MR) tileOverResidual(x, xOff, y, yOff, q, Math.min(MR, b1 - q), p, tileBuffer);
+            }
+        }
+    }
+
+    /** Panel {@code p} of one tile into the tile buffer, then {@code y = act(tile + y)} on the tile's rows and the panel's columns. */
+    private void tileOverResidual(float[] x, int xOff, float[] y, int yOff, int q0, int rows, int p, float[] t) {
+        int c0 = p * nr, width = p < fullPanels ? nr : lastNr;
+        compute(x, xOff, q0, rows, p, t, 0, width);
+        finishOverResidual(t, width, y, yOff + q0 * cout + c0, rows, Math.min(width, cout - c0));
+    }
+
+    /**
+     * {@code y = act(t + y)} for {@code rows} rows of {@code cols} columns, tile row r at {@code t[r·width]}, Y's at
+     * {@code yo + r·cout}: what {@link ConvEpilogue#finish} does to a stored tile and a separate residual, operation for
+     * operation.
+     */
+    private void finishOverResidual(float[] t, int width, float[] y, int yo, int rows, int cols) {
+        // a ReLU/Clip clamps the whole vectors as they are stored (VectorClamp: the bits of the pass's max-then-min), no
+        // call per row: per row and panel it cost more than the lines it saves (ResNet-50's layer1 1x1s: 12,500 calls)
+        boolean clamp = clampsInStores(false);
+        int full = cols - cols % L;
+        for (int r = 0; r < rows; r++) {
+            int to = r * width, o = yo + r * cout;
+            for (int j = 0; j < full; j += L) {
+                FloatVector v = FloatVector.fromArray(S, t, to + j).add(FloatVector.fromArray(S, y, o + j));
+                (clamp ? VectorClamp.apply(v, lo, hi) : v).intoArray(y, o + j);
+            }
+            for (int j = full; j < cols; j++) y[o + j] = t[to + j] + y[o + j];
+            if (!clamp) act.applyInPlace(y, o, cols);
+            else if (full < cols) act.applyInPlace(y, o + full, cols - full);
+        }
     }
 
     /**
@@ -366,7 +426,7 @@ public final class PointwiseConv implements ConvKernel {
      * (tiles × vectors) on tile boundaries. Each unit's residual and activation follow it, on its columns.
      */
     private void unitShare(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int pixels, int tiles, int s, int n,
-                           boolean clamp) {
+                           boolean clamp, boolean overResidual) {
         long total = workBefore(panels, tiles), a = total * s / n, b = total * (s + 1) / n;
         int pa = 0;
         while (pa < panels && workBefore(pa + 1, tiles) <= a) pa++;
@@ -380,6 +440,10 @@ public final class PointwiseConv implements ConvKernel {
             int t0 = p == pa ? ta : 0, t1 = p == pb ? tb : tiles;
             for (int t = t0; t < t1; t++) {
                 int q = t * MR, rows = Math.min(MR, pixels - q);
+                if (overResidual) {
+                    tileOverResidual(x, xOff, y, yOff, q, rows, p, tileBuffer);
+                    continue;
+                }
                 if (pairs) pairTile(x, xOff, y, yOff, q, rows, tileBuffer, clamp);
                 else tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
                 if (!clamp) epilogue(y, yOff, res, resOff, q, q + rows, p, p + 1);
@@ -498,17 +562,27 @@ public final class PointwiseConv implements ConvKernel {
     /** Panel {@code p} of one tile (with its bias, and a ReLU/Clip clamp when {@code clamp}; the rest of the epilogue is {@link #epilogue}'s). */
     private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, int p, float[] t,
                       boolean clamp) {
-        int last = q0 + rows - 1;
-        // rows past the end repeat the last pixel: computed, never stored
-        int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
-        int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
         int c0 = p * nr, width = p < fullPanels ? nr : lastNr, cols = Math.min(width, cout - c0);
         // a full tile of a full-width panel is stored by the kernel itself (a ReLU/Clip without residual clamped right
         // after, in L1); a partial tile or a masked panel goes through the tile buffer
         boolean direct = rows == MR && cols == width;
         int yo = yOff + q0 * cout + c0;
-        float[] d = direct ? y : t;
-        int o = direct ? yo : 0, stride = direct ? cout : width;
+        if (direct) compute(x, xOff, q0, rows, p, y, yo, cout);
+        else compute(x, xOff, q0, rows, p, t, 0, width);
+        if (!direct) store(t, width, y, yo, rows, cols, clamp);
+        else if (clamp) clampTile(y, yo, width);
+    }
+
+    /**
+     * Panel {@code p} of pixels {@code [q0, q0 + rows)} with its bias into {@code d} at {@code o}, rows {@code stride}
+     * apart: Y itself (a full tile of a full-width panel) or the tile buffer (stride = the panel's width).
+     */
+    private void compute(float[] x, int xOff, int q0, int rows, int p, float[] d, int o, int stride) {
+        int last = q0 + rows - 1;
+        // rows past the end repeat the last pixel: computed, never stored
+        int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
+        int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
+        int c0 = p * nr, width = p < fullPanels ? nr : lastNr;
         switch (width / L) {
             case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
             case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
@@ -523,12 +597,10 @@ public final class PointwiseConv implements ConvKernel {
             default -> {
                 // a last tile of 1 or 2 pixels (49 = 8·6 + 1 on 7x7 maps) runs 2 rows instead of 6 (8 FMA chains keep
                 // both FMA units busy): a third of the 6-row kernel's time
-                if (rows <= 2) kernel2x4(x, a0, a1, p, c0, t, 0, width);
+                if (rows <= 2) kernel2x4(x, a0, a1, p, c0, d, o, stride);
                 else kernel6x4(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
             }
         }
-        if (!direct) store(t, width, y, yo, rows, cols, clamp);
-        else if (clamp) clampTile(y, yo, width);
     }
 
     /** Panel {@code p} (2 vectors wide, or pixel pairs) of pixels {@code [q0, q0 + 12)}, as {@link #tile}. */
