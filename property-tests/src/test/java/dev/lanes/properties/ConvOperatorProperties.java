@@ -276,6 +276,41 @@ class ConvOperatorProperties {
     }
 
     /**
+     * Weights beyond L2 on a map whose whole band fits next to them (3x3 with 130 to 170 input and output channels on 1
+     * to 9 rows of 1 to 9 pixels, stride 1 or 2; 1x1 gathered by stride 2, 420 to 460 channels): one band per image,
+     * its K in chunks, the panels split over threads (more bands only when the panels run out, batch 1 to 3). Against
+     * the reference with a residual and the ReLU; the same bits on 1, 2, 3, 5 and 8 threads.
+     */
+    @Test
+    void bandGemmWholeImageBands() {
+        Gen<ConvShape> deepSmall = in -> {
+            boolean pointwise = Generate.booleans().generate(in);
+            int k = pointwise ? 1 : 3, pad = k / 2, stride = pointwise ? 2 : Generate.range(1, 2).generate(in);
+            int c = pointwise ? Generate.range(420, 460).generate(in) : Generate.range(130, 170).generate(in);
+            int m = pointwise ? Generate.range(420, 460).generate(in) : Generate.range(130, 170).generate(in);
+            int h = Sizes.between(1, 9).generate(in), w = Sizes.between(1, 9).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {k, k}, new int[] {pad, pad},
+                    new int[] {pad, pad}, new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        try (Parallel five = Parallel.create(5); Parallel eight = Parallel.create(8)) {
+            Theories.qt(6).forAll(deepSmall, Sizes.seeds()).checkAssert((s, seed) -> {
+                Inputs d = Inputs.of(s, seed);
+                ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU, ConvAlgorithm.BAND_GEMM);
+                Expected e = Expected.of(s, d);
+                float[] z = Data.uniform(seed + 7, e.y.length);
+                Expected withZ = e.withEpilogue(Activation.RELU, z);
+                float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
+                Tolerance.assertClose(op + " +Z", one, withZ.y, withZ.terms, 2 * bound(s, op.algorithm()));
+                int pixels = s.outSpatialSize();
+                float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), zh = nhwc(z, s.batch(), s.outChannels(), pixels);
+                float[] oneNhwc = runNhwc(op, xh, zh, Parallel.callerOnly());
+                Tolerance.assertBitsEqual(op + " 5 threads", runNhwc(op, xh, zh, five), oneNhwc);
+                Tolerance.assertBitsEqual(op + " 8 threads", runNhwc(op, xh, zh, eight), oneNhwc);
+            });
+        }
+    }
+
+    /**
      * One group, kernel 1 or 3 with stride 1 or 2: either a tall map of a few output channels (80 to 160
      * rows of up to 9 pixels, 40 to 130 input channels: 1 to 7 bands, more to even them out on 2 or 3 threads) or a map of 1 to 4 pixels a side with 65 to 210 output channels
      * (one band, several panels).

@@ -48,6 +48,15 @@ public final class BandGemmConv implements ConvKernel {
     static final long WEIGHTS_IN_L2 = 640 * 1024;
     /** Target size of a band of input rows: fits L2 next to a panel. */
     static final long BAND_BYTES = 256 * 1024;
+    /**
+     * Largest band that holds a whole image, for weights beyond L2 (its chunks of K then shrink to fit next to it). Deep
+     * layers on small maps stream far more weights than input: ResNet-50's layer4.0.conv2 (3x3/2, 512 channels, 14² → 7²)
+     * has 9.4 MB of weights for a 460 KB band; in two 4-row bands each band streamed all of them, on one thread (twice)
+     * and on two (each thread once, 18.8 MB between them), where one band with the panels split reads them once.
+     */
+    static final long WHOLE_IMAGE_BAND_BYTES = 512 * 1024;
+    /** Smallest chunk of a panel's K next to a whole-image band. */
+    static final long MIN_CHUNK_BYTES = 256 * 1024;
     private static final long MIN_MACS_PER_SHARE = 1 << 18;
 
     private enum Source { IN_PLACE, GATHER, PADDED_ROWS }
@@ -63,6 +72,11 @@ public final class BandGemmConv implements ConvKernel {
     private final int[] kOffsets;
     /** Weights beyond {@link #WEIGHTS_IN_L2}: panels outside the tiles, else tiles outside the panels. */
     private final boolean panelOuter;
+    /**
+     * Weights beyond L2 and a whole image's band within {@link #WHOLE_IMAGE_BAND_BYTES}: one band per image, so that the
+     * weights stream from memory once per image (each band reads all its panels' weights), and threads split the panels.
+     */
+    private final boolean wholeImageBand;
     private final float[] w, bias;
     private final Activation act;
 
@@ -118,8 +132,6 @@ public final class BandGemmConv implements ConvKernel {
         this.source = !pointwise ? Source.PADDED_ROWS : sh == 1 && sw == 1 ? Source.IN_PLACE : Source.GATHER;
         this.k = kh * kw * cin;
         this.panels = (cout + NR - 1) / NR;
-        int chunks = (int) Math.max(1, (4L * k * NR + MAX_PANEL_BYTES - 1) / MAX_PANEL_BYTES);
-        this.kChunk = (k + chunks - 1) / chunks;
         if (source == Source.PADDED_ROWS) {
             // wide enough for the last output column's last tap (right padding included)
             this.bandW = Math.max(pl + iw, (ow - 1) * sw + (kw - 1) * dw + 1);
@@ -139,9 +151,19 @@ public final class BandGemmConv implements ConvKernel {
         }
         long rowBytes = 4L * bandW * cin * (source == Source.PADDED_ROWS ? sh : 1);
         int rows = (int) Math.max(1, Math.min(oh, BAND_BYTES / Math.max(1, rowBytes)));
-        this.bandRows = source == Source.IN_PLACE ? Math.max(1, Math.min(oh, (int) (BAND_BYTES / Math.max(1, 4L * ow * cin)))) : rows;
+        long weightBytes = 4L * panels * k * NR, imageBand = 4L * bandRowsIn(oh) * bandW * cin;
+        this.panelOuter = weightBytes > WEIGHTS_IN_L2;
+        this.wholeImageBand = panelOuter && imageBand <= WHOLE_IMAGE_BAND_BYTES;
+        if (wholeImageBand) {
+            this.bandRows = oh;
+        } else {
+            this.bandRows = source == Source.IN_PLACE ? Math.max(1, Math.min(oh, (int) (BAND_BYTES / Math.max(1, 4L * ow * cin)))) : rows;
+        }
+        // a chunk of K shares L2 with the band: the whole image's band leaves it less room
+        long panelBudget = wholeImageBand ? Math.max(MAX_PANEL_BYTES + BAND_BYTES - imageBand, MIN_CHUNK_BYTES) : MAX_PANEL_BYTES;
+        int chunks = (int) Math.max(1, (4L * k * NR + panelBudget - 1) / panelBudget);
+        this.kChunk = (k + chunks - 1) / chunks;
         this.w = weights.form(new Panels(cin, cout, kh * kw));
-        this.panelOuter = 4L * w.length > WEIGHTS_IN_L2;
         this.bias = DepthwiseConvGeneric.packBias(s.hasBias() ? b : null, bOff, cout);
         this.act = act;
     }
@@ -169,12 +191,12 @@ public final class BandGemmConv implements ConvKernel {
         // too few bands for the threads (small deep maps): bands × groups of panels; a band is then
         // copied once per group, which costs far less than its panels' products
         int groups = Math.min(panels, Math.max(1, (shares + bands - 1) / bands));
-        int perGroup = (panels + groups - 1) / groups;
         int tasks = bands * groups;
         parallel.forRange(tasks, 1, shares, (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 int band = t / groups, g = t % groups;
-                int p0 = g * perGroup, p1 = Math.min(panels, p0 + perGroup);
+                // panels shared out as evenly as they go (8 on 3 threads: 2, 3, 3, not 3, 3, 2; on 5: no group left empty)
+                int p0 = (int) ((long) g * panels / groups), p1 = (int) ((long) (g + 1) * panels / groups);
                 int img = band / perImage, b = band % perImage;
                 int oy0 = (int) ((long) b * oh / perImage), oy1 = (int) ((long) (b + 1) * oh / perImage);
                 if (p0 < p1) band(x, xOff, y, yOff, res, resOff, img, oy0, oy1, p0, p1);
@@ -188,9 +210,15 @@ public final class BandGemmConv implements ConvKernel {
      * multiple of the shares, so every thread gets the same rows (the 3-band ResNet stem on 2 threads
      * ran 2 bands on one of them). Fewer bands than shares stay as they are: the panels are split
      * then. Bands only change which rows a task computes, never an output's sum, so the result is the
-     * same for any count.
+     * same for any count. With {@link #wholeImageBand} one band per image (its panels split over the threads), and
+     * more only when there are fewer panels than threads (ResNet-50's layer4.0.conv2, 8 panels, on 64 cores: 8 bands
+     * of one row × 8 groups of one panel, each thread streaming an eighth of the weights).
      */
     private int bandsPerImage(int shares) {
+        if (wholeImageBand) {
+            // one band per image; more only when the panels of all images cannot give every thread a share
+            return Math.min(oh, Math.max(1, (shares + batch * panels - 1) / (batch * panels)));
+        }
         int fewest = (oh + bandRows - 1) / bandRows;
         return batch * fewest < shares ? fewest : evenBandsPerImage(oh, batch, bandRows, shares);
     }
