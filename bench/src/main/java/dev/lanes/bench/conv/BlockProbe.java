@@ -17,7 +17,10 @@ import java.util.SplittableRandom;
  * jars, pinned to one core.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f2|f3|f4|pw:16:96:12...
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f2|f3|f4|f12|f14|f15|f17|pw:16:96:12...
+ * </pre>
+ * {@code -Dlanes.probe.stripRows=N} sets the fused blocks' depthwise rows per strip (default 0: the kernel's L2 budget).
+ * <pre>
  * </pre>
  */
 public final class BlockProbe {
@@ -33,6 +36,10 @@ public final class BlockProbe {
                 case "f2" -> probe(b, 16, 96, 24, 112, 2, false, threads, calls);
                 case "f3" -> probe(b, 24, 144, 24, 56, 1, true, threads, calls);
                 case "f4" -> probe(b, 24, 144, 32, 56, 2, false, threads, calls);
+                case "f12" -> probe(b, 96, 576, 96, 14, 1, true, threads, calls);
+                case "f14" -> probe(b, 96, 576, 160, 14, 2, false, threads, calls);
+                case "f15" -> probe(b, 160, 960, 160, 7, 1, true, threads, calls);
+                case "f17" -> probe(b, 160, 960, 320, 7, 1, false, threads, calls);
                 default -> throw new IllegalArgumentException(b);
             }
         }
@@ -71,7 +78,7 @@ public final class BlockProbe {
         ConvOperator e = ConvOperator.prepare(es, ConvBench.random(r, c * cin), 0, ConvBench.random(r, c), 0, Activation.RELU6);
         ConvOperator d = ConvOperator.prepare(ds, ConvBench.random(r, c * 9), 0, ConvBench.random(r, c), 0, Activation.RELU6);
         ConvOperator p = ConvOperator.prepare(ps, ConvBench.random(r, cout * c), 0, ConvBench.random(r, cout), 0, Activation.NONE);
-        InvertedResidualOperator op = InvertedResidualOperator.of(e, d, p);
+        InvertedResidualOperator op = InvertedResidualOperator.of(e, d, p, Integer.getInteger("lanes.probe.stripRows", 0));
         float[] x = ConvBench.random(r, cin * hw * hw), y = new float[cout * ohw * ohw], res = residual ? ConvBench.random(r, y.length) : null;
         try (Parallel par = Parallel.create(threads)) {
             double best = Double.MAX_VALUE;

@@ -35,7 +35,7 @@ import java.util.Arrays;
  *       {@code LayoutSelection}'s attribute X is held in NHWC.</li>
  *   <li>{@value #QKV_ATTENTION}{@code (QKV, attn_mask?)}: ONNX Attention (3-D, no past, one output) on Q, K and V
  *       that are consecutive column slices of one {@code [B, S, Nq + Nk + Nv]} tensor, the widths in
- *       {@value #QKV_SPLIT}, or with {@value #QKV_HEADS_OUTERMOST} its columns heads outermost ({@link QkvAttentionOp}).</li>
+ *       {@value #QKV_SPLIT} ({@link QkvAttentionOp}).</li>
  * </ul>
  */
 public final class FusedOps {
@@ -57,11 +57,6 @@ public final class FusedOps {
     public static final String QKV_ATTENTION = "QkvAttention";
     /** QkvAttention attribute: the widths of Q, K and V along QKV's last axis. */
     public static final String QKV_SPLIT = "qkv_split";
-    /**
-     * QkvAttention attribute: 1 when QKV's columns are heads outermost, {@code [q0 k0 v0 | q1 k1 v1 | …]} (equal widths
-     * and heads), instead of {@code [Q | K | V]}.
-     */
-    public static final String QKV_HEADS_OUTERMOST = "qkv_heads_outermost";
     /** FusedMatMul attribute: 1 when B is stored transposed (its last two axes swapped). */
     public static final String TRANS_B = "transB";
 

@@ -14,10 +14,7 @@ import java.util.Arrays;
  * whose Q, K and V are consecutive column slices of one {@code [B, S, Nq + Nk + Nv]} tensor, the widths in
  * attribute {@value FusedOps#QKV_SPLIT}; ONNX Attention's other attributes as they are. The fast binding reads
  * the slices in place (row stride {@code Nq + Nk + Nv}); the reference binding copies them out and runs
- * the reference Attention, which is what the unfused {@code Split} + {@code Attention} meant. With
- * {@value FusedOps#QKV_HEADS_OUTERMOST} = 1 the columns are {@code [q0 k0 v0 | q1 k1 v1 | …]} (equal widths and
- * heads; the graph reorders the projection's weights so, see {@code QkvHeadOrder}): head h of Q starts
- * {@code 3·h·D} columns into the row, K and V {@code D} and {@code 2·D} after it.
+ * the reference Attention, which is what the unfused {@code Split} + {@code Attention} meant.
  */
 final class QkvAttentionOp {
     private QkvAttentionOp() {}
@@ -32,14 +29,13 @@ final class QkvAttentionOp {
                     + s.outputCount() + " outputs");
         }
         int nq = (int) split[0], nk = (int) split[1], nv = (int) split[2];
-        Layout layout = Layout.read(s, nq, nk, nv);
         if (!fast) {
             Operator attention = AttentionOp.create(s, false);
             return (in, ctx) -> {
                 Tensor x = qkv(in[0], nq, nk, nv);
                 Tensor[] args = in.length > 1 && in[1] != null
-                        ? new Tensor[] {layout.part(x, 0), layout.part(x, 1), layout.part(x, 2), in[1]}
-                        : new Tensor[] {layout.part(x, 0), layout.part(x, 1), layout.part(x, 2)};
+                        ? new Tensor[] {columns(x, 0, nq), columns(x, nq, nk), columns(x, nq + nk, nv), in[1]}
+                        : new Tensor[] {columns(x, 0, nq), columns(x, nq, nk), columns(x, nq + nk, nv)};
                 return attention.run(args, ctx);
             };
         }
@@ -58,9 +54,10 @@ final class QkvAttentionOp {
                     mask == null ? null : mask.shape(), false, null, null, null, a.qHeads(), a.kvHeads(), a.scale(), a.causal(),
                     a.softcap(), 0);
             float[] data = x.floats();
-            AttentionOperand q = layout.operand(data, 0, seq * cols, cols, shape.headSize());
-            AttentionOperand k = layout.operand(data, 1, seq * cols, cols, shape.headSize());
-            AttentionOperand v = layout.operand(data, 2, seq * cols, cols, shape.vHeadSize());
+            // Head h of Q starts h·D columns into the row; K and V are further along the same rows.
+            AttentionOperand q = new AttentionOperand(data, 0, seq * cols, shape.headSize(), cols);
+            AttentionOperand k = new AttentionOperand(data, nq, seq * cols, shape.headSize(), cols);
+            AttentionOperand v = new AttentionOperand(data, nq + nk, seq * cols, shape.vHeadSize(), cols);
             float[] y = ctx.floats(Tensor.checkedSize(shape.outputShape()));
             FlashAttention.attendViews(shape, q, k, v, mask == null ? null : mask.floats(), 0,
                     AttentionOperand.bsHd(y, 0, shape.qHeads(), seq, shape.vHeadSize()), ctx.parallel());
@@ -78,42 +75,13 @@ final class QkvAttentionOp {
         return x;
     }
 
-    /**
-     * Where Q (part 0), K (1) and V (2) sit in a row of QKV: [Q | K | V] as three slices, or heads outermost, where
-     * head h of part p starts at {@code 3·D·h + p·D}.
-     */
-    private record Layout(boolean headsOutermost, int[] start, int[] width, int headSize) {
-        static Layout read(OpSetup s, int nq, int nk, int nv) {
-            int[] width = {nq, nk, nv};
-            if (s.getLong(FusedOps.QKV_HEADS_OUTERMOST, 0) == 0) {
-                return new Layout(false, new int[] {0, nq, nq + nk}, width, 0);
-            }
-            AttentionOp.Attrs a = AttentionOp.Attrs.read(s);
-            Integer heads = a.qHeads();
-            if (heads == null || heads <= 0 || !heads.equals(a.kvHeads()) || nq != nk || nk != nv || nq % heads != 0) {
-                throw s.invalid(FusedOps.QKV_HEADS_OUTERMOST + " needs q_num_heads = kv_num_heads dividing three equal widths, got heads "
-                        + heads + "/" + a.kvHeads() + " and widths " + nq + ", " + nk + ", " + nv);
-            }
-            int d = nq / heads;
-            return new Layout(true, new int[] {0, d, 2 * d}, width, d);
+    /** Columns {@code [from, from + width)} of a {@code [B, S, C]} tensor, copied. */
+    private static Tensor columns(Tensor x, int from, int width) {
+        int rows = x.dim(0) * x.dim(1), cols = x.dim(2);
+        float[] src = x.floats(), dst = new float[Tensor.checkedSize(rows, width)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, r * cols + from, dst, r * width, width);
         }
-
-        /** Part {@code p} of QKV's rows read in place, its heads {@code headSize} wide (as the call's shape says). */
-        AttentionOperand operand(float[] data, int p, int batchStride, int rowStride, int headSize) {
-            return new AttentionOperand(data, start[p], batchStride, headsOutermost ? 3 * this.headSize : headSize, rowStride);
-        }
-
-        /** Part {@code p} of a {@code [B, S, C]} QKV copied out as {@code [B, S, width]}, heads in order. */
-        Tensor part(Tensor x, int p) {
-            int rows = x.dim(0) * x.dim(1), cols = x.dim(2), w = width[p];
-            int chunk = headsOutermost ? headSize : w, stride = headsOutermost ? 3 * headSize : w;
-            float[] src = x.floats(), dst = new float[Tensor.checkedSize(rows, w)];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < w; c += chunk) {
-                    System.arraycopy(src, r * cols + start[p] + c / chunk * stride, dst, r * w + c, chunk);
-                }
-            }
-            return Tensor.of(dst, x.dim(0), x.dim(1), w);
-        }
+        return Tensor.of(dst, x.dim(0), x.dim(1), width);
     }
 }

@@ -18,9 +18,7 @@ import java.util.Map;
  *   →  y = lanes QkvAttention(qkv, mask?) with qkv_split = [Nq, Nk, Nv]
  * </pre>
  *
- * so the Split's three copies go. When Q, K and V have the same heads and widths and the projection is a constant
- * MatMul (+ bias) only the Split reads, its columns are also reordered heads outermost ({@link QkvHeadOrder}, attribute
- * {@value FusedOps#QKV_HEADS_OUTERMOST}), so that each thread attends over the heads it projected. Preconditions: a default-domain Attention with 3-D inputs and no past or
+ * so the Split's three copies go. Preconditions: a default-domain Attention with 3-D inputs and no past or
  * nonpad_kv_seqlen, one output and qk_matmul_output_mode 0, an absent or float32 mask; the Split (opset 13
  * or later, widths a constant input) cuts the last axis of its input into exactly q, k and v, in that order,
  * each a fixed-shape float32 {@code [B, S, width]} read only by the Attention.
@@ -65,50 +63,16 @@ public final class QkvAttentionFusion extends FusionPass {
                 return;
             }
         }
-        QkvHeadOrder.Reordered heads = headsOutermost(ix, at, split, widths);
-        if (heads == null || !rw.claim(concat(heads.replaced(), split, at))) {
-            heads = null;
-            if (!rw.claim(split, at)) {
-                return;
-            }
+        if (!rw.claim(split, at)) {
+            return;
         }
         Map<String, Attribute> attrs = new LinkedHashMap<>(at.attributes());
         attrs.put(FusedOps.QKV_SPLIT, Attribute.ofLongs(FusedOps.QKV_SPLIT, widths));
-        if (heads != null) {
-            attrs.put(FusedOps.QKV_HEADS_OUTERMOST, Attribute.ofLong(FusedOps.QKV_HEADS_OUTERMOST, 1));
-        }
         List<String> inputs = new ArrayList<>(List.of(split.input(0)));
         if (mask != null) {
             inputs.add(mask);
         }
-        Node fused = new Node(at.name(), FusedOps.QKV_ATTENTION, FusedOps.DOMAIN, 1, inputs, at.outputs(), attrs);
-        if (heads == null) {
-            rw.replace(at, fused);
-        } else {
-            List<Node> nodes = new ArrayList<>(heads.nodes());
-            nodes.add(fused);
-            rw.replace(at, nodes);
-        }
-    }
-
-    /**
-     * The projection behind the Split with its columns reordered heads outermost ({@link QkvHeadOrder}), when Q, K and
-     * V have the same heads and widths and only the Split reads the projection; else null (the columns stay
-     * {@code [Q | K | V]}).
-     */
-    private static QkvHeadOrder.Reordered headsOutermost(GraphIndex ix, Node at, Node split, long[] widths) {
-        long qHeads = NodeAttrs.getLong(at, "q_num_heads", 0), kvHeads = NodeAttrs.getLong(at, "kv_num_heads", 0);
-        if (qHeads < 2 || qHeads != kvHeads || widths[0] != widths[1] || widths[1] != widths[2] || widths[0] % qHeads != 0
-                || !ix.hasSingleUse(split.input(0))) {
-            return null;
-        }
-        return QkvHeadOrder.of(ix, split.input(0), (int) qHeads, (int) (widths[0] / qHeads));
-    }
-
-    private static Node[] concat(List<Node> first, Node... rest) {
-        List<Node> all = new ArrayList<>(first);
-        all.addAll(List.of(rest));
-        return all.toArray(new Node[0]);
+        rw.replace(at, new Node(at.name(), FusedOps.QKV_ATTENTION, FusedOps.DOMAIN, 1, inputs, at.outputs(), attrs));
     }
 
     private static long[] longs(GraphIndex ix, String value) {
