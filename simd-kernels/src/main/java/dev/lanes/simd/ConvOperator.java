@@ -226,7 +226,7 @@ public final class ConvOperator {
 
     /** {@code y = act(conv(x) + B + residual)} with X, Y and the residual (shaped like Y; null for none) in NCHW. */
     public void runNchw(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
-        check(x, xOff, y, yOff, residual, rOff, parallel);
+        check(x, xOff, y, yOff, residual, rOff, parallel, false);
         if (shape.batch() == 0) return;
         if (kernel instanceof StemConvDirect stem) {
             stem.runNchw(x, xOff, y, yOff, residual, rOff, parallel);
@@ -242,7 +242,7 @@ public final class ConvOperator {
      * skip the input reorder.
      */
     public void runNchwToNhwc(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
-        check(x, xOff, y, yOff, residual, rOff, parallel);
+        check(x, xOff, y, yOff, residual, rOff, parallel, false);
         if (shape.batch() == 0) return;
         if (kernel instanceof StemConvDirect stem) stem.runNchwInput(x, xOff, y, yOff, residual, rOff, parallel);
         else if (kernel instanceof StemConvPanels stem) stem.runNchwInput(x, xOff, y, yOff, residual, rOff, parallel);
@@ -259,32 +259,30 @@ public final class ConvOperator {
      * itself (the same array and offset) when {@link #residualMayBeOutput()}: Y is then written over it.
      */
     public void runNhwc(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
-        check(x, xOff, y, yOff, residual, rOff, parallel, true);
-        if (residual == y && rOff == yOff && !residualMayBeOutput()) {
-            throw new IllegalArgumentException("Conv residual is Y itself, which " + algorithm() + " cannot write over (" + shape + ")");
-        }
+        check(x, xOff, y, yOff, residual, rOff, parallel, residualMayBeOutput());
         if (shape.batch() == 0) return;
         kernel.run(x, xOff, y, yOff, residual, rOff, parallel);
     }
 
-    private static boolean overlap(long a, long n, long b, long m) {
-        return a < b + m && b < a + n;
-    }
-
-    private void check(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel) {
-        check(x, xOff, y, yOff, residual, rOff, parallel, false);
-    }
-
-    private void check(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel, boolean residualMayBeY) {
+    /**
+     * X, Y and the residual within their arrays, and a residual that shares no float with Y, except Y itself (same array
+     * and offset) when {@code overResidual}: the call writes Y over it.
+     */
+    private void check(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel, boolean overResidual) {
         Objects.requireNonNull(parallel, "parallel");
         long in = (long) shape.batch() * shape.inChannels() * shape.inSpatialSize();
         long out = (long) shape.batch() * shape.outChannels() * shape.outSpatialSize();
         range("X", x, xOff, in);
         range("Y", y, yOff, out);
         if (residual != null) range("residual", residual, rOff, out);
-        // one exception, checked by runNhwc: the residual as Y itself, same offset
-        if (residual == y && !(rOff == yOff && residualMayBeY) && overlap(rOff, out, yOff, out)) {
-            throw new IllegalArgumentException("Conv residual overlaps Y (offsets " + rOff + " and " + yOff + ", " + shape + ")");
+        if (residual == y && rOff < yOff + out && yOff < rOff + out) {
+            if (rOff != yOff) {
+                throw new IllegalArgumentException("Conv residual overlaps Y (offsets " + rOff + " and " + yOff + ", " + shape + ")");
+            }
+            if (!overResidual) {
+                throw new IllegalArgumentException("Conv residual is Y itself, which this call cannot write over (only runNhwc with "
+                        + "an algorithm that writes over its residual; this is " + algorithm() + ", " + shape + ")");
+            }
         }
     }
 
