@@ -222,6 +222,36 @@ class PackedGemmProperties {
     }
 
     @Test
+    void gemvGivesTheBitsOfItsRowInAFewRowProduct() {
+        // M = 1 streams eight panels at a time (512 bits), then four, then a pair and a lone panel; every C element is
+        // one FMA chain over K in order, as in the few-row blocks, so a row's bits must not depend on M, on how the
+        // panels were grouped or on the threads (1, 2, 3, 5, 8 split the panel pairs). N up to 41 panels of the widest NR.
+        Theories.qt(40).forAll(dim(1, 1300), dim(1, 700), integers().between(0, 9), Sizes.seeds()).checkAssert((n, k, choice, seed) -> {
+            int threads = new int[] {1, 2, 3, 5, 8}[choice % 5];
+            float alpha = choice < 5 ? 1f : -0.5f, beta = choice < 5 ? 0f : 0.25f;
+            float[] row = Data.uniform(seed, k), b = Data.uniform(seed + 1, k * n), c0 = Data.uniform(seed + 2, n);
+            PackedB pb = PackedGemm.packB(k, n, b, 0, n, false);
+            float[] two = new float[2 * k], twoC = new float[2 * n];
+            System.arraycopy(row, 0, two, 0, k);
+            System.arraycopy(row, 0, two, k, k);
+            System.arraycopy(c0, 0, twoC, 0, n);
+            System.arraycopy(c0, 0, twoC, n, n);
+            PackedGemm.gemm(2, n, k, two, 0, k, false, alpha, pb, twoC, 0, n, beta, Epilogue.NONE, Parallel.callerOnly());
+            float[] one = c0.clone();
+            if (threads == 1) {
+                PackedGemm.gemm(1, n, k, row, 0, k, false, alpha, pb, one, 0, n, beta, Epilogue.NONE, Parallel.callerOnly());
+            } else {
+                try (Parallel par = Parallel.create(threads)) {
+                    PackedGemm.gemm(1, n, k, row, 0, k, false, alpha, pb, one, 0, n, beta, Epilogue.NONE, par);
+                }
+            }
+            String what = "GEMV N=" + n + " K=" + k + " alpha=" + alpha + " beta=" + beta + " threads=" + threads + " seed=" + seed;
+            Tolerance.assertBitsEqual(what + ", row 0 of M=2", one, java.util.Arrays.copyOfRange(twoC, 0, n));
+            Tolerance.assertBitsEqual(what + ", row 1 of M=2", one, java.util.Arrays.copyOfRange(twoC, n, 2 * n));
+        });
+    }
+
+    @Test
     void packedAIsSharedByTheThreadsOfFewRowProducts() {
         // M ≤ 192 on 2-3 threads: A is packed once (all of K, k-blocks included) and the threads split N.
         // Within the bound, and the same bits as 1 thread; K past 1536 takes two k-blocks.
