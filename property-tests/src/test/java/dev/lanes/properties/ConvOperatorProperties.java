@@ -314,6 +314,48 @@ class ConvOperatorProperties {
     }
 
     /**
+     * Bands whose last tile holds 1 or 2 pixels (49 = 8·6 + 1: ResNet-50's layer4 on 7²), which run the 2-row kernel
+     * instead of the 6-row one: output maps of 1, 2, 7, 8, 13, 14, 25, 26 or 49 pixels (1x1, 1x2, 2x1, 1x7, 7x1, 2x4,
+     * 4x2, 1x13, 2x7, 7x2, 5x5, 2x13, 7x7), 3x3 stride 1 or 2 and 1x1 gathered by stride 2, deep (weights beyond L2:
+     * whole-image bands, panels split over threads) or shallow (weights in L2: tiles outside the panels). Against the
+     * reference with a residual and the ReLU; the same bits on 1, 2, 3, 5 and 8 threads (more threads cut more bands
+     * and panels, so the same outputs fall in tails of other lengths).
+     */
+    @Test
+    void bandGemmShortLastTiles() {
+        List<int[]> maps = List.of(new int[] {1, 1}, new int[] {1, 2}, new int[] {2, 1}, new int[] {1, 7}, new int[] {7, 1},
+                new int[] {2, 4}, new int[] {4, 2}, new int[] {1, 13}, new int[] {2, 7}, new int[] {7, 2}, new int[] {5, 5},
+                new int[] {2, 13}, new int[] {7, 7});
+        Gen<ConvShape> shortTails = in -> {
+            boolean pointwise = Generate.booleans().generate(in), deep = Generate.booleans().generate(in);
+            int k = pointwise ? 1 : 3, pad = k / 2, stride = pointwise ? 2 : Generate.range(1, 2).generate(in);
+            int c = deep ? (pointwise ? Generate.range(420, 460).generate(in) : Generate.range(130, 170).generate(in)) : Sizes.between(1, 40).generate(in);
+            int m = deep ? (pointwise ? Generate.range(420, 460).generate(in) : Generate.range(130, 170).generate(in)) : Generate.range(65, 210).generate(in);
+            int[] out = Generate.pick(maps).generate(in);
+            // input rows and columns that give exactly these outputs (pad k/2, stride s: out = (in - 1) / s + 1)
+            return new ConvShape(1, c, m, 1, new int[] {out[0] * stride, out[1] * stride}, new int[] {k, k}, new int[] {pad, pad},
+                    new int[] {pad, pad}, new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        try (Parallel five = Parallel.create(5); Parallel eight = Parallel.create(8)) {
+            Theories.qt(12).forAll(shortTails, Sizes.seeds()).checkAssert((s, seed) -> {
+                int pixels = s.outSpatialSize();
+                assertTrue(pixels % 6 == 1 || pixels % 6 == 2, "a short last tile: " + s);
+                Inputs d = Inputs.of(s, seed);
+                ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.RELU, ConvAlgorithm.BAND_GEMM);
+                Expected e = Expected.of(s, d);
+                float[] z = Data.uniform(seed + 7, e.y.length);
+                Expected withZ = e.withEpilogue(Activation.RELU, z);
+                float[] one = sameBitsOnOneTwoAndThreeThreads(op, d, z);
+                Tolerance.assertClose(op + " +Z", one, withZ.y, withZ.terms, 2 * bound(s, op.algorithm()));
+                float[] xh = nhwc(d.x, 1, s.inChannels(), s.inSpatialSize()), zh = nhwc(z, 1, s.outChannels(), pixels);
+                float[] oneNhwc = runNhwc(op, xh, zh, Parallel.callerOnly());
+                Tolerance.assertBitsEqual(op + " 5 threads", runNhwc(op, xh, zh, five), oneNhwc);
+                Tolerance.assertBitsEqual(op + " 8 threads", runNhwc(op, xh, zh, eight), oneNhwc);
+            });
+        }
+    }
+
+    /**
      * One group, kernel 1 or 3 with stride 1 or 2: either a tall map of a few output channels (80 to 160
      * rows of up to 9 pixels, 40 to 130 input channels: 1 to 7 bands, more to even them out on 2 or 3 threads) or a map of 1 to 4 pixels a side with 65 to 210 output channels
      * (one band, several panels).
@@ -524,6 +566,41 @@ class ConvOperatorProperties {
         };
         Theories.qt(8).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
             epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.POINTWISE_DIRECT);
+        });
+    }
+
+    /**
+     * 1x1 layers with weights above 2 MB (760 to 820 → 700 to 760 channels: 2.0 to 2.4 MB) over maps smaller than them
+     * (1 to 5 × 1 to 7 pixels, stride 1 or 2): on one thread too, PointwiseConv runs panel by panel over
+     * every tile (each panel's weights read once), as it splits such layers over threads. Against the reference with and
+     * without a residual, for no activation, ReLU (clamped in the stores) and HardSwish; the same bits on 1, 2 and 3
+     * threads, and, over its residual (Y given as the residual), the same bits as with a separate residual on 1 and 2.
+     */
+    @Test
+    void pointwiseDeepWeightsPanelByPanel() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.HARD_SWISH);
+        Gen<ConvShape> shapes = in -> {
+            int c = Generate.range(760, 820).generate(in), m = Generate.range(700, 760).generate(in), st = Generate.range(1, 2).generate(in);
+            int h = Sizes.between(1, 5).generate(in) * st, w = Sizes.between(1, 7).generate(in) * st;
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        Theories.qt(8).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+            assertTrue(4L * s.inChannels() * s.outChannels() > 2 << 20, "weights above 2 MB: " + s);
+            float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.POINTWISE_DIRECT);
+            if (z == null) return;
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+            int n = Dims.size(s.outputShape());
+            float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), zh = nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
+            float[] separate = runNhwc(op, xh, zh, Parallel.callerOnly());
+            for (Parallel p : List.of(Parallel.callerOnly(), TWO)) {
+                Guarded y = new Guarded(n);
+                System.arraycopy(zh, 0, y.array(), y.offset(), n);
+                op.runNhwc(xh, 0, y.array(), y.offset(), y.array(), y.offset(), p);
+                y.assertCanariesIntact();
+                Tolerance.assertBitsEqual(op + " over its residual, " + p, y.region(), separate);
+            }
         });
     }
 

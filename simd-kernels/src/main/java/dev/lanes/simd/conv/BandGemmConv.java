@@ -303,7 +303,11 @@ public final class BandGemmConv implements ConvKernel {
         // rows past the band's end repeat its last pixel: computed, never stored
         int a0 = aOff + pixelOffset(q0), a1 = aOff + pixelOffset(Math.min(q0 + 1, last)), a2 = aOff + pixelOffset(Math.min(q0 + 2, last));
         int a3 = aOff + pixelOffset(Math.min(q0 + 3, last)), a4 = aOff + pixelOffset(Math.min(q0 + 4, last)), a5 = aOff + pixelOffset(Math.min(q0 + 5, last));
-        if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, wo, k0, k1, resume, tile);
+        // a last tile of 1 or 2 pixels (49 = 8·6 + 1 on 7x7 maps: ResNet-50's layer4.0.conv2 and downsample) runs 2 rows
+        // instead of 6, the same chain per output: the 6-row kernel spent 5 of its 54 rows there on repeated pixels
+        if (rows <= 2 && NRV == 4) kernel2x4(a, a0, a1, wo, k0, k1, resume, tile);
+        else if (rows <= 2) kernel2x2(a, a0, a1, wo, k0, k1, resume, tile);
+        else if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, wo, k0, k1, resume, tile);
         else kernel6x2(a, a0, a1, a2, a3, a4, a5, wo, k0, k1, resume, tile);
         if (k1 == k) store(tile, c0, y, yo, rows, cols);
         else storePartial(tile, y, yo, rows, cols);
@@ -429,6 +433,58 @@ public final class BandGemmConv implements ConvKernel {
         c30.intoArray(t, 3 * nr); c31.intoArray(t, 3 * nr + L);
         c40.intoArray(t, 4 * nr); c41.intoArray(t, 4 * nr + L);
         c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L);
+    }
+
+    /**
+     * 2 pixels × 4 vectors, as {@link #kernel6x4} (a tile's last 1 or 2 pixels: 8 FMA chains keep both FMA units busy,
+     * where the 6-row kernel would compute 4 or 5 repeated pixels).
+     */
+    private void kernel2x4(float[] x, int a0, int a1, int wo, int k0, int k1, boolean resume, float[] t) {
+        final int nr = 4 * L;
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13;
+        if (resume) {
+            c00 = FloatVector.fromArray(S, t, 0); c01 = FloatVector.fromArray(S, t, L); c02 = FloatVector.fromArray(S, t, 2 * L); c03 = FloatVector.fromArray(S, t, 3 * L);
+            c10 = FloatVector.fromArray(S, t, nr); c11 = FloatVector.fromArray(S, t, nr + L); c12 = FloatVector.fromArray(S, t, nr + 2 * L); c13 = FloatVector.fromArray(S, t, nr + 3 * L);
+        } else {
+            c00 = FloatVector.zero(S); c01 = c00; c02 = c00; c03 = c00; c10 = c00; c11 = c00; c12 = c00; c13 = c00;
+        }
+        float[] wt = w;
+        int[] ks = kOffsets;
+        for (int kk = k0; kk < k1; kk++, wo += nr) {
+            int o = ks[kk];
+            FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L),
+                    w2 = FloatVector.fromArray(S, wt, wo + 2 * L), w3 = FloatVector.fromArray(S, wt, wo + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, x[a0 + o]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
+            v = FloatVector.broadcast(S, x[a1 + o]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13);
+        }
+        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
+        c10.intoArray(t, nr); c11.intoArray(t, nr + L); c12.intoArray(t, nr + 2 * L); c13.intoArray(t, nr + 3 * L);
+    }
+
+    /** 2 pixels × 2 vectors (16-register machines), as {@link #kernel2x4}. */
+    private void kernel2x2(float[] x, int a0, int a1, int wo, int k0, int k1, boolean resume, float[] t) {
+        final int nr = 2 * L;
+        FloatVector c00, c01, c10, c11;
+        if (resume) {
+            c00 = FloatVector.fromArray(S, t, 0); c01 = FloatVector.fromArray(S, t, L);
+            c10 = FloatVector.fromArray(S, t, nr); c11 = FloatVector.fromArray(S, t, nr + L);
+        } else {
+            c00 = FloatVector.zero(S); c01 = c00; c10 = c00; c11 = c00;
+        }
+        float[] wt = w;
+        int[] ks = kOffsets;
+        for (int kk = k0; kk < k1; kk++, wo += nr) {
+            int o = ks[kk];
+            FloatVector w0 = FloatVector.fromArray(S, wt, wo), w1 = FloatVector.fromArray(S, wt, wo + L);
+            FloatVector v = FloatVector.broadcast(S, x[a0 + o]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01);
+            v = FloatVector.broadcast(S, x[a1 + o]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11);
+        }
+        c00.intoArray(t, 0); c01.intoArray(t, L);
+        c10.intoArray(t, nr); c11.intoArray(t, nr + L);
     }
 
     /** The partial sums of Y's {@code rows} × {@code cols} block at {@code yo} into the tile (rows NR apart in t). */

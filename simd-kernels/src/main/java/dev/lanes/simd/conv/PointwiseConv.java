@@ -83,6 +83,8 @@ public final class PointwiseConv implements ConvKernel {
      * weights from L3 nine times per call.
      */
     private static final int BLOCK_FLOATS = 1 << 16;
+    /** Weights above this size are read panel by panel over all tiles on one thread too (see {@link #run}). */
+    private static final long STREAMED_WEIGHTS_BYTES = 2L << 20;
 
     private final int batch, cin, cout, ih, iw, oh, ow, sh, sw, panels;
     private final boolean unitStride;
@@ -288,7 +290,12 @@ public final class PointwiseConv implements ConvKernel {
         int shares = parallel.sharesFor(macs, MIN_MACS_PER_SHARE);
         boolean overResidual = res == y && resOff == yOff;
         if (overResidual && pairs) throw new IllegalArgumentException("PointwiseConv with pixel pairs cannot write Y over its residual");
-        if (shares > 1 && (long) cin * cout > (long) pixels * (cin + cout)) {
+        boolean weightsDominate = (long) cin * cout > (long) pixels * (cin + cout);
+        // on one thread too when the weights stream from beyond L2: blocks of tiles over every panel read all the weights
+        // once per block (ResNet-50's layer4 1x1s, 4 MB of weights over 49 pixels: blocks of 24, 24 and 1 pixels, three
+        // passes; panel by panel 0.02-0.05 ms faster each). Not at 1-2 MB: MobileNetV2's 960→320 on 7² (1.2 MB, blocks of
+        // 48 and 1 pixels) measured 0.02 ms slower panel by panel, ResNet-50's 1024→512 on 14² (2 MB) the same
+        if (weightsDominate && (shares > 1 || 4L * cin * cout > STREAMED_WEIGHTS_BYTES)) {
             // a small map under large weights (1x1 layers on 7x7 and 14x14 maps: 320→1280 has 1.6 MB of weights for
             // 0.3 MB of pixels): threads split the (panel, tile) units panel by panel, so that each streams only its
             // panels of the weights (one panel shared where a cut falls inside it), in even shares of work: whole
