@@ -23,9 +23,18 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * so a tap moves every pixel of a tile by the same constant ({@code (ky·C + ci)·bandW + kx}) and
  * the tile walks K with no border test. Against {@link BandGemmConv} on the same shape this saves the
- * reorder of the image to NHWC (a 3-channel transpose with no whole vector of channels) and stores the
- * sums plus bias straight from the registers when a tile is whole. Every output is one FMA chain over
- * K in order, the same whatever the band or thread split: results are bit-identical for any thread count.
+ * reorder of the image to NHWC (a 3-channel transpose with no whole vector of channels). Every output is one
+ * FMA chain over K in order, the same whatever the band or thread split: results are bit-identical for any
+ * thread count.
+ *
+ * <p>The tile kernels hold nothing but the FMA loop and store their bare sums to a scratch tile; {@link #store}
+ * adds the bias and the ReLU from there. With the 24 {@code add} and 24 {@code max} of a whole tile inside the
+ * kernel (until session 12), C2's code for it depended on what ran before: compiled while a model ran, ResNet-50's
+ * stem took ~1.6 CPU ms, compiled on the layer alone ~1.3, in the same JVM for every operator built afterwards (code,
+ * not data). The slow compile's log showed class-check trap history in the Vector API's shared
+ * {@code VectorOperators.opKind} (reached by every binary {@code lanewise}) and, past 100 such sites, preallocated
+ * exception paths; the fast one neither. In the model, two JVMs, two builds of each: 1.56–1.70 ms with the epilogue
+ * in the kernel, 1.37–1.41 with it here (JarAlternation resnet50 1 100).
  */
 public final class StemConvPanels implements ConvKernel {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -161,10 +170,9 @@ public final class StemConvPanels implements ConvKernel {
             int a3 = pixelOffset(Math.min(q0 + 3, last)), a4 = pixelOffset(Math.min(q0 + 4, last)), a5 = pixelOffset(Math.min(q0 + 5, last));
             for (int p = 0; p < panels; p++) {
                 int c0 = p * NR, cols = Math.min(NR, cout - c0), o = yo + q0 * cout + c0;
-                boolean whole = rows == MR && cols == NR;
-                if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, p * k * NR, c0, whole, lo, y, o, tile);
-                else kernel6x2(a, a0, a1, a2, a3, a4, a5, p * k * NR, c0, whole, lo, y, o, tile);
-                if (!whole) storePartial(tile, c0, lo, y, o, rows, cols);
+                if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, p * k * NR, tile);
+                else kernel6x2(a, a0, a1, a2, a3, a4, a5, p * k * NR, tile);
+                store(tile, c0, lo, y, o, rows, cols);
             }
         }
     }
@@ -198,11 +206,10 @@ public final class StemConvPanels implements ConvKernel {
     }
 
     /**
-     * 6 pixels × 4 vectors over all of K; {@code whole}: {@code max(sum + bias, lo)} into Y (rows M apart from
-     * {@code yo}), else the bare sums into {@code t} (rows 4L apart) for {@link #storePartial}.
+     * 6 pixels × 4 vectors over all of K: the bare sums into {@code t} (rows 4L apart) for {@link #store}. Nothing but
+     * the FMA loop and the stores: see the class comment.
      */
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int c0, boolean whole, float lo,
-                           float[] y, int yo, float[] t) {
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
@@ -226,23 +233,6 @@ public final class StemConvPanels implements ConvKernel {
             v = FloatVector.broadcast(S, x[a5 + o]);
             c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
         }
-        if (whole) {
-            int m = cout;
-            FloatVector b0 = FloatVector.fromArray(S, bias, c0), b1 = FloatVector.fromArray(S, bias, c0 + L),
-                    b2 = FloatVector.fromArray(S, bias, c0 + 2 * L), b3 = FloatVector.fromArray(S, bias, c0 + 3 * L);
-            c00.add(b0).max(lo).intoArray(y, yo); c01.add(b1).max(lo).intoArray(y, yo + L); c02.add(b2).max(lo).intoArray(y, yo + 2 * L); c03.add(b3).max(lo).intoArray(y, yo + 3 * L);
-            yo += m;
-            c10.add(b0).max(lo).intoArray(y, yo); c11.add(b1).max(lo).intoArray(y, yo + L); c12.add(b2).max(lo).intoArray(y, yo + 2 * L); c13.add(b3).max(lo).intoArray(y, yo + 3 * L);
-            yo += m;
-            c20.add(b0).max(lo).intoArray(y, yo); c21.add(b1).max(lo).intoArray(y, yo + L); c22.add(b2).max(lo).intoArray(y, yo + 2 * L); c23.add(b3).max(lo).intoArray(y, yo + 3 * L);
-            yo += m;
-            c30.add(b0).max(lo).intoArray(y, yo); c31.add(b1).max(lo).intoArray(y, yo + L); c32.add(b2).max(lo).intoArray(y, yo + 2 * L); c33.add(b3).max(lo).intoArray(y, yo + 3 * L);
-            yo += m;
-            c40.add(b0).max(lo).intoArray(y, yo); c41.add(b1).max(lo).intoArray(y, yo + L); c42.add(b2).max(lo).intoArray(y, yo + 2 * L); c43.add(b3).max(lo).intoArray(y, yo + 3 * L);
-            yo += m;
-            c50.add(b0).max(lo).intoArray(y, yo); c51.add(b1).max(lo).intoArray(y, yo + L); c52.add(b2).max(lo).intoArray(y, yo + 2 * L); c53.add(b3).max(lo).intoArray(y, yo + 3 * L);
-            return;
-        }
         c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
         c10.intoArray(t, nr); c11.intoArray(t, nr + L); c12.intoArray(t, nr + 2 * L); c13.intoArray(t, nr + 3 * L);
         c20.intoArray(t, 2 * nr); c21.intoArray(t, 2 * nr + L); c22.intoArray(t, 2 * nr + 2 * L); c23.intoArray(t, 2 * nr + 3 * L);
@@ -252,8 +242,7 @@ public final class StemConvPanels implements ConvKernel {
     }
 
     /** 6 pixels × 2 vectors (16-register machines), as {@link #kernel6x4}; rows 2L floats apart in {@code t}. */
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, int c0, boolean whole, float lo,
-                           float[] y, int yo, float[] t) {
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         final int nr = 2 * L;
@@ -275,22 +264,6 @@ public final class StemConvPanels implements ConvKernel {
             v = FloatVector.broadcast(S, x[a5 + o]);
             c50 = v.fma(w0, c50); c51 = v.fma(w1, c51);
         }
-        if (whole) {
-            int m = cout;
-            FloatVector b0 = FloatVector.fromArray(S, bias, c0), b1 = FloatVector.fromArray(S, bias, c0 + L);
-            c00.add(b0).max(lo).intoArray(y, yo); c01.add(b1).max(lo).intoArray(y, yo + L);
-            yo += m;
-            c10.add(b0).max(lo).intoArray(y, yo); c11.add(b1).max(lo).intoArray(y, yo + L);
-            yo += m;
-            c20.add(b0).max(lo).intoArray(y, yo); c21.add(b1).max(lo).intoArray(y, yo + L);
-            yo += m;
-            c30.add(b0).max(lo).intoArray(y, yo); c31.add(b1).max(lo).intoArray(y, yo + L);
-            yo += m;
-            c40.add(b0).max(lo).intoArray(y, yo); c41.add(b1).max(lo).intoArray(y, yo + L);
-            yo += m;
-            c50.add(b0).max(lo).intoArray(y, yo); c51.add(b1).max(lo).intoArray(y, yo + L);
-            return;
-        }
         c00.intoArray(t, 0); c01.intoArray(t, L);
         c10.intoArray(t, nr); c11.intoArray(t, nr + L);
         c20.intoArray(t, 2 * nr); c21.intoArray(t, 2 * nr + L);
@@ -300,7 +273,7 @@ public final class StemConvPanels implements ConvKernel {
     }
 
     /** {@code max(sum + bias, lo)} of the tile's first {@code rows} rows and {@code cols} columns (rows NR apart in t), into Y. */
-    private void storePartial(float[] t, int bo, float lo, float[] y, int yo, int rows, int cols) {
+    private void store(float[] t, int bo, float lo, float[] y, int yo, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j += L) {
                 FloatVector v = FloatVector.fromArray(S, t, r * NR + j).add(FloatVector.fromArray(S, bias, bo + j)).max(lo);
