@@ -223,9 +223,9 @@ class PackedGemmProperties {
 
     @Test
     void gemvGivesTheBitsOfItsRowInAFewRowProduct() {
-        // M = 1 streams eight panels at a time (512 bits), then four, then a pair and a lone panel; every C element is
-        // one FMA chain over K in order, as in the few-row blocks, so a row's bits must not depend on M, on how the
-        // panels were grouped or on the threads (1, 2, 3, 5, 8 split the panel pairs). N up to 41 panels of the widest NR.
+        // M = 1 streams pairs of panels (Gemv1x4v), then a lone panel; every C element is one FMA chain over K in order,
+        // as in the few-row blocks, so a row's bits must not depend on M, on how the panels were grouped or on the threads
+        // (1, 2, 3, 5, 8 split the panel pairs). N up to 41 panels of the widest NR.
         Theories.qt(40).forAll(dim(1, 1300), dim(1, 700), integers().between(0, 9), Sizes.seeds()).checkAssert((n, k, choice, seed) -> {
             int threads = new int[] {1, 2, 3, 5, 8}[choice % 5];
             float alpha = choice < 5 ? 1f : -0.5f, beta = choice < 5 ? 0f : 0.25f;

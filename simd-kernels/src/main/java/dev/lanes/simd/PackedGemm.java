@@ -25,8 +25,8 @@ import java.util.Objects;
  *
  * <h2>Algorithm</h2>
  * M ≤ {@link #FEW_ROWS_MAX_M} (decode, small batches, fully connected heads) takes the few-rows path:
- * no packing of A, the packed B streamed once pair of panels by pair of panels ({@link Gemv1x8v} on four
- * panels at a time and {@link Gemv1x4v} on a last pair for M = 1, {@link Gemm4x4v}/{@link Gemm6x4v} row blocks on 512-bit vectors, {@link Gemm4x2v} on narrower
+ * no packing of A, the packed B streamed once pair of panels by pair of panels ({@link Gemv1x4v} for
+ * M = 1, {@link Gemm4x4v}/{@link Gemm6x4v} row blocks on 512-bit vectors, {@link Gemm4x2v} on narrower
  * ones), split over N between threads. Otherwise loops nc → kc → mc → nr → mr over a packed A block
  * (mc×kc) and B panels (kc×NR) with the {@link Gemm12x2v} micro-kernel on 512-bit vectors
  * ({@link Gemm6x2v} on 128/256-bit), 4-row remainder panels through {@link Gemm4x2v}, and edge tiles
@@ -111,7 +111,7 @@ public final class PackedGemm implements Gemm, MatMul {
     public static String configuration() {
         return "PackedGemm: " + VectorWidth.BITS + "-bit vectors, main tile "
                 + MR + "x" + NR + " (" + (WIDE ? "Gemm12x2v" : "Gemm6x2v") + "), tail " + (WIDE ? "Gemm8x2v/Gemm4x2v" : "Gemm4x2v") + ", few rows up to M=" + FEW_ROWS_MAX_M
-                + (WIDE ? " (Gemv1x8v, Gemv1x4v, Gemm4x4v, Gemm6x4v), " : " (Gemv1x8v, Gemv1x4v, Gemm4x2v), ")
+                + (WIDE ? " (Gemv1x4v, Gemm4x4v, Gemm6x4v), " : " (Gemv1x4v, Gemm4x2v), ")
                 + "kc=" + KC + " (one block up to " + KC_SINGLE + ") mc=" + MC + " nc=" + NC_PANELS * NR + ", hardware FMA " + Fma.HARDWARE;
     }
 
@@ -397,7 +397,7 @@ public final class PackedGemm implements Gemm, MatMul {
     }
 
     /**
-     * Panels [p0, p1) for all M rows. M = 1 runs {@link Gemv1x8v} on fours of panels, then {@link Gemv1x4v} on a pair. On 512-bit
+     * Panels [p0, p1) for all M rows. M = 1 runs {@link Gemv1x4v} on pairs of panels. On 512-bit
      * vectors, 5 or 6 rows are one {@link Gemm6x4v} block and other row counts blocks of 4
      * ({@link Gemm4x4v}), both over a pair of panels; the row blocks of one pair run back to back, so
      * the pair comes from memory once and from L2 for the next block. Narrower vectors take
@@ -411,22 +411,6 @@ public final class PackedGemm implements Gemm, MatMul {
         int last = b.panels() - 1;
         if (m == 1) {
             int p = p0;
-            for (; WIDE && p + 7 < p1; p += 8) {
-                int j0 = p * NR, cols = Math.min(8 * NR, n - j0);
-                int stride = b.offset(p + 1, 0) - b.offset(p, 0);
-                if (alpha == 1f && beta == 0f && cols == 8 * NR) {
-                    Gemv1x16v.kernel(k, a, aOff, ks, bd, b.offset(p, 0), stride, c, cOff + j0);
-                } else {
-                    Gemv1x16v.kernel(k, a, aOff, ks, bd, b.offset(p, 0), stride, tile, 0);
-                    Tiles.merge(tile, 8 * NR, 1, cols, c, cOff + j0, ldc, alpha, beta);
-                }
-                ep.applyTile(c, cOff + j0, ldc, 1, cols, 0, j0);
-            }
-            for (; p + 3 < p1; p += 4) {
-                int j0 = p * NR, cols = Math.min(4 * NR, n - j0);
-                gemv4Panels(k, a, aOff, ks, bd, b.offset(p, 0), b.offset(p + 1, 0) - b.offset(p, 0), c, cOff + j0, ldc, cols, alpha, beta, tile);
-                ep.applyTile(c, cOff + j0, ldc, 1, cols, 0, j0);
-            }
             for (; p + 1 < p1; p += 2) {
                 int j0 = p * NR;
                 tile(GEMV1, k, a, aOff, 0, 0, 0, 0, 0, ks, bd, b.offset(p, 0), b.offset(p + 1, 0),
@@ -454,20 +438,6 @@ public final class PackedGemm implements Gemm, MatMul {
         } else {
             int a1 = aOff + Math.min(1, m - 1) * rowStep, a2 = aOff + Math.min(2, m - 1) * rowStep, a3 = aOff + Math.min(3, m - 1) * rowStep;
             for (int p = p0; p < p1; p++) tail4(n, k, a, aOff, a1, a2, a3, ks, alpha, bd, b, c, cOff, ldc, beta, ep, m, 0, p, tile);
-        }
-    }
-
-    /**
-     * One row of A × four panels from {@code b0} ({@link Gemv1x8v}), {@code cols} valid columns at {@code c[co ..]}: straight
-     * into C when whole with alpha = 1 and beta = 0, else through the scratch tile and {@link Tiles#merge}, as {@link #tile}.
-     */
-    private static void gemv4Panels(int k, float[] a, int aOff, int ks, float[] bd, int b0, int panelStride, float[] c, int co, int ldc,
-                                    int cols, float alpha, float beta, float[] t) {
-        if (alpha == 1f && beta == 0f && cols == 4 * NR) {
-            Gemv1x8v.kernel(k, a, aOff, ks, bd, b0, panelStride, c, co);
-        } else {
-            Gemv1x8v.kernel(k, a, aOff, ks, bd, b0, panelStride, t, 0);
-            Tiles.merge(t, 4 * NR, 1, cols, c, co, ldc, alpha, beta);
         }
     }
 
