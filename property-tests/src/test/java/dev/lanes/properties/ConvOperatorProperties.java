@@ -591,16 +591,8 @@ class ConvOperatorProperties {
             if (z == null) return;
             Inputs d = Inputs.of(s, seed);
             ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
-            int n = Dims.size(s.outputShape());
             float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), zh = nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
-            float[] separate = runNhwc(op, xh, zh, Parallel.callerOnly());
-            for (Parallel p : List.of(Parallel.callerOnly(), TWO)) {
-                Guarded y = new Guarded(n);
-                System.arraycopy(zh, 0, y.array(), y.offset(), n);
-                op.runNhwc(xh, 0, y.array(), y.offset(), y.array(), y.offset(), p);
-                y.assertCanariesIntact();
-                Tolerance.assertBitsEqual(op + " over its residual, " + p, y.region(), separate);
-            }
+            assertSameBitsOverResidual(op, xh, zh, runNhwc(op, xh, zh, Parallel.callerOnly()), List.of(Parallel.callerOnly(), TWO));
         });
     }
 
@@ -674,14 +666,22 @@ class ConvOperatorProperties {
                     assertThrows(IllegalArgumentException.class, () -> op.runNhwc(xh, 0, y, 0, y, 0, Parallel.callerOnly()));
                     return;
                 }
-                for (Parallel p : List.of(Parallel.callerOnly(), TWO, THREE, five, eight)) {
-                    Guarded y = new Guarded(n);
-                    System.arraycopy(zh, 0, y.array(), y.offset(), n);
-                    op.runNhwc(xh, 0, y.array(), y.offset(), y.array(), y.offset(), p);
-                    y.assertCanariesIntact();
-                    Tolerance.assertBitsEqual(op + " over its residual, " + p, y.region(), separate);
-                }
+                assertSameBitsOverResidual(op, xh, zh, separate, List.of(Parallel.callerOnly(), TWO, THREE, five, eight));
             });
+        }
+    }
+
+    /**
+     * {@code op} run with Y given as its own residual (the residual {@code zh} copied into a guarded Y) on each of
+     * {@code runtimes}: the bits of {@code separate}, the run with the residual in its own array; nothing written outside Y.
+     */
+    private static void assertSameBitsOverResidual(ConvOperator op, float[] xh, float[] zh, float[] separate, List<Parallel> runtimes) {
+        for (Parallel p : runtimes) {
+            Guarded y = new Guarded(zh.length);
+            System.arraycopy(zh, 0, y.array(), y.offset(), zh.length);
+            op.runNhwc(xh, 0, y.array(), y.offset(), y.array(), y.offset(), p);
+            y.assertCanariesIntact();
+            Tolerance.assertBitsEqual(op + " over its residual, " + p, y.region(), separate);
         }
     }
 
