@@ -1106,7 +1106,7 @@ class ConvOperatorProperties {
         assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(128, 128, 1, 56, 3, 1, 2)));
         assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvOperator.choose(conv(16, 8, 1, 20, 3, 1, 2)));
         assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(512, 512, 1, 14, 3, 1, 2)));   // a panel of 4608 rows, in chunks of K
-        assertEquals(ConvAlgorithm.BAND_GEMM, ConvOperator.choose(conv(1024, 2048, 1, 14, 1, 0, 2)));
+        assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(1024, 2048, 1, 14, 1, 0, 2)));   // 8 MB, panel by panel
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 64, 1, 56, 1, 0, 1)));
         assertEquals(ConvAlgorithm.POINTWISE_DIRECT, ConvOperator.choose(conv(256, 512, 1, 56, 1, 0, 2)));
         assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvOperator.choose(conv(256, 64, 2, 56, 1, 0, 1)));

@@ -44,8 +44,6 @@ import java.util.Objects;
  * immutable and may be run from several threads at once.
  */
 public final class ConvOperator {
-    /** Strided 1x1 weights above this (L2 is 1 MB per core here) go to the band kernel rather than PointwiseConv. */
-    static final long BAND_WEIGHTS_BYTES = 1L << 20;
     /** Fewest output channels for the band kernel on windows larger than 1x1. */
     static final int BAND_MIN_OUT_CHANNELS = 32;
 
@@ -140,7 +138,7 @@ public final class ConvOperator {
      * tiles of a panel of output channels for larger stem windows with at least 32 outputs ({@link StemConvPanels});
      * all groups at once for grouped layers with a few channels per group
      * ({@link GroupedConvDirect}); the band kernel ({@link BandGemmConv}) for other 2-D windows with one
-     * group and for strided 1x1 layers whose weights exceed L2; im2col + GEMM for the rest.
+     * group; im2col + GEMM for the rest.
      */
     public static ConvAlgorithm choose(ConvShape s) {
         int[] k = s.kernel();
@@ -170,17 +168,12 @@ public final class ConvOperator {
             // kernel's 1.29-1.44 (0.73 vs 1.05 alone); 256@14²: 0.55 vs 0.95 ms (KernelInModelProbe --model-first)
             return Math.min(out[0], out[1]) >= 24 ? ConvAlgorithm.WINOGRAD_F4X3 : ConvAlgorithm.WINOGRAD_F2X3;
         }
-        // strided 1x1 with weights beyond L2 (ResNet-50's downsample projections, 2-8 MB): the band kernel
-        // reads each panel of weights once per band where PointwiseConv streams all of them once per
-        // 6-pixel tile (1.21 vs 1.25-1.5 ms at 1024->2048/2 on 14x14, 1.06 vs 1.07-1.10 at 512->1024/2 on
-        // 28x28); PointwiseConv below that (0.94 vs 1.08 ms at 256->512/2 on 56x56, 512 KB) and at unit
-        // stride, where it was as fast or faster (1.00 vs 1.05 ms at 1024->512 on 14x14; 0.61 vs 0.65 at
-        // 512->2048 on 7x7, 0.58-0.63 vs 0.56 at 2048->512 on 7x7)
-        boolean strided = s.spatialRank() == 2 && (s.strides()[0] > 1 || s.strides()[1] > 1);
-        if (PointwiseConv.supports(s)
-                && !(strided && BandGemmConv.supports(s) && 4L * s.inChannels() * s.outChannels() > BAND_WEIGHTS_BYTES)) {
-            return ConvAlgorithm.POINTWISE_DIRECT;
-        }
+        // every 1x1 without padding, strided too: ResNet-50's downsample projections (2-8 MB of weights) went to the band
+        // kernel while PointwiseConv streamed all the weights once per 6-pixel tile; since it reads them panel by panel
+        // over all tiles it is as fast at 1 thread and faster at 2 with the weights coming from memory
+        // (ConvLayerProbe --cold, session 13: 1024->2048/2 on 14x14 1.10-1.11 vs 1.12-1.15 ms at 1 thread, 0.60 vs
+        // 0.61-0.62 at 2; 512->1024/2 on 28x28 0.98 vs 0.95-1.04 at 1, 0.52 vs 0.55 at 2)
+        if (PointwiseConv.supports(s)) return ConvAlgorithm.POINTWISE_DIRECT;
         if (GroupedConvDirect.supports(s)) return ConvAlgorithm.GROUPED_DIRECT;
         // any other 2-D window with one group: A read in place from a padded band instead of im2col + a
         // packed copy of it (3x3/2 128->128 on 56x56: 1.19 vs 1.62 ms; 256->256 on 28x28: 1.25 vs 1.33);

@@ -4,6 +4,7 @@ import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
+import dev.lanes.simd.conv.ConvAlgorithm;
 import dev.lanes.simd.conv.Layouts;
 import dev.lanes.simd.Parallel;
 import java.util.Arrays;
@@ -19,20 +20,42 @@ import java.util.SplittableRandom;
  * of the minima (ORT / Lanes: above 1 Lanes is faster). Compare two builds by running it alternately
  * from two jars. With {@code --all-kinds} each layer's kernel first runs once with every other activation kind,
  * as in a model whose layers differ in activation: a kernel that calls the activation inside its loops then
- * compiles them all in (see {@link Activation#applyInPlace}).
+ * compiles them all in (see {@link Activation#applyInPlace}). With {@code --cold} every timed call (both engines') follows a
+ * read of 64 MB, so that the weights come from memory as in a model whose weights exceed the last-level cache (ResNet-50:
+ * 100 MB; its layer4 1x1s read 4 MB each), and the inputs from wherever the read left them. With
+ * {@code --algorithm=NAME} Lanes runs that {@link ConvAlgorithm} instead of the operator's choice.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
- *     dev.lanes.bench.conv.ConvLayerProbe [--all-kinds] THREADS CALLS LAYER...
+ *     dev.lanes.bench.conv.ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] THREADS CALLS LAYER...
  * </pre>
  */
 public final class ConvLayerProbe {
     private ConvLayerProbe() {}
 
+    /** {@code --algorithm=NAME}, or null for the operator's choice. */
+    private static ConvAlgorithm algorithm;
+    /** {@code --cold}: {@link #evict} before every timed call. */
+    private static boolean cold;
+    /** 64 MB, twice the last-level cache of the machines measured so far. */
+    private static final long[] EVICTION = new long[8 << 20];
+    /** Keeps the eviction reads live. */
+    private static long evictionSum;
+
+    /** Reads one long per 64-byte line of {@link #EVICTION}. */
+    private static void evict() {
+        long sum = 0;
+        for (int i = 0; i < EVICTION.length; i += 8) sum += EVICTION[i];
+        evictionSum += sum;
+    }
+
     public static void main(String[] args) {
-        boolean allKinds = args.length > 0 && args[0].equals("--all-kinds");
-        int a = allKinds ? 1 : 0;
-        if (args.length < a + 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] THREADS CALLS LAYER...");
+        boolean allKinds = Arrays.asList(args).contains("--all-kinds");
+        cold = Arrays.asList(args).contains("--cold");
+        algorithm = Arrays.stream(args).filter(x -> x.startsWith("--algorithm=")).map(x -> ConvAlgorithm.valueOf(x.substring(12))).findFirst()
+                .orElse(null);
+        int a = (allKinds ? 1 : 0) + (cold ? 1 : 0) + (algorithm != null ? 1 : 0);
+        if (args.length < a + 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] THREADS CALLS LAYER...");
         int threads = Integer.parseInt(args[a]);
         int calls = Integer.parseInt(args[a + 1]);
         for (String name : Arrays.asList(args).subList(a + 2, args.length)) probe(ConvLayers.get(name), threads, calls, allKinds);
@@ -49,7 +72,8 @@ public final class ConvLayerProbe {
         float[] b = ConvBench.random(r, s.outChannels());
         float[] x = new float[xNchw.length], y = new float[s.batch() * s.outChannels() * s.outSpatialSize()];
         Layouts.toNhwc(xNchw, 0, s.batch(), s.inChannels(), s.inSpatialSize(), x, 0, Parallel.callerOnly());
-        ConvOperator op = ConvOperator.prepare(s, w, 0, b, 0, l.activation());
+        ConvOperator op = algorithm == null ? ConvOperator.prepare(s, w, 0, b, 0, l.activation())
+                : ConvOperator.prepare(s, w, 0, b, 0, l.activation(), algorithm);
         if (allKinds) {
             for (Activation k : KINDS) {
                 ConvOperator other = ConvOperator.prepare(s, w, 0, b, 0, k, op.algorithm());
@@ -75,6 +99,7 @@ public final class ConvLayerProbe {
         for (int i = 0; i < calls / 2; i++) call.run();
         double[] t = new double[calls];
         for (int i = 0; i < calls; i++) {
+            if (cold) evict();
             long t0 = System.nanoTime();
             call.run();
             t[i] = (System.nanoTime() - t0) / 1e3;
