@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,8 +21,9 @@ import java.util.regex.Pattern;
  * session on the model, and the sessions run in turn, one run each per round, after a 10 s warm-up of all of them. On
  * this shared VM a model's time moves by 5–20 % from minute to minute and from JVM to JVM (other processes, the
  * 2-thread slow state of bench/RESULTS.md); runs interleaved this finely see the same machine, so the difference between
- * the columns is the builds'. Prints per node (in the first jar's plan order; {@code -Dlanes.alternation.nodes=REGEX}
- * keeps the matching ones) the minimum and median ms of each jar, then each run's time outside its nodes and the run.
+ * the columns is the builds'. Prints per node (in the first jar's plan order, then the nodes only other jars' plans have;
+ * {@code -Dlanes.alternation.nodes=REGEX} keeps the matching ones and adds their sum per run, which compares builds that
+ * fuse differently) the minimum and median ms of each jar, then each run's time outside its nodes and the run.
  * The sessions share the caches: every run finds its weights evicted by the other builds' runs, so absolute times sit
  * above a lone session's.
  *
@@ -79,6 +82,15 @@ public final class JarAlternation {
             if (r >= 0) runs[r] = t;
         }
 
+        /** Each run's time in the nodes whose names {@code keep} finds. */
+        long[] keptPerRun(Pattern keep) {
+            long[] sum = new long[runs.length];
+            perNode.forEach((k, v) -> {
+                if (keep.matcher(k).find()) for (int r = 0; r < sum.length; r++) sum[r] += v[r];
+            });
+            return sum;
+        }
+
         /** Each run's time outside its nodes (the executor's glue, the session's input checks and output map). */
         long[] outsideNodes() {
             long[] glue = runs.clone();
@@ -102,10 +114,19 @@ public final class JarAlternation {
         System.out.printf(Locale.ROOT, "%s, %d thread(s), %d runs per jar, alternated; min / median ms%n%-60s", model, threads, runs, "node");
         for (Build b : builds) System.out.printf(Locale.ROOT, " %24s", b.name);
         System.out.println();
-        for (String k : builds.get(0).perNode.keySet()) {
+        // the first jar's nodes, then those only another jar's plan has (a fusion merges nodes): a build without a node shows –
+        Set<String> nodes = new LinkedHashSet<>();
+        for (Build b : builds) nodes.addAll(b.perNode.keySet());
+        for (String k : nodes) {
             if (!keep.matcher(k).find()) continue;
             System.out.printf(Locale.ROOT, "%-60s", k.length() > 60 ? k.substring(0, 57) + "..." : k);
             for (Build b : builds) cell(b.perNode.get(k));
+            System.out.println();
+        }
+        if (!keep.pattern().isEmpty()) {
+            // per run, the sum of the kept nodes: builds whose plans differ compare like for like
+            System.out.printf(Locale.ROOT, "%-60s", "kept nodes, summed per run");
+            for (Build b : builds) cell(b.keptPerRun(keep));
             System.out.println();
         }
         System.out.printf(Locale.ROOT, "%-60s", "run outside its nodes");
