@@ -21,18 +21,21 @@ import org.quicktheories.generators.Generate;
  * The fused convolution → MaxPool ({@link ConvMaxPoolOperator}) against the two operators in turn
  * (the band or panel-stem convolution's NHWC run, then the pool's): the same bits, for X in NCHW or NHWC, any
  * number of pooled rows per band (1, 2, 3 or the L2 budget: bands whose convolution rows overlap,
- * are recomputed by both), 1, 2 and 3 threads. Shapes: odd and prime sizes, convolution kernels 1 to
- * 7 with strides 1-2 and pads up to 3, pool windows 1 to 4 with strides 1-3, pads below the window,
- * dilations 1-2, ceil_mode on or off, a pool window reaching into the bottom padding only.
+ * are recomputed by both), 1, 2, 3, 5 and 8 threads (the bands are evened out for the thread count). Shapes: odd
+ * and prime sizes, convolution kernels 1 to 7 with strides 1-2 and pads up to 3, pool windows 1 to 4 with strides 1-3,
+ * pads below the window, dilations 1-2, ceil_mode on or off, a pool window reaching into the bottom padding only; and
+ * ResNet's stem (7x7/2, 3 → 64, ReLU, then 3x3/2) on a 61×64 image, whose 16 pooled rows split unevenly.
  */
 @WidthSensitive
 class ConvMaxPoolProperties {
-    private static final Parallel TWO = Parallel.create(2), THREE = Parallel.create(3);
+    private static final Parallel TWO = Parallel.create(2), THREE = Parallel.create(3), FIVE = Parallel.create(5), EIGHT = Parallel.create(8);
 
     @AfterAll
     static void closePools() {
         TWO.close();
         THREE.close();
+        FIVE.close();
+        EIGHT.close();
     }
 
     record Case(ConvShape conv, PoolShape pool, Activation act) {}
@@ -101,7 +104,33 @@ class ConvMaxPoolProperties {
             Tolerance.assertBitsEqual(f + " 1 thread", one, expected);
             Tolerance.assertBitsEqual(f + " 2 threads", fused(f, x, xNchw, TWO), expected);
             Tolerance.assertBitsEqual(f + " 3 threads", fused(f, x, xNchw, THREE), expected);
+            Tolerance.assertBitsEqual(f + " 5 threads", fused(f, x, xNchw, FIVE), expected);
+            Tolerance.assertBitsEqual(f + " 8 threads", fused(f, x, xNchw, EIGHT), expected);
         });
+    }
+
+    /**
+     * ResNet's stem on a 61×64 image (conv 31×32, pooled 16×16) with the L2 budget's bands (6 pooled rows at most: 3 bands
+     * on one thread, evened out to 4 of 4 rows on 2, 6 on 3 and 5, 8 on 8) and with 1-row bands, X in NCHW, both kernels.
+     */
+    @Test
+    void resnetStemGivesTheSameBitsOnAnyThreadCount() {
+        ConvShape s = new ConvShape(1, 3, 64, 1, new int[] {61, 64}, new int[] {7, 7}, new int[] {3, 3}, new int[] {3, 3},
+                new int[] {2, 2}, new int[] {1, 1}, true);
+        PoolShape pool = new PoolShape(PoolShape.Mode.MAX, 1, 64, s.outSpatial(), new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 2}, new int[] {1, 1}, false, false, 0);
+        float[] w = Data.uniform(11, Dims.size(s.weightShape())), b = Data.uniform(12, 64), x = Data.uniform(13, Dims.size(s.inputShape()));
+        for (ConvAlgorithm algorithm : List.of(ConvAlgorithm.STEM_PANELS, ConvAlgorithm.BAND_GEMM)) {
+            ConvOperator c = ConvOperator.prepare(s, w, 0, b, 0, Activation.RELU, algorithm);
+            PoolOperator p = PoolOperator.prepare(pool);
+            float[] expected = inTurn(c, p, x, true);
+            for (int bandRows : new int[] {0, 1}) {
+                ConvMaxPoolOperator f = ConvMaxPoolOperator.of(c, p, bandRows);
+                for (Parallel par : List.of(Parallel.callerOnly(), TWO, THREE, FIVE, EIGHT)) {
+                    Tolerance.assertBitsEqual(f + " on " + par, fused(f, x, true, par), expected);
+                }
+            }
+        }
     }
 
     /** A convolution that runs neither the band kernel nor the panel stem, or an average pool, is not fused. */

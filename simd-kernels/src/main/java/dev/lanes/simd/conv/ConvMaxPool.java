@@ -56,7 +56,7 @@ public final class ConvMaxPool {
     /**
      * The fused form of a convolution and the MaxPool of its output, or null when they do not fit it: the
      * convolution must run {@link BandGemmConv} or {@link StemConvPanels} (2-D), the pool be a 2-D MaxPool of exactly the
-     * convolution's output. {@code bandRows}: pooled rows per band (0: as many as {@link #BAND_BYTES} allows);
+     * convolution's output. {@code bandRows}: pooled rows per band at most (0: as many as {@link #BAND_BYTES} allows);
      * tests use a few rows to run many bands on small maps.
      */
     public static ConvMaxPool of(ConvShape cs, ConvKernel kernel, PoolShape ps, int bandRows) {
@@ -68,7 +68,7 @@ public final class ConvMaxPool {
         return new ConvMaxPool(cs, kernel instanceof BandGemmConv b ? b : null, kernel instanceof StemConvPanels p ? p : null, ps, bandRows);
     }
 
-    /** Pooled rows per band. */
+    /** Pooled rows per band at most (bands are evened out for the thread count). */
     public int bandRows() {
         return bandRows;
     }
@@ -87,14 +87,20 @@ public final class ConvMaxPool {
         float[] xn = xs;
         int xno = xo;
         boolean xLayoutNchw = nchw;
-        int perImage = (ph + bandRows - 1) / bandRows, tasks = batch * perImage;
         long macs = (long) batch * oh * macsPerConvRow;
-        parallel.forRange(tasks, 1, parallel.sharesFor(macs, MIN_MACS_PER_SHARE), (t0, t1) -> {
+        int shares = parallel.sharesFor(macs, MIN_MACS_PER_SHARE);
+        // bands of even size (at most bandRows pooled rows), as many as make their count a multiple of the shares: with
+        // bands of bandRows and a short last one, ResNet-50's 56 pooled rows went 6+6+6+6+6 | 6+6+6+6+2 to 2 threads,
+        // 30 rows against 26
+        int perImage = BandGemmConv.evenBandsPerImage(ph, batch, bandRows, shares), tasks = batch * perImage;
+        parallel.forRange(tasks, 1, shares, (t0, t1) -> {
             // the conv rows, then one row of their vertical maxima
             float[] rows = ConvScratch.get(ConvScratch.POOL_IN, (long) (bufferRows + 1) * ow * c);
             int held0 = 0, held1 = 0, heldImg = -1;   // conv rows [held0, held1) of image heldImg are in the buffer
             for (int t = t0; t < t1; t++) {
-                int img = t / perImage, p0 = t % perImage * bandRows, p1 = Math.min(ph, p0 + bandRows);
+                int img = t / perImage, b = t % perImage;
+                int p0 = (int) ((long) b * ph / perImage), p1 = (int) ((long) (b + 1) * ph / perImage);
+                if (p0 >= p1) continue;
                 int r0 = Math.max(0, p0 * pool.strideH() - pool.padT());
                 int r1 = Math.min(oh, (p1 - 1) * pool.strideH() - pool.padT() + (pool.kH() - 1) * pool.dilH() + 1);
                 int from = r0;
