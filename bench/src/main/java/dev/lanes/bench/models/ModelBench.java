@@ -22,6 +22,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * Both engines hand their outputs back as Java arrays, so both timings include that copy. Each
  * benchmark method opens only its own engine, so the two never share the process's caches in one
  * trial. {@link ModelReport} turns the JSON result into the table and the ratio chart.
+ *
+ * <p>gpt2_small returns its KV cache, 38 MB per run, so both engines' JVMs grow their heaps while it is measured; where a
+ * first touch of memory is slow (this VM: ~27 µs a page) that growth lands in the iterations. Run it with a fixed,
+ * pre-touched heap for both engines: {@code -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"} (RESULTS.md, session 13).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
