@@ -50,15 +50,16 @@ public final class ConvLayerProbe {
     }
 
     public static void main(String[] args) {
-        boolean allKinds = Arrays.asList(args).contains("--all-kinds");
-        cold = Arrays.asList(args).contains("--cold");
-        algorithm = Arrays.stream(args).filter(x -> x.startsWith("--algorithm=")).map(x -> ConvAlgorithm.valueOf(x.substring(12))).findFirst()
+        List<String> flags = Arrays.stream(args).filter(x -> x.startsWith("--")).toList();
+        List<String> rest = Arrays.stream(args).filter(x -> !x.startsWith("--")).toList();
+        boolean allKinds = flags.contains("--all-kinds");
+        cold = flags.contains("--cold");
+        algorithm = flags.stream().filter(x -> x.startsWith("--algorithm=")).map(x -> ConvAlgorithm.valueOf(x.substring(12))).findFirst()
                 .orElse(null);
-        int a = (allKinds ? 1 : 0) + (cold ? 1 : 0) + (algorithm != null ? 1 : 0);
-        if (args.length < a + 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] THREADS CALLS LAYER...");
-        int threads = Integer.parseInt(args[a]);
-        int calls = Integer.parseInt(args[a + 1]);
-        for (String name : Arrays.asList(args).subList(a + 2, args.length)) probe(ConvLayers.get(name), threads, calls, allKinds);
+        if (rest.size() < 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] THREADS CALLS LAYER...");
+        int threads = Integer.parseInt(rest.get(0));
+        int calls = Integer.parseInt(rest.get(1));
+        for (String name : rest.subList(2, rest.size())) probe(ConvLayers.get(name), threads, calls, allKinds);
     }
 
     private static final List<Activation> KINDS = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.leakyRelu(0.1f),

@@ -198,7 +198,7 @@ public final class BandGemmConv implements ConvKernel {
                 // panels shared out as evenly as they go (8 on 3 threads: 2, 3, 3, not 3, 3, 2; on 5: no group left empty)
                 int p0 = (int) ((long) g * panels / groups), p1 = (int) ((long) (g + 1) * panels / groups);
                 int img = band / perImage, b = band % perImage;
-                int oy0 = (int) ((long) b * oh / perImage), oy1 = (int) ((long) (b + 1) * oh / perImage);
+                int oy0 = bandStart(b, oh, perImage), oy1 = bandStart(b + 1, oh, perImage);
                 if (p0 < p1) band(x, xOff, y, yOff, res, resOff, img, oy0, oy1, p0, p1);
             }
         });
@@ -232,6 +232,11 @@ public final class BandGemmConv implements ConvKernel {
         if (shares <= 1 || total % shares == 0) return fewest;
         int wanted = (total + shares - 1) / shares * shares;
         return Math.min(oh, (wanted + batch - 1) / batch);
+    }
+
+    /** First row of band {@code b} when {@code rows} rows are cut into {@code bands} bands as evenly as they go. */
+    static int bandStart(int b, int rows, int bands) {
+        return (int) ((long) b * rows / bands);
     }
 
     /**

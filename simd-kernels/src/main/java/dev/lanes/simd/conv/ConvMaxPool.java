@@ -99,8 +99,7 @@ public final class ConvMaxPool {
             int held0 = 0, held1 = 0, heldImg = -1;   // conv rows [held0, held1) of image heldImg are in the buffer
             for (int t = t0; t < t1; t++) {
                 int img = t / perImage, b = t % perImage;
-                int p0 = (int) ((long) b * ph / perImage), p1 = (int) ((long) (b + 1) * ph / perImage);
-                if (p0 >= p1) continue;
+                int p0 = BandGemmConv.bandStart(b, ph, perImage), p1 = BandGemmConv.bandStart(b + 1, ph, perImage);
                 int r0 = Math.max(0, p0 * pool.strideH() - pool.padT());
                 int r1 = Math.min(oh, (p1 - 1) * pool.strideH() - pool.padT() + (pool.kH() - 1) * pool.dilH() + 1);
                 int from = r0;

@@ -130,7 +130,7 @@ public final class StemConvPanels implements ConvKernel {
         parallel.forRange(batch * perImage, 1, shares, (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 int img = t / perImage, b = t % perImage;
-                int oy0 = (int) ((long) b * oh / perImage), oy1 = (int) ((long) (b + 1) * oh / perImage);
+                int oy0 = BandGemmConv.bandStart(b, oh, perImage), oy1 = BandGemmConv.bandStart(b + 1, oh, perImage);
                 if (oy0 >= oy1) continue;
                 int yo = yOff + (img * oh + oy0) * ow * cout;
                 boolean reluInStore = res == null && act.kind() == Activation.Kind.RELU;
