@@ -41,8 +41,13 @@ class ConvMaxPoolProperties {
     record Case(ConvShape conv, PoolShape pool, Activation act) {}
 
     static Gen<Case> cases() {
+        return cases(40, List.of(Activation.NONE, Activation.RELU));
+    }
+
+    /** Shapes as above with at most {@code maxCout} output channels and one of {@code acts}. */
+    static Gen<Case> cases(int maxCout, List<Activation> acts) {
         return in -> {
-            int cin = Sizes.between(1, 5).generate(in), cout = Sizes.between(1, 40).generate(in);
+            int cin = Sizes.between(1, 5).generate(in), cout = Sizes.between(1, maxCout).generate(in);
             int h = Sizes.between(1, 19).generate(in), w = Sizes.between(1, 19).generate(in);
             int k = Generate.range(1, 7).generate(in), st = Generate.range(1, 2).generate(in);
             int[] pb = {Generate.range(0, 3).generate(in), Generate.range(0, 3).generate(in)};
@@ -64,7 +69,7 @@ class ConvMaxPoolProperties {
             }
             PoolShape p = new PoolShape(PoolShape.Mode.MAX, cs.batch(), cout, o, new int[] {pk, pk}, ppb, ppe, new int[] {ps, ps},
                     new int[] {pd, pd}, ceil, false, 0);
-            Activation act = Generate.pick(List.of(Activation.NONE, Activation.RELU)).generate(in);
+            Activation act = Generate.pick(acts).generate(in);
             return new Case(cs, p, act);
         };
     }
@@ -106,6 +111,34 @@ class ConvMaxPoolProperties {
             Tolerance.assertBitsEqual(f + " 3 threads", fused(f, x, xNchw, THREE), expected);
             Tolerance.assertBitsEqual(f + " 5 threads", fused(f, x, xNchw, FIVE), expected);
             Tolerance.assertBitsEqual(f + " 8 threads", fused(f, x, xNchw, EIGHT), expected);
+        });
+    }
+
+    /**
+     * The panel stem pools its bare sums and finishes only the pooled values when the activation is none or ReLU and
+     * every bias finite: the same bits as finishing every conv output first, also with ±∞, NaN, ±0, huge and subnormal
+     * values in X and the bias (an infinite or NaN bias, or another activation, takes the finishing path), with whole
+     * and part panels (up to 70 channels: more than one 512-bit panel of 64), 1, 2 and 3 threads.
+     */
+    @Test
+    void stemPoolsBareSumsToTheBitsOfFinishedOnes() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.leakyRelu(0.1f));
+        Theories.qt(60).forAll(cases(70, acts), Sizes.seeds(), Generate.booleans(), Generate.range(0, 3)).checkAssert((cs, seed, xNchw, variant) -> {
+            ConvShape s = cs.conv();
+            if (s.inChannels() > 4) return;
+            float[] w = Data.uniform(seed + 1, Dims.size(s.weightShape()));
+            float[] b = s.hasBias() ? Data.uniform(seed + 2, s.outChannels()) : null;
+            // a bias with specials half the time: mostly finite ones (±0, MAX, subnormal), now and then ±∞ or NaN
+            if (b != null && (variant & 1) == 1) SpecialValues.sprinkle(b, seed + 3, 0.3);
+            float[] x = SpecialValues.sprinkle(Data.uniform(seed, Dims.size(s.inputShape())), seed + 4, 0.02);
+            ConvOperator c = ConvOperator.prepare(s, w, 0, b, 0, cs.act(), ConvAlgorithm.STEM_PANELS);
+            PoolOperator p = PoolOperator.prepare(cs.pool());
+            ConvMaxPoolOperator f = ConvMaxPoolOperator.of(c, p, variant >> 1);
+            assertNotNull(f, "panel stem and 2-D MaxPool fuse: " + s + " " + cs.pool());
+            float[] expected = inTurn(c, p, x, xNchw);
+            Tolerance.assertBitsEqual(f + " " + cs.act() + " 1 thread", fused(f, x, xNchw, Parallel.callerOnly()), expected);
+            Tolerance.assertBitsEqual(f + " " + cs.act() + " 2 threads", fused(f, x, xNchw, TWO), expected);
+            Tolerance.assertBitsEqual(f + " " + cs.act() + " 3 threads", fused(f, x, xNchw, THREE), expected);
         });
     }
 

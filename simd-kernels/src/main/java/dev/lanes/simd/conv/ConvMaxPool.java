@@ -14,7 +14,9 @@ import java.util.Arrays;
  * thread runs both, else computed by both: a row's sums are the same whichever band computes it, and
  * the pool takes the maximum over the same values, so the result is bit-identical to the two operators
  * in turn, for any band split or thread count. X in NCHW (read in place by the stem kernel, reordered to
- * NHWC first for the band kernel) or NHWC; Y in NHWC.
+ * NHWC first for the band kernel) or NHWC; Y in NHWC. With the stem kernel and a bias and activation that commute with
+ * the maximum ({@link StemConvPanels#poolsBareSums}: ReLU or none) the rows hold the bare sums, written from the
+ * registers, and only the pooled rows get bias and ReLU: a quarter of the values for a 3x3/2 pool.
  */
 public final class ConvMaxPool {
     /** Convolution rows of one band: at most about this many bytes, so they stay in L2 next to the conv's own band. */
@@ -27,6 +29,8 @@ public final class ConvMaxPool {
     private final Geometry pool;
     private final int batch, cin, inPixels, oh, ow, c, ph, pw, bandRows, bufferRows;
     private final long macsPerConvRow;
+    /** The stem's bare sums are pooled and only the pooled values get bias and activation ({@link StemConvPanels#poolsBareSums}). */
+    private final boolean poolBareSums;
 
     private ConvMaxPool(ConvShape cs, BandGemmConv conv, StemConvPanels stem, PoolShape ps, int bandRows) {
         this.conv = conv;
@@ -51,6 +55,21 @@ public final class ConvMaxPool {
         }
         this.macsPerConvRow = (long) ow * c * cin * cs.kernelSize();
         this.bufferRows = Math.max(1, Math.min(oh, (this.bandRows - 1) * pool.strideH() + (pool.kH() - 1) * pool.dilH() + 1));
+        // a window over padding only pools to -∞ and must stay so: then the conv rows are finished before the pool
+        this.poolBareSums = stem != null && stem.poolsBareSums() && everyWindowReadsInput(pool);
+    }
+
+    /** True when every pooled row's and column's window holds at least one input row and column. */
+    private static boolean everyWindowReadsInput(Geometry g) {
+        for (int oy = 0; oy < g.outH(); oy++) {
+            int iy0 = oy * g.strideH() - g.padT();
+            if (DepthwiseConvGeneric.endTap(iy0, g.dilH(), g.kH(), g.inH()) <= DepthwiseConvGeneric.firstTap(iy0, g.dilH())) return false;
+        }
+        for (int ox = 0; ox < g.outW(); ox++) {
+            int ix0 = ox * g.strideW() - g.padL();
+            if (DepthwiseConvGeneric.endTap(ix0, g.dilW(), g.kW(), g.inW()) <= DepthwiseConvGeneric.firstTap(ix0, g.dilW())) return false;
+        }
+        return true;
     }
 
     /**
@@ -124,10 +143,12 @@ public final class ConvMaxPool {
      */
     private void pooledRow(float[] rows, int r0, int vOff, float[] y, int yo, int p) {
         Pooling.maxRow(rows, -r0 * ow * c, c, pool, p, rows, vOff, y, yo);
+        if (poolBareSums) stem.finishPooled(y, yo, pw);
     }
 
     private void convRows(float[] x, int xOff, boolean nchw, int img, int r0, int r1, float[] rows, int off) {
-        if (stem != null) stem.rows(x, xOff, nchw, img, r0, r1, rows, off);
+        if (poolBareSums) stem.bareRows(x, xOff, nchw, img, r0, r1, rows, off);
+        else if (stem != null) stem.rows(x, xOff, nchw, img, r0, r1, rows, off);
         else conv.rows(x, xOff, img, r0, r1, rows, off);
     }
 }

@@ -134,7 +134,7 @@ public final class StemConvPanels implements ConvKernel {
                 if (oy0 >= oy1) continue;
                 int yo = yOff + (img * oh + oy0) * ow * cout;
                 boolean reluInStore = res == null && act.kind() == Activation.Kind.RELU;
-                band(x, xOff, nchw, img, oy0, oy1, y, yo, reluInStore ? 0f : Float.NEGATIVE_INFINITY);
+                band(x, xOff, nchw, img, oy0, oy1, y, yo, reluInStore ? 0f : Float.NEGATIVE_INFINITY, false);
                 int ro = resOff + (img * oh + oy0) * ow * cout;
                 if (res != null || !(act.isIdentity() || reluInStore)) ConvEpilogue.finish(y, yo, res, ro, (oy1 - oy0) * ow * cout, act);
             }
@@ -149,15 +149,55 @@ public final class StemConvPanels implements ConvKernel {
     public void rows(float[] x, int xOff, boolean nchw, int img, int oy0, int oy1, float[] y, int yOff) {
         if (oy0 >= oy1) return;
         boolean reluInStore = act.kind() == Activation.Kind.RELU;
-        band(x, xOff, nchw, img, oy0, oy1, y, yOff, reluInStore ? 0f : Float.NEGATIVE_INFINITY);
+        band(x, xOff, nchw, img, oy0, oy1, y, yOff, reluInStore ? 0f : Float.NEGATIVE_INFINITY, false);
         if (!(act.isIdentity() || reluInStore)) ConvEpilogue.finish(y, yOff, null, 0, (oy1 - oy0) * ow * cout, act);
     }
 
     /**
-     * Output rows {@code [oy0, oy1)} of image {@code img} at {@code yo}: {@code max(sum + bias, lo)}, lo 0 when a ReLU
-     * with no residual is done as the tile is stored (the bits of {@link Activation#applyInPlace}'s ReLU), else -∞.
+     * True when a MaxPool may run on the bare sums and {@link #finishPooled} add the bias and activation to its output
+     * instead: the activation is none or ReLU and every bias is finite. Then {@code s ↦ max(s + bias, lo)} is
+     * non-decreasing in the order {@code Math.max} uses (-0 below +0, NaN kept), so the maximum of the finished
+     * values of a window is the finished maximum of its sums, bit for bit. An infinite bias breaks it (-∞ + ∞ is NaN
+     * in one window element, while the maximum over the window may be finite).
      */
-    private void band(float[] x, int xOff, boolean nchw, int img, int oy0, int oy1, float[] y, int yo, float lo) {
+    public boolean poolsBareSums() {
+        if (!(act.isIdentity() || act.kind() == Activation.Kind.RELU)) return false;
+        for (int i = 0; i < cout; i++) {
+            if (!Float.isFinite(bias[i])) return false;
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #rows} without bias and activation: the bare sums, which the panels write straight from the tile's
+     * registers into Y (no scratch tile) when a panel is whole. ResNet-50's stem pools them and finishes the 4× fewer
+     * pooled values ({@link #finishPooled}): `ConvMaxPoolProbe 1`, 1.30 → 1.24 ms a call in a throw-away copy.
+     */
+    public void bareRows(float[] x, int xOff, boolean nchw, int img, int oy0, int oy1, float[] y, int yOff) {
+        if (oy0 < oy1) band(x, xOff, nchw, img, oy0, oy1, y, yOff, Float.NEGATIVE_INFINITY, true);
+    }
+
+    /** {@code max(y + bias, lo)} for {@code pixels} pixels of M channels from {@code yo}: the bias and activation of {@link #bareRows}' sums. */
+    public void finishPooled(float[] y, int yo, int pixels) {
+        float lo = act.kind() == Activation.Kind.RELU ? 0f : Float.NEGATIVE_INFINITY;
+        for (int px = 0; px < pixels; px++, yo += cout) {
+            for (int j = 0; j < cout; j += L) {
+                if (j + L <= cout) {
+                    FloatVector.fromArray(S, y, yo + j).add(FloatVector.fromArray(S, bias, j)).max(lo).intoArray(y, yo + j);
+                } else {
+                    var m = S.indexInRange(j, cout);
+                    FloatVector.fromArray(S, y, yo + j, m).add(FloatVector.fromArray(S, bias, j)).max(lo).intoArray(y, yo + j, m);
+                }
+            }
+        }
+    }
+
+    /**
+     * Output rows {@code [oy0, oy1)} of image {@code img} at {@code yo}: {@code max(sum + bias, lo)}, lo 0 when a ReLU
+     * with no residual is done as the tile is stored (the bits of {@link Activation#applyInPlace}'s ReLU), else -∞; the
+     * bare sums when {@code bare}.
+     */
+    private void band(float[] x, int xOff, boolean nchw, int img, int oy0, int oy1, float[] y, int yo, float lo, boolean bare) {
         int n = (oy1 - oy0 - 1) * sh + kh;
         float[] a = ConvScratch.get(ConvScratch.BAND, (long) n * cin * bandW);
         copyRows(x, xOff + img * cin * ih * iw, nchw, oy0 * sh - pt, n, a);
@@ -165,14 +205,22 @@ public final class StemConvPanels implements ConvKernel {
         int pixels = (oy1 - oy0) * ow, last = pixels - 1;
         for (int q0 = 0; q0 < pixels; q0 += MR) {
             int rows = Math.min(MR, pixels - q0);
-            // pixels past the band's end repeat its last pixel: computed, never stored
-            int a0 = pixelOffset(q0), a1 = pixelOffset(Math.min(q0 + 1, last)), a2 = pixelOffset(Math.min(q0 + 2, last));
-            int a3 = pixelOffset(Math.min(q0 + 3, last)), a4 = pixelOffset(Math.min(q0 + 4, last)), a5 = pixelOffset(Math.min(q0 + 5, last));
+            // pixels past the band's end repeat its last pixel: the same sums, stored to the tile only or to that pixel again
+            int q1 = Math.min(q0 + 1, last), q2 = Math.min(q0 + 2, last), q3 = Math.min(q0 + 3, last), q4 = Math.min(q0 + 4, last);
+            int q5 = Math.min(q0 + 5, last);
+            int a0 = pixelOffset(q0), a1 = pixelOffset(q1), a2 = pixelOffset(q2), a3 = pixelOffset(q3), a4 = pixelOffset(q4), a5 = pixelOffset(q5);
             for (int p = 0; p < panels; p++) {
                 int c0 = p * NR, cols = Math.min(NR, cout - c0), o = yo + q0 * cout + c0;
-                if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, p * k * NR, tile);
-                else kernel6x2(a, a0, a1, a2, a3, a4, a5, p * k * NR, tile);
-                store(tile, c0, lo, y, o, rows, cols);
+                if (bare && cols == NR) {
+                    int b = yo + c0;
+                    if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, p * k * NR, y, o, b + q1 * cout, b + q2 * cout, b + q3 * cout, b + q4 * cout, b + q5 * cout);
+                    else kernel6x2(a, a0, a1, a2, a3, a4, a5, p * k * NR, y, o, b + q1 * cout, b + q2 * cout, b + q3 * cout, b + q4 * cout, b + q5 * cout);
+                    continue;
+                }
+                if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, p * k * NR, tile, 0, NR, 2 * NR, 3 * NR, 4 * NR, 5 * NR);
+                else kernel6x2(a, a0, a1, a2, a3, a4, a5, p * k * NR, tile, 0, NR, 2 * NR, 3 * NR, 4 * NR, 5 * NR);
+                if (bare) copyTile(tile, y, o, rows, cols);
+                else store(tile, c0, lo, y, o, rows, cols);
             }
         }
     }
@@ -206,10 +254,11 @@ public final class StemConvPanels implements ConvKernel {
     }
 
     /**
-     * 6 pixels × 4 vectors over all of K: the bare sums into {@code t} (rows 4L apart) for {@link #store}. Nothing but
-     * the FMA loop and the stores: see the class comment.
+     * 6 pixels × 4 vectors over all of K: the bare sums of pixel i into {@code t} at {@code oi} (the scratch tile for
+     * {@link #store}, or Y itself). Nothing but the FMA loop and the stores: see the class comment.
      */
-    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+    private void kernel6x4(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t,
+            int o0, int o1, int o2, int o3, int o4, int o5) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
@@ -233,16 +282,17 @@ public final class StemConvPanels implements ConvKernel {
             v = FloatVector.broadcast(S, x[a5 + o]);
             c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
         }
-        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
-        c10.intoArray(t, nr); c11.intoArray(t, nr + L); c12.intoArray(t, nr + 2 * L); c13.intoArray(t, nr + 3 * L);
-        c20.intoArray(t, 2 * nr); c21.intoArray(t, 2 * nr + L); c22.intoArray(t, 2 * nr + 2 * L); c23.intoArray(t, 2 * nr + 3 * L);
-        c30.intoArray(t, 3 * nr); c31.intoArray(t, 3 * nr + L); c32.intoArray(t, 3 * nr + 2 * L); c33.intoArray(t, 3 * nr + 3 * L);
-        c40.intoArray(t, 4 * nr); c41.intoArray(t, 4 * nr + L); c42.intoArray(t, 4 * nr + 2 * L); c43.intoArray(t, 4 * nr + 3 * L);
-        c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L); c52.intoArray(t, 5 * nr + 2 * L); c53.intoArray(t, 5 * nr + 3 * L);
+        c00.intoArray(t, o0); c01.intoArray(t, o0 + L); c02.intoArray(t, o0 + 2 * L); c03.intoArray(t, o0 + 3 * L);
+        c10.intoArray(t, o1); c11.intoArray(t, o1 + L); c12.intoArray(t, o1 + 2 * L); c13.intoArray(t, o1 + 3 * L);
+        c20.intoArray(t, o2); c21.intoArray(t, o2 + L); c22.intoArray(t, o2 + 2 * L); c23.intoArray(t, o2 + 3 * L);
+        c30.intoArray(t, o3); c31.intoArray(t, o3 + L); c32.intoArray(t, o3 + 2 * L); c33.intoArray(t, o3 + 3 * L);
+        c40.intoArray(t, o4); c41.intoArray(t, o4 + L); c42.intoArray(t, o4 + 2 * L); c43.intoArray(t, o4 + 3 * L);
+        c50.intoArray(t, o5); c51.intoArray(t, o5 + L); c52.intoArray(t, o5 + 2 * L); c53.intoArray(t, o5 + 3 * L);
     }
 
-    /** 6 pixels × 2 vectors (16-register machines), as {@link #kernel6x4}; rows 2L floats apart in {@code t}. */
-    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t) {
+    /** 6 pixels × 2 vectors (16-register machines), as {@link #kernel6x4}. */
+    private void kernel6x2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int wo, float[] t,
+            int o0, int o1, int o2, int o3, int o4, int o5) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         final int nr = 2 * L;
@@ -264,12 +314,17 @@ public final class StemConvPanels implements ConvKernel {
             v = FloatVector.broadcast(S, x[a5 + o]);
             c50 = v.fma(w0, c50); c51 = v.fma(w1, c51);
         }
-        c00.intoArray(t, 0); c01.intoArray(t, L);
-        c10.intoArray(t, nr); c11.intoArray(t, nr + L);
-        c20.intoArray(t, 2 * nr); c21.intoArray(t, 2 * nr + L);
-        c30.intoArray(t, 3 * nr); c31.intoArray(t, 3 * nr + L);
-        c40.intoArray(t, 4 * nr); c41.intoArray(t, 4 * nr + L);
-        c50.intoArray(t, 5 * nr); c51.intoArray(t, 5 * nr + L);
+        c00.intoArray(t, o0); c01.intoArray(t, o0 + L);
+        c10.intoArray(t, o1); c11.intoArray(t, o1 + L);
+        c20.intoArray(t, o2); c21.intoArray(t, o2 + L);
+        c30.intoArray(t, o3); c31.intoArray(t, o3 + L);
+        c40.intoArray(t, o4); c41.intoArray(t, o4 + L);
+        c50.intoArray(t, o5); c51.intoArray(t, o5 + L);
+    }
+
+    /** The tile's first {@code rows} rows and {@code cols} columns (rows NR apart in t) into Y as they are: a part panel's bare sums. */
+    private void copyTile(float[] t, float[] y, int yo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) System.arraycopy(t, r * NR, y, yo + r * cout, cols);
     }
 
     /** {@code max(sum + bias, lo)} of the tile's first {@code rows} rows and {@code cols} columns (rows NR apart in t), into Y. */
