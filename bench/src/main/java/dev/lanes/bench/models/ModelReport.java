@@ -19,9 +19,14 @@ import java.util.TreeMap;
  * Markdown tables of {@code bench/RESULTS.md} and an SVG chart of the Lanes / ONNX Runtime latency
  * ratio per model and thread count (log scale, the 1.0 target marked).
  *
+ * <p>{@code --steady} may be given several times, e.g. once per fork of engine-alternated fork pairs (one JMH run per
+ * engine and fork, so that each pair compares neighbouring minutes): where a model and thread count has several scores
+ * for an engine, its cell is their median ± half their range (one score keeps JMH's error), and the ratio is that of the
+ * two medians.
+ *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.lanes.bench.models.ModelReport \
- *     --steady models.json [--startup startup.json] --svg bench/models-ratio.svg [--markdown table.md]
+ *     --steady models.json [--steady more.json ...] [--startup startup.json] --svg bench/models-ratio.svg [--markdown table.md]
  * </pre>
  */
 public final class ModelReport {
@@ -39,7 +44,8 @@ public final class ModelReport {
     private ModelReport() {}
 
     public static void main(String[] args) throws IOException {
-        Path steady = null, startup = null, svg = null, markdown = null;
+        List<String> steady = new ArrayList<>();
+        Path startup = null, svg = null, markdown = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -47,7 +53,7 @@ public final class ModelReport {
             }
             Path p = Path.of(args[++i]);
             switch (a) {
-                case "--steady" -> steady = p;
+                case "--steady" -> steady.add(Files.readString(p));
                 case "--startup" -> startup = p;
                 case "--svg" -> svg = p;
                 case "--markdown" -> markdown = p;
@@ -55,10 +61,10 @@ public final class ModelReport {
                         + "; use --steady FILE [--startup FILE] [--svg FILE] [--markdown FILE]");
             }
         }
-        if (steady == null) {
+        if (steady.isEmpty()) {
             throw new IllegalArgumentException("--steady FILE (JMH JSON of ModelBench) is required");
         }
-        List<Row> rows = steadyRows(Files.readString(steady));
+        List<Row> rows = steadyRows(steady);
         StringBuilder md = new StringBuilder(table(rows));
         if (startup != null) {
             md.append('\n').append(startupTable(startupRows(Files.readString(startup))));
@@ -75,24 +81,37 @@ public final class ModelReport {
 
     /** The rows of a ModelBench JSON result, in the order models first appear, 1 thread before 2. */
     static List<Row> steadyRows(String json) {
-        Map<String, double[]> cells = new LinkedHashMap<>();
-        for (JsonElement e : JsonParser.parseString(json).getAsJsonArray()) {
-            JsonObject r = e.getAsJsonObject();
-            String method = method(r);
-            if (!method.equals("lanes") && !method.equals("onnxRuntime")) {
-                continue;
+        return steadyRows(List.of(json));
+    }
+
+    /**
+     * The rows of several ModelBench JSON results, in the order models first appear, 1 thread before 2: each engine's
+     * median score over the results that measured it, with JMH's error for one score and half the range for several.
+     */
+    static List<Row> steadyRows(List<String> jsons) {
+        // per model and thread count: the Lanes scores, Lanes errors, ORT scores, ORT errors
+        Map<String, List<List<Double>>> cells = new LinkedHashMap<>();
+        for (String json : jsons) {
+            for (JsonElement e : JsonParser.parseString(json).getAsJsonArray()) {
+                JsonObject r = e.getAsJsonObject();
+                String method = method(r);
+                if (!method.equals("lanes") && !method.equals("onnxRuntime")) {
+                    continue;
+                }
+                JsonObject params = r.getAsJsonObject("params");
+                String key = params.get("model").getAsString() + "\u0000" + params.get("threads").getAsString();
+                List<List<Double>> c = cells.computeIfAbsent(key, k -> List.of(new ArrayList<>(), new ArrayList<>(),
+                        new ArrayList<>(), new ArrayList<>()));
+                int at = method.equals("lanes") ? 0 : 2;
+                c.get(at).add(score(r));
+                c.get(at + 1).add(error(r));
             }
-            JsonObject params = r.getAsJsonObject("params");
-            String key = params.get("model").getAsString() + "\u0000" + params.get("threads").getAsString();
-            double[] c = cells.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN});
-            int at = method.equals("lanes") ? 0 : 2;
-            c[at] = score(r);
-            c[at + 1] = error(r);
         }
         Map<String, List<Row>> byModel = new LinkedHashMap<>();
         cells.forEach((k, c) -> {
             String[] p = k.split("\u0000");
-            byModel.computeIfAbsent(p[0], m -> new ArrayList<>()).add(new Row(p[0], Integer.parseInt(p[1]), c[0], c[1], c[2], c[3]));
+            byModel.computeIfAbsent(p[0], m -> new ArrayList<>()).add(new Row(p[0], Integer.parseInt(p[1]),
+                    median(c.get(0)), spread(c.get(0), c.get(1)), median(c.get(2)), spread(c.get(2), c.get(3))));
         });
         List<Row> rows = new ArrayList<>();
         byModel.values().forEach(list -> {
@@ -100,6 +119,26 @@ public final class ModelReport {
             rows.addAll(list);
         });
         return rows;
+    }
+
+    /** The median of the scores (the mean of the middle two for an even count), NaN for none. */
+    static double median(List<Double> scores) {
+        if (scores.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = scores.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /** JMH's error of a lone score; half the range of several scores. */
+    private static double spread(List<Double> scores, List<Double> errors) {
+        if (scores.size() <= 1) {
+            return errors.isEmpty() ? Double.NaN : errors.get(0);
+        }
+        double lo = scores.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double hi = scores.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return (hi - lo) / 2;
     }
 
     static List<Startup> startupRows(String json) {

@@ -39,6 +39,25 @@ class ModelReportTest {
         assertTrue(!svg.contains(">gpt2_small</text>"), "no bar without a ratio");
     }
 
+    /** Engine-alternated fork pairs come as one JSON per fork: each engine's cell is its median over them. */
+    @Test
+    void severalResultsGiveEachEngineItsMedian() {
+        List<String> forks = List.of(
+                "[" + result("lanes", "resnet50", 2, 24) + "]", "[" + result("onnxRuntime", "resnet50", 2, 23) + "]",
+                "[" + result("lanes", "resnet50", 2, 22) + "]", "[" + result("onnxRuntime", "resnet50", 2, 25) + "]",
+                "[" + result("lanes", "resnet50", 2, 30) + "]", "[" + result("onnxRuntime", "resnet50", 2, 24) + "]",
+                "[" + result("lanes", "bert_base", 1, 150) + "," + result("onnxRuntime", "bert_base", 1, 160) + "]");
+        List<ModelReport.Row> rows = ModelReport.steadyRows(forks);
+        assertEquals(2, rows.size());
+        ModelReport.Row r50 = rows.get(0);
+        assertEquals(24.0, r50.lanesMs(), 1e-12);
+        assertEquals(24.0, r50.ortMs(), 1e-12);
+        assertEquals(4.0, r50.lanesErr(), 1e-12, "half the range of 22..30");
+        assertEquals(1.0, r50.ortErr(), 1e-12, "half the range of 23..25");
+        assertEquals(0.5, rows.get(1).lanesErr(), 1e-12, "a lone score keeps JMH's error");
+        assertEquals(22.5, ModelReport.median(List.of(25.0, 20.0, 22.0, 23.0)), 1e-12);
+    }
+
     @Test
     void startupTablePairsLoadAndFirstRun() {
         String json = "[" + String.join(",",
