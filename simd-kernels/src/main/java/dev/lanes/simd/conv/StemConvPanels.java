@@ -28,7 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  * thread count.
  *
  * <p>The tile kernels hold nothing but the FMA loop and store their bare sums to a scratch tile; {@link #store}
- * adds the bias and the ReLU from there. With the 24 {@code add} and 24 {@code max} of a whole tile inside the
+ * adds the bias and the ReLU from there. (For {@link ConvMaxPool} they store whole panels straight into its buffer and
+ * the pool's output is finished instead: {@link #bareRows}.) With the 24 {@code add} and 24 {@code max} of a whole tile inside the
  * kernel (until session 12), C2's code for it depended on what ran before: compiled while a model ran, ResNet-50's
  * stem took ~1.6 CPU ms, compiled on the layer alone ~1.3, in the same JVM for every operator built afterwards (code,
  * not data). The slow compile's log showed class-check trap history in the Vector API's shared
@@ -171,7 +172,8 @@ public final class StemConvPanels implements ConvKernel {
     /**
      * As {@link #rows} without bias and activation: the bare sums, which the panels write straight from the tile's
      * registers into Y (no scratch tile) when a panel is whole. ResNet-50's stem pools them and finishes the 4× fewer
-     * pooled values ({@link #finishPooled}): `ConvMaxPoolProbe 1`, 1.30 → 1.24 ms a call in a throw-away copy.
+     * pooled values ({@link #finishPooled}): {@code ConvMaxPoolProbe 1 400}, 1.32–1.39 → 1.26–1.30 ms a call
+     * (bench/RESULTS.md, "ResNet-50's stem, session 14").
      */
     public void bareRows(float[] x, int xOff, boolean nchw, int img, int oy0, int oy1, float[] y, int yOff) {
         if (oy0 < oy1) band(x, xOff, nchw, img, oy0, oy1, y, yOff, Float.NEGATIVE_INFINITY, true);
