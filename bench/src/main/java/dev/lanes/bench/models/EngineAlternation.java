@@ -79,7 +79,7 @@ public final class EngineAlternation {
             long[] v = times[e].clone();
             Arrays.sort(v);
             mean[e] = Arrays.stream(v).average().orElseThrow() / 1e6;
-            median[e] = percentile(v, 50);
+            median[e] = NodeSamples.median(v) / 1e6;
             System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", NAMES[e], mean[e], v[0] / 1e6,
                     percentile(v, 10), median[e], percentile(v, 90), percentile(v, 99), v[v.length - 1] / 1e6);
         }
@@ -101,9 +101,8 @@ public final class EngineAlternation {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
     }
 
+    /** The median of one block's runs in ms, as {@link NodeSamples#median} takes it (and the overall median above). */
     static double blockMedian(long[] times, int block, int perBlock) {
-        long[] v = Arrays.copyOfRange(times, block * perBlock, (block + 1) * perBlock);
-        Arrays.sort(v);
-        return v[perBlock / 2] / 1e6;
+        return NodeSamples.median(Arrays.copyOfRange(times, block * perBlock, (block + 1) * perBlock)) / 1e6;
     }
 }

@@ -61,13 +61,15 @@ public final class ConvMaxPool {
 
     /** True when every pooled row's and column's window holds at least one input row and column. */
     private static boolean everyWindowReadsInput(Geometry g) {
-        for (int oy = 0; oy < g.outH(); oy++) {
-            int iy0 = oy * g.strideH() - g.padT();
-            if (DepthwiseConvGeneric.endTap(iy0, g.dilH(), g.kH(), g.inH()) <= DepthwiseConvGeneric.firstTap(iy0, g.dilH())) return false;
-        }
-        for (int ox = 0; ox < g.outW(); ox++) {
-            int ix0 = ox * g.strideW() - g.padL();
-            if (DepthwiseConvGeneric.endTap(ix0, g.dilW(), g.kW(), g.inW()) <= DepthwiseConvGeneric.firstTap(ix0, g.dilW())) return false;
+        return everyWindowReadsInput(g.outH(), g.strideH(), g.padT(), g.dilH(), g.kH(), g.inH())
+                && everyWindowReadsInput(g.outW(), g.strideW(), g.padL(), g.dilW(), g.kW(), g.inW());
+    }
+
+    /** Along one axis: every output position's window has a tap inside the input. */
+    private static boolean everyWindowReadsInput(int out, int stride, int pad, int dil, int k, int in) {
+        for (int o = 0; o < out; o++) {
+            int i0 = o * stride - pad;
+            if (DepthwiseConvGeneric.endTap(i0, dil, k, in) <= DepthwiseConvGeneric.firstTap(i0, dil)) return false;
         }
         return true;
     }

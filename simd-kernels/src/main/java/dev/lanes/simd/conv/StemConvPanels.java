@@ -181,17 +181,7 @@ public final class StemConvPanels implements ConvKernel {
 
     /** {@code max(y + bias, lo)} for {@code pixels} pixels of M channels from {@code yo}: the bias and activation of {@link #bareRows}' sums. */
     public void finishPooled(float[] y, int yo, int pixels) {
-        float lo = act.kind() == Activation.Kind.RELU ? 0f : Float.NEGATIVE_INFINITY;
-        for (int px = 0; px < pixels; px++, yo += cout) {
-            for (int j = 0; j < cout; j += L) {
-                if (j + L <= cout) {
-                    FloatVector.fromArray(S, y, yo + j).add(FloatVector.fromArray(S, bias, j)).max(lo).intoArray(y, yo + j);
-                } else {
-                    var m = S.indexInRange(j, cout);
-                    FloatVector.fromArray(S, y, yo + j, m).add(FloatVector.fromArray(S, bias, j)).max(lo).intoArray(y, yo + j, m);
-                }
-            }
-        }
+        store(y, yo, cout, 0, act.kind() == Activation.Kind.RELU ? 0f : Float.NEGATIVE_INFINITY, y, yo, pixels, cout);
     }
 
     /**
@@ -222,7 +212,7 @@ public final class StemConvPanels implements ConvKernel {
                 if (NRV == 4) kernel6x4(a, a0, a1, a2, a3, a4, a5, p * k * NR, tile, 0, NR, 2 * NR, 3 * NR, 4 * NR, 5 * NR);
                 else kernel6x2(a, a0, a1, a2, a3, a4, a5, p * k * NR, tile, 0, NR, 2 * NR, 3 * NR, 4 * NR, 5 * NR);
                 if (bare) copyTile(tile, y, o, rows, cols);
-                else store(tile, c0, lo, y, o, rows, cols);
+                else store(tile, 0, NR, c0, lo, y, o, rows, cols);
             }
         }
     }
@@ -329,14 +319,21 @@ public final class StemConvPanels implements ConvKernel {
         for (int r = 0; r < rows; r++) System.arraycopy(t, r * NR, y, yo + r * cout, cols);
     }
 
-    /** {@code max(sum + bias, lo)} of the tile's first {@code rows} rows and {@code cols} columns (rows NR apart in t), into Y. */
-    private void store(float[] t, int bo, float lo, float[] y, int yo, int rows, int cols) {
+    /**
+     * {@code max(sum + bias, lo)} of {@code rows} rows and {@code cols} columns of sums (row r at {@code so + r·ss}: the
+     * scratch tile, rows NR apart, or {@link #finishPooled}'s pooled Y in place, rows M apart) with the bias from
+     * {@code bo}, into Y rows M apart from {@code yo}.
+     */
+    private void store(float[] src, int so, int ss, int bo, float lo, float[] y, int yo, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j += L) {
-                FloatVector v = FloatVector.fromArray(S, t, r * NR + j).add(FloatVector.fromArray(S, bias, bo + j)).max(lo);
-                int o = yo + r * cout + j;
-                if (j + L <= cols) v.intoArray(y, o);
-                else v.intoArray(y, o, S.indexInRange(j, cols));
+                int s = so + r * ss + j, o = yo + r * cout + j;
+                if (j + L <= cols) {
+                    FloatVector.fromArray(S, src, s).add(FloatVector.fromArray(S, bias, bo + j)).max(lo).intoArray(y, o);
+                } else {
+                    var m = S.indexInRange(j, cols);
+                    FloatVector.fromArray(S, src, s, m).add(FloatVector.fromArray(S, bias, bo + j)).max(lo).intoArray(y, o, m);
+                }
             }
         }
     }
