@@ -694,6 +694,40 @@ class ConvOperatorProperties {
     }
 
     /**
+     * PointwiseConv over its residual with a ReLU, where full tiles of full 4- and 2-vector panels add Y and clamp in
+     * registers (PointwiseConv's kernel6x4OverResidual / kernel6x2OverResidual) and the rest goes through the tile
+     * buffer: against the reference with the residual in its own array (NCHW, 1, 2 and 3 threads), and over its residual
+     * the same bits on 1, 2, 3, 5 and 8 threads. Input channels 1, 7, 64, 2049 or any up to 130; output channels multiples of
+     * 2 or 4 vectors at this width (every panel full) or any up to 300 (a last narrow, 5- or 6-vector panel); 1 to 9 × 1
+     * to 9 pixels (tiles of 6 with tails of 1 to 5), stride 1 or 2; ReLU and Clip(0, ∞) (in registers) against ReLU6 and
+     * none (the buffer).
+     */
+    @Test
+    void pointwiseOverResidualInRegisters() {
+        int l = VectorWidth.FLOAT.length();
+        List<Activation> acts = List.of(Activation.RELU, Activation.RELU, Activation.clip(0f, Float.POSITIVE_INFINITY), Activation.RELU6, Activation.NONE);
+        Gen<ConvShape> shapes = in -> {
+            int c = Generate.pick(List.of(1, 7, 64, 2049)).mix(Sizes.between(1, 130), 50).generate(in);
+            int m = Generate.booleans().generate(in) ? Generate.range(1, 5).generate(in) * (Generate.booleans().generate(in) ? 2 * l : 4 * l)
+                    : Sizes.between(1, 300).generate(in);
+            int st = Generate.range(1, 2).generate(in);
+            int h = (c > 1000 ? Sizes.between(1, 3) : Sizes.between(1, 9)).generate(in) * st, w = Sizes.between(1, 9).generate(in) * st;
+            return new ConvShape(c > 1000 ? 1 : ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        try (Parallel five = Parallel.create(5); Parallel eight = Parallel.create(8)) {
+            Theories.qt(30).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+                float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, true, ConvAlgorithm.POINTWISE_DIRECT);
+                Inputs d = Inputs.of(s, seed);
+                ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+                if (!op.residualMayBeOutput()) return;
+                float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), zh = nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
+                assertSameBitsOverResidual(op, xh, zh, runNhwc(op, xh, zh, Parallel.callerOnly()), List.of(Parallel.callerOnly(), TWO, THREE, five, eight));
+            });
+        }
+    }
+
+    /**
      * {@code op} run with Y given as its own residual (the residual {@code zh} copied into a guarded Y) on each of
      * {@code runtimes}: the bits of {@code separate}, the run with the residual in its own array; nothing written outside Y.
      */

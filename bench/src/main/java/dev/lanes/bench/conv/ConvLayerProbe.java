@@ -23,11 +23,14 @@ import java.util.SplittableRandom;
  * compiles them all in (see {@link Activation#applyInPlace}). With {@code --cold} every timed call (both engines') follows a
  * read of 64 MB, so that the weights come from memory as in a model whose weights exceed the last-level cache (ResNet-50:
  * 100 MB; its layer4 1x1s read 4 MB each), and the inputs from wherever the read left them. With
- * {@code --algorithm=NAME} Lanes runs that {@link ConvAlgorithm} instead of the operator's choice.
+ * {@code --algorithm=NAME} Lanes runs that {@link ConvAlgorithm} instead of the operator's choice. With
+ * {@code --over-residual} Lanes adds a residual held in Y itself, applies a ReLU and writes Y over the residual (a
+ * block-ending 1x1 of ResNet in a model: {@link ConvOperator#residualMayBeOutput}), whatever the layer's activation;
+ * ONNX Runtime's node has neither residual nor ReLU then, so compare builds of Lanes with it, not the engines.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
- *     dev.lanes.bench.conv.ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] THREADS CALLS LAYER...
+ *     dev.lanes.bench.conv.ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] [--over-residual] THREADS CALLS LAYER...
  * </pre>
  */
 public final class ConvLayerProbe {
@@ -35,6 +38,8 @@ public final class ConvLayerProbe {
 
     /** {@code --algorithm=NAME}, or null for the operator's choice. */
     private static ConvAlgorithm algorithm;
+    /** {@code --over-residual}: Lanes writes ReLU(conv + Y) over a residual held in Y. */
+    private static boolean overResidual;
     /** {@code --cold}: {@link #evict} before every timed call. */
     private static boolean cold;
     /** 64 MB, twice the last-level cache of the machines measured so far. */
@@ -54,9 +59,10 @@ public final class ConvLayerProbe {
         List<String> rest = Arrays.stream(args).filter(x -> !x.startsWith("--")).toList();
         boolean allKinds = flags.contains("--all-kinds");
         cold = flags.contains("--cold");
+        overResidual = flags.contains("--over-residual");
         algorithm = flags.stream().filter(x -> x.startsWith("--algorithm=")).map(x -> ConvAlgorithm.valueOf(x.substring(12))).findFirst()
                 .orElse(null);
-        if (rest.size() < 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] THREADS CALLS LAYER...");
+        if (rest.size() < 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] [--over-residual] THREADS CALLS LAYER...");
         int threads = Integer.parseInt(rest.get(0));
         int calls = Integer.parseInt(rest.get(1));
         for (String name : rest.subList(2, rest.size())) probe(ConvLayers.get(name), threads, calls, allKinds);
@@ -73,24 +79,26 @@ public final class ConvLayerProbe {
         float[] b = ConvBench.random(r, s.outChannels());
         float[] x = new float[xNchw.length], y = new float[s.batch() * s.outChannels() * s.outSpatialSize()];
         Layouts.toNhwc(xNchw, 0, s.batch(), s.inChannels(), s.inSpatialSize(), x, 0, Parallel.callerOnly());
-        ConvOperator op = algorithm == null ? ConvOperator.prepare(s, w, 0, b, 0, l.activation())
-                : ConvOperator.prepare(s, w, 0, b, 0, l.activation(), algorithm);
+        Activation act = overResidual ? Activation.RELU : l.activation();
+        ConvOperator op = algorithm == null ? ConvOperator.prepare(s, w, 0, b, 0, act) : ConvOperator.prepare(s, w, 0, b, 0, act, algorithm);
         if (allKinds) {
             for (Activation k : KINDS) {
                 ConvOperator other = ConvOperator.prepare(s, w, 0, b, 0, k, op.algorithm());
                 for (int i = 0; i < calls; i++) other.runNhwc(x, 0, y, 0, Parallel.callerOnly());
             }
         }
+        if (overResidual && !op.residualMayBeOutput()) throw new IllegalArgumentException(op + " cannot write Y over its residual");
+        if (overResidual) System.arraycopy(ConvBench.random(r, y.length), 0, y, 0, y.length);
         try (Parallel p = Parallel.create(threads);
              OrtPeer ort = OrtPeer.open(ConvBench.singleNodeModel(s, l.activation(), w, b), threads);
              OrtPeer.Inputs in = ort.inputs().float32("X", ConvBench.longs(s.inputShape()), xNchw)) {
             double[] lanes = {Double.MAX_VALUE, 0}, onnx = {Double.MAX_VALUE, 0};
             for (int round = 0; round < 5; round++) {
-                merge(lanes, times(calls, () -> op.runNhwc(x, 0, y, 0, p)));
+                merge(lanes, times(calls, overResidual ? () -> op.runNhwc(x, 0, y, 0, y, 0, p) : () -> op.runNhwc(x, 0, y, 0, p)));
                 merge(onnx, times(calls, () -> ort.runDiscarding(in)));
             }
-            System.out.printf(Locale.ROOT, "%-24s %-18s %d thread(s): lanes min %.1f us (%.1f GFLOP/s) p25 %.1f | ort min %.1f us (%.1f) p25 %.1f"
-                            + " | ort/lanes %.2f%n", l.name(), op.algorithm(), threads, lanes[0], s.flops() / lanes[0] / 1e3, lanes[1],
+            System.out.printf(Locale.ROOT, "%-24s %-18s%s %d thread(s): lanes min %.1f us (%.1f GFLOP/s) p25 %.1f | ort min %.1f us (%.1f) p25 %.1f"
+                            + " | ort/lanes %.2f%n", l.name(), op.algorithm(), overResidual ? " +Y" : "", threads, lanes[0], s.flops() / lanes[0] / 1e3, lanes[1],
                     onnx[0], s.flops() / onnx[0] / 1e3, onnx[1], onnx[0] / lanes[0]);
         }
     }
