@@ -279,6 +279,32 @@ class ConvOperatorProperties {
     }
 
     /**
+     * Panel-outer runs of several tiles and several chunks of K per panel (9·C rows of 2240 to 2300 input channels: two or
+     * more chunks at every vector width; 65 to 140 output channels: two or more panels), where the tiles after a chunk's
+     * first read ahead one float per page of the next chunk or the next panel: maps of 7 to 20 output pixels (2 to 4
+     * tiles, so every share of the next chunk's pages is 1/1 to 1/3 of it), stride 1 or 2. The reads change no sum:
+     * against the reference with a residual and the ReLU, the same bits on 1, 2, 3, 5 and 8 threads (each thread reads
+     * ahead only within its own panels).
+     */
+    @Test
+    void bandGemmReadsAheadWithinItsPanels() {
+        List<int[]> maps = List.of(new int[] {1, 7}, new int[] {7, 1}, new int[] {2, 5}, new int[] {3, 4}, new int[] {4, 4},
+                new int[] {2, 9}, new int[] {4, 5}, new int[] {3, 6});
+        Gen<ConvShape> longPanels = in -> {
+            int c = Generate.range(2240, 2300).generate(in), m = Generate.range(65, 140).generate(in), stride = Generate.range(1, 2).generate(in);
+            int[] out = Generate.pick(maps).generate(in);
+            return new ConvShape(1, c, m, 1, new int[] {out[0] * stride, out[1] * stride}, new int[] {3, 3}, new int[] {1, 1},
+                    new int[] {1, 1}, new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        try (Parallel five = Parallel.create(5); Parallel eight = Parallel.create(8)) {
+            Theories.qt(3).forAll(longPanels, Sizes.seeds()).checkAssert((s, seed) -> {
+                assertTrue(s.outSpatialSize() > 6, "two or more tiles: " + s);
+                checkBandWithResidual(s, seed, five, eight);
+            });
+        }
+    }
+
+    /**
      * Weights beyond L2 on a map whose whole band fits next to them (3x3 with 130 to 170 input and output channels on 1
      * to 9 rows of 1 to 9 pixels, stride 1 or 2; 1x1 gathered by stride 2, 420 to 460 channels): one band per image,
      * its K in chunks, the panels split over threads (more bands only when the panels run out, batch 1 to 3). Against

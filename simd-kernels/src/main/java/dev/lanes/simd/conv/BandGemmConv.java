@@ -280,13 +280,25 @@ public final class BandGemmConv implements ConvKernel {
             return;
         }
         // weights beyond L2: one panel (or chunk of a panel's K) at a time stays in L2 while every tile of
-        // the band uses it; a chunk after the first continues the sums the previous one left in Y
+        // the band uses it; a chunk after the first continues the sums the previous one left in Y. The first tile of a
+        // chunk streams it from memory, the others read it from L2: after each of them one load per page of the chunk
+        // after it (the next panel's first when this is the panel's last), a share each, ahead of its first tile
+        int touched = 0, tiles = (pixels + MR - 1) / MR;
         for (int p = p0; p < p1; p++) {
             for (int k0 = 0; k0 < k; k0 += kChunk) {
                 int k1 = Math.min(k, k0 + kChunk);
-                for (int q0 = 0; q0 < pixels; q0 += MR) tile(a, aOff, q0, Math.min(MR, pixels - q0), p, k0, k1, tile, y, yBase);
+                int np = k1 < k ? p : p + 1, nk0 = k1 < k ? k1 : 0, nk1 = Math.min(k, nk0 + kChunk);
+                int from = (np * k + nk0) * NR, len = (nk1 - nk0) * NR;
+                boolean ahead = np < p1 && tiles > 1;
+                for (int q0 = 0, i = 0; q0 < pixels; q0 += MR, i++) {
+                    tile(a, aOff, q0, Math.min(MR, pixels - q0), p, k0, k1, tile, y, yBase);
+                    if (ahead && i < tiles - 1) {
+                        touched += touchAhead(w, from + (int) ((long) len * i / (tiles - 1)), from + (int) ((long) len * (i + 1) / (tiles - 1)));
+                    }
+                }
             }
         }
+        touchSink = touched;
         if (!epilogue) return;
         if (p0 == 0 && p1 == panels) {
             ConvEpilogue.finish(y, yBase, res, rBase, pixels * cout, act);   // the band's outputs are contiguous
@@ -316,6 +328,28 @@ public final class BandGemmConv implements ConvKernel {
         else kernel6x2(a, a0, a1, a2, a3, a4, a5, wo, k0, k1, resume, tile);
         if (k1 == k) store(tile, c0, y, yo, rows, cols);
         else storePartial(tile, y, yo, rows, cols);
+    }
+
+    /**
+     * Floats per 4 KB page: {@link #touchAhead} reads one float per page. One load per 64-byte line (16 floats) in the
+     * same place was slower (every missing load holds the reorder window for a DRAM latency, as the FMAs' own weight
+     * loads do); one per page leaves a few independent misses per tile (bench/RESULTS.md, "ResNet-50's layer4 weights,
+     * session 15").
+     */
+    private static final int PAGE_FLOATS = 1024;
+    /** Keeps {@link #touchAhead}'s loads live: written once per band, never read. */
+    @SuppressWarnings("unused")
+    private static int touchSink;
+
+    /**
+     * One load per page of {@code w[s0, s1)}, summed so that C2 keeps them: the page's translation and its first line are
+     * then on their way while the tiles compute from L2, before the chunk's first tile streams it. No arithmetic of the
+     * convolution depends on these loads.
+     */
+    private static int touchAhead(float[] w, int s0, int s1) {
+        int h = 0;
+        for (int i = s0; i < s1; i += PAGE_FLOATS) h += Float.floatToRawIntBits(w[i]);
+        return h;
     }
 
     /** Input rows a band of {@code outRows} output rows holds. */
