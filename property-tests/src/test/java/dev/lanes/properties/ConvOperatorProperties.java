@@ -700,7 +700,9 @@ class ConvOperatorProperties {
      * the same bits on 1, 2, 3, 5 and 8 threads. Input channels 1, 7, 64, 2049 or any up to 130; output channels multiples of
      * 2 or 4 vectors at this width (every panel full) or any up to 300 (a last narrow, 5- or 6-vector panel); 1 to 9 × 1
      * to 9 pixels (tiles of 6 with tails of 1 to 5), stride 1 or 2; ReLU and Clip(0, ∞) (in registers) against ReLU6 and
-     * none (the buffer).
+     * none (the buffer). Without a residual, ReLU and Clip(0, ∞) (clamped in registers by full tiles of full 4-vector
+     * panels, PointwiseConv's kernel6x4Relu; K = 2049 with M ≥ 256 crosses the 2 MB above which the clamp stays a pass)
+     * give exactly {@code max(y, +0.0)} of the same layer with no activation.
      */
     @Test
     void pointwiseOverResidualInRegisters() {
@@ -720,8 +722,19 @@ class ConvOperatorProperties {
                 float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, true, ConvAlgorithm.POINTWISE_DIRECT);
                 Inputs d = Inputs.of(s, seed);
                 ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+                float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize());
+                boolean relu = act == Activation.RELU || act.kind() == Activation.Kind.CLIP && act.p1() == 0f && act.p2() == Float.POSITIVE_INFINITY;
+                if (relu) {
+                    // without a residual (kernel6x4Relu on full tiles): exactly max(the same layer with no activation, +0.0)
+                    ConvOperator none = ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, ConvAlgorithm.POINTWISE_DIRECT);
+                    float[] expected = runNhwc(none, xh, null, Parallel.callerOnly());
+                    for (int i = 0; i < expected.length; i++) expected[i] = Math.max(expected[i], 0f);
+                    for (Parallel p : List.of(Parallel.callerOnly(), TWO, THREE, five, eight)) {
+                        Tolerance.assertBitsEqual(op + " without a residual, " + p, runNhwc(op, xh, null, p), expected);
+                    }
+                }
                 if (!op.residualMayBeOutput()) return;
-                float[] xh = nhwc(d.x, s.batch(), s.inChannels(), s.inSpatialSize()), zh = nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
+                float[] zh = nhwc(z, s.batch(), s.outChannels(), s.outSpatialSize());
                 assertSameBitsOverResidual(op, xh, zh, runNhwc(op, xh, zh, Parallel.callerOnly()), List.of(Parallel.callerOnly(), TWO, THREE, five, eight));
             });
         }
