@@ -68,17 +68,6 @@ public final class PackedGemm implements Gemm, MatMul {
      */
     static final int FEW_ROWS_MAX_M = WIDE ? 8 : 4;
     /**
-     * Floats per 4 KB page: before the tiles of a B panel, the blocked path loads one float per page of the next panel's
-     * k-block, so that its translations and first lines are on their way while these tiles compute (ResNet-50's
-     * Winograd 3x3s at 7², 1 MB of B per product, two tiles per panel: −12 % with B from memory; bench/RESULTS.md,
-     * "ResNet-50's layer4 weights, session 15"). One load per 64-byte line would hold the reorder window once per line.
-     */
-    private static final int PAGE_FLOATS = 1024;
-    /** Keeps those loads live: written once per call of the blocked path, never read. */
-    @SuppressWarnings("unused")
-    private static int touchSink;
-
-    /**
      * k-blocks: K up to KC_SINGLE is one block (no partial sums through C at all); longer K is cut into
      * equal blocks of at most KC. Measured here (GFLOP per CPU-second, 512-bit, `Quick`-style loops):
      * 16×768×768 one block 199 vs three of 256 184; 1024³ one block ≈ 229 vs two of 512 ≈ 210;
@@ -649,7 +638,12 @@ public final class PackedGemm implements Gemm, MatMul {
                     for (int jp = jc; jp < jcEnd; jp++) {
                         int j0 = jp * NR, cols = Math.min(NR, n - j0);
                         int bo = b.offset(jp, pc);
-                        if (jp + 1 < jcEnd) touched += touchAhead(bd, b.offset(jp + 1, pc), kc * NR);
+                        // the next panel's k-block, one load per page, while these tiles compute (ResNet-50's Winograd 3x3s at 7²: 1 MB
+                        // of B per product, two tiles per panel: -12 % with B from memory)
+                        if (jp + 1 < jcEnd) {
+                            int next = b.offset(jp + 1, pc);
+                            touched += ReadAhead.pages(bd, next, next + kc * NR);
+                        }
                         // Full and remainder panels through one call site of the kernels and one of the
                         // epilogue: two sites made blocked() so large that C2 stopped inlining at its node
                         // cutoff inside GELU's polynomial, and boxed every vector of it (MiniLM, 1 thread).
@@ -666,14 +660,7 @@ public final class PackedGemm implements Gemm, MatMul {
                 }
             }
         }
-        touchSink = touched;
-    }
-
-    /** One load per page of {@code b[from, from + len)}, summed so that C2 keeps them; no product reads them. */
-    private static int touchAhead(float[] b, int from, int len) {
-        int h = 0;
-        for (int t = from, end = from + len; t < end; t += PAGE_FLOATS) h += Float.floatToRawIntBits(b[t]);
-        return h;
+        ReadAhead.keep(touched);
     }
 
     /** The k-block length for a product of depth k: all of it up to KC_SINGLE, else equal blocks of at most KC. */

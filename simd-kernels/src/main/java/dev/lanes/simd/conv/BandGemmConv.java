@@ -3,6 +3,7 @@ package dev.lanes.simd.conv;
 import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.Parallel;
+import dev.lanes.simd.ReadAhead;
 import dev.lanes.simd.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -293,12 +294,12 @@ public final class BandGemmConv implements ConvKernel {
                 for (int q0 = 0, i = 0; q0 < pixels; q0 += MR, i++) {
                     tile(a, aOff, q0, Math.min(MR, pixels - q0), p, k0, k1, tile, y, yBase);
                     if (ahead && i < tiles - 1) {
-                        touched += touchAhead(w, from + (int) ((long) len * i / (tiles - 1)), from + (int) ((long) len * (i + 1) / (tiles - 1)));
+                        touched += ReadAhead.pages(w, from + (int) ((long) len * i / (tiles - 1)), from + (int) ((long) len * (i + 1) / (tiles - 1)));
                     }
                 }
             }
         }
-        touchSink = touched;
+        ReadAhead.keep(touched);
         if (!epilogue) return;
         if (p0 == 0 && p1 == panels) {
             ConvEpilogue.finish(y, yBase, res, rBase, pixels * cout, act);   // the band's outputs are contiguous
@@ -328,28 +329,6 @@ public final class BandGemmConv implements ConvKernel {
         else kernel6x2(a, a0, a1, a2, a3, a4, a5, wo, k0, k1, resume, tile);
         if (k1 == k) store(tile, c0, y, yo, rows, cols);
         else storePartial(tile, y, yo, rows, cols);
-    }
-
-    /**
-     * Floats per 4 KB page: {@link #touchAhead} reads one float per page. One load per 64-byte line (16 floats) in the
-     * same place was slower (every missing load holds the reorder window for a DRAM latency, as the FMAs' own weight
-     * loads do); one per page leaves a few independent misses per tile (bench/RESULTS.md, "ResNet-50's layer4 weights,
-     * session 15").
-     */
-    private static final int PAGE_FLOATS = 1024;
-    /** Keeps {@link #touchAhead}'s loads live: written once per band, never read. */
-    @SuppressWarnings("unused")
-    private static int touchSink;
-
-    /**
-     * One load per page of {@code w[s0, s1)}, summed so that C2 keeps them: the page's translation and its first line are
-     * then on their way while the tiles compute from L2, before the chunk's first tile streams it. No arithmetic of the
-     * convolution depends on these loads.
-     */
-    private static int touchAhead(float[] w, int s0, int s1) {
-        int h = 0;
-        for (int i = s0; i < s1; i += PAGE_FLOATS) h += Float.floatToRawIntBits(w[i]);
-        return h;
     }
 
     /** Input rows a band of {@code outRows} output rows holds. */
