@@ -110,11 +110,17 @@ public final class PointwiseConv implements ConvKernel {
     /** The clamp of a ReLU (0, ∞) or Clip activation, applied in the stores when there is no residual. */
     private final float lo, hi;
     /**
-     * A ReLU, or a Clip from +0.0 with no upper bound, applied in registers: over its residual by full tiles of full 4-
-     * and 2-vector panels ({@link #kernel6x4OverResidual}), without one by full tiles of full 4-vector panels
-     * ({@link #kernel6x4Relu}) when the weights are at most {@link #STREAMED_WEIGHTS_BYTES}.
+     * A ReLU, or a Clip from +0.0 with no upper bound, applied in registers over its residual by full tiles of full 4-
+     * and 2-vector panels ({@link #kernel6x4OverResidual}).
      */
     private final boolean reluInRegisters;
+    /**
+     * The same activation without a residual, clamped in registers by full tiles of full 4-vector panels
+     * ({@link #kernel6x4Relu}); not for weights above {@link #STREAMED_WEIGHTS_BYTES} (ResNet-50's layer4 2048→512): there
+     * the separate clamp pass measured 0.02–0.06 ms faster over its three layers, in three model runs (JarAlternation
+     * resnet50, 1 thread both orders and 2 threads), while layers 1–3 gained 0.17–0.24 ms.
+     */
+    private final boolean reluInRegistersWithoutResidual;
     /**
      * One and a half vectors of output channels (24 at 512 bits: MobileNetV2's 96→24 and 144→24 projections): tiles
      * take pixels in pairs, whose 3 output vectors are contiguous in Y, instead of padding each pixel to 2 vectors.
@@ -276,6 +282,7 @@ public final class PointwiseConv implements ConvKernel {
         this.lo = act.kind() == Activation.Kind.CLIP ? act.p1() : 0f;
         this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
         this.reluInRegisters = clampsInStores(false) && Float.floatToRawIntBits(lo) == 0 && hi == Float.POSITIVE_INFINITY;
+        this.reluInRegistersWithoutResidual = reluInRegisters && 4L * cin * cout <= STREAMED_WEIGHTS_BYTES;
     }
 
     public static boolean supports(ConvShape s) {
@@ -594,10 +601,7 @@ public final class PointwiseConv implements ConvKernel {
         // after, in L1); a partial tile or a masked panel goes through the tile buffer
         boolean direct = rows == MR && cols == width;
         int yo = yOff + q0 * cout + c0;
-        // not for weights that stream from memory (ResNet-50's layer4 2048→512): there the separate clamp pass measured
-        // 0.02–0.06 ms faster over its three layers, in three model runs (JarAlternation resnet50, 1 thread both orders and
-        // 2 threads), while layers 1–3 gained 0.17–0.24 ms
-        if (direct && clamp && reluInRegisters && width == 4 * L && 4L * cin * cout <= STREAMED_WEIGHTS_BYTES) {
+        if (direct && clamp && reluInRegistersWithoutResidual && width == 4 * L) {
             int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, q0 + 1), a2 = inputOffset(xOff, q0 + 2);
             int a3 = inputOffset(xOff, q0 + 3), a4 = inputOffset(xOff, q0 + 4), a5 = inputOffset(xOff, q0 + 5);
             kernel6x4Relu(x, a0, a1, a2, a3, a4, a5, p, c0, y, yo, cout);
