@@ -50,11 +50,24 @@ public final class ConvOperator {
     private final ConvShape shape;
     private final Activation activation;
     private final ConvKernel kernel;
+    /**
+     * Sizes every run checks or passes on, worked out once: from the shape (which clones and multiplies its arrays
+     * on each call) they made each run's dispatch allocate, and put that code into the inlining tree of every graph
+     * lambda C2 compiles around a run (bench/RESULTS.md, "Time to steady state, session 16").
+     */
+    private final int inSpatialSize, outSpatialSize;
+    private final long inFloats, outFloats;
+    private final int[] outputShape;
 
     private ConvOperator(ConvShape shape, Activation activation, ConvKernel kernel) {
         this.shape = shape;
         this.activation = activation;
         this.kernel = kernel;
+        this.inSpatialSize = shape.inSpatialSize();
+        this.outSpatialSize = shape.outSpatialSize();
+        this.inFloats = (long) shape.batch() * shape.inChannels() * inSpatialSize;
+        this.outFloats = (long) shape.batch() * shape.outChannels() * outSpatialSize;
+        this.outputShape = shape.outputShape();
     }
 
     /** Prepares with the algorithm {@link #choose} picks. */
@@ -190,6 +203,11 @@ public final class ConvOperator {
         return shape;
     }
 
+    /** {@code shape().outputShape()}, worked out once (a copy: the caller may keep it). */
+    public int[] outputShape() {
+        return outputShape.clone();
+    }
+
     /** The prepared kernel (fused operators such as {@link InvertedResidualOperator} run it in pieces). */
     ConvKernel kernel() {
         return kernel;
@@ -225,8 +243,8 @@ public final class ConvOperator {
             stem.runNchw(x, xOff, y, yOff, residual, rOff, parallel);
             return;
         }
-        Layouts.runNchw(kernel, shape.batch(), shape.inChannels(), shape.inSpatialSize(), shape.outChannels(),
-                shape.outSpatialSize(), x, xOff, y, yOff, residual, rOff, parallel);
+        Layouts.runNchw(kernel, shape.batch(), shape.inChannels(), inSpatialSize, shape.outChannels(),
+                outSpatialSize, x, xOff, y, yOff, residual, rOff, parallel);
     }
 
     /**
@@ -239,7 +257,7 @@ public final class ConvOperator {
         if (shape.batch() == 0) return;
         if (kernel instanceof StemConvDirect stem) stem.runNchwInput(x, xOff, y, yOff, residual, rOff, parallel);
         else if (kernel instanceof StemConvPanels stem) stem.runNchwInput(x, xOff, y, yOff, residual, rOff, parallel);
-        else Layouts.runNchwInput(kernel, shape.batch(), shape.inChannels(), shape.inSpatialSize(), x, xOff, y, yOff, residual, rOff, parallel);
+        else Layouts.runNchwInput(kernel, shape.batch(), shape.inChannels(), inSpatialSize, x, xOff, y, yOff, residual, rOff, parallel);
     }
 
     /** {@code y = act(conv(x) + B)} with X and Y in NHWC ({@code [N, spatial…, C]}). */
@@ -263,8 +281,7 @@ public final class ConvOperator {
      */
     private void check(float[] x, int xOff, float[] y, int yOff, float[] residual, int rOff, Parallel parallel, boolean overResidual) {
         Objects.requireNonNull(parallel, "parallel");
-        long in = (long) shape.batch() * shape.inChannels() * shape.inSpatialSize();
-        long out = (long) shape.batch() * shape.outChannels() * shape.outSpatialSize();
+        long in = inFloats, out = outFloats;
         range("X", x, xOff, in);
         range("Y", y, yOff, out);
         if (residual != null) range("residual", residual, rOff, out);
@@ -280,7 +297,9 @@ public final class ConvOperator {
     }
 
     private void range(String what, float[] a, int off, long n) {
-        Objects.requireNonNull(a, "Conv " + what);
+        // the message is built only when it is thrown: built on every call (requireNonNull's argument), it put a string
+        // concatenation per array into every run and into the inlining tree of each caller C2 compiles
+        if (a == null) throw new NullPointerException("Conv " + what);
         if (off < 0 || off + n > a.length) {
             throw new IllegalArgumentException("Conv " + what + " needs " + n + " floats from offset " + off + ", array has "
                     + a.length + " (" + shape + ")");

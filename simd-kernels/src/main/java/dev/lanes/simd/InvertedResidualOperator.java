@@ -116,7 +116,8 @@ public final class InvertedResidualOperator {
     }
 
     private void range(String what, float[] a, int off, long n) {
-        Objects.requireNonNull(a, "InvertedResidual " + what);
+        // the message only when thrown (see ConvOperator's range)
+        if (a == null) throw new NullPointerException("InvertedResidual " + what);
         if (off < 0 || off + n > a.length) {
             throw new IllegalArgumentException("InvertedResidual " + what + " needs " + n + " floats from offset " + off + ", array has "
                     + a.length + " (" + this + ")");

@@ -127,7 +127,8 @@ public final class PoolOperator {
     }
 
     private void range(String what, float[] a, int off, long n) {
-        Objects.requireNonNull(a, "Pool " + what);
+        // the message only when thrown (see ConvOperator's range)
+        if (a == null) throw new NullPointerException("Pool " + what);
         if (off < 0 || off + n > a.length) {
             throw new IllegalArgumentException("Pool " + what + " needs " + n + " floats from offset " + off + ", array has "
                     + a.length + " (" + shape + ")");

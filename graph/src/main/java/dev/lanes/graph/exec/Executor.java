@@ -35,57 +35,7 @@ public final class Executor {
         BufferArena arena = ctx.arena();
         var steps = plan.steps();
         for (int si = 0; si < steps.size(); si++) {
-            ExecutionPlan.Step step = steps.get(si);
-            Tensor[] args = new Tensor[step.inputs().length];
-            for (int i = 0; i < args.length; i++) {
-                int s = step.inputs()[i];
-                args[i] = s < 0 ? null : slots[s];
-                if (s >= 0 && args[i] == null) {
-                    throw new ModelException(step.node().describe() + ": input '" + step.node().allReads().get(
-                            Math.min(i, step.node().allReads().size() - 1)) + "' has no value (a graph input was not given?)");
-                }
-            }
-            if (arena != null && step.op() instanceof InPlaceOperator inPlace) {
-                releaseDyingInputs(step, inPlace, slots, arena);
-            }
-            long t0 = profile != null ? NodeProfile.now() : 0;
-            Tensor[] results;
-            try {
-                results = step.op().run(args, ctx);
-            } catch (ModelException e) {
-                throw e;
-            } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | IndexOutOfBoundsException
-                     | ClassCastException | NegativeArraySizeException e) {
-                throw new ModelException(step.node().describe() + ": " + e.getMessage() + inputShapes(args), e);
-            } catch (OutOfMemoryError e) {
-                throw new ModelException(step.node().describe() + ": out of memory computing outputs" + inputShapes(args), e);
-            }
-            if (profile != null) {
-                profile.record(si, NodeProfile.now() - t0);
-            }
-            int[] outs = step.outputs();
-            if (results.length < outs.length) {
-                throw new ModelException(step.node().describe() + ": produced " + results.length + " outputs, the node declares " + outs.length);
-            }
-            for (int i = 0; i < outs.length; i++) {
-                if (outs[i] >= 0) {
-                    if (results[i] == null) {
-                        throw new ModelException(step.node().describe() + ": output " + i + " ('" + step.node().outputs().get(i)
-                                + "') was not computed");
-                    }
-                    slots[outs[i]] = results[i];
-                    if (arena != null) {
-                        arena.retain(results[i].array());
-                    }
-                }
-            }
-            for (int r : step.release()) {
-                Tensor t = slots[r];
-                slots[r] = null;
-                if (t != null && arena != null) {
-                    arena.release(t.array());
-                }
-            }
+            runStep(si, steps.get(si), slots, ctx, arena, profile);
         }
         int[] out = plan.outputSlots();
         Tensor[] result = new Tensor[out.length];
@@ -93,6 +43,66 @@ public final class Executor {
             result[i] = slots[out[i]];
         }
         return result;
+    }
+
+    /**
+     * One step: its arguments from the slots, the operator, its results into the slots, the slots that die here released.
+     * A method of its own, not the body of {@link #run}'s loop: called once per node, it reaches C2 after a few runs by its
+     * own call count and stays small (the operator call is megamorphic, never inlined), where the loop in {@code run},
+     * entered once per run, waited ~20 s for its C2 compiles (two OSR compiles and a standard one, 0.06-0.08 s each, on the
+     * core the run uses; bench/RESULTS.md, "Time to steady state, session 16").
+     */
+    private static void runStep(int si, ExecutionPlan.Step step, Tensor[] slots, RunContext ctx, BufferArena arena, NodeProfile profile) {
+        Tensor[] args = new Tensor[step.inputs().length];
+        for (int i = 0; i < args.length; i++) {
+            int s = step.inputs()[i];
+            args[i] = s < 0 ? null : slots[s];
+            if (s >= 0 && args[i] == null) {
+                throw new ModelException(step.node().describe() + ": input '" + step.node().allReads().get(
+                        Math.min(i, step.node().allReads().size() - 1)) + "' has no value (a graph input was not given?)");
+            }
+        }
+        if (arena != null && step.op() instanceof InPlaceOperator inPlace) {
+            releaseDyingInputs(step, inPlace, slots, arena);
+        }
+        long t0 = profile != null ? NodeProfile.now() : 0;
+        Tensor[] results;
+        try {
+            results = step.op().run(args, ctx);
+        } catch (ModelException e) {
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | IndexOutOfBoundsException
+                 | ClassCastException | NegativeArraySizeException e) {
+            throw new ModelException(step.node().describe() + ": " + e.getMessage() + inputShapes(args), e);
+        } catch (OutOfMemoryError e) {
+            throw new ModelException(step.node().describe() + ": out of memory computing outputs" + inputShapes(args), e);
+        }
+        if (profile != null) {
+            profile.record(si, NodeProfile.now() - t0);
+        }
+        int[] outs = step.outputs();
+        if (results.length < outs.length) {
+            throw new ModelException(step.node().describe() + ": produced " + results.length + " outputs, the node declares " + outs.length);
+        }
+        for (int i = 0; i < outs.length; i++) {
+            if (outs[i] >= 0) {
+                if (results[i] == null) {
+                    throw new ModelException(step.node().describe() + ": output " + i + " ('" + step.node().outputs().get(i)
+                            + "') was not computed");
+                }
+                slots[outs[i]] = results[i];
+                if (arena != null) {
+                    arena.retain(results[i].array());
+                }
+            }
+        }
+        for (int r : step.release()) {
+            Tensor t = slots[r];
+            slots[r] = null;
+            if (t != null && arena != null) {
+                arena.release(t.array());
+            }
+        }
     }
 
     /**

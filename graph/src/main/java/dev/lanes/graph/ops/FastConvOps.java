@@ -67,13 +67,30 @@ final class FastConvOps {
         if (!prepareKnownShape(s, prepared)) {
             return null;
         }
-        Operator body = (in, ctx) -> {
+        Operator body = new ConvRun(op, prepared, reference, residual, xNhwc, yNhwc);
+        int[] known = s.inputInfo(0).fixedShape();
+        ConvOperator knownOp = known == null ? null : prepared.get(known);
+        if (residual && xNhwc && yNhwc && knownOp != null && knownOp.residualMayBeOutput()) {
+            return new OverResidual(body);
+        }
+        return body;
+    }
+
+    /**
+     * The run of a bound Conv or FusedConv. A class of its own rather than a lambda: C2 compiled the lambda twice, as its
+     * synthetic wrapper (which inlines the body) and as the body, each ~0.12-0.2 s on the core the runs share, ~15-20 s
+     * after the JVM's start (bench/RESULTS.md, "Time to steady state, session 16").
+     */
+    private record ConvRun(String op, PerShape<ConvOperator> prepared, Operator reference, boolean residual, boolean xNhwc,
+                           boolean yNhwc) implements Operator {
+        @Override
+        public Tensor[] run(Tensor[] in, RunContext ctx) {
             Tensor x = LinearOps.float32(in[0], op, "X");
             ConvOperator c = prepared.get(x.shape());
             if (c == null) {
                 return reference.run(in, ctx);
             }
-            int[] outShape = c.shape().outputShape();
+            int[] outShape = c.outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
             float[] z = residual ? FusedOps.residual(in[3], outShape, op).floats() : null;
             if (!xNhwc && !yNhwc) {
@@ -82,13 +99,7 @@ final class FastConvOps {
                 runNhwc(c, x, xNhwc, y, yNhwc, z, ctx);
             }
             return new Tensor[] {Tensor.of(y, outShape)};
-        };
-        int[] known = s.inputInfo(0).fixedShape();
-        ConvOperator knownOp = known == null ? null : prepared.get(known);
-        if (residual && xNhwc && yNhwc && knownOp != null && knownOp.residualMayBeOutput()) {
-            return new OverResidual(body);
         }
-        return body;
     }
 
     /**
@@ -161,7 +172,7 @@ final class FastConvOps {
             if (b == null) {
                 return reference.run(in, ctx);
             }
-            int[] outShape = (b.project() != null ? b.project() : b.depthwise()).shape().outputShape();
+            int[] outShape = (b.project() != null ? b.project() : b.depthwise()).outputShape();
             float[] y = ctx.floats(Tensor.checkedSize(outShape));
             float[] z = residual ? FusedOps.residual(in[7], outShape, op).floats() : null;
             if (b.fused() != null) {
@@ -183,7 +194,7 @@ final class FastConvOps {
             for (int i = 0; i < layers.size(); i++) {
                 ConvOperator c = layers.get(i);
                 boolean last = i == layers.size() - 1;
-                int[] shape = c.shape().outputShape();
+                int[] shape = c.outputShape();
                 float[] out = last ? y : ctx.floats(Tensor.checkedSize(shape));
                 float[] zi = last ? z : null;
                 if (!vNhwc && !(last ? yNhwc : true)) {
@@ -248,7 +259,7 @@ final class FastConvOps {
             if (cp.fused() != null) {
                 cp.fused().run(x.floats(), 0, !xNhwc, y, 0, ctx.parallel());
             } else {
-                float[] mid = ctx.floats(Tensor.checkedSize(cp.conv().shape().outputShape()));
+                float[] mid = ctx.floats(Tensor.checkedSize(cp.conv().outputShape()));
                 runNhwc(cp.conv(), x, xNhwc, mid, true, null, ctx);
                 cp.pool().runNhwc(mid, 0, y, 0, ctx.parallel());
                 ctx.giveBack(mid);
@@ -301,7 +312,7 @@ final class FastConvOps {
             if (cm.fused() != null) {
                 cm.fused().run(x.floats(), 0, y, 0, ctx.parallel());
             } else {
-                float[] mid = ctx.floats(Tensor.checkedSize(cm.conv().shape().outputShape()));
+                float[] mid = ctx.floats(Tensor.checkedSize(cm.conv().outputShape()));
                 runNhwc(cm.conv(), x, xNhwc, mid, true, null, ctx);
                 cm.pool().runNhwc(mid, 0, y, 0, ctx.parallel());
                 ctx.giveBack(mid);
@@ -316,14 +327,14 @@ final class FastConvOps {
 
     /** A convolution run in NHWC with one of X or Y (and Z with Y) in NCHW: that one is reordered through a scratch buffer. */
     private static void runNhwc(ConvOperator c, Tensor x, boolean xNhwc, float[] y, boolean yNhwc, float[] z, RunContext ctx) {
-        ConvShape s = c.shape();
-        int n = s.batch(), outPixels = s.outSpatialSize(), m = s.outChannels();
         Parallel par = ctx.parallel();
         if (!xNhwc) {
             c.runNchwToNhwc(x.floats(), 0, y, 0, z, 0, par); // the operator reorders X, unless its kernel reads NCHW
         } else if (yNhwc) {
             c.runNhwc(x.floats(), 0, y, 0, z, 0, par);
         } else {
+            ConvShape s = c.shape();
+            int n = s.batch(), outPixels = s.outSpatialSize(), m = s.outChannels();
             float[] ys = ctx.floats(y.length), zs = null;
             if (z != null) {
                 zs = ctx.floats(z.length);
