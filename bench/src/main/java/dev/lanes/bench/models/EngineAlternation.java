@@ -1,5 +1,11 @@
 package dev.lanes.bench.models;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -13,7 +19,8 @@ import java.util.Locale;
  *
  * <p>Both engines' thread pools keep spinning for a while after a call (Lanes' workers 200 µs, ONNX Runtime's longer:
  * with 5 ms between blocks its spinning threads slowed the following Lanes block by ~12 % at 2 threads), so the blocks
- * are separated by a pause, {@code -Dlanes.alternation.pause=MS} (default 200). Warm-up: 15 s of alternating blocks.
+ * are separated by a pause, {@code -Dlanes.alternation.pause=MS} (default 200). Warm-up: alternating blocks for
+ * twice {@link SteadyState#SESSION_WARMUP_NANOS} (Lanes runs half of the time).
  * JMH ({@link ModelBench}) stays the benchmark of record; this is for rows near 1.0×.
  *
  * <pre>
@@ -24,7 +31,6 @@ import java.util.Locale;
  * (pin 1-thread runs with {@code taskset -c 0}).
  */
 public final class EngineAlternation {
-    private static final long WARMUP_NANOS = 15_000_000_000L;
     private static final String[] NAMES = {"Lanes", "ONNX Runtime"};
 
     private EngineAlternation() {}
@@ -38,19 +44,46 @@ public final class EngineAlternation {
         }
         long pauseMillis = Long.getLong("lanes.alternation.pause", 200);
         long[][] times = new long[2][blocks * perBlock];
+        long[][] starts = new long[2][blocks * perBlock];
         try (Engines engines = new Engines(model, threads)) {
             engines.openLanes();
             engines.openOnnxRuntime();
-            long until = System.nanoTime() + WARMUP_NANOS;
-            long[] scratch = new long[perBlock];
+            long until = System.nanoTime() + SteadyState.warmupNanos(2);
+            long[] scratch = new long[perBlock], scratchStarts = new long[perBlock];
             for (int b = 0; System.nanoTime() < until; b++) {
-                for (int e : order(b)) block(engines, e, scratch, 0, perBlock, pauseMillis);
+                for (int e : order(b)) block(engines, e, scratch, scratchStarts, 0, perBlock, pauseMillis);
             }
             for (int b = 0; b < blocks; b++) {
-                for (int e : order(b)) block(engines, e, times[e], b * perBlock, perBlock, pauseMillis);
+                for (int e : order(b)) block(engines, e, times[e], starts[e], b * perBlock, perBlock, pauseMillis);
             }
         }
         report(model, threads, blocks, perBlock, pauseMillis, times);
+        String dump = System.getProperty("lanes.alternation.dump");
+        if (dump != null) dump(Path.of(dump), blocks, perBlock, times, starts);
+    }
+
+    /**
+     * Every timed run, one line each ({@code block run-in-block engine ms start}), for where the slow runs fall:
+     * {@code -Dlanes.alternation.dump=FILE}. The start is in ms since the JVM started, the clock of
+     * {@code -XX:+PrintCompilation} and {@code -Xlog}, so slow runs can be set beside compilations and pauses.
+     */
+    private static void dump(Path file, int blocks, int perBlock, long[][] times, long[][] starts) {
+        long uptimeNanos = ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L, now = System.nanoTime();
+        StringBuilder out = new StringBuilder("block run engine ms start\n");
+        for (int b = 0; b < blocks; b++) {
+            for (int e : order(b)) {
+                for (int r = 0; r < perBlock; r++) {
+                    int i = b * perBlock + r;
+                    out.append(String.format(Locale.ROOT, "%d %d %s %.3f %.1f%n", b, r, e == 0 ? "lanes" : "ort", times[e][i] / 1e6,
+                            (uptimeNanos - (now - starts[e][i])) / 1e6));
+                }
+            }
+        }
+        try {
+            Files.writeString(file, out);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the run times to " + file, ex);
+        }
     }
 
     /** Lanes first in even blocks, ONNX Runtime first in odd ones, so neither always follows the other. */
@@ -59,10 +92,12 @@ public final class EngineAlternation {
     }
 
     /** One block: {@code runs} runs timed into {@code into[from..]}, after the pause that lets the other's threads settle. */
-    private static void block(Engines engines, int engine, long[] into, int from, int runs, long pauseMillis) throws InterruptedException {
+    private static void block(Engines engines, int engine, long[] into, long[] startsInto, int from, int runs, long pauseMillis)
+            throws InterruptedException {
         Thread.sleep(pauseMillis);
         for (int i = from; i < from + runs; i++) {
             long t0 = System.nanoTime();
+            startsInto[i] = t0;
             if (engine == 0) engines.runLanes();
             else engines.runOnnxRuntime();
             into[i] = System.nanoTime() - t0;

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * Old and new builds of Lanes compared run by run in one JVM: each benchmarks jar given is loaded in its own class
  * loader (parent: the platform loader, so no class is shared with this one or with the other jars), opens a profiling
- * session on the model, and the sessions run in turn, one run each per round, after a 10 s warm-up of all of them. On
+ * session on the model, and the sessions run in turn, one run each per round, after a warm-up of all of them ({@link SteadyState}: 25 s per jar). On
  * this shared VM a model's time moves by 5–20 % from minute to minute and from JVM to JVM (other processes, the
  * 2-thread slow state of bench/RESULTS.md); runs interleaved this finely see the same machine, so the difference between
  * the columns is the builds'. Prints per node (in the first jar's plan order, then the nodes only other jars' plans have;
@@ -33,8 +33,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class JarAlternation {
-    private static final long WARMUP_NANOS = 10_000_000_000L;
-
     private JarAlternation() {}
 
     /** One jar's profiling session, driven through reflection (its classes are not this loader's). */
@@ -106,7 +104,7 @@ public final class JarAlternation {
         if (threads < 1 || runs < 1) throw new IllegalArgumentException("JarAlternation needs THREADS >= 1 and RUNS >= 1");
         List<Build> builds = new ArrayList<>();
         for (int i = 3; i < args.length; i++) builds.add(new Build(Path.of(args[i]), model, threads, runs));
-        long until = System.nanoTime() + WARMUP_NANOS;
+        long until = System.nanoTime() + SteadyState.warmupNanos(builds.size());
         while (System.nanoTime() < until) for (Build b : builds) b.runOnce(-1);
         for (int r = 0; r < runs; r++) for (Build b : builds) b.runOnce(r);
 

@@ -26,10 +26,14 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p>gpt2_small returns its KV cache, 38 MB per run, so both engines' JVMs grow their heaps while it is measured; where a
  * first touch of memory is slow (this VM: ~27 µs a page) that growth lands in the iterations. Run it with a fixed,
  * pre-touched heap for both engines: {@code -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"} (RESULTS.md, session 13).
+ *
+ * <p>Warm-up: 30 s, so that both engines are timed in their steady state. Lanes' JIT is not done before ~25 s of
+ * ResNet-50 on one core ({@link SteadyState}); with the 12 s this benchmark used to warm up, its first measured
+ * iterations ran 10–25 % slow and the mean with them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 4, time = 3)
+@Warmup(iterations = 10, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
         "--enable-native-access=ALL-UNNAMED", "-Xss8m", "-Xmx6g"})

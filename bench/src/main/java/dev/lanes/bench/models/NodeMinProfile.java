@@ -14,8 +14,8 @@ import java.util.Map;
  * Lanes' per-node time as the minimum and the median over many runs, node by node in plan order: on a machine other
  * processes share, a node's minimum is the run where nothing preempted it (a mean, as {@link ModelProfile} prints, then
  * says more about the load than about the kernel). Wall clock by default, the calling thread's CPU time with
- * {@code -Dlanes.profile.clock=cpu} (1 thread only: with more, the workers' time is not the caller's). Warm-up: 8 s and
- * at least 5 runs.
+ * {@code -Dlanes.profile.clock=cpu} (1 thread only: with more, the workers' time is not the caller's). Warm-up: {@link
+ * SteadyState#SESSION_WARMUP_NANOS} and at least 5 runs.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
@@ -23,8 +23,6 @@ import java.util.Map;
  * </pre>
  */
 public final class NodeMinProfile {
-    private static final long WARMUP_NANOS = 8_000_000_000L;
-
     private NodeMinProfile() {}
 
     public static void main(String[] args) throws Exception {
@@ -56,7 +54,7 @@ public final class NodeMinProfile {
     static NodeSamples measure(BenchModel.Prepared p, int threads, int runs) throws IOException {
         if (threads < 1 || runs < 1) throw new IllegalArgumentException("NodeMinProfile needs THREADS >= 1 and RUNS >= 1");
         try (Session s = Session.open(p.file(), SessionOptions.defaults().withThreads(threads).withProfiling(true))) {
-            long until = System.nanoTime() + WARMUP_NANOS;
+            long until = System.nanoTime() + SteadyState.SESSION_WARMUP_NANOS;
             for (int i = 0; i < 5 || System.nanoTime() < until; i++) s.run(p.inputs());
             Map<String, Long> last = new HashMap<>();
             for (NodeTiming t : s.profile()) last.put(t.node(), t.totalNanos());

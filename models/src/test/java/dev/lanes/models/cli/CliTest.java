@@ -70,15 +70,19 @@ class CliTest {
 
     @Test
     void benchPrintsPercentilesAsJson() throws Exception {
-        Result r = run("bench", TinyModels.mlp(dir).toString(), "--json", "-w", "2", "-n", "5", "-t", "1", "--dim", "batch=3");
+        Result r = run("bench", TinyModels.mlp(dir).toString(), "--json", "-w", "2", "-n", "5", "-t", "1", "--dim", "batch=3",
+                "--jit-quiet", "0.2", "--max-warmup-time", "20");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out().strip()).getAsJsonObject();
         assertEquals(5, o.get("runs").getAsInt());
         assertEquals(1, o.get("threads").getAsInt());
         assertTrue(o.get("p50_ms").getAsDouble() <= o.get("max_ms").getAsDouble());
-        Result text = run("bench", TinyModels.mlp(dir).toString(), "-w", "1", "-n", "3", "--backend", "reference");
+        assertTrue(o.has("steady") && o.get("warmup_s").getAsDouble() > 0, r.out());
+        Result text = run("bench", TinyModels.mlp(dir).toString(), "-w", "1", "-n", "3", "--backend", "reference", "--jit-quiet", "0");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("reference backend") && text.out().contains("p99"), text.out());
+        Result bad = run("bench", TinyModels.mlp(dir).toString(), "--warmup-time", "5", "--max-warmup-time", "1");
+        assertTrue(bad.code() != 0 && bad.err().contains("--max-warmup-time"), bad.err());
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.lanes.models.inspect;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.graph.Session;
@@ -137,5 +139,32 @@ class InspectTest {
         assertTrue(l.warmupRuns() > 2, "a 30 ms warm-up of empty runs takes more than 2 of them: " + l.warmupRuns());
         assertEquals(l.warmupRuns() + 5, calls[0]);
         assertEquals(2 + 5, progress[0]);
+    }
+
+    @Test
+    void warmUpWaitingForAQuietJitStopsAtItsLimitAndSaysSo() {
+        int[] calls = {0};
+        // a quiet window of 10 s cannot end within a limit of 0.2 s: the warm-up gives up there, marked not steady
+        LatencyRecorder.Warmup w = new LatencyRecorder.Warmup(3, 0, 10_000_000_000L, 200_000_000L);
+        LatencyRecorder.Latency l = LatencyRecorder.measure(() -> calls[0]++, w, 4, p -> { });
+        assertFalse(l.steady());
+        assertTrue(l.warmupSeconds() >= 0.2 && l.warmupSeconds() < 5, "stopped at its limit: " + l.warmupSeconds() + " s");
+        assertEquals(l.warmupRuns() + 4, calls[0]);
+    }
+
+    @Test
+    void warmUpWaitingForAQuietJitEndsWhenAWindowIsQuiet() {
+        int[] calls = {0};
+        // windows of 20 ms until one has the compilers busy for at most 1 ms of it, within 30 s
+        LatencyRecorder.Warmup w = new LatencyRecorder.Warmup(1, 0, 20_000_000L, 30_000_000_000L);
+        LatencyRecorder.Latency l = LatencyRecorder.measure(() -> calls[0]++, w, 2, p -> { });
+        assertTrue(l.steady() || l.warmupSeconds() >= 30, "ended on a quiet window or at the limit: " + l.warmupSeconds() + " s");
+        assertTrue(l.warmupSeconds() >= 0.02, "lasted at least one window: " + l.warmupSeconds() + " s");
+    }
+
+    @Test
+    void warmUpRejectsALimitBelowItsLeastTime() {
+        assertThrows(IllegalArgumentException.class, () -> new LatencyRecorder.Warmup(1, 2_000_000_000L, 1_000_000_000L, 1_000_000_000L));
+        assertThrows(IllegalArgumentException.class, () -> new LatencyRecorder.Warmup(-1, 0, 0, 0));
     }
 }
