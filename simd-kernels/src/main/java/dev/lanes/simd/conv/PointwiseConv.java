@@ -86,10 +86,11 @@ public final class PointwiseConv implements ConvKernel {
      */
     private static final int BLOCK_FLOATS = 1 << 16;
     /**
-     * Weights of at least this size read ahead in {@link #runGlobalMean} (MobileNetV2's 320→1280, 1.6 MB: blocks of 36
-     * and 13 pixels, each over 20 panels of 80 KB). Smaller ones were not measured.
+     * Weights of at least this size read ahead in blocks of pixels ({@link #blocksReadAhead}): MobileNetV2's 320→1280 before
+     * the global mean (1.6 MB: blocks of 36 and 13 pixels, each over 20 panels of 80 KB) and features.17's 960→320
+     * projection (1.2 MB). Smaller ones were not measured.
      */
-    private static final long MEAN_READ_AHEAD_BYTES = 1L << 20;
+    private static final long BLOCKS_READ_AHEAD_BYTES = 1L << 20;
     /** Weights above this size are read panel by panel over all tiles on one thread too (see {@link #run}). */
     private static final long STREAMED_WEIGHTS_BYTES = 2L << 20;
 
@@ -133,10 +134,11 @@ public final class PointwiseConv implements ConvKernel {
      */
     private final boolean pairs;
     /**
-     * {@link #runGlobalMean} reads the next panel's pages ahead ({@link ReadAhead}): weights of at least
-     * {@link #MEAN_READ_AHEAD_BYTES}, read from L3 or memory once per block of pixels.
+     * {@link #runGlobalMean} and the rows {@link InvertedResidualConv} asks for read the next panel's pages ahead
+     * ({@link ReadAhead}): weights of at least {@link #BLOCKS_READ_AHEAD_BYTES}, read from L3 or memory once per block of
+     * pixels. Not {@link #run}'s blocks: ResNet-50's layer3 1x1s (1–2 MB) measured no different with it.
      */
-    private final boolean meanReadsAhead;
+    private final boolean blocksReadAhead;
 
     /**
      * Bytes of a chunk of panels, header included, at most: a quarter of G1's smallest region (1 MB). G1 stores an
@@ -294,7 +296,7 @@ public final class PointwiseConv implements ConvKernel {
         this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
         this.reluInRegisters = clampsInStores(false) && Float.floatToRawIntBits(lo) == 0 && hi == Float.POSITIVE_INFINITY;
         this.reluInRegistersWithoutResidual = reluInRegisters && 4L * cin * cout <= STREAMED_WEIGHTS_BYTES;
-        this.meanReadsAhead = 4L * cin * cout >= MEAN_READ_AHEAD_BYTES;
+        this.blocksReadAhead = 4L * cin * cout >= BLOCKS_READ_AHEAD_BYTES;
     }
 
     public static boolean supports(ConvShape s) {
@@ -428,7 +430,7 @@ public final class PointwiseConv implements ConvKernel {
                 // share is then exactly run()'s loop): panel by panel over all pixels read X from L2 once per panel and
                 // measured 0.005–0.012 ms slower at 1 thread on 320→1280 at 7² (and, with the read-ahead, slower in the
                 // model too: bench/RESULTS.md, "Deep 1x1s, session 16"). Pixel q lands at map[(q - q0)·M].
-                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp, false, meanReadsAhead);
+                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp, false, blocksReadAhead);
                 meanOverPixels(map, perImage, p0 * nr, panelEnd(p1), y, yOff + n * cout);
             }
         });
@@ -521,7 +523,7 @@ public final class PointwiseConv implements ConvKernel {
      * may compute any range in any order ({@link InvertedResidualConv} computes a few rows at a time).
      */
     void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, boolean clamp) {
-        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp, false);
+        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp, false, blocksReadAhead);
     }
 
     /** As {@link #pixels(float[], int, float[], int, float[], int, int, int, boolean)} for panels {@code [p0, p1)} only, no residual. */
