@@ -2,6 +2,7 @@ package dev.lanes.properties;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.Dims;
@@ -80,6 +81,38 @@ class ConvGlobalPoolProperties {
             Tolerance.assertBitsEqual(f + " 2 threads", fused(f, x, TWO), expected);
             Tolerance.assertBitsEqual(f + " 3 threads", fused(f, x, THREE), expected);
         });
+    }
+
+    /**
+     * Weights of 1 MB or more (350 to 420 → 750 to 800 channels, a last panel narrower than the others), where the
+     * fused pass loads a share of the pages of the panel that comes next after each tile (the next block's first after
+     * a block's last panel): 1 to 9 pixels a side, so one block of pixels or two, strides 1-2, batch 1-2. The loads
+     * change no arithmetic: the same bits as the two operators in turn on 1, 2, 3, 5 and 8 threads; any load outside
+     * the panels would throw.
+     */
+    @Test
+    void fusedReadsAheadUnderLargeWeights() {
+        Gen<Case> cases = in -> {
+            int cin = Generate.range(350, 420).generate(in), cout = Generate.range(750, 800).generate(in);
+            int h = Sizes.between(1, 9).generate(in), w = Sizes.between(1, 9).generate(in), st = Generate.range(1, 2).generate(in);
+            ConvShape cs = new ConvShape(Generate.range(1, 2).generate(in), cin, cout, 1, new int[] {h, w}, new int[] {1, 1},
+                    new int[] {0, 0}, new int[] {0, 0}, new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+            return new Case(cs, Generate.pick(List.of(Activation.NONE, Activation.RELU6, Activation.HARD_SWISH)).generate(in));
+        };
+        try (Parallel five = Parallel.create(5); Parallel eight = Parallel.create(8)) {
+            Theories.qt(10).forAll(cases, Sizes.seeds()).checkAssert((cs, seed) -> {
+                ConvShape s = cs.conv();
+                assertTrue(4L * s.inChannels() * s.outChannels() >= 1 << 20, "weights of 1 MB or more: " + s);
+                float[] w = Data.uniform(seed + 1, Dims.size(s.weightShape()));
+                float[] b = s.hasBias() ? Data.uniform(seed + 2, s.outChannels()) : null;
+                float[] x = Data.uniform(seed, Dims.size(s.inputShape()));
+                ConvGlobalPoolOperator f = ConvGlobalPoolOperator.of(ConvOperator.prepare(s, w, 0, b, 0, cs.act(), ConvAlgorithm.POINTWISE_DIRECT));
+                float[] expected = inTurn(ConvOperator.prepare(s, w, 0, b, 0, cs.act(), ConvAlgorithm.POINTWISE_DIRECT), x);
+                for (Parallel p : List.of(Parallel.callerOnly(), TWO, THREE, five, eight)) {
+                    Tolerance.assertBitsEqual(f + " " + p, fused(f, x, p), expected);
+                }
+            });
+        }
     }
 
     /** A convolution that does not run the pointwise kernel is left to the two operators in turn. */

@@ -619,6 +619,38 @@ class ConvOperatorProperties {
     }
 
     /**
+     * 1x1 layers with weights above 2 MB (760 to 820 → 700 to 760 channels, a last panel narrower than the others) over
+     * 1 to 9 × 1 to 9 pixels, stride 1 or 2: PointwiseConv runs panel by panel and, after each tile of a panel but the
+     * last, loads a share of the pages of the next panel its thread computes (PointwiseConv's unitShare; a thread whose
+     * share ends inside a panel, or has one tile of it, reads nothing ahead there). The loads change no arithmetic: against the
+     * reference with and without a residual (NCHW, 1, 2 and 3 threads), the same bits on 5 and 8 threads, and over its
+     * residual on 1, 2, 3, 5 and 8; any load outside the panels would throw.
+     */
+    @Test
+    void pointwiseDeepWeightsReadAheadOnEveryThreadCount() {
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.HARD_SWISH);
+        Gen<ConvShape> shapes = in -> {
+            int c = Generate.range(760, 820).generate(in), m = Generate.range(700, 760).generate(in), st = Generate.range(1, 2).generate(in);
+            int h = Sizes.between(1, 9).generate(in) * st, w = Sizes.between(1, 9).generate(in) * st;
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        try (Parallel five = Parallel.create(5); Parallel eight = Parallel.create(8)) {
+            Theories.qt(8).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
+                assertTrue(4L * s.inChannels() * s.outChannels() > 2 << 20, "weights above 2 MB: " + s);
+                float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.POINTWISE_DIRECT);
+                Inputs d = Inputs.of(s, seed);
+                ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+                float[] xh = nhwc(d.x, 1, s.inChannels(), s.inSpatialSize()), zh = z == null ? null : nhwc(z, 1, s.outChannels(), s.outSpatialSize());
+                float[] one = runNhwc(op, xh, zh, Parallel.callerOnly());
+                Tolerance.assertBitsEqual(op + " 5 threads", runNhwc(op, xh, zh, five), one);
+                Tolerance.assertBitsEqual(op + " 8 threads", runNhwc(op, xh, zh, eight), one);
+                if (zh != null) assertSameBitsOverResidual(op, xh, zh, one, List.of(Parallel.callerOnly(), TWO, THREE, five, eight));
+            });
+        }
+    }
+
+    /**
      * 1x1 layers on small maps under large weights (250 to 330 → 120 to 200 channels on 21 to 40 pixels) at 4 and 5
      * threads: PointwiseConv cuts its (panel, tile) units into even shares of work, so that shares start and end inside
      * panels (one panel's tiles split between threads) and a last narrower panel counts by its width; each unit runs

@@ -3,6 +3,7 @@ package dev.lanes.properties;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.reference.ConvShape;
 import dev.lanes.reference.Dims;
@@ -138,57 +139,88 @@ class InvertedResidualProperties {
 
     @Test
     void fusedEqualsTheLayersInTurnAndTheReference() {
-        Theories.qt(80).forAll(blocks(), Sizes.seeds()).checkAssert((b, seed) -> {
-            Weights d = Weights.of(b, seed);
-            List<ConvShape> shapes = layers(b);
-            List<Activation> acts = activations(b);
-            List<ConvOperator> ops = new ArrayList<>(3);
-            for (int i = 0; i < shapes.size(); i++) ops.add(ConvOperator.prepare(shapes.get(i), d.w[i], 0, d.b[i], 0, acts.get(i)));
-            ConvOperator expand = b.expand() != null ? ops.get(0) : null, project = b.project() != null ? ops.get(ops.size() - 1) : null;
-            ConvOperator dw = ops.get(b.expand() != null ? 1 : 0);
-            InvertedResidualOperator fused = InvertedResidualOperator.of(expand, dw, project, b.stripRows());
-            // one input channel makes a 1x1 "depthwise" (groups = C = 1): ConvOperator does not run it as PointwiseConv
-            boolean fits = b.depthwise().outChannels() % VectorWidth.LANES == 0
-                    && (expand == null || expand.algorithm() == ConvAlgorithm.POINTWISE_DIRECT || expand.algorithm() == ConvAlgorithm.STEM_DIRECT)
-                    && (project == null || project.algorithm() == ConvAlgorithm.POINTWISE_DIRECT);
-            if (!fits) {
-                assertNull(fused, "no fused kernel for " + b);
-                return;
-            }
-            assertNotNull(fused, b.toString());
-            ConvShape first = shapes.get(0);
-            int[] out = b.outputShape();
-            int outSize = Dims.size(out), outPixels = out[2] * out[3];
-            float[] x = nhwc(d.x, first.batch(), first.inChannels(), first.inSpatialSize());
-            // a stem reads the image in NCHW
-            float[] fusedX = fused.readsNchw() ? d.x : x;
-            float[] z = d.z == null ? null : nhwc(d.z, out[0], out[1], outPixels);
+        Theories.qt(80).forAll(blocks(), Sizes.seeds()).checkAssert(InvertedResidualProperties::fusedEqualsTheLayersInTurnAndTheReference);
+    }
 
-            // the layers in turn, on the fast path
-            float[] v = x;
-            for (int i = 0; i < ops.size(); i++) {
-                float[] next = new float[Dims.size(shapes.get(i).outputShape())];
-                ops.get(i).runNhwc(v, 0, next, 0, i == ops.size() - 1 ? z : null, 0, Parallel.callerOnly());
-                v = next;
-            }
-            float[] one = run(fused, fusedX, z, outSize, Parallel.callerOnly());
-            Tolerance.assertBitsEqual(b + " fused vs the layers in turn", one, v);
-            Tolerance.assertBitsEqual(b + " 2 threads", run(fused, fusedX, z, outSize, TWO), one);
-            Tolerance.assertBitsEqual(b + " 3 threads", run(fused, fusedX, z, outSize, THREE), one);
-            // every partition, a share per row or channel panel whatever the work: 1 to 8 shares of maps of 1 to 13 rows
-            for (BlockPartition how : BlockPartition.values()) {
-                for (Parallel p : POOLS) {
-                    Tolerance.assertBitsEqual(b + " " + how + " on " + p.threads() + " threads", run(fused, fusedX, z, outSize, p, how), one);
-                }
-            }
-
-            float[] nchw = new float[one.length];
-            Layouts.toNchw(one, 0, out[0], out[1], outPixels, nchw, 0, Parallel.callerOnly());
-            Reference r = Reference.of(b, d);
-            int k = 9;
-            for (ConvShape s : shapes) k = Math.max(k, s.inChannelsPerGroup() * s.kernelSize());
-            Tolerance.assertClose(b + " vs reference", nchw, r.y, r.scale, 1.5 * 1.5 * (k + 5) + 14);
+    /**
+     * Blocks whose projection has 1 MB of weights or more (880 to 1000 expanded channels → 300 to 340), which reads the
+     * next panel's pages ahead in the fused kernel's strips (PointwiseConv's pixels) and, split by panels, on more
+     * threads: 8 to 40 input channels, maps 1 to 9 × 1 to 9, stride 1 or 2, strips of 1 to 3 rows or the kernel's own,
+     * with or without a residual. The same checks as above (the layers in turn, where the projection on one thread
+     * reads nothing ahead, every partition on 1, 2, 3, 5 and 8 threads, the reference).
+     */
+    @Test
+    void fusedUnderLargeProjectionWeights() {
+        Gen<Block> blocks = in -> {
+            int l = VectorWidth.LANES, c = (880 + l - 1) / l * l + l * Generate.range(0, 120 / l).generate(in), cout = Generate.range(300, 340).generate(in);
+            int cin = Generate.range(8, 40).generate(in), h = Sizes.between(1, 9).generate(in), w = Sizes.between(1, 9).generate(in);
+            int st = Generate.range(1, 2).generate(in);
+            ConvShape e = new ConvShape(1, cin, c, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2], new int[] {1, 1},
+                    new int[] {1, 1}, Generate.booleans().generate(in));
+            ConvShape d = new ConvShape(1, c, c, c, new int[] {h, w}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+            ConvShape p = new ConvShape(1, c, cout, 1, d.outSpatial(), new int[] {1, 1}, new int[2], new int[2], new int[] {1, 1},
+                    new int[] {1, 1}, Generate.booleans().generate(in));
+            return new Block(e, d, p, Activation.RELU6, Activation.RELU6, Generate.pick(ACTS).generate(in), Generate.booleans().generate(in),
+                    Generate.pick(List.of(0, 1, 2, 3)).generate(in));
+        };
+        Theories.qt(6).forAll(blocks, Sizes.seeds()).checkAssert((b, seed) -> {
+            assertTrue(4L * b.project().inChannels() * b.project().outChannels() >= 1 << 20, "projection weights of 1 MB or more: " + b);
+            fusedEqualsTheLayersInTurnAndTheReference(b, seed);
         });
+    }
+
+    /** The fused block against its layers in turn (the same bits on every partition and thread count) and the reference. */
+    private static void fusedEqualsTheLayersInTurnAndTheReference(Block b, long seed) {
+        Weights d = Weights.of(b, seed);
+        List<ConvShape> shapes = layers(b);
+        List<Activation> acts = activations(b);
+        List<ConvOperator> ops = new ArrayList<>(3);
+        for (int i = 0; i < shapes.size(); i++) ops.add(ConvOperator.prepare(shapes.get(i), d.w[i], 0, d.b[i], 0, acts.get(i)));
+        ConvOperator expand = b.expand() != null ? ops.get(0) : null, project = b.project() != null ? ops.get(ops.size() - 1) : null;
+        ConvOperator dw = ops.get(b.expand() != null ? 1 : 0);
+        InvertedResidualOperator fused = InvertedResidualOperator.of(expand, dw, project, b.stripRows());
+        // one input channel makes a 1x1 "depthwise" (groups = C = 1): ConvOperator does not run it as PointwiseConv
+        boolean fits = b.depthwise().outChannels() % VectorWidth.LANES == 0
+                && (expand == null || expand.algorithm() == ConvAlgorithm.POINTWISE_DIRECT || expand.algorithm() == ConvAlgorithm.STEM_DIRECT)
+                && (project == null || project.algorithm() == ConvAlgorithm.POINTWISE_DIRECT);
+        if (!fits) {
+            assertNull(fused, "no fused kernel for " + b);
+            return;
+        }
+        assertNotNull(fused, b.toString());
+        ConvShape first = shapes.get(0);
+        int[] out = b.outputShape();
+        int outSize = Dims.size(out), outPixels = out[2] * out[3];
+        float[] x = nhwc(d.x, first.batch(), first.inChannels(), first.inSpatialSize());
+        // a stem reads the image in NCHW
+        float[] fusedX = fused.readsNchw() ? d.x : x;
+        float[] z = d.z == null ? null : nhwc(d.z, out[0], out[1], outPixels);
+
+        // the layers in turn, on the fast path
+        float[] v = x;
+        for (int i = 0; i < ops.size(); i++) {
+            float[] next = new float[Dims.size(shapes.get(i).outputShape())];
+            ops.get(i).runNhwc(v, 0, next, 0, i == ops.size() - 1 ? z : null, 0, Parallel.callerOnly());
+            v = next;
+        }
+        float[] one = run(fused, fusedX, z, outSize, Parallel.callerOnly());
+        Tolerance.assertBitsEqual(b + " fused vs the layers in turn", one, v);
+        Tolerance.assertBitsEqual(b + " 2 threads", run(fused, fusedX, z, outSize, TWO), one);
+        Tolerance.assertBitsEqual(b + " 3 threads", run(fused, fusedX, z, outSize, THREE), one);
+        // every partition, a share per row or channel panel whatever the work: 1 to 8 shares of maps of 1 to 13 rows
+        for (BlockPartition how : BlockPartition.values()) {
+            for (Parallel p : POOLS) {
+                Tolerance.assertBitsEqual(b + " " + how + " on " + p.threads() + " threads", run(fused, fusedX, z, outSize, p, how), one);
+            }
+        }
+
+        float[] nchw = new float[one.length];
+        Layouts.toNchw(one, 0, out[0], out[1], outPixels, nchw, 0, Parallel.callerOnly());
+        Reference r = Reference.of(b, d);
+        int k = 9;
+        for (ConvShape s : shapes) k = Math.max(k, s.inChannelsPerGroup() * s.kernelSize());
+        Tolerance.assertClose(b + " vs reference", nchw, r.y, r.scale, 1.5 * 1.5 * (k + 5) + 14);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.lanes.bench.conv;
 import dev.lanes.bench.peers.OrtPeer;
 import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.Activation;
+import dev.lanes.simd.ConvGlobalPoolOperator;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.conv.ConvAlgorithm;
 import dev.lanes.simd.conv.Layouts;
@@ -26,11 +27,14 @@ import java.util.SplittableRandom;
  * {@code --algorithm=NAME} Lanes runs that {@link ConvAlgorithm} instead of the operator's choice. With
  * {@code --over-residual} Lanes adds a residual held in Y itself, applies a ReLU and writes Y over the residual (a
  * block-ending 1x1 of ResNet in a model: {@link ConvOperator#residualMayBeOutput}), whatever the layer's activation;
- * ONNX Runtime's node has neither residual nor ReLU then, so compare builds of Lanes with it, not the engines.
+ * ONNX Runtime's node has neither residual nor ReLU then, so compare builds of Lanes with it, not the engines. With
+ * {@code --global-mean} Lanes runs the layer fused with the global average pool after it ({@link ConvGlobalPoolOperator}: the
+ * map never written, as MobileNetV2's last 1x1 in a model) while ONNX Runtime runs the convolution alone: again, compare
+ * builds of Lanes.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
- *     dev.lanes.bench.conv.ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] [--over-residual] THREADS CALLS LAYER...
+ *     dev.lanes.bench.conv.ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] [--over-residual] [--global-mean] THREADS CALLS LAYER...
  * </pre>
  */
 public final class ConvLayerProbe {
@@ -40,6 +44,8 @@ public final class ConvLayerProbe {
     private static ConvAlgorithm algorithm;
     /** {@code --over-residual}: Lanes writes ReLU(conv + Y) over a residual held in Y. */
     private static boolean overResidual;
+    /** {@code --global-mean}: Lanes runs the layer and a global average pool as one {@link ConvGlobalPoolOperator}. */
+    private static boolean globalMean;
     /** {@code --cold}: {@link #evict} before every timed call. */
     private static boolean cold;
     /** 64 MB, twice the last-level cache of the machines measured so far. */
@@ -60,9 +66,11 @@ public final class ConvLayerProbe {
         boolean allKinds = flags.contains("--all-kinds");
         cold = flags.contains("--cold");
         overResidual = flags.contains("--over-residual");
+        globalMean = flags.contains("--global-mean");
+        if (overResidual && globalMean) throw new IllegalArgumentException("ConvLayerProbe takes --over-residual or --global-mean, not both");
         algorithm = flags.stream().filter(x -> x.startsWith("--algorithm=")).map(x -> ConvAlgorithm.valueOf(x.substring(12))).findFirst()
                 .orElse(null);
-        if (rest.size() < 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] [--over-residual] THREADS CALLS LAYER...");
+        if (rest.size() < 3) throw new IllegalArgumentException("usage: ConvLayerProbe [--all-kinds] [--cold] [--algorithm=NAME] [--over-residual] [--global-mean] THREADS CALLS LAYER...");
         int threads = Integer.parseInt(rest.get(0));
         int calls = Integer.parseInt(rest.get(1));
         for (String name : rest.subList(2, rest.size())) probe(ConvLayers.get(name), threads, calls, allKinds);
@@ -89,16 +97,21 @@ public final class ConvLayerProbe {
         }
         if (overResidual && !op.residualMayBeOutput()) throw new IllegalArgumentException(op + " cannot write Y over its residual");
         if (overResidual) System.arraycopy(ConvBench.random(r, y.length), 0, y, 0, y.length);
+        ConvGlobalPoolOperator pooled = globalMean ? ConvGlobalPoolOperator.of(op) : null;
+        if (globalMean && pooled == null) throw new IllegalArgumentException(op + " has no fused global mean (not a 1x1 run by PointwiseConv)");
+        float[] means = new float[s.batch() * s.outChannels()];
         try (Parallel p = Parallel.create(threads);
              OrtPeer ort = OrtPeer.open(ConvBench.singleNodeModel(s, l.activation(), w, b), threads);
              OrtPeer.Inputs in = ort.inputs().float32("X", ConvBench.longs(s.inputShape()), xNchw)) {
             double[] lanes = {Double.MAX_VALUE, 0}, onnx = {Double.MAX_VALUE, 0};
             for (int round = 0; round < 5; round++) {
-                merge(lanes, times(calls, overResidual ? () -> op.runNhwc(x, 0, y, 0, y, 0, p) : () -> op.runNhwc(x, 0, y, 0, p)));
+                Runnable lanesCall = overResidual ? () -> op.runNhwc(x, 0, y, 0, y, 0, p)
+                        : globalMean ? () -> pooled.run(x, 0, means, 0, p) : () -> op.runNhwc(x, 0, y, 0, p);
+                merge(lanes, times(calls, lanesCall));
                 merge(onnx, times(calls, () -> ort.runDiscarding(in)));
             }
             System.out.printf(Locale.ROOT, "%-24s %-18s%s %d thread(s): lanes min %.1f us (%.1f GFLOP/s) p25 %.1f | ort min %.1f us (%.1f) p25 %.1f"
-                            + " | ort/lanes %.2f%n", l.name(), op.algorithm(), overResidual ? " +Y" : "", threads, lanes[0], s.flops() / lanes[0] / 1e3, lanes[1],
+                            + " | ort/lanes %.2f%n", l.name(), op.algorithm(), overResidual ? " +Y" : globalMean ? " +mean" : "", threads, lanes[0], s.flops() / lanes[0] / 1e3, lanes[1],
                     onnx[0], s.flops() / onnx[0] / 1e3, onnx[1], onnx[0] / lanes[0]);
         }
     }

@@ -3,6 +3,7 @@ package dev.lanes.simd.conv;
 import dev.lanes.reference.ConvShape;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.Parallel;
+import dev.lanes.simd.ReadAhead;
 import dev.lanes.simd.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -84,6 +85,12 @@ public final class PointwiseConv implements ConvKernel {
      * weights from L3 nine times per call.
      */
     private static final int BLOCK_FLOATS = 1 << 16;
+    /**
+     * Weights of at least this size read ahead in blocks of pixels ({@link #blocksReadAhead}): MobileNetV2's 320→1280 before
+     * the global mean (1.6 MB: blocks of 36 and 13 pixels, each over 20 panels of 80 KB) and features.17's 960→320
+     * projection (1.2 MB). Smaller ones were not measured.
+     */
+    private static final long BLOCKS_READ_AHEAD_BYTES = 1L << 20;
     /** Weights above this size are read panel by panel over all tiles on one thread too (see {@link #run}). */
     private static final long STREAMED_WEIGHTS_BYTES = 2L << 20;
 
@@ -126,6 +133,12 @@ public final class PointwiseConv implements ConvKernel {
      * take pixels in pairs, whose 3 output vectors are contiguous in Y, instead of padding each pixel to 2 vectors.
      */
     private final boolean pairs;
+    /**
+     * {@link #runGlobalMean} and the rows {@link InvertedResidualConv} asks for read the next panel's pages ahead
+     * ({@link ReadAhead}): weights of at least {@link #BLOCKS_READ_AHEAD_BYTES}, read from L3 or memory once per block of
+     * pixels. Not {@link #run}'s blocks: ResNet-50's layer3 1x1s (1–2 MB) measured no different with it.
+     */
+    private final boolean blocksReadAhead;
 
     /**
      * Bytes of a chunk of panels, header included, at most: a quarter of G1's smallest region (1 MB). G1 stores an
@@ -283,6 +296,7 @@ public final class PointwiseConv implements ConvKernel {
         this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
         this.reluInRegisters = clampsInStores(false) && Float.floatToRawIntBits(lo) == 0 && hi == Float.POSITIVE_INFINITY;
         this.reluInRegistersWithoutResidual = reluInRegisters && 4L * cin * cout <= STREAMED_WEIGHTS_BYTES;
+        this.blocksReadAhead = 4L * cin * cout >= BLOCKS_READ_AHEAD_BYTES;
     }
 
     public static boolean supports(ConvShape s) {
@@ -414,8 +428,9 @@ public final class PointwiseConv implements ConvKernel {
                 int q0 = n * perImage;
                 // the share's panels in run()'s own order (blocks of pixels that stay in L1, each over the panels; one
                 // share is then exactly run()'s loop): panel by panel over all pixels read X from L2 once per panel and
-                // measured 0.005–0.012 ms slower at 1 thread on 320→1280 at 7². Pixel q lands at map[(q - q0)·M].
-                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp, false);
+                // measured 0.005–0.012 ms slower at 1 thread on 320→1280 at 7² (and, with the read-ahead, slower in the
+                // model too: bench/RESULTS.md, "Deep 1x1s, session 16"). Pixel q lands at map[(q - q0)·M].
+                pixels(x, xOff, map, -q0 * cout, null, 0, q0, q0 + perImage, p0, p1, clamp, false, blocksReadAhead);
                 meanOverPixels(map, perImage, p0 * nr, panelEnd(p1), y, yOff + n * cout);
             }
         });
@@ -470,19 +485,36 @@ public final class PointwiseConv implements ConvKernel {
         int ta = pa < panels ? (int) ((a - workBefore(pa, tiles)) / panelVectors(pa)) : 0;
         int tb = pb < panels ? (int) ((b - workBefore(pb, tiles)) / panelVectors(pb)) : 0;
         float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, MR * Math.max(nr, lastNr));
+        int touched = 0;
         for (int p = pa; p <= pb && p < panels; p++) {
             int t0 = p == pa ? ta : 0, t1 = p == pb ? tb : tiles;
+            // the first tile of a panel streams it from memory, the others read it from L2: after each of them but the
+            // last, a share of the pages of the share's next panel (one load per page, ReadAhead), so that its first
+            // tile does not start cold
+            int np = p + 1;
+            boolean ahead = !pairs && np < panels && (np < pb || np == pb && tb > 0) && t1 - t0 > 1;
+            float[] nextArray = ahead ? panelArray[np] : null;
+            int from = ahead ? panelOffset[np] : 0, len = ahead ? cin * panelWidth(np) : 0, spans = t1 - t0 - 1;
             for (int t = t0; t < t1; t++) {
                 int q = t * MR, rows = Math.min(MR, pixels - q);
-                if (overResidual) {
-                    tileOverResidual(x, xOff, y, yOff, q, rows, p, tileBuffer);
-                    continue;
+                if (overResidual) tileOverResidual(x, xOff, y, yOff, q, rows, p, tileBuffer);
+                else {
+                    if (pairs) pairTile(x, xOff, y, yOff, q, rows, tileBuffer, clamp);
+                    else tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
+                    if (!clamp) epilogue(y, yOff, res, resOff, q, q + rows, p, p + 1);
                 }
-                if (pairs) pairTile(x, xOff, y, yOff, q, rows, tileBuffer, clamp);
-                else tile(x, xOff, y, yOff, res, resOff, q, rows, p, tileBuffer, clamp);
-                if (!clamp) epilogue(y, yOff, res, resOff, q, q + rows, p, p + 1);
+                int i = t - t0;
+                if (ahead && i < spans) {
+                    touched += ReadAhead.pages(nextArray, from + (int) ((long) len * i / spans), from + (int) ((long) len * (i + 1) / spans));
+                }
             }
         }
+        ReadAhead.keep(touched);
+    }
+
+    /** Columns of panel {@code p} (its zero padding included). */
+    private int panelWidth(int p) {
+        return p < fullPanels ? nr : lastNr;
     }
 
     /**
@@ -491,7 +523,7 @@ public final class PointwiseConv implements ConvKernel {
      * may compute any range in any order ({@link InvertedResidualConv} computes a few rows at a time).
      */
     void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, boolean clamp) {
-        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp, false);
+        pixels(x, xOff, y, yOff, res, resOff, q0, q1, 0, panels, clamp, false, blocksReadAhead);
     }
 
     /** As {@link #pixels(float[], int, float[], int, float[], int, int, int, boolean)} for panels {@code [p0, p1)} only, no residual. */
@@ -518,9 +550,21 @@ public final class PointwiseConv implements ConvKernel {
      */
     private void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1, boolean clamp,
                         boolean wholeMap) {
+        pixels(x, xOff, y, yOff, res, resOff, q0, q1, p0, p1, clamp, wholeMap, false);
+    }
+
+    /**
+     * As above; with {@code readAhead}, after each 6-row tile of a panel but the block's last, a share of the pages of
+     * the panel that comes next (the next block's first after the block's last panel; {@link ReadAhead}), for weights
+     * read from beyond L2 once per block.
+     */
+    private void pixels(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int q1, int p0, int p1, boolean clamp,
+                        boolean wholeMap, boolean readAhead) {
+        int blockPixels = blockTiles * MR;
         float[] tileBuffer = ConvScratch.get(ConvScratch.TILE, 2 * MR * Math.max(nr, lastNr));
-        for (int b0 = q0; b0 < q1; b0 += blockTiles * MR) {
-            int b1 = Math.min(q1, b0 + blockTiles * MR);
+        int touched = 0;
+        for (int b0 = q0; b0 < q1; b0 += blockPixels) {
+            int b1 = Math.min(q1, b0 + blockPixels);
             for (int p = p0; p < p1; p++) {
                 int width = p < fullPanels ? nr : lastNr;
                 // a panel of 2 vectors (MobileNetV2's projections to 32 channels), or pixel pairs (to 24), takes 12 rows
@@ -532,6 +576,13 @@ public final class PointwiseConv implements ConvKernel {
                 boolean tall = TWELVE_ROWS && width == 2 * L && (!wholeMap || cin >= MIN_TALL_K_FOR_A_MAP);
                 boolean six = width > nr && cout - p * nr == width;
                 boolean finish = p == p1 - 1 && !clamp;
+                // read-ahead where every tile is MR rows (not 12- or 4-row tiles, nor pixel pairs, whose shares would not
+                // be one a tile)
+                int np = p + 1 < p1 ? p + 1 : b1 < q1 ? p0 : -1;
+                boolean ahead = readAhead && !pairs && !tall && !six && np >= 0 && b1 - b0 > MR;
+                float[] nextArray = ahead ? panelArray[np] : null;
+                int from = ahead ? panelOffset[np] : 0, len = ahead ? cin * panelWidth(np) : 0;
+                int spans = (b1 - b0 + MR - 1) / MR - 1, i = 0;
                 int pending = -1, pendingEnd = 0;
                 for (int q = b0; q < b1; ) {
                     int rows = tall && b1 - q >= 2 * MR ? 2 * MR : six && b1 - q >= 4 ? 4 : Math.min(MR, b1 - q);
@@ -549,10 +600,15 @@ public final class PointwiseConv implements ConvKernel {
                         pendingEnd = q + rows;
                     }
                     q += rows;
+                    if (ahead && i < spans) {
+                        touched += ReadAhead.pages(nextArray, from + (int) ((long) len * i / spans), from + (int) ((long) len * (i + 1) / spans));
+                    }
+                    i++;
                 }
                 if (pending >= 0) epilogue(y, yOff, res, resOff, pending, pendingEnd, p0, p1);
             }
         }
+        if (readAhead) ReadAhead.keep(touched);
     }
 
     /** Residual and activation on pixels {@code [q0, q1)}, panels {@code [p0, p1)}. */
