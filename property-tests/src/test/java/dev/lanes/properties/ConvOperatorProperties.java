@@ -592,6 +592,19 @@ class ConvOperatorProperties {
     }
 
     /**
+     * 1x1 shapes with weights above 2 MB (760 to 820 → 700 to 760 channels: 2.0 to 2.4 MB) over maps of 1 to
+     * {@code maxH} × 1 to {@code maxW} output pixels, stride 1 or 2, with or without a bias.
+     */
+    private static Gen<ConvShape> deepPointwiseShapes(int maxH, int maxW) {
+        return in -> {
+            int c = Generate.range(760, 820).generate(in), m = Generate.range(700, 760).generate(in), st = Generate.range(1, 2).generate(in);
+            int h = Sizes.between(1, maxH).generate(in) * st, w = Sizes.between(1, maxW).generate(in) * st;
+            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+    }
+
+    /**
      * 1x1 layers with weights above 2 MB (760 to 820 → 700 to 760 channels: 2.0 to 2.4 MB) over maps smaller than them
      * (1 to 5 × 1 to 7 pixels, stride 1 or 2): on one thread too, PointwiseConv runs panel by panel over
      * every tile (each panel's weights read once), as it splits such layers over threads. Against the reference with and
@@ -601,12 +614,7 @@ class ConvOperatorProperties {
     @Test
     void pointwiseDeepWeightsPanelByPanel() {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.HARD_SWISH);
-        Gen<ConvShape> shapes = in -> {
-            int c = Generate.range(760, 820).generate(in), m = Generate.range(700, 760).generate(in), st = Generate.range(1, 2).generate(in);
-            int h = Sizes.between(1, 5).generate(in) * st, w = Sizes.between(1, 7).generate(in) * st;
-            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
-                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
-        };
+        Gen<ConvShape> shapes = deepPointwiseShapes(5, 7);
         Theories.qt(8).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
             assertTrue(4L * s.inChannels() * s.outChannels() > 2 << 20, "weights above 2 MB: " + s);
             float[] z = epilogueOnOneTwoAndThreeThreads(s, seed, act, residual, ConvAlgorithm.POINTWISE_DIRECT);
@@ -629,12 +637,7 @@ class ConvOperatorProperties {
     @Test
     void pointwiseDeepWeightsReadAheadOnEveryThreadCount() {
         List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.HARD_SWISH);
-        Gen<ConvShape> shapes = in -> {
-            int c = Generate.range(760, 820).generate(in), m = Generate.range(700, 760).generate(in), st = Generate.range(1, 2).generate(in);
-            int h = Sizes.between(1, 9).generate(in) * st, w = Sizes.between(1, 9).generate(in) * st;
-            return new ConvShape(1, c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
-                    new int[] {st, st}, new int[] {1, 1}, Generate.booleans().generate(in));
-        };
+        Gen<ConvShape> shapes = deepPointwiseShapes(9, 9);
         try (Parallel five = Parallel.create(5); Parallel eight = Parallel.create(8)) {
             Theories.qt(8).forAll(shapes, Sizes.seeds(), Generate.pick(acts), Generate.booleans()).checkAssert((s, seed, act, residual) -> {
                 assertTrue(4L * s.inChannels() * s.outChannels() > 2 << 20, "weights above 2 MB: " + s);
