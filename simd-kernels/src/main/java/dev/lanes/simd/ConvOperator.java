@@ -297,13 +297,7 @@ public final class ConvOperator {
     }
 
     private void range(String what, float[] a, int off, long n) {
-        // the message is built only when it is thrown: built on every call (requireNonNull's argument), it put a string
-        // concatenation per array into every run and into the inlining tree of each caller C2 compiles
-        if (a == null) throw new NullPointerException("Conv " + what);
-        if (off < 0 || off + n > a.length) {
-            throw new IllegalArgumentException("Conv " + what + " needs " + n + " floats from offset " + off + ", array has "
-                    + a.length + " (" + shape + ")");
-        }
+        Checks.operatorRange("Conv", what, a, off, n, shape);
     }
 
     @Override

@@ -143,12 +143,7 @@ public final class ConvTransposeOperator {
     }
 
     private void range(String what, float[] a, int off, long n) {
-        // the message only when thrown (see ConvOperator's range)
-        if (a == null) throw new NullPointerException("ConvTranspose " + what);
-        if (off < 0 || off + n > a.length) {
-            throw new IllegalArgumentException("ConvTranspose " + what + " needs " + n + " floats from offset " + off
-                    + ", array has " + a.length + " (" + shape + ")");
-        }
+        Checks.operatorRange("ConvTranspose", what, a, off, n, shape);
     }
 
     @Override

@@ -116,12 +116,7 @@ public final class InvertedResidualOperator {
     }
 
     private void range(String what, float[] a, int off, long n) {
-        // the message only when thrown (see ConvOperator's range)
-        if (a == null) throw new NullPointerException("InvertedResidual " + what);
-        if (off < 0 || off + n > a.length) {
-            throw new IllegalArgumentException("InvertedResidual " + what + " needs " + n + " floats from offset " + off + ", array has "
-                    + a.length + " (" + this + ")");
-        }
+        Checks.operatorRange("InvertedResidual", what, a, off, n, this);
     }
 
     @Override

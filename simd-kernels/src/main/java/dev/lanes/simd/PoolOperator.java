@@ -127,12 +127,7 @@ public final class PoolOperator {
     }
 
     private void range(String what, float[] a, int off, long n) {
-        // the message only when thrown (see ConvOperator's range)
-        if (a == null) throw new NullPointerException("Pool " + what);
-        if (off < 0 || off + n > a.length) {
-            throw new IllegalArgumentException("Pool " + what + " needs " + n + " floats from offset " + off + ", array has "
-                    + a.length + " (" + shape + ")");
-        }
+        Checks.operatorRange("Pool", what, a, off, n, shape);
     }
 
     @Override

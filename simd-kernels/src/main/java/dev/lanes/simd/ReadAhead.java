@@ -23,6 +23,14 @@ public final class ReadAhead {
         return h;
     }
 
+    /**
+     * {@link #pages} of share {@code i} of {@code shares} even shares of {@code a[from, from + len)}: a block read ahead a
+     * share after each of the tiles that compute before it.
+     */
+    public static int share(float[] a, int from, int len, int i, int shares) {
+        return pages(a, from + (int) ((long) len * i / shares), from + (int) ((long) len * (i + 1) / shares));
+    }
+
     /** Stores the sum of a kernel's {@link #pages} so that C2 cannot drop the loads. */
     public static void keep(int sum) {
         sink = sum;

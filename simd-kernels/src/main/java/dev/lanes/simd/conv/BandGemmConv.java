@@ -294,7 +294,7 @@ public final class BandGemmConv implements ConvKernel {
                 for (int q0 = 0, i = 0; q0 < pixels; q0 += MR, i++) {
                     tile(a, aOff, q0, Math.min(MR, pixels - q0), p, k0, k1, tile, y, yBase);
                     if (ahead && i < tiles - 1) {
-                        touched += ReadAhead.pages(w, from + (int) ((long) len * i / (tiles - 1)), from + (int) ((long) len * (i + 1) / (tiles - 1)));
+                        touched += ReadAhead.share(w, from, len, i, tiles - 1);
                     }
                 }
             }

@@ -375,7 +375,7 @@ public final class PointwiseConv implements ConvKernel {
      * else through the tile buffer.
      */
     private void tileOverResidual(float[] x, int xOff, float[] y, int yOff, int q0, int rows, int p, float[] t) {
-        int c0 = p * nr, width = p < fullPanels ? nr : lastNr;
+        int c0 = p * nr, width = panelWidth(p);
         if (reluInRegisters && rows == MR && cout - c0 >= width && (width == 4 * L || width == 2 * L)) {
             int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, q0 + 1), a2 = inputOffset(xOff, q0 + 2);
             int a3 = inputOffset(xOff, q0 + 3), a4 = inputOffset(xOff, q0 + 4), a5 = inputOffset(xOff, q0 + 5);
@@ -505,7 +505,7 @@ public final class PointwiseConv implements ConvKernel {
                 }
                 int i = t - t0;
                 if (ahead && i < spans) {
-                    touched += ReadAhead.pages(nextArray, from + (int) ((long) len * i / spans), from + (int) ((long) len * (i + 1) / spans));
+                    touched += ReadAhead.share(nextArray, from, len, i, spans);
                 }
             }
         }
@@ -566,7 +566,7 @@ public final class PointwiseConv implements ConvKernel {
         for (int b0 = q0; b0 < q1; b0 += blockPixels) {
             int b1 = Math.min(q1, b0 + blockPixels);
             for (int p = p0; p < p1; p++) {
-                int width = p < fullPanels ? nr : lastNr;
+                int width = panelWidth(p);
                 // a panel of 2 vectors (MobileNetV2's projections to 32 channels), or pixel pairs (to 24), takes 12 rows
                 // at a time: 24 or 18 accumulators, and the tile's set-up and stores amortised over twice the pixels. (A
                 // panel of 1 vector at 12 rows instead of 6 measured no faster on 32→16: 1 broadcast per FMA, not the
@@ -601,7 +601,7 @@ public final class PointwiseConv implements ConvKernel {
                     }
                     q += rows;
                     if (ahead && i < spans) {
-                        touched += ReadAhead.pages(nextArray, from + (int) ((long) len * i / spans), from + (int) ((long) len * (i + 1) / spans));
+                        touched += ReadAhead.share(nextArray, from, len, i, spans);
                     }
                     i++;
                 }
@@ -652,7 +652,7 @@ public final class PointwiseConv implements ConvKernel {
     /** Panel {@code p} of one tile (with its bias, and a ReLU/Clip clamp when {@code clamp}; the rest of the epilogue is {@link #epilogue}'s). */
     private void tile(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int q0, int rows, int p, float[] t,
                       boolean clamp) {
-        int c0 = p * nr, width = p < fullPanels ? nr : lastNr, cols = Math.min(width, cout - c0);
+        int c0 = p * nr, width = panelWidth(p), cols = Math.min(width, cout - c0);
         // a full tile of a full-width panel is stored by the kernel itself (a ReLU/Clip without residual clamped right
         // after, in L1); a partial tile or a masked panel goes through the tile buffer
         boolean direct = rows == MR && cols == width;
@@ -678,7 +678,7 @@ public final class PointwiseConv implements ConvKernel {
         // rows past the end repeat the last pixel: computed, never stored
         int a0 = inputOffset(xOff, q0), a1 = inputOffset(xOff, Math.min(q0 + 1, last)), a2 = inputOffset(xOff, Math.min(q0 + 2, last));
         int a3 = inputOffset(xOff, Math.min(q0 + 3, last)), a4 = inputOffset(xOff, Math.min(q0 + 4, last)), a5 = inputOffset(xOff, Math.min(q0 + 5, last));
-        int c0 = p * nr, width = p < fullPanels ? nr : lastNr;
+        int c0 = p * nr, width = panelWidth(p);
         switch (width / L) {
             case 1 -> kernel6x1(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
             case 2 -> kernel6x2(x, a0, a1, a2, a3, a4, a5, p, c0, d, o, stride);
@@ -710,7 +710,7 @@ public final class PointwiseConv implements ConvKernel {
             if (clamp) VectorClamp.rows(y, yo, 0, 1, 2 * MR * cout, lo, hi);
             return;
         }
-        int c0 = p * nr, width = p < fullPanels ? nr : lastNr, cols = Math.min(width, cout - c0);
+        int c0 = p * nr, width = panelWidth(p), cols = Math.min(width, cout - c0);
         boolean direct = cols == width;
         yo += c0;
         float[] d = direct ? y : t;
