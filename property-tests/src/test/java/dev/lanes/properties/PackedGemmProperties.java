@@ -35,6 +35,8 @@ class PackedGemmProperties {
     private static final Parallel TWO = Parallel.create(2);
     private static final Parallel THREE = Parallel.create(3);
     private static final Parallel FOUR = Parallel.create(4);
+    private static final Parallel FIVE = Parallel.create(5);
+    private static final Parallel EIGHT = Parallel.create(8);
     private static final ReferenceGemm REF = new ReferenceGemm();
 
     @AfterAll
@@ -42,6 +44,8 @@ class PackedGemmProperties {
         TWO.close();
         THREE.close();
         FOUR.close();
+        FIVE.close();
+        EIGHT.close();
     }
 
     /** Block and tile boundaries ±1 of every width's kernels (MR 4/6/12, NR 8/16/32, KC 256, MC 96/48). */
@@ -421,6 +425,44 @@ class PackedGemmProperties {
                     }
                 }
             }
+        });
+    }
+
+    /**
+     * A column bias, and a residual added before the activation (or after an identity one), which the 512-bit
+     * micro-kernels add in registers before their stores on full tiles of a product's one k-block (alpha 1, beta 0;
+     * also {@code Gemm6x2v}'s bias on narrower vectors), give exactly the bits of the product without an epilogue followed
+     * by the scalar definition {@link Epilogue#apply(float, int, int)}: the same operations in the same order. Shapes
+     * across the 12- and 8-row tiles, the column tails that go through the scratch tile, several k-blocks (where the
+     * epilogue pass still adds them), strided and transposed operands, on 1, 2, 3, 5 and 8 threads.
+     */
+    @Test
+    void epilogueAddsInRegistersGiveTheBitsOfTheEpiloguePass() {
+        Gen<Case> base = cases(1, 200, 200, 1700);
+        Gen<Case> plain = in -> {
+            Case c = base.generate(in);
+            if (integers().between(0, 3).generate(in) == 0) return c;
+            return new Case(c.m(), c.n(), c.k(), c.transA(), c.transB(), c.padA(), c.padB(), c.padC(), c.offset(), 1f, 0f, c.seed());
+        };
+        List<Activation> acts = List.of(Activation.NONE, Activation.RELU, Activation.GELU_ERF);
+        Gen<EpilogueCase> eps = in -> new EpilogueCase(Generate.pick(acts).generate(in),
+                integers().between(0, 3).generate(in) == 0 ? 0 : 2, integers().between(0, 2).generate(in), Sizes.seeds().generate(in));
+        Theories.qt(50).forAll(plain, eps, Generate.pick(List.of(1, 2, 3, 5, 8))).checkAssert((c, e, threads) -> {
+            Operands o = new Operands(c, false);
+            float[] bias = Data.uniform(e.seed(), c.n() + 3);
+            int ldr = c.n() + 2;
+            float[] residual = Data.uniform(e.seed() + 1, c.m() * ldr + 4);
+            Epilogue ep = Epilogue.of(e.act());
+            if (e.biasKind() == 2) ep = ep.withBiasPerColumn(bias, 3);
+            if (e.residualKind() == 1) ep = ep.withResidual(residual, 4, ldr);
+            if (e.residualKind() == 2) ep = ep.withResidualAfterActivation(residual, 4, ldr);
+            Parallel par = threads == 1 ? Parallel.callerOnly() : threads == 2 ? TWO : threads == 3 ? THREE : threads == 5 ? FIVE : EIGHT;
+            float[] product = o.fast(Epilogue.NONE, par);
+            float[] want = new float[product.length];
+            for (int i = 0; i < c.m(); i++) {
+                for (int j = 0; j < c.n(); j++) want[i * c.n() + j] = ep.apply(product[i * c.n() + j], i, j);
+            }
+            Tolerance.assertBitsEqual("PackedGemm " + ep + " " + c + " threads=" + threads, o.fast(ep, par), want);
         });
     }
 

@@ -102,6 +102,35 @@ public final class Epilogue {
         return activation;
     }
 
+    /** The per-column bias array, which a micro-kernel may add in registers; null without a per-column bias. */
+    float[] columnBias() {
+        return bias == Bias.PER_COLUMN ? biasData : null;
+    }
+
+    /** Where output column 0's value sits in {@link #columnBias}. */
+    int columnBiasOffset() {
+        return biasOff;
+    }
+
+    /**
+     * The residual a micro-kernel may add in registers right after the {@link #columnBias} — the order of
+     * {@link #apply(float, int, int)} when the residual comes before the activation, or after an identity one; null
+     * otherwise, and without a per-column bias.
+     */
+    float[] kernelResidual() {
+        return bias == Bias.PER_COLUMN && residual != null && (!residualAfterActivation || activation.isIdentity()) ? residual : null;
+    }
+
+    /** Where output element (0, 0)'s residual sits. */
+    int residualOffset() {
+        return residualOff;
+    }
+
+    /** The residual's row stride. */
+    int residualLd() {
+        return residualLd;
+    }
+
     public boolean hasResidual() {
         return residual != null;
     }
@@ -159,15 +188,26 @@ public final class Epilogue {
      * Per element the operations are those of {@link #apply(float, int, int)}, in its order.
      */
     public void applyTile(float[] c, int cOff, int ldc, int rows, int cols, int row0, int col0) {
+        applyTile(c, cOff, ldc, rows, cols, row0, col0, false);
+    }
+
+    /**
+     * {@link #applyTile(float[], int, int, int, int, int, int)} on a tile to which the micro-kernel has already added, in
+     * registers, the {@link #columnBias} and the {@link #kernelResidual} if there is one ({@code kernelAdded}; only with a
+     * per-column bias): the rest of the epilogue, in the same order.
+     */
+    void applyTile(float[] c, int cOff, int ldc, int rows, int cols, int row0, int col0, boolean kernelAdded) {
         if (isIdentity() || rows <= 0 || cols <= 0) return;
-        boolean before = residual != null && !residualAfterActivation;
-        if (bias != Bias.NONE || before) {
-            addLinear(c, cOff, ldc, rows, cols, row0, col0, true, before);
+        boolean residualLeft = residual != null && !(kernelAdded && kernelResidual() != null);
+        boolean before = residualLeft && !residualAfterActivation;
+        boolean biasLeft = bias != Bias.NONE && !kernelAdded;
+        if (biasLeft || before) {
+            addLinear(c, cOff, ldc, rows, cols, row0, col0, biasLeft, before);
         }
         if (!activation.isIdentity()) {
             for (int r = 0; r < rows; r++) activation.applyInPlace(c, cOff + r * ldc, cols);
         }
-        if (residual != null && residualAfterActivation) {
+        if (residualLeft && residualAfterActivation) {
             addLinear(c, cOff, ldc, rows, cols, row0, col0, false, true);
         }
     }
@@ -176,7 +216,6 @@ public final class Epilogue {
     private void addLinear(float[] c, int cOff, int ldc, int rows, int cols, int row0, int col0, boolean withBias, boolean withResidual) {
         boolean rowBias = withBias && bias == Bias.PER_ROW, colBias = withBias && bias == Bias.PER_COLUMN;
         int full = cols - cols % L;
-        VectorMask<Float> tail = S.indexInRange(full, cols);
         int bo = biasOff + col0;
         for (int r = 0; r < rows; r++) {
             int co = cOff + r * ldc;
@@ -190,6 +229,8 @@ public final class Epilogue {
                 v.intoArray(c, co + j);
             }
             if (full < cols) {
+                // the mask only where there is a tail: a GEMM's full tiles (every tile of MiniLM) never build one
+                VectorMask<Float> tail = S.indexInRange(full, cols);
                 FloatVector v = FloatVector.fromArray(S, c, co + full, tail);
                 if (colBias) v = v.add(FloatVector.fromArray(S, biasData, bo + full, tail));
                 else if (rowBias) v = v.add(rb);

@@ -67,4 +67,56 @@ final class Gemm6x2v {
         int o5 = cOff + 5 * ldc;
         c5_0.intoArray(c, o5); c5_1.intoArray(c, o5 + L);
     }
+
+    /**
+     * {@link #kernel} plus {@code bias[biasOff + j]} on every element of tile column j: the same FMA chains, then one
+     * add per element in registers before the store. The same operations in the same order as the kernel's store
+     * followed by {@link Epilogue}'s bias pass, without that pass's reload and second store of the tile.
+     */
+    static void kernelPlusColumnBias(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
+                                     float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        for (int p = 0; p < kc; p++) {
+            int ap = aOff + p * MR, bp = bOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ap]);
+            c0_0 = Fma.madd(a0, b0, c0_0); c0_1 = Fma.madd(a0, b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+            c1_0 = Fma.madd(a1, b0, c1_0); c1_1 = Fma.madd(a1, b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+            c2_0 = Fma.madd(a2, b0, c2_0); c2_1 = Fma.madd(a2, b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+            c3_0 = Fma.madd(a3, b0, c3_0); c3_1 = Fma.madd(a3, b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ap + 4]);
+            c4_0 = Fma.madd(a4, b0, c4_0); c4_1 = Fma.madd(a4, b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ap + 5]);
+            c5_0 = Fma.madd(a5, b0, c5_0); c5_1 = Fma.madd(a5, b1, c5_1);
+        }
+        FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff), bias1 = FloatVector.fromArray(S, bias, biasOff + L);
+        c0_0 = c0_0.add(bias0); c0_1 = c0_1.add(bias1);
+        c1_0 = c1_0.add(bias0); c1_1 = c1_1.add(bias1);
+        c2_0 = c2_0.add(bias0); c2_1 = c2_1.add(bias1);
+        c3_0 = c3_0.add(bias0); c3_1 = c3_1.add(bias1);
+        c4_0 = c4_0.add(bias0); c4_1 = c4_1.add(bias1);
+        c5_0 = c5_0.add(bias0); c5_1 = c5_1.add(bias1);
+        int o0 = cOff;
+        c0_0.intoArray(c, o0); c0_1.intoArray(c, o0 + L);
+        int o1 = cOff + ldc;
+        c1_0.intoArray(c, o1); c1_1.intoArray(c, o1 + L);
+        int o2 = cOff + 2 * ldc;
+        c2_0.intoArray(c, o2); c2_1.intoArray(c, o2 + L);
+        int o3 = cOff + 3 * ldc;
+        c3_0.intoArray(c, o3); c3_1.intoArray(c, o3 + L);
+        int o4 = cOff + 4 * ldc;
+        c4_0.intoArray(c, o4); c4_1.intoArray(c, o4 + L);
+        int o5 = cOff + 5 * ldc;
+        c5_0.intoArray(c, o5); c5_1.intoArray(c, o5 + L);
+    }
 }
