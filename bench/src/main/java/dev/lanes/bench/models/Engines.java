@@ -26,8 +26,13 @@ final class Engines implements AutoCloseable {
 
     /** Opens a Lanes session (default options, this many threads) and returns it. */
     Session openLanes() {
+        return openLanes(false);
+    }
+
+    /** Opens a Lanes session (default options, this many threads, its node profiler on or off) and returns it. */
+    Session openLanes(boolean profiling) {
         try {
-            lanes = Session.open(prepared.file(), SessionOptions.defaults().withThreads(threads));
+            lanes = Session.open(prepared.file(), SessionOptions.defaults().withThreads(threads).withProfiling(profiling));
             return lanes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

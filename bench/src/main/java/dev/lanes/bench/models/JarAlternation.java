@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * 2-thread slow state of bench/RESULTS.md); runs interleaved this finely see the same machine, so the difference between
  * the columns is the builds'. Prints per node (in the first jar's plan order, then the nodes only other jars' plans have;
  * {@code -Dlanes.alternation.nodes=REGEX} keeps the matching ones and adds their sum per run, which compares builds that
- * fuse differently) the minimum and median ms of each jar, then each run's time outside its nodes and the run.
+ * fuse differently) the minimum and median ms of each jar, then each run's time outside its nodes and the run (its
+ * minimum and median, then its mean and 90th percentile).
  * The sessions share the caches: every run finds its weights evicted by the other builds' runs, so absolute times sit
  * above a lone session's.
  *
@@ -131,7 +132,22 @@ public final class JarAlternation {
         for (Build b : builds) cell(b.outsideNodes());
         System.out.printf(Locale.ROOT, "%n%-60s", "run");
         for (Build b : builds) cell(b.runs);
+        // the tail, where a thread held up shows (a 2-thread run waits for its slowest share)
+        System.out.printf(Locale.ROOT, "%n%-60s", "run, mean / p90");
+        for (Build b : builds) System.out.printf(Locale.ROOT, " %11.3f / %10.3f", mean(b.runs) / 1e6, p90(b.runs) / 1e6);
         System.out.println();
+    }
+
+    private static double mean(long[] v) {
+        double sum = 0;
+        for (long x : v) sum += x;
+        return sum / v.length;
+    }
+
+    private static long p90(long[] v) {
+        long[] sorted = v.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.9 * sorted.length) - 1)];
     }
 
     private static void cell(long[] v) {
