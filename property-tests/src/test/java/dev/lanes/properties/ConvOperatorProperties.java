@@ -1003,8 +1003,9 @@ class ConvOperatorProperties {
     @Test
     void stemDirect() {
         checkAlgorithm(stems(), ConvAlgorithm.STEM_DIRECT, 40);
-        checkAlgorithm(ConvShapes.any().map(s -> new ConvShape(s.batch(), Math.min(s.inChannels(), 4), s.outChannels(), 1, s.inSpatial(),
-                s.kernel(), s.padsBegin(), s.padsEnd(), s.strides(), s.dilations(), s.hasBias())).assuming(s -> s.spatialRank() <= 2),
+        // drawn from ranks 1-2 rather than filtered: a filter that drops a third of the shapes made QuickTheories give up
+        checkAlgorithm(ConvShapes.upToTwoD().map(s -> new ConvShape(s.batch(), Math.min(s.inChannels(), 4), s.outChannels(), 1, s.inSpatial(),
+                s.kernel(), s.padsBegin(), s.padsEnd(), s.strides(), s.dilations(), s.hasBias())),
                 ConvAlgorithm.STEM_DIRECT, 30);
     }
 

@@ -22,6 +22,11 @@ public final class ConvShapes {
         return shapes(Generate.range(1, 3), channels(), 5, 3, 3);
     }
 
+    /** Rank 1 or 2, any grouping, every attribute varied (for kernels that take no 3-D convolutions). */
+    public static Gen<ConvShape> upToTwoD() {
+        return shapes(Generate.range(1, 2), channels(), 5, 3, 3);
+    }
+
     public static Gen<ConvShape> oneD() {
         return shapes(Generate.constant(1), channels(), 5, 3, 3);
     }
