@@ -99,99 +99,12 @@ final class Gemm12x2v {
     }
 
     /**
-     * {@link #kernel} plus {@code bias[biasOff + j]} on every element of tile column j: the same FMA chains, then one
-     * add per element in registers before the store. The same operations in the same order as the kernel's store
-     * followed by {@link Epilogue}'s bias pass, without that pass's reload and second store of the tile.
+     * {@link #kernel} plus {@code bias[biasOff + j]} on every element of tile column j, then, when {@code res} is not
+     * null, {@code res[resOff + r·ldr + j]} on element (r, j): the same FMA chains, then the adds in registers before the
+     * store, in {@link Epilogue}'s order (sum, + bias, + residual), without its pass's reload and second store of the tile.
+     * One method for both (not a flag on {@link #kernel}, whose body stays small): a residual is a branch after the loop.
      */
-    static void kernelPlusColumnBias(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
-                                     float[] c, int cOff, int ldc) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0;
-        FloatVector c1_0 = c0_0, c1_1 = c0_0;
-        FloatVector c2_0 = c0_0, c2_1 = c0_0;
-        FloatVector c3_0 = c0_0, c3_1 = c0_0;
-        FloatVector c4_0 = c0_0, c4_1 = c0_0;
-        FloatVector c5_0 = c0_0, c5_1 = c0_0;
-        FloatVector c6_0 = c0_0, c6_1 = c0_0;
-        FloatVector c7_0 = c0_0, c7_1 = c0_0;
-        FloatVector c8_0 = c0_0, c8_1 = c0_0;
-        FloatVector c9_0 = c0_0, c9_1 = c0_0;
-        FloatVector c10_0 = c0_0, c10_1 = c0_0;
-        FloatVector c11_0 = c0_0, c11_1 = c0_0;
-        for (int p = 0; p < kc; p++) {
-            int ap = aOff + p * MR, bp = bOff + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ap]);
-            c0_0 = Fma.madd(a0, b0, c0_0); c0_1 = Fma.madd(a0, b1, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
-            c1_0 = Fma.madd(a1, b0, c1_0); c1_1 = Fma.madd(a1, b1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
-            c2_0 = Fma.madd(a2, b0, c2_0); c2_1 = Fma.madd(a2, b1, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
-            c3_0 = Fma.madd(a3, b0, c3_0); c3_1 = Fma.madd(a3, b1, c3_1);
-            FloatVector a4 = FloatVector.broadcast(S, a[ap + 4]);
-            c4_0 = Fma.madd(a4, b0, c4_0); c4_1 = Fma.madd(a4, b1, c4_1);
-            FloatVector a5 = FloatVector.broadcast(S, a[ap + 5]);
-            c5_0 = Fma.madd(a5, b0, c5_0); c5_1 = Fma.madd(a5, b1, c5_1);
-            FloatVector a6 = FloatVector.broadcast(S, a[ap + 6]);
-            c6_0 = Fma.madd(a6, b0, c6_0); c6_1 = Fma.madd(a6, b1, c6_1);
-            FloatVector a7 = FloatVector.broadcast(S, a[ap + 7]);
-            c7_0 = Fma.madd(a7, b0, c7_0); c7_1 = Fma.madd(a7, b1, c7_1);
-            FloatVector a8 = FloatVector.broadcast(S, a[ap + 8]);
-            c8_0 = Fma.madd(a8, b0, c8_0); c8_1 = Fma.madd(a8, b1, c8_1);
-            FloatVector a9 = FloatVector.broadcast(S, a[ap + 9]);
-            c9_0 = Fma.madd(a9, b0, c9_0); c9_1 = Fma.madd(a9, b1, c9_1);
-            FloatVector a10 = FloatVector.broadcast(S, a[ap + 10]);
-            c10_0 = Fma.madd(a10, b0, c10_0); c10_1 = Fma.madd(a10, b1, c10_1);
-            FloatVector a11 = FloatVector.broadcast(S, a[ap + 11]);
-            c11_0 = Fma.madd(a11, b0, c11_0); c11_1 = Fma.madd(a11, b1, c11_1);
-        }
-        FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff), bias1 = FloatVector.fromArray(S, bias, biasOff + L);
-        c0_0 = c0_0.add(bias0); c0_1 = c0_1.add(bias1);
-        c1_0 = c1_0.add(bias0); c1_1 = c1_1.add(bias1);
-        c2_0 = c2_0.add(bias0); c2_1 = c2_1.add(bias1);
-        c3_0 = c3_0.add(bias0); c3_1 = c3_1.add(bias1);
-        c4_0 = c4_0.add(bias0); c4_1 = c4_1.add(bias1);
-        c5_0 = c5_0.add(bias0); c5_1 = c5_1.add(bias1);
-        c6_0 = c6_0.add(bias0); c6_1 = c6_1.add(bias1);
-        c7_0 = c7_0.add(bias0); c7_1 = c7_1.add(bias1);
-        c8_0 = c8_0.add(bias0); c8_1 = c8_1.add(bias1);
-        c9_0 = c9_0.add(bias0); c9_1 = c9_1.add(bias1);
-        c10_0 = c10_0.add(bias0); c10_1 = c10_1.add(bias1);
-        c11_0 = c11_0.add(bias0); c11_1 = c11_1.add(bias1);
-        int o0 = cOff;
-        c0_0.intoArray(c, o0); c0_1.intoArray(c, o0 + L);
-        int o1 = cOff + ldc;
-        c1_0.intoArray(c, o1); c1_1.intoArray(c, o1 + L);
-        int o2 = cOff + 2 * ldc;
-        c2_0.intoArray(c, o2); c2_1.intoArray(c, o2 + L);
-        int o3 = cOff + 3 * ldc;
-        c3_0.intoArray(c, o3); c3_1.intoArray(c, o3 + L);
-        int o4 = cOff + 4 * ldc;
-        c4_0.intoArray(c, o4); c4_1.intoArray(c, o4 + L);
-        int o5 = cOff + 5 * ldc;
-        c5_0.intoArray(c, o5); c5_1.intoArray(c, o5 + L);
-        int o6 = cOff + 6 * ldc;
-        c6_0.intoArray(c, o6); c6_1.intoArray(c, o6 + L);
-        int o7 = cOff + 7 * ldc;
-        c7_0.intoArray(c, o7); c7_1.intoArray(c, o7 + L);
-        int o8 = cOff + 8 * ldc;
-        c8_0.intoArray(c, o8); c8_1.intoArray(c, o8 + L);
-        int o9 = cOff + 9 * ldc;
-        c9_0.intoArray(c, o9); c9_1.intoArray(c, o9 + L);
-        int o10 = cOff + 10 * ldc;
-        c10_0.intoArray(c, o10); c10_1.intoArray(c, o10 + L);
-        int o11 = cOff + 11 * ldc;
-        c11_0.intoArray(c, o11); c11_1.intoArray(c, o11 + L);
-    }
-
-    /**
-     * {@link #kernelPlusColumnBias}, then {@code res[resOff + r·ldr + j]} added to element (r, j) in registers: the
-     * operations of the kernel's store followed by {@link Epilogue}'s bias-and-residual pass, in its order (sum, + bias,
-     * + residual), without that pass's reload and second store of the tile.
-     */
-    static void kernelPlusColumnBiasAndResidual(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
+    static void kernelPlusEpilogueAdds(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
                                                 float[] res, int resOff, int ldr, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0;
@@ -248,18 +161,20 @@ final class Gemm12x2v {
         c9_0 = c9_0.add(bias0); c9_1 = c9_1.add(bias1);
         c10_0 = c10_0.add(bias0); c10_1 = c10_1.add(bias1);
         c11_0 = c11_0.add(bias0); c11_1 = c11_1.add(bias1);
-        c0_0 = c0_0.add(FloatVector.fromArray(S, res, resOff)); c0_1 = c0_1.add(FloatVector.fromArray(S, res, resOff + L));
-        c1_0 = c1_0.add(FloatVector.fromArray(S, res, resOff + ldr)); c1_1 = c1_1.add(FloatVector.fromArray(S, res, resOff + ldr + L));
-        c2_0 = c2_0.add(FloatVector.fromArray(S, res, resOff + 2 * ldr)); c2_1 = c2_1.add(FloatVector.fromArray(S, res, resOff + 2 * ldr + L));
-        c3_0 = c3_0.add(FloatVector.fromArray(S, res, resOff + 3 * ldr)); c3_1 = c3_1.add(FloatVector.fromArray(S, res, resOff + 3 * ldr + L));
-        c4_0 = c4_0.add(FloatVector.fromArray(S, res, resOff + 4 * ldr)); c4_1 = c4_1.add(FloatVector.fromArray(S, res, resOff + 4 * ldr + L));
-        c5_0 = c5_0.add(FloatVector.fromArray(S, res, resOff + 5 * ldr)); c5_1 = c5_1.add(FloatVector.fromArray(S, res, resOff + 5 * ldr + L));
-        c6_0 = c6_0.add(FloatVector.fromArray(S, res, resOff + 6 * ldr)); c6_1 = c6_1.add(FloatVector.fromArray(S, res, resOff + 6 * ldr + L));
-        c7_0 = c7_0.add(FloatVector.fromArray(S, res, resOff + 7 * ldr)); c7_1 = c7_1.add(FloatVector.fromArray(S, res, resOff + 7 * ldr + L));
-        c8_0 = c8_0.add(FloatVector.fromArray(S, res, resOff + 8 * ldr)); c8_1 = c8_1.add(FloatVector.fromArray(S, res, resOff + 8 * ldr + L));
-        c9_0 = c9_0.add(FloatVector.fromArray(S, res, resOff + 9 * ldr)); c9_1 = c9_1.add(FloatVector.fromArray(S, res, resOff + 9 * ldr + L));
-        c10_0 = c10_0.add(FloatVector.fromArray(S, res, resOff + 10 * ldr)); c10_1 = c10_1.add(FloatVector.fromArray(S, res, resOff + 10 * ldr + L));
-        c11_0 = c11_0.add(FloatVector.fromArray(S, res, resOff + 11 * ldr)); c11_1 = c11_1.add(FloatVector.fromArray(S, res, resOff + 11 * ldr + L));
+        if (res != null) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, res, resOff)); c0_1 = c0_1.add(FloatVector.fromArray(S, res, resOff + L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, res, resOff + ldr)); c1_1 = c1_1.add(FloatVector.fromArray(S, res, resOff + ldr + L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, res, resOff + 2 * ldr)); c2_1 = c2_1.add(FloatVector.fromArray(S, res, resOff + 2 * ldr + L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, res, resOff + 3 * ldr)); c3_1 = c3_1.add(FloatVector.fromArray(S, res, resOff + 3 * ldr + L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, res, resOff + 4 * ldr)); c4_1 = c4_1.add(FloatVector.fromArray(S, res, resOff + 4 * ldr + L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, res, resOff + 5 * ldr)); c5_1 = c5_1.add(FloatVector.fromArray(S, res, resOff + 5 * ldr + L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, res, resOff + 6 * ldr)); c6_1 = c6_1.add(FloatVector.fromArray(S, res, resOff + 6 * ldr + L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, res, resOff + 7 * ldr)); c7_1 = c7_1.add(FloatVector.fromArray(S, res, resOff + 7 * ldr + L));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, res, resOff + 8 * ldr)); c8_1 = c8_1.add(FloatVector.fromArray(S, res, resOff + 8 * ldr + L));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, res, resOff + 9 * ldr)); c9_1 = c9_1.add(FloatVector.fromArray(S, res, resOff + 9 * ldr + L));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, res, resOff + 10 * ldr)); c10_1 = c10_1.add(FloatVector.fromArray(S, res, resOff + 10 * ldr + L));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, res, resOff + 11 * ldr)); c11_1 = c11_1.add(FloatVector.fromArray(S, res, resOff + 11 * ldr + L));
+        }
         int o0 = cOff;
         c0_0.intoArray(c, o0); c0_1.intoArray(c, o0 + L);
         int o1 = cOff + ldc;

@@ -70,69 +70,12 @@ final class Gemm8x2v {
     }
 
     /**
-     * {@link #kernel} plus {@code bias[biasOff + j]} on every element of tile column j: the same FMA chains, then one
-     * add per element in registers before the store. The same operations in the same order as the kernel's store
-     * followed by {@link Epilogue}'s bias pass, without that pass's reload and second store of the tile.
+     * {@link #kernel} plus {@code bias[biasOff + j]} on every element of tile column j, then, when {@code res} is not
+     * null, {@code res[resOff + r·ldr + j]} on element (r, j): the same FMA chains, then the adds in registers before the
+     * store, in {@link Epilogue}'s order (sum, + bias, + residual), without its pass's reload and second store of the tile.
+     * One method for both (not a flag on {@link #kernel}, whose body stays small): a residual is a branch after the loop.
      */
-    static void kernelPlusColumnBias(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
-                                     float[] c, int cOff, int ldc) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0;
-        FloatVector c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0, c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0;
-        for (int p = 0; p < kc; p++) {
-            int ap = aOff + p * MR, bp = bOff + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
-            c0_0 = Fma.madd(x, b0, c0_0); c0_1 = Fma.madd(x, b1, c0_1);
-            x = FloatVector.broadcast(S, a[ap + 1]);
-            c1_0 = Fma.madd(x, b0, c1_0); c1_1 = Fma.madd(x, b1, c1_1);
-            x = FloatVector.broadcast(S, a[ap + 2]);
-            c2_0 = Fma.madd(x, b0, c2_0); c2_1 = Fma.madd(x, b1, c2_1);
-            x = FloatVector.broadcast(S, a[ap + 3]);
-            c3_0 = Fma.madd(x, b0, c3_0); c3_1 = Fma.madd(x, b1, c3_1);
-            x = FloatVector.broadcast(S, a[ap + 4]);
-            c4_0 = Fma.madd(x, b0, c4_0); c4_1 = Fma.madd(x, b1, c4_1);
-            x = FloatVector.broadcast(S, a[ap + 5]);
-            c5_0 = Fma.madd(x, b0, c5_0); c5_1 = Fma.madd(x, b1, c5_1);
-            x = FloatVector.broadcast(S, a[ap + 6]);
-            c6_0 = Fma.madd(x, b0, c6_0); c6_1 = Fma.madd(x, b1, c6_1);
-            x = FloatVector.broadcast(S, a[ap + 7]);
-            c7_0 = Fma.madd(x, b0, c7_0); c7_1 = Fma.madd(x, b1, c7_1);
-        }
-        FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff), bias1 = FloatVector.fromArray(S, bias, biasOff + L);
-        c0_0 = c0_0.add(bias0); c0_1 = c0_1.add(bias1);
-        c1_0 = c1_0.add(bias0); c1_1 = c1_1.add(bias1);
-        c2_0 = c2_0.add(bias0); c2_1 = c2_1.add(bias1);
-        c3_0 = c3_0.add(bias0); c3_1 = c3_1.add(bias1);
-        c4_0 = c4_0.add(bias0); c4_1 = c4_1.add(bias1);
-        c5_0 = c5_0.add(bias0); c5_1 = c5_1.add(bias1);
-        c6_0 = c6_0.add(bias0); c6_1 = c6_1.add(bias1);
-        c7_0 = c7_0.add(bias0); c7_1 = c7_1.add(bias1);
-        int o = cOff;
-        c0_0.intoArray(c, o); c0_1.intoArray(c, o + L);
-        o += ldc;
-        c1_0.intoArray(c, o); c1_1.intoArray(c, o + L);
-        o += ldc;
-        c2_0.intoArray(c, o); c2_1.intoArray(c, o + L);
-        o += ldc;
-        c3_0.intoArray(c, o); c3_1.intoArray(c, o + L);
-        o += ldc;
-        c4_0.intoArray(c, o); c4_1.intoArray(c, o + L);
-        o += ldc;
-        c5_0.intoArray(c, o); c5_1.intoArray(c, o + L);
-        o += ldc;
-        c6_0.intoArray(c, o); c6_1.intoArray(c, o + L);
-        o += ldc;
-        c7_0.intoArray(c, o); c7_1.intoArray(c, o + L);
-    }
-
-    /**
-     * {@link #kernelPlusColumnBias}, then {@code res[resOff + r·ldr + j]} added to element (r, j) in registers: the
-     * operations of the kernel's store followed by {@link Epilogue}'s bias-and-residual pass, in its order (sum, + bias,
-     * + residual), without that pass's reload and second store of the tile.
-     */
-    static void kernelPlusColumnBiasAndResidual(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
+    static void kernelPlusEpilogueAdds(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
                                                 float[] res, int resOff, int ldr, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0;
@@ -167,14 +110,16 @@ final class Gemm8x2v {
         c5_0 = c5_0.add(bias0); c5_1 = c5_1.add(bias1);
         c6_0 = c6_0.add(bias0); c6_1 = c6_1.add(bias1);
         c7_0 = c7_0.add(bias0); c7_1 = c7_1.add(bias1);
-        c0_0 = c0_0.add(FloatVector.fromArray(S, res, resOff)); c0_1 = c0_1.add(FloatVector.fromArray(S, res, resOff + L));
-        c1_0 = c1_0.add(FloatVector.fromArray(S, res, resOff + ldr)); c1_1 = c1_1.add(FloatVector.fromArray(S, res, resOff + ldr + L));
-        c2_0 = c2_0.add(FloatVector.fromArray(S, res, resOff + 2 * ldr)); c2_1 = c2_1.add(FloatVector.fromArray(S, res, resOff + 2 * ldr + L));
-        c3_0 = c3_0.add(FloatVector.fromArray(S, res, resOff + 3 * ldr)); c3_1 = c3_1.add(FloatVector.fromArray(S, res, resOff + 3 * ldr + L));
-        c4_0 = c4_0.add(FloatVector.fromArray(S, res, resOff + 4 * ldr)); c4_1 = c4_1.add(FloatVector.fromArray(S, res, resOff + 4 * ldr + L));
-        c5_0 = c5_0.add(FloatVector.fromArray(S, res, resOff + 5 * ldr)); c5_1 = c5_1.add(FloatVector.fromArray(S, res, resOff + 5 * ldr + L));
-        c6_0 = c6_0.add(FloatVector.fromArray(S, res, resOff + 6 * ldr)); c6_1 = c6_1.add(FloatVector.fromArray(S, res, resOff + 6 * ldr + L));
-        c7_0 = c7_0.add(FloatVector.fromArray(S, res, resOff + 7 * ldr)); c7_1 = c7_1.add(FloatVector.fromArray(S, res, resOff + 7 * ldr + L));
+        if (res != null) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, res, resOff)); c0_1 = c0_1.add(FloatVector.fromArray(S, res, resOff + L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, res, resOff + ldr)); c1_1 = c1_1.add(FloatVector.fromArray(S, res, resOff + ldr + L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, res, resOff + 2 * ldr)); c2_1 = c2_1.add(FloatVector.fromArray(S, res, resOff + 2 * ldr + L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, res, resOff + 3 * ldr)); c3_1 = c3_1.add(FloatVector.fromArray(S, res, resOff + 3 * ldr + L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, res, resOff + 4 * ldr)); c4_1 = c4_1.add(FloatVector.fromArray(S, res, resOff + 4 * ldr + L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, res, resOff + 5 * ldr)); c5_1 = c5_1.add(FloatVector.fromArray(S, res, resOff + 5 * ldr + L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, res, resOff + 6 * ldr)); c6_1 = c6_1.add(FloatVector.fromArray(S, res, resOff + 6 * ldr + L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, res, resOff + 7 * ldr)); c7_1 = c7_1.add(FloatVector.fromArray(S, res, resOff + 7 * ldr + L));
+        }
         int o = cOff;
         c0_0.intoArray(c, o); c0_1.intoArray(c, o + L);
         o += ldc;

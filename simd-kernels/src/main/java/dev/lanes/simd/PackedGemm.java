@@ -719,16 +719,9 @@ public final class PackedGemm implements Gemm, MatMul {
     /** The {@link #MAIN} or {@link #TAIL8} kernel with a column bias, and a residual when {@code res} is not null (512-bit only), added in registers. */
     private static void runPlusEpilogueAdds(int kind, int kc, float[] a, int a0, float[] b, int b0, float[] bias, int biasOff,
                                             float[] res, int resOff, int ldr, float[] c, int co, int ldc) {
-        if (kind == TAIL8) {
-            if (res == null) Gemm8x2v.kernelPlusColumnBias(kc, a, a0, b, b0, bias, biasOff, c, co, ldc);
-            else Gemm8x2v.kernelPlusColumnBiasAndResidual(kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
-        } else if (!WIDE) {
-            Gemm6x2v.kernelPlusColumnBias(kc, a, a0, b, b0, bias, biasOff, c, co, ldc);
-        } else if (res == null) {
-            Gemm12x2v.kernelPlusColumnBias(kc, a, a0, b, b0, bias, biasOff, c, co, ldc);
-        } else {
-            Gemm12x2v.kernelPlusColumnBiasAndResidual(kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
-        }
+        if (kind == TAIL8) Gemm8x2v.kernelPlusEpilogueAdds(kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
+        else if (!WIDE) Gemm6x2v.kernelPlusColumnBias(kc, a, a0, b, b0, bias, biasOff, c, co, ldc);
+        else Gemm12x2v.kernelPlusEpilogueAdds(kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
     }
 
     private static void run(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ks,
