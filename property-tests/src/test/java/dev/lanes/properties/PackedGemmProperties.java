@@ -429,9 +429,9 @@ class PackedGemmProperties {
     }
 
     /**
-     * A column bias, and a residual added before the activation (or after an identity one), which the 512-bit
-     * micro-kernels add in registers before their stores on full tiles of a product's one k-block (alpha 1, beta 0;
-     * also {@code Gemm6x2v}'s bias on narrower vectors), give exactly the bits of the product without an epilogue followed
+     * A column bias, and a residual added before the activation (or after an identity one), which the micro-kernels
+     * ({@code Gemm12x2v}, {@code Gemm8x2v}; {@code Gemm6x2v} on narrower vectors) add in registers before their stores on
+     * full tiles of a product's one k-block (alpha 1, beta 0), give exactly the bits of the product without an epilogue followed
      * by the scalar definition {@link Epilogue#apply(float, int, int)}: the same operations in the same order. Shapes
      * across the 12- and 8-row tiles, the column tails that go through the scratch tile, several k-blocks (where the
      * epilogue pass still adds them), strided and transposed operands, on 1, 2, 3, 5 and 8 threads.

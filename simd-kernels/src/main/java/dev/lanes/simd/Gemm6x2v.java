@@ -69,12 +69,13 @@ final class Gemm6x2v {
     }
 
     /**
-     * {@link #kernel} plus {@code bias[biasOff + j]} on every element of tile column j: the same FMA chains, then one
-     * add per element in registers before the store. The same operations in the same order as the kernel's store
-     * followed by {@link Epilogue}'s bias pass, without that pass's reload and second store of the tile.
+     * {@link #kernel} plus {@code bias[biasOff + j]} on every element of tile column j, then, when {@code res} is not
+     * null, {@code res[resOff + r·ldr + j]} on element (r, j): the same FMA chains, then the adds in registers before the
+     * store, in {@link Epilogue}'s order (sum, + bias, + residual), without its pass's reload and second store of the tile.
+     * One method for both (not a flag on {@link #kernel}, whose body stays small): a residual is a branch after the loop.
      */
-    static void kernelPlusColumnBias(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
-                                     float[] c, int cOff, int ldc) {
+    static void kernelPlusEpilogueAdds(int kc, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
+                                       float[] res, int resOff, int ldr, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0;
         FloatVector c1_0 = c0_0, c1_1 = c0_0;
@@ -106,6 +107,14 @@ final class Gemm6x2v {
         c3_0 = c3_0.add(bias0); c3_1 = c3_1.add(bias1);
         c4_0 = c4_0.add(bias0); c4_1 = c4_1.add(bias1);
         c5_0 = c5_0.add(bias0); c5_1 = c5_1.add(bias1);
+        if (res != null) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, res, resOff)); c0_1 = c0_1.add(FloatVector.fromArray(S, res, resOff + L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, res, resOff + ldr)); c1_1 = c1_1.add(FloatVector.fromArray(S, res, resOff + ldr + L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, res, resOff + 2 * ldr)); c2_1 = c2_1.add(FloatVector.fromArray(S, res, resOff + 2 * ldr + L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, res, resOff + 3 * ldr)); c3_1 = c3_1.add(FloatVector.fromArray(S, res, resOff + 3 * ldr + L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, res, resOff + 4 * ldr)); c4_1 = c4_1.add(FloatVector.fromArray(S, res, resOff + 4 * ldr + L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, res, resOff + 5 * ldr)); c5_1 = c5_1.add(FloatVector.fromArray(S, res, resOff + 5 * ldr + L));
+        }
         int o0 = cOff;
         c0_0.intoArray(c, o0); c0_1.intoArray(c, o0 + L);
         int o1 = cOff + ldc;

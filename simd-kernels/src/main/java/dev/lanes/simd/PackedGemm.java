@@ -32,7 +32,7 @@ import java.util.Objects;
  * ({@link Gemm6x2v} on 128/256-bit), 4-row remainder panels through {@link Gemm4x2v}, and edge tiles
  * merged outside the hot loop. The epilogue runs on each tile right after its last k-block, while it
  * is hot in L1; on a full tile of a product's one k-block, its column bias (and a residual added before the
- * activation, on 512-bit vectors) is added in registers before the kernel's stores, the same operations in the same order
+ * activation) is added in registers before the kernel's stores, the same operations in the same order
  * (a transformer's every MatMul has a bias, two of its four a residual: the separate pass cost MiniLM's QKV
  * projection ~5 %).
  *
@@ -692,8 +692,8 @@ public final class PackedGemm implements Gemm, MatMul {
 
     /**
      * {@link #tile}, and when {@code bias} is not null and the tile is a full {@link #MAIN} or {@link #TAIL8} tile stored
-     * straight into C, {@code bias[biasOff + j]} added to its column j in registers before the store, then (on 512-bit
-     * vectors, when {@code res} is not null) {@code res[resOff + r·ldr + j]} to its element (r, j). The caller passes them
+     * straight into C, {@code bias[biasOff + j]} added to its column j in registers before the store, then (when
+     * {@code res} is not null) {@code res[resOff + r·ldr + j]} to its element (r, j). The caller passes them
      * only when this is the product's one k-block, so the sums are final. Returns whether they were added; when not,
      * the epilogue adds them as before.
      */
@@ -704,7 +704,7 @@ public final class PackedGemm implements Gemm, MatMul {
         int tr = kind == MAIN ? MR : kind == TAIL4 || kind == FEW4 ? MR_TAIL : kind == IN_PLACE6 ? Gemm6x4v.MR : kind == TAIL8 ? Gemm8x2v.MR : 1;
         int tc = kind == MAIN || kind == TAIL4 || kind == TAIL8 ? NR : 2 * NR;
         if (firstK && alpha == 1f && beta == 0f && rows == tr && cols == tc) {
-            if (bias != null && (kind == MAIN || kind == TAIL8) && (res == null || WIDE)) {
+            if (bias != null && (kind == MAIN || kind == TAIL8)) {
                 runPlusEpilogueAdds(kind, kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
                 return true;
             }
@@ -716,12 +716,12 @@ public final class PackedGemm implements Gemm, MatMul {
         return false;
     }
 
-    /** The {@link #MAIN} or {@link #TAIL8} kernel with a column bias, and a residual when {@code res} is not null (512-bit only), added in registers. */
+    /** The {@link #MAIN} or {@link #TAIL8} kernel with a column bias, and a residual when {@code res} is not null, added in registers. */
     private static void runPlusEpilogueAdds(int kind, int kc, float[] a, int a0, float[] b, int b0, float[] bias, int biasOff,
                                             float[] res, int resOff, int ldr, float[] c, int co, int ldc) {
         if (kind == TAIL8) Gemm8x2v.kernelPlusEpilogueAdds(kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
-        else if (!WIDE) Gemm6x2v.kernelPlusColumnBias(kc, a, a0, b, b0, bias, biasOff, c, co, ldc);
-        else Gemm12x2v.kernelPlusEpilogueAdds(kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
+        else if (WIDE) Gemm12x2v.kernelPlusEpilogueAdds(kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
+        else Gemm6x2v.kernelPlusEpilogueAdds(kc, a, a0, b, b0, bias, biasOff, res, resOff, ldr, c, co, ldc);
     }
 
     private static void run(int kind, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ks,
