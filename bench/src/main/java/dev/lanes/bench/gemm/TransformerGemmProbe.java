@@ -1,5 +1,6 @@
 package dev.lanes.bench.gemm;
 
+import dev.lanes.bench.models.SteadyState;
 import dev.lanes.simd.Activation;
 import dev.lanes.simd.Epilogue;
 import dev.lanes.simd.PackedB;
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
  * L6-v2's 6 × 7 MB do not fit the 32 MB L3, so each product reads its B from memory, as in the model). The gap between
  * the two is what the weights' trip from memory costs each GEMM; per shape the minimum and median ms per call and the
  * GFLOP/s of the minimum, and the streamed products again without any epilogue (in their own pass over the layers, so
- * that their weights too come from memory): the epilogues' cost in the same minute. Warm-up 25 s (C2 compiles the kernels for ~20 s, bench/RESULTS.md session 16).
+ * that their weights too come from memory): the epilogues' cost in the same minute. Warm-up: {@link SteadyState#SESSION_WARMUP_NANOS} (C2 compiles the kernels for ~20 s).
  *
  * <pre>
  * flock /work/measure.lock taskset -c 0 java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
@@ -59,7 +60,7 @@ public final class TransformerGemmProbe {
             }
         }
         Parallel one = Parallel.callerOnly();
-        long until = System.nanoTime() + 25_000_000_000L;
+        long until = System.nanoTime() + SteadyState.SESSION_WARMUP_NANOS;
         while (System.nanoTime() < until) {
             for (int l = 0; l < layers; l++) for (int s = 0; s < 4; s++) call(m, kn[s], a[s], w[l][s], c[s], ep[s], one);
         }

@@ -113,10 +113,11 @@ public final class EngineAlternation {
         for (int e = 0; e < 2; e++) {
             long[] v = times[e].clone();
             Arrays.sort(v);
-            mean[e] = Arrays.stream(v).average().orElseThrow() / 1e6;
+            mean[e] = NodeSamples.mean(v) / 1e6;
             median[e] = NodeSamples.median(v) / 1e6;
             System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", NAMES[e], mean[e], v[0] / 1e6,
-                    percentile(v, 10), median[e], percentile(v, 90), percentile(v, 99), v[v.length - 1] / 1e6);
+                    NodeSamples.percentile(v, 10) / 1e6, median[e], NodeSamples.percentile(v, 90) / 1e6,
+                    NodeSamples.percentile(v, 99) / 1e6, v[v.length - 1] / 1e6);
         }
         StringBuilder pairs = new StringBuilder("block median ratios, Lanes / ONNX Runtime:");
         int notAbove = 0;
@@ -128,12 +129,6 @@ public final class EngineAlternation {
         System.out.println(pairs);
         System.out.printf(Locale.ROOT, "Lanes / ONNX Runtime: mean %.3f, median %.3f; %d of %d blocks at or below 1.0%n",
                 mean[0] / mean[1], median[0] / median[1], notAbove, blocks);
-    }
-
-    /** The p-th percentile (nearest rank) of sorted nanosecond values, in ms. */
-    static double percentile(long[] sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
     }
 
     /** The median of one block's runs in ms, as {@link NodeSamples#median} takes it (and the overall median above). */

@@ -134,20 +134,8 @@ public final class JarAlternation {
         for (Build b : builds) cell(b.runs);
         // the tail, where a thread held up shows (a 2-thread run waits for its slowest share)
         System.out.printf(Locale.ROOT, "%n%-60s", "run, mean / p90");
-        for (Build b : builds) System.out.printf(Locale.ROOT, " %11.3f / %10.3f", mean(b.runs) / 1e6, p90(b.runs) / 1e6);
+        for (Build b : builds) System.out.printf(Locale.ROOT, " %11.3f / %10.3f", NodeSamples.mean(b.runs) / 1e6, NodeSamples.percentile(b.runs, 90) / 1e6);
         System.out.println();
-    }
-
-    private static double mean(long[] v) {
-        double sum = 0;
-        for (long x : v) sum += x;
-        return sum / v.length;
-    }
-
-    private static long p90(long[] v) {
-        long[] sorted = v.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.9 * sorted.length) - 1)];
     }
 
     private static void cell(long[] v) {

@@ -36,6 +36,19 @@ record NodeSamples(Map<String, long[]> perNode, long[] runTotals) {
         return Arrays.stream(values).min().orElseThrow();
     }
 
+    /** The mean of the values. */
+    static double mean(long[] values) {
+        return Arrays.stream(values).average().orElseThrow();
+    }
+
+    /** The p-th percentile of the values, nearest rank (p = 50 is {@link #median}). */
+    static long percentile(long[] values, int p) {
+        long[] v = values.clone();
+        Arrays.sort(v);
+        int rank = (int) Math.ceil(p / 100.0 * v.length);
+        return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
+    }
+
     /** The median of the values (the upper one of the middle two for an even count). */
     static long median(long[] values) {
         long[] v = values.clone();

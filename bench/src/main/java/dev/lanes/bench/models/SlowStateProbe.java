@@ -84,12 +84,11 @@ public final class SlowStateProbe {
         double[][] done = Arrays.copyOf(rounds, n);
         report(model, done);
         if (nodes) reportNodes(done, perNode);
-        rounds = done;
         String dump = System.getProperty("lanes.probe.dump");
-        if (dump != null) dump(Path.of(dump), rounds);
+        if (dump != null) dump(Path.of(dump), done);
     }
 
-    /** One round: the three sensors (ns per step), then each engine once (ms), Lanes first in even rounds. */
+    /** One round: the four sensors (ns per step), then each engine once (ms), Lanes first in even rounds. */
     private static double[] round(Engines engines, int r, int[] l2, int[] mem) {
         double[] v = new double[6];
         long c0 = System.nanoTime();

@@ -8,9 +8,9 @@ package dev.lanes.bench.models;
  * and only then 42–43.5 steady; at 2 threads 81, 31.7–31.8 for five iterations, then 24.9–25.4. ONNX Runtime is native
  * code and steady from its first iteration. A tool that times Lanes sooner measures its JIT, not its kernels.
  */
-final class SteadyState {
+public final class SteadyState {
     /** Wall time of runs one Lanes session needs on its own before its times are steady (ResNet-50's ~20 s, with margin). */
-    static final long SESSION_WARMUP_NANOS = 25_000_000_000L;
+    public static final long SESSION_WARMUP_NANOS = 25_000_000_000L;
 
     private SteadyState() {}
 

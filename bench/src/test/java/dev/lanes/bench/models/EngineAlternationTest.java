@@ -7,19 +7,6 @@ import org.junit.jupiter.api.Test;
 
 class EngineAlternationTest {
 
-    /** 1..100 ms in ns: the nearest-rank percentile p is p ms. */
-    @Test
-    void percentilesAreNearestRank() {
-        long[] v = new long[100];
-        for (int i = 0; i < v.length; i++) v[i] = (i + 1) * 1_000_000L;
-        assertEquals(1.0, EngineAlternation.percentile(v, 0));
-        assertEquals(10.0, EngineAlternation.percentile(v, 10));
-        assertEquals(50.0, EngineAlternation.percentile(v, 50));
-        assertEquals(99.0, EngineAlternation.percentile(v, 99));
-        assertEquals(100.0, EngineAlternation.percentile(v, 100));
-        assertEquals(7.0, EngineAlternation.percentile(new long[] {7_000_000L}, 90));
-    }
-
     /** Each block's median comes from that block's runs only, whatever their order. */
     @Test
     void blockMedianStaysInsideItsBlock() {
