@@ -5,6 +5,7 @@ import dev.lanes.simd.Activation;
 import dev.lanes.simd.ConvOperator;
 import dev.lanes.simd.InvertedResidualOperator;
 import dev.lanes.simd.Parallel;
+import dev.lanes.bench.models.SteadyState;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -17,8 +18,10 @@ import java.util.SplittableRandom;
  * jars, pinned to one core.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f2|f3|f4|f5|f12|f14|f15|f17|pw:16:96:12...
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f1|f2|f3|f4|f5|f12|f14|f15|f17|pw:16:96:12...
  * </pre>
+ * The fused blocks run {@code -Dlanes.probe.warmupMillis} (default 25 000: {@link SteadyState}) before they are timed.
+ * {@code -Dlanes.probe.cold=true} evicts the caches (a 32 MB pass) before each timed call, as a model's other layers do.
  * {@code -Dlanes.probe.stripRows=N} sets the fused blocks' depthwise rows per strip (default 0: the kernel's L2 budget).
  * <pre>
  * </pre>
@@ -33,6 +36,7 @@ public final class BlockProbe {
                 continue;
             }
             switch (b) {
+                case "f1" -> stem(threads, calls);
                 case "f2" -> probe(b, 16, 96, 24, 112, 2, false, threads, calls);
                 case "f3" -> probe(b, 24, 144, 24, 56, 1, true, threads, calls);
                 case "f4" -> probe(b, 24, 144, 32, 56, 2, false, threads, calls);
@@ -71,6 +75,20 @@ public final class BlockProbe {
         }
     }
 
+    /**
+     * MobileNetV2's stem block (features.0+1): the stem 3→32 3x3 stride 2 on a 224² NCHW image (ReLU6), the depthwise
+     * 3x3 on 32 channels at 112² (ReLU6) and the 32→16 projection, fused.
+     */
+    static void stem(int threads, int calls) {
+        SplittableRandom r = new SplittableRandom(7);
+        ConvShape ss = ConvLayers.conv(3, 32, 224, 3, 2, 1), ds = ConvLayers.dw(32, 112, 3, 1), ps = ConvLayers.conv(32, 16, 112, 1, 1, 1);
+        ConvOperator e = ConvOperator.prepare(ss, ConvBench.random(r, 32 * 27), 0, ConvBench.random(r, 32), 0, Activation.RELU6);
+        ConvOperator d = ConvOperator.prepare(ds, ConvBench.random(r, 32 * 9), 0, ConvBench.random(r, 32), 0, Activation.RELU6);
+        ConvOperator p = ConvOperator.prepare(ps, ConvBench.random(r, 16 * 32), 0, ConvBench.random(r, 16), 0, Activation.NONE);
+        InvertedResidualOperator op = InvertedResidualOperator.of(e, d, p, Integer.getInteger("lanes.probe.stripRows", 0));
+        time("f1", op, ConvBench.random(r, 3 * 224 * 224), new float[16 * 112 * 112], null, threads, calls);
+    }
+
     static void probe(String name, int cin, int c, int cout, int hw, int stride, boolean residual, int threads, int calls) {
         SplittableRandom r = new SplittableRandom(7);
         ConvShape es = ConvLayers.conv(cin, c, hw, 1, 1, 1), ds = ConvLayers.dw(c, hw, 3, stride);
@@ -81,11 +99,34 @@ public final class BlockProbe {
         ConvOperator p = ConvOperator.prepare(ps, ConvBench.random(r, cout * c), 0, ConvBench.random(r, cout), 0, Activation.NONE);
         InvertedResidualOperator op = InvertedResidualOperator.of(e, d, p, Integer.getInteger("lanes.probe.stripRows", 0));
         float[] x = ConvBench.random(r, cin * hw * hw), y = new float[cout * ohw * ohw], res = residual ? ConvBench.random(r, y.length) : null;
+        time(name, op, x, y, res, threads, calls);
+    }
+
+    /** 32 MB: more than this VM's share of L3 (RESULTS.md: under 8 MB) plus L2, as the rest of a model leaves them. */
+    private static final int EVICT_FLOATS = 8 << 20;
+    private static float sink;
+
+    /**
+     * Reads {@code a} once, line by line, so that the next call finds X, Y and its scratch out of the caches, and the
+     * caches full of clean lines (as a model's last layers leave them: its classifier streams its weights).
+     */
+    private static void evictCaches(float[] a) {
+        float s = 0;
+        for (int i = 0; i < a.length; i += 16) s += a[i];
+        sink += s;
+    }
+
+    private static void time(String name, InvertedResidualOperator op, float[] x, float[] y, float[] res, int threads, int calls) {
         try (Parallel par = Parallel.create(threads)) {
+            // C2 compiles the kernels for ~20 s after their first call (SteadyState): time after that
+            long warm = Long.getLong("lanes.probe.warmupMillis", SteadyState.SESSION_WARMUP_NANOS / 1_000_000) * 1_000_000, w0 = System.nanoTime();
+            while (System.nanoTime() - w0 < warm) op.run(x, 0, y, 0, res, 0, par);
             double best = Double.MAX_VALUE;
             double[] t = new double[calls];
+            float[] evict = Boolean.getBoolean("lanes.probe.cold") ? new float[EVICT_FLOATS] : null;
             for (int round = 0; round < 6; round++) {
                 for (int i = 0; i < calls; i++) {
+                    if (evict != null) evictCaches(evict);
                     long t0 = System.nanoTime();
                     op.run(x, 0, y, 0, res, 0, par);
                     t[i] = (System.nanoTime() - t0) / 1e3;
