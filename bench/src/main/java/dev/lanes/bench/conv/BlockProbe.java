@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * jars, pinned to one core.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f1|f2|f3|f4|f5|f12|f14|f15|f17|pw:16:96:12...
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f1|pp|f2|f3|f4|f5|f12|f14|f15|f17|pw:16:96:12...
  * </pre>
  * The fused blocks run {@code -Dlanes.probe.warmupMillis} (default 25 000: {@link SteadyState}) before they are timed.
  * {@code -Dlanes.probe.cold=true} evicts the caches (a 32 MB pass) before each timed call, as a model's other layers do.
@@ -37,6 +37,7 @@ public final class BlockProbe {
             }
             switch (b) {
                 case "f1" -> stem(threads, calls);
+                case "pp" -> ppocrStem(threads, calls);
                 case "f2" -> probe(b, 16, 96, 24, 112, 2, false, threads, calls);
                 case "f3" -> probe(b, 24, 144, 24, 56, 1, true, threads, calls);
                 case "f4" -> probe(b, 24, 144, 32, 56, 2, false, threads, calls);
@@ -87,6 +88,21 @@ public final class BlockProbe {
         ConvOperator p = ConvOperator.prepare(ps, ConvBench.random(r, 16 * 32), 0, ConvBench.random(r, 16), 0, Activation.NONE);
         InvertedResidualOperator op = InvertedResidualOperator.of(e, d, p, Integer.getInteger("lanes.probe.stripRows", 0));
         time("f1", op, ConvBench.random(r, 3 * 224 * 224), new float[16 * 112 * 112], null, threads, calls);
+    }
+
+    /**
+     * A stem block like PP-OCRv4 det's first two convolutions: the stem 3→16 3x3 stride 2 on a 384×640 NCHW image and
+     * a depthwise 3x3 on its 16 channels, fused, no projection (ReLU6 after both; the model's activations differ).
+     */
+    static void ppocrStem(int threads, int calls) {
+        SplittableRandom r = new SplittableRandom(7);
+        int[] one = {1, 1};
+        ConvShape ss = new ConvShape(1, 3, 16, 1, new int[] {384, 640}, new int[] {3, 3}, one, one, new int[] {2, 2}, one, true);
+        ConvShape ds = new ConvShape(1, 16, 16, 16, new int[] {192, 320}, new int[] {3, 3}, one, one, one, one, true);
+        ConvOperator e = ConvOperator.prepare(ss, ConvBench.random(r, 16 * 27), 0, ConvBench.random(r, 16), 0, Activation.RELU6);
+        ConvOperator d = ConvOperator.prepare(ds, ConvBench.random(r, 16 * 9), 0, ConvBench.random(r, 16), 0, Activation.RELU6);
+        InvertedResidualOperator op = InvertedResidualOperator.of(e, d, null, Integer.getInteger("lanes.probe.stripRows", 0));
+        time("pp", op, ConvBench.random(r, 3 * 384 * 640), new float[16 * 192 * 320], null, threads, calls);
     }
 
     static void probe(String name, int cin, int c, int cout, int hw, int stride, boolean residual, int threads, int calls) {

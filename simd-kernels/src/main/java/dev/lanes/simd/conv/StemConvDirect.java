@@ -53,6 +53,14 @@ public final class StemConvDirect implements ConvKernel {
      */
     private final float lo, hi;
     private final boolean clampable;
+    /**
+     * Whether the rows' input is read through first ({@link #touchInputRows}): only where that was measured to pay, the
+     * 3-wide stride-2 rows from NCHW with pairs of channel vectors (MobileNetV2's stem, 3×224² → 32). On PP-OCRv4's
+     * stem (3×384×640 → 16: one channel vector, rows of 40 cache lines) it cost 3–4 % (`BlockProbe pp`, hot and cold)
+     * and its node 0.909 / 0.996 → 1.073 / 1.167 ms ({@code JarAlternation ppocr_v4_det 1 100}; reversed 0.972 / 1.049
+     * → 1.060 / 1.146): there the prefetcher follows the tiles' own reads.
+     */
+    private final boolean touchesInput;
 
     public StemConvDirect(ConvShape s, float[] weights, int wOff, float[] b, int bOff, Activation act) {
         if (!supports(s)) throw new IllegalArgumentException("StemConvDirect needs 1 group, 1 or 2 spatial axes and at most "
@@ -73,6 +81,7 @@ public final class StemConvDirect implements ConvKernel {
         this.act = act;
         this.lo = act.kind() == Activation.Kind.CLIP ? act.p1() : 0f;
         this.hi = act.kind() == Activation.Kind.CLIP ? act.p2() : Float.POSITIVE_INFINITY;
+        this.touchesInput = g.kW() == 3 && g.strideW() == 2 && g.dilW() == 1 && cout >= 2 * L;
         this.clampable = (act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.CLIP) && VectorClamp.exact(lo, hi);
     }
 
@@ -133,13 +142,13 @@ public final class StemConvDirect implements ConvKernel {
 
     /**
      * Output rows {@code [oy0, oy1)} of image n, {@link #TOUCH_ROWS} at a time, each group's input rows first read
-     * through once in address order ({@link #touchInputRows}).
+     * through once in address order ({@link #touchInputRows}) when {@link #touchesInput} and X is NCHW.
      */
     private void rowsOfImage(float[] x, int xOff, int cStride, int pStride, float[] y, int yOff, float[] res, int resOff, int n,
                              int oy0, int oy1) {
         for (int t0 = oy0; t0 < oy1; t0 += TOUCH_ROWS) {
             int t1 = Math.min(oy1, t0 + TOUCH_ROWS);
-            touchInputRows(x, xOff + n * cin * g.inPixels(), cStride, pStride, t0, t1);
+            if (touchesInput && pStride == 1) touchInputRows(x, xOff + n * cin * g.inPixels(), cStride, pStride, t0, t1);
             for (int oy = t0; oy < t1; oy++) row(x, xOff, cStride, pStride, y, yOff, res, resOff, n, oy);
         }
     }
