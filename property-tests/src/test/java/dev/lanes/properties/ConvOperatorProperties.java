@@ -180,6 +180,38 @@ class ConvOperatorProperties {
     }
 
     /**
+     * 1x1 onto 5 or 6 vectors of output channels, or 4 and a part (65 to 96 at 512 bits: PointwiseConv's wide last panel
+     * in 4-row tiles, which clamp a ReLU or Clip in registers before their stores), from 1 to 64 input channels, 1 to 13
+     * × 1 to 11 pixels (full 4-row tiles and a shorter last one), stride 1 or 2; ReLU, ReLU6 and Clips whose bounds both
+     * bite. The bits of the same 1x1 without an activation followed by the activation's max-then-min
+     * ({@link Activation#applyInPlace}), on 1, 2 and 3 threads, and close to the reference.
+     */
+    @Test
+    void pointwiseWidePanelsClampAsTheActivation() {
+        int l = VectorWidth.LANES;
+        List<Activation> acts = List.of(Activation.RELU6, Activation.RELU, Activation.clip(-0.5f, 0.25f), Activation.clip(0f, 0.5f));
+        Gen<ConvShape> shapes = in -> {
+            int kind = Generate.range(0, 2).generate(in);
+            int m = kind == 0 ? 5 * l : kind == 1 ? 6 * l : 4 * l + Generate.range(1, 2 * l).generate(in);
+            int c = Sizes.between(1, 64).generate(in), h = Sizes.between(1, 13).generate(in), w = Sizes.between(1, 11).generate(in);
+            int stride = Generate.range(1, 2).generate(in);
+            return new ConvShape(ConvShapes.batch(in), c, m, 1, new int[] {h, w}, new int[] {1, 1}, new int[2], new int[2],
+                    new int[] {stride, stride}, new int[] {1, 1}, Generate.booleans().generate(in));
+        };
+        Theories.qt(40).forAll(shapes, Sizes.seeds(), Generate.pick(acts)).checkAssert((s, seed, act) -> {
+            Inputs d = Inputs.of(s, seed);
+            ConvOperator op = ConvOperator.prepare(s, d.w, 0, d.bias, 0, act, ConvAlgorithm.POINTWISE_DIRECT);
+            float[] y = sameBitsOnOneTwoAndThreeThreads(op, d, null);
+            float[] then = runNchw(ConvOperator.prepare(s, d.w, 0, d.bias, 0, Activation.NONE, ConvAlgorithm.POINTWISE_DIRECT), d,
+                    Parallel.callerOnly());
+            act.applyInPlace(then, 0, then.length);
+            Tolerance.assertBitsEqual(op + " against the 1x1 without activation, then " + act, y, then);
+            Expected full = Expected.of(s, d).withEpilogue(act, null);
+            Tolerance.assertClose(op.toString(), y, full.y, full.terms, 2 * bound(s, op.algorithm()));
+        });
+    }
+
+    /**
      * 1x1 with 250 to 420 input and 130 to 460 output channels, few pixels: PointwiseConv's panels lie in several chunks
      * of several panels each (the last panel, narrow or not, at an offset inside its chunk) at every vector width.
      */

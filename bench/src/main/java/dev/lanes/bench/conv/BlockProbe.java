@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * jars, pinned to one core.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f1|pp|f2|f3|f4|f12|f14|f15|f17|pw:16:96:12...
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lanes.bench.conv.BlockProbe THREADS CALLS f1|pp|f2|f3|f4|f5|f12|f14|f15|f17|pw:16:96:12...
  * </pre>
  * The fused blocks run {@code -Dlanes.probe.warmupMillis} (default 25 000: {@link SteadyState}) before they are timed.
  * {@code -Dlanes.probe.cold=true} evicts the caches (a 32 MB pass) before each timed call, as a model's other layers do.
@@ -41,6 +41,7 @@ public final class BlockProbe {
                 case "f2" -> probe(b, 16, 96, 24, 112, 2, false, threads, calls);
                 case "f3" -> probe(b, 24, 144, 24, 56, 1, true, threads, calls);
                 case "f4" -> probe(b, 24, 144, 32, 56, 2, false, threads, calls);
+                case "f5" -> probe(b, 32, 192, 32, 28, 1, true, threads, calls);
                 case "f12" -> probe(b, 96, 576, 96, 14, 1, true, threads, calls);
                 case "f14" -> probe(b, 96, 576, 160, 14, 2, false, threads, calls);
                 case "f15" -> probe(b, 160, 960, 160, 7, 1, true, threads, calls);
