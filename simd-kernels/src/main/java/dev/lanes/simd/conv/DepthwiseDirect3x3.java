@@ -17,11 +17,12 @@ import jdk.incubator.vector.VectorSpecies;
  * cover a row's tail with a shifted strip, ran 1.4-2× slower on MobileNetV2's 7² to 28² maps.)
  *
  * <p>Two output rows whose windows lie wholly inside the map share one sliding window where 32 registers allow it
- * ({@link #slide3Rows2}, {@link #slide3Rows2Stride2}): at stride 1 a pair of outputs loads 4 input vectors instead of
- * 6, at stride 2 10 instead of 12, and each iteration holds two independent FMA chains. Measured in MobileNetV2 at 1
+ * at stride 1 ({@link #slide3Rows2}): a pair of outputs loads 4 input vectors instead of 6, and each iteration holds two
+ * independent FMA chains. Measured in MobileNetV2 at 1
  * thread (JarAlternation, old / new min and median ms): features.3 (144 channels at 56², stride 1) 0.405 / 0.479 →
  * 0.374 / 0.435, features.5 and .6 (192 at 28²) 0.147 / 0.157 → 0.140 / 0.150 and 0.144 / 0.153 → 0.138 / 0.146;
- * the stride-2 blocks no different.
+ * the same pairing at stride 2 (10 loads instead of 12 per pair) measured no different on features.2 and .4, so stride 2
+ * keeps one row per window.
  *
  * <p>The edge columns that miss only their first or last tap (a one-pixel pad) come out of the
  * sliding loop; other columns whose window crosses the left or right edge, and rows with fewer than
@@ -120,7 +121,7 @@ final class DepthwiseDirect3x3 {
                 int ky0 = DepthwiseConvGeneric.firstTap(iy0, 1), nky = Math.max(0, DepthwiseConvGeneric.endTap(iy0, 1, 3, g.inH()) - ky0);
                 // X of the first kernel row inside, column 0 (may point before the row: only inside columns are read)
                 int xRow = xOff + (nky == 0 ? 0 : (iy0 + ky0) * rowStep);
-                if (PAIRS && nky == 3 && oy + 1 < oy1 && g.strideH() == sW && iy0 + g.strideH() + 3 <= g.inH()
+                if (PAIRS && nky == 3 && oy + 1 < oy1 && sW == 1 && g.strideH() == 1 && iy0 + 4 <= g.inH()
                         && pairColumns(x, xRow, clamp, lo, hi, y, yOff + oy * outRow, outRow, ox0, ox1, p0, p1)) {
                     oy++;
                     continue;
@@ -177,15 +178,15 @@ final class DepthwiseDirect3x3 {
 
     /**
      * Columns {@code [a, b)}, channels {@code [p0, p1)} of two output rows whose windows lie wholly inside the map's rows
-     * (the first row's at {@code xRow}, the second's {@code sW} rows below; Y's rows at {@code yRow} and
-     * {@code yRow + outRow}): one window slides along both rows ({@link #slide3Rows2}, {@link #slide3Rows2Stride2}), the
-     * other edge columns one pixel at a time. False (nothing written) when the rows have no interior column.
+     * at stride 1 (the first row's at {@code xRow}, the second's one row below; Y's rows at {@code yRow} and
+     * {@code yRow + outRow}): one window slides along both rows ({@link #slide3Rows2}), the other edge columns one pixel
+     * at a time. False (nothing written) when the rows have no interior column.
      */
     private boolean pairColumns(float[] x, int xRow, boolean clamp, float lo, float hi, float[] y, int yRow, int outRow, int a, int b,
                                 int p0, int p1) {
         int in0 = Math.max(a, Math.min(b, oxLo)), in1 = Math.max(in0, Math.min(b, oxHi));
         if (in1 <= in0) return false;
-        int xRow2 = xRow + sW * rowStep, yRow2 = yRow + outRow;
+        int xRow2 = xRow + rowStep, yRow2 = yRow + outRow;
         boolean left = a < in0 && in0 * sW - g.padL() == sW - 1, right = in1 < b && in1 * sW - g.padL() == g.inW() - 2;
         int a1 = left ? in0 - 1 : in0, b0 = right ? in1 + 1 : in1, n = in1 - in0;
         int xo = xRow + (in0 * sW - g.padL()) * c, yo = yRow + in0 * c;
@@ -194,8 +195,7 @@ final class DepthwiseDirect3x3 {
                 pixel(x, xRow, 3, 0, clamp, lo, hi, y, yRow, ox, p, p + L);
                 pixel(x, xRow2, 3, 0, clamp, lo, hi, y, yRow2, ox, p, p + L);
             }
-            if (sW == 1) slide3Rows2(x, xo, c, rowStep, wt, bt, p, clamp, lo, hi, y, yo, outRow, n, left, right);
-            else slide3Rows2Stride2(x, xo, c, rowStep, wt, bt, p, clamp, lo, hi, y, yo, outRow, n, left, right);
+            slide3Rows2(x, xo, c, rowStep, wt, bt, p, clamp, lo, hi, y, yo, outRow, n, left, right);
             if (clamp) {
                 if (left) {
                     VectorClamp.rows(y, yo + p - c, 0, 1, L, lo, hi);
@@ -559,82 +559,6 @@ final class DepthwiseDirect3x3 {
             a = v11.fma(w11, a); b = v21.fma(w11, b);
             a = v20.fma(w20, a); b = v30.fma(w20, b);
             a = v21.fma(w21, a); b = v31.fma(w21, b);
-            a.intoArray(y, yi);
-            b.intoArray(y, yi + yStep);
-        }
-    }
-
-    /**
-     * As {@link #slide3Stride2} for two output rows at once: five input rows (the second window two rows below the
-     * first, sharing its last row), ten loads per pair of outputs instead of twelve, two chains per iteration; each
-     * output the chain of {@link #slide3Stride2}. Y's second row at {@code yo + yStep}.
-     */
-    static void slide3Rows2Stride2(float[] x, int xo, int c, int rowStep, float[] wt, float[] bt, int p, boolean clamp, float lo, float hi,
-            float[] y, int yo, int yStep, int n, boolean left, boolean right) {
-        int q = p;
-        FloatVector w00 = FloatVector.fromArray(S, wt, q), w01 = FloatVector.fromArray(S, wt, q + c), w02 = FloatVector.fromArray(S, wt, q + 2 * c);
-        q += 3 * c;
-        FloatVector w10 = FloatVector.fromArray(S, wt, q), w11 = FloatVector.fromArray(S, wt, q + c), w12 = FloatVector.fromArray(S, wt, q + 2 * c);
-        q += 3 * c;
-        FloatVector w20 = FloatVector.fromArray(S, wt, q), w21 = FloatVector.fromArray(S, wt, q + c), w22 = FloatVector.fromArray(S, wt, q + 2 * c);
-        FloatVector bias = FloatVector.fromArray(S, bt, p);
-        int o = xo + p, r1 = rowStep, r2 = 2 * rowStep, r3 = 3 * rowStep, r4 = 4 * rowStep;
-        int yi = yo + p;
-        if (left) {
-            // taps 1 and 2 over the columns before the first window
-            FloatVector a = bias, b = bias;
-            a = FloatVector.fromArray(S, x, o - c).fma(w01, a); b = FloatVector.fromArray(S, x, o - c + r2).fma(w01, b);
-            a = FloatVector.fromArray(S, x, o).fma(w02, a); b = FloatVector.fromArray(S, x, o + r2).fma(w02, b);
-            a = FloatVector.fromArray(S, x, o - c + r1).fma(w11, a); b = FloatVector.fromArray(S, x, o - c + r3).fma(w11, b);
-            a = FloatVector.fromArray(S, x, o + r1).fma(w12, a); b = FloatVector.fromArray(S, x, o + r3).fma(w12, b);
-            a = FloatVector.fromArray(S, x, o - c + r2).fma(w21, a); b = FloatVector.fromArray(S, x, o - c + r4).fma(w21, b);
-            a = FloatVector.fromArray(S, x, o + r2).fma(w22, a); b = FloatVector.fromArray(S, x, o + r4).fma(w22, b);
-            a.intoArray(y, yi - c);
-            b.intoArray(y, yi - c + yStep);
-        }
-        FloatVector v00 = FloatVector.fromArray(S, x, o), v10 = FloatVector.fromArray(S, x, o + r1), v20 = FloatVector.fromArray(S, x, o + r2);
-        FloatVector v30 = FloatVector.fromArray(S, x, o + r3), v40 = FloatVector.fromArray(S, x, o + r4);
-        for (int i = 0; i < n; i++) {
-            FloatVector v01 = FloatVector.fromArray(S, x, o + c), v02 = FloatVector.fromArray(S, x, o + 2 * c);
-            FloatVector v11 = FloatVector.fromArray(S, x, o + c + r1), v12 = FloatVector.fromArray(S, x, o + 2 * c + r1);
-            FloatVector v21 = FloatVector.fromArray(S, x, o + c + r2), v22 = FloatVector.fromArray(S, x, o + 2 * c + r2);
-            FloatVector v31 = FloatVector.fromArray(S, x, o + c + r3), v32 = FloatVector.fromArray(S, x, o + 2 * c + r3);
-            FloatVector v41 = FloatVector.fromArray(S, x, o + c + r4), v42 = FloatVector.fromArray(S, x, o + 2 * c + r4);
-            FloatVector a = v00.fma(w00, bias), b = v20.fma(w00, bias);
-            a = v01.fma(w01, a); b = v21.fma(w01, b);
-            a = v02.fma(w02, a); b = v22.fma(w02, b);
-            a = v10.fma(w10, a); b = v30.fma(w10, b);
-            a = v11.fma(w11, a); b = v31.fma(w11, b);
-            a = v12.fma(w12, a); b = v32.fma(w12, b);
-            a = v20.fma(w20, a); b = v40.fma(w20, b);
-            a = v21.fma(w21, a); b = v41.fma(w21, b);
-            a = v22.fma(w22, a); b = v42.fma(w22, b);
-            if (clamp) {
-                // VectorClamp.apply written out (force-inlined calls only: see the class comment)
-                a = a.blend(lo, a.compare(VectorOperators.LE, lo));
-                a = a.blend(hi, a.compare(VectorOperators.GT, hi));
-                b = b.blend(lo, b.compare(VectorOperators.LE, lo));
-                b = b.blend(hi, b.compare(VectorOperators.GT, hi));
-            }
-            a.intoArray(y, yi);
-            b.intoArray(y, yi + yStep);
-            v00 = v02;
-            v10 = v12;
-            v20 = v22;
-            v30 = v32;
-            v40 = v42;
-            o += 2 * c;
-            yi += c;
-        }
-        if (right) {
-            // taps 0 and 1: the carried column and the last one
-            FloatVector a = bias, b = bias;
-            a = v00.fma(w00, a); b = v20.fma(w00, b);
-            a = FloatVector.fromArray(S, x, o + c).fma(w01, a); b = FloatVector.fromArray(S, x, o + c + r2).fma(w01, b);
-            a = v10.fma(w10, a); b = v30.fma(w10, b);
-            a = FloatVector.fromArray(S, x, o + c + r1).fma(w11, a); b = FloatVector.fromArray(S, x, o + c + r3).fma(w11, b);
-            a = v20.fma(w20, a); b = v40.fma(w20, b);
-            a = FloatVector.fromArray(S, x, o + c + r2).fma(w21, a); b = FloatVector.fromArray(S, x, o + c + r4).fma(w21, b);
             a.intoArray(y, yi);
             b.intoArray(y, yi + yStep);
         }
