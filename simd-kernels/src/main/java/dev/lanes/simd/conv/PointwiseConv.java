@@ -997,6 +997,9 @@ public final class PointwiseConv implements ConvKernel {
      * 16–24 FMA steps. Measured in the model (JarAlternation mobilenetv2 1 300, min / median ms): features.2
      * 0.496 / 0.560 → 0.475 / 0.546 with the 5-vector panel too, against 0.554 / 0.629 with both clamp passes; the same in
      * registers for the 6 × 4 tiles of 24→144 and 32→192 measured no faster (features.5 alone at 1 thread, BlockProbe).
+     * A copy of {@link #kernel4x6}'s loop on purpose: one kernel with a {@code clamp} flag before its stores (the same
+     * bits) ran features.2 0.480 → 0.493 and 0.485 → 0.497 ms min, both orders of `JarAlternation mobilenetv2 1 300`
+     * (session 18's review, jar benchmarks-s18-fold.jar).
      */
     private void kernel4x6Clamp(float[] x, int a0, int a1, int a2, int a3, int p, int bo, float[] y, int o, int s) {
         final int nr = 6 * L;
