@@ -39,7 +39,11 @@ public final class StemConvDirect implements ConvKernel {
     private static final int TOUCH_ROWS = 8;
     /** Floats in a 64-byte cache line. */
     private static final int LINE_FLOATS = 16;
-    /** Where {@link #touchInputRows} leaves its sum (never read; it keeps the loads). */
+    /**
+     * Where {@link #touchInputRows} leaves its sum, only when it is NaN (never read): C2 must make the loads to decide,
+     * and the threads do not all write one static cache line every {@link #TOUCH_ROWS} rows (a line bounced between
+     * cores on every group).
+     */
     private static float touched;
 
     private final Geometry g;
@@ -160,7 +164,7 @@ public final class StemConvDirect implements ConvKernel {
      * hardware prefetcher follows badly: an image the rest of a model has evicted (MobileNetV2's 3×224² input, 602 KB)
      * then costs its stem more than the arithmetic. Address-order streams it at the memory's pace: MobileNetV2's
      * features.0+1 min / median 0.510 / 0.605 → 0.415 / 0.488 ms and 0.480 / 0.545 → 0.426 / 0.490 reversed
-     * ({@code JarAlternation mobilenetv2 1 300}, pinned). The sum goes to a field so that C2 keeps the loads.
+     * ({@code JarAlternation mobilenetv2 1 300}, pinned). The sum decides a write to a field so that C2 keeps the loads.
      */
     private void touchInputRows(float[] x, int xImg, int cStride, int pStride, int oy0, int oy1) {
         int inW = g.inW();
@@ -176,7 +180,7 @@ public final class StemConvDirect implements ConvKernel {
                 for (int i = xImg + ci * cStride + iy0 * inW, end = xImg + ci * cStride + iy1 * inW; i < end; i += LINE_FLOATS) s += x[i];
             }
         }
-        touched = s;
+        if (s != s) touched = s;
     }
 
     private void row(float[] x, int xOff, int cStride, int pStride, float[] y, int yOff, float[] res, int resOff, int n, int oy) {
