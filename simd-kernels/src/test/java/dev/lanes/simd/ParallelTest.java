@@ -33,6 +33,58 @@ class ParallelTest {
     }
 
     @Test
+    void forRangeBalancedCoversEveryItemOnceInEvenPieces() {
+        for (int threads : new int[] {2, 3, 5}) {
+            try (Parallel par = Parallel.create(threads)) {
+                for (int n : new int[] {0, 1, 2, 5, 12, 13, 97, 1000}) {
+                    for (int grain : new int[] {1, 4}) {
+                        for (int maxPiece : new int[] {1, 3, 12, 1000}) {
+                            AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                            AtomicInteger smallest = new AtomicInteger(Integer.MAX_VALUE), largest = new AtomicInteger();
+                            par.forRangeBalanced(n, grain, maxPiece, threads, (from, to) -> {
+                                assertEquals(0, from % grain, "a piece starts at " + from + ", not on a grain of " + grain);
+                                smallest.accumulateAndGet(to - from, Math::min);
+                                largest.accumulateAndGet(to - from, Math::max);
+                                for (int i = from; i < to; i++) seen.incrementAndGet(i);
+                            });
+                            String what = n + " items, grain " + grain + ", pieces of at most " + maxPiece + ", " + threads + " threads";
+                            for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "item " + i + " of " + what);
+                            if (n >= 2 * grain) {
+                                assertTrue(largest.get() <= Math.max(maxPiece, grain) + grain || largest.get() == n,
+                                        "largest piece " + largest.get() + " of " + what);
+                                assertTrue(largest.get() - smallest.get() <= 2 * grain || largest.get() == n,
+                                        "pieces " + smallest.get() + ".." + largest.get() + " of " + what);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void forRangeBalancedLetsAFastThreadTakeOverASlowOnesChunks() {
+        try (Parallel par = Parallel.create(2)) {
+            Thread caller = Thread.currentThread();
+            AtomicInteger byCaller = new AtomicInteger();
+            // the caller's own share is chunks 0-7; a worker that sleeps in each chunk leaves most of its share 8-15 to it
+            par.forRangeBalanced(16, 1, 1, 2, (from, to) -> {
+                if (Thread.currentThread() == caller) byCaller.incrementAndGet();
+                else sleep(20);
+            });
+            assertTrue(byCaller.get() > 8, "the caller took over some of the slow worker's chunks: " + byCaller.get() + " of 16");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void forTilesCoversTheGridOnce() {
         try (Parallel par = Parallel.create(3)) {
             int rows = 37, cols = 11;

@@ -144,7 +144,8 @@ public final class WinogradConv implements ConvKernel {
             runWhole(x, xOff, y, yOff, res, resOff, parallel, tiles);
             return;
         }
-        parallel.forRange(blocks, 1, (b0, b1) -> {
+        // a block at a time, so that a thread slowed by the host gives its last blocks to the other (Parallel)
+        parallel.forRangeBalanced(blocks, 1, 1, parallel.threads(), (b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) block(x, xOff, y, yOff, res, resOff, blk);
         });
     }
@@ -158,14 +159,16 @@ public final class WinogradConv implements ConvKernel {
         float[] v = ConvScratch.get(ConvScratch.WINO_V, (long) positions * tiles * cinP);
         float[] mm = ConvScratch.get(ConvScratch.WINO_M, (long) positions * tiles * coutP);
         int vStride = tiles * cinP, mStride = tiles * coutP;
-        parallel.forRange(tiles, 1, (t0, t1) -> inputTiles(x, xOff, t0, t1, v, 0, vStride));
-        parallel.forRange(positions, 1, (p0, p1) -> {
+        // balanced (Parallel): a position's GEMM at a time, and the transforms in pieces of a few tiles
+        int piece = Math.max(1, tiles / (8 * parallel.threads()));
+        parallel.forRangeBalanced(tiles, 1, piece, parallel.threads(), (t0, t1) -> inputTiles(x, xOff, t0, t1, v, 0, vStride));
+        parallel.forRangeBalanced(positions, 1, 1, parallel.threads(), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 PackedGemm.gemm(tiles, cout, cin, v, p * vStride, cinP, false, 1f, u[p], mm, p * mStride, coutP, 0f,
                         Epilogue.NONE, Parallel.callerOnly());
             }
         });
-        parallel.forRange(tiles, 1, (t0, t1) -> outputTiles(mm, 0, mStride, t0, t1, res, resOff, y, yOff));
+        parallel.forRangeBalanced(tiles, 1, piece, parallel.threads(), (t0, t1) -> outputTiles(mm, 0, mStride, t0, t1, res, resOff, y, yOff));
     }
 
     private void block(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int blk) {
