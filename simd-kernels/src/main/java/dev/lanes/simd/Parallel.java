@@ -142,16 +142,26 @@ public final class Parallel implements AutoCloseable {
 
     /** As {@link #forRange(int, int, Range)} with at most {@code maxShares} shares (e.g. from {@link #sharesFor}). */
     public void forRange(int n, int grain, int maxShares, Range body) {
-        if (n < 0) throw new IllegalArgumentException("Parallel.forRange n must be ≥ 0, got " + n);
-        if (grain < 1) throw new IllegalArgumentException("Parallel.forRange grain must be ≥ 1, got " + grain);
-        if (n == 0) return;
-        int grains = (n + grain - 1) / grain;
-        int shares = Math.min(Math.min(threads, Math.max(1, maxShares)), Math.max(1, n / grain));
-        if (shares <= 1 || inOwnWorker()) {
+        int shares = rangeShares("forRange", n, grain, maxShares);
+        if (shares == 0) return;
+        if (shares == 1) {
             body.run(0, n);
             return;
         }
+        int grains = (n + grain - 1) / grain;
         run(shares, s -> body.run(bound(s, shares, grains, grain, n), bound(s + 1, shares, grains, grain, n)));
+    }
+
+    /**
+     * Shares for {@code n} items cut on multiples of {@code grain}, at most {@code maxShares}: 0 for no items, 1 (run
+     * inline) for less than two grains or inside this pool's own worker.
+     */
+    private int rangeShares(String method, int n, int grain, int maxShares) {
+        if (n < 0) throw new IllegalArgumentException("Parallel." + method + " n must be ≥ 0, got " + n);
+        if (grain < 1) throw new IllegalArgumentException("Parallel." + method + " grain must be ≥ 1, got " + grain);
+        if (n == 0) return 0;
+        if (inOwnWorker()) return 1;
+        return Math.min(Math.min(threads, Math.max(1, maxShares)), Math.max(1, n / grain));
     }
 
     /**
@@ -167,17 +177,14 @@ public final class Parallel implements AutoCloseable {
      * Each thread still works through one contiguous range, so what a share reads stays on one core unless it is taken.
      */
     public void forRangeBalanced(int n, int grain, int maxPiece, int maxShares, Range body) {
-        if (n < 0) throw new IllegalArgumentException("Parallel.forRangeBalanced n must be ≥ 0, got " + n);
-        if (grain < 1 || maxPiece < 1) {
-            throw new IllegalArgumentException("Parallel.forRangeBalanced grain and maxPiece must be ≥ 1, got " + grain + ", " + maxPiece);
-        }
-        if (n == 0) return;
-        int grains = (n + grain - 1) / grain;
-        int shares = Math.min(Math.min(threads, Math.max(1, maxShares)), Math.max(1, n / grain));
-        if (shares <= 1 || inOwnWorker()) {
+        if (maxPiece < 1) throw new IllegalArgumentException("Parallel.forRangeBalanced maxPiece must be ≥ 1, got " + maxPiece);
+        int shares = rangeShares("forRangeBalanced", n, grain, maxShares);
+        if (shares == 0) return;
+        if (shares == 1) {
             body.run(0, n);
             return;
         }
+        int grains = (n + grain - 1) / grain;
         long perShare = ((long) n + shares - 1) / shares;
         int piecesPerShare = (int) Math.max(1, Math.min(grains / shares, (perShare + maxPiece - 1) / maxPiece));
         int pieces = shares * piecesPerShare;
