@@ -143,11 +143,7 @@ public final class Parallel implements AutoCloseable {
     /** As {@link #forRange(int, int, Range)} with at most {@code maxShares} shares (e.g. from {@link #sharesFor}). */
     public void forRange(int n, int grain, int maxShares, Range body) {
         int shares = rangeShares("forRange", n, grain, maxShares);
-        if (shares == 0) return;
-        if (shares == 1) {
-            body.run(0, n);
-            return;
-        }
+        if (ranInline(shares, n, body)) return;
         int grains = (n + grain - 1) / grain;
         run(shares, s -> body.run(bound(s, shares, grains, grain, n), bound(s + 1, shares, grains, grain, n)));
     }
@@ -162,6 +158,18 @@ public final class Parallel implements AutoCloseable {
         if (n == 0) return 0;
         if (inOwnWorker()) return 1;
         return Math.min(Math.min(threads, Math.max(1, maxShares)), Math.max(1, n / grain));
+    }
+
+    /** Runs {@code [0, n)} on the caller when there is at most one share (nothing for none); false when there are more. */
+    private static boolean ranInline(int shares, int n, Range body) {
+        if (shares > 1) return false;
+        if (shares == 1) body.run(0, n);
+        return true;
+    }
+
+    /** As {@link #forRangeBalanced(int, int, int, int, Range)} with up to {@link #threads()} shares. */
+    public void forRangeBalanced(int n, int grain, int maxPiece, Range body) {
+        forRangeBalanced(n, grain, maxPiece, threads, body);
     }
 
     /**
@@ -179,23 +187,19 @@ public final class Parallel implements AutoCloseable {
     public void forRangeBalanced(int n, int grain, int maxPiece, int maxShares, Range body) {
         if (maxPiece < 1) throw new IllegalArgumentException("Parallel.forRangeBalanced maxPiece must be ≥ 1, got " + maxPiece);
         int shares = rangeShares("forRangeBalanced", n, grain, maxShares);
-        if (shares == 0) return;
-        if (shares == 1) {
-            body.run(0, n);
-            return;
-        }
-        int grains = (n + grain - 1) / grain;
+        if (ranInline(shares, n, body)) return;
         long perShare = ((long) n + shares - 1) / shares;
+        int grains = (n + grain - 1) / grain;
         int piecesPerShare = (int) Math.max(1, Math.min(grains / shares, (perShare + maxPiece - 1) / maxPiece));
-        int pieces = shares * piecesPerShare;
-        PieceRanges ranges = new PieceRanges(shares, piecesPerShare);
-        run(shares, s -> ranges.drainFrom(s, p -> body.run(bound(p, pieces, grains, grain, n), bound(p + 1, pieces, grains, grain, n))));
+        PieceRanges ranges = new PieceRanges(shares, piecesPerShare, n, grain, body);
+        run(shares, ranges::drainFrom);
     }
 
     /**
-     * Pieces {@code [0, shares · piecesPerShare)} in contiguous shares, each share's remaining {@code [front, back)} in one
-     * long (front in the high half) on a cache line of its own: its owner takes from the front, others from the back,
-     * each by compare-and-set, so a piece is taken once and owner and thief meet only on the share's last piece.
+     * Pieces {@code [0, shares · piecesPerShare)} of {@code [0, n)} (on grain boundaries, as even as they go) in contiguous
+     * shares, each share's remaining {@code [front, back)} in one long (front in the high half) on a cache line of its
+     * own: its owner takes from the front, others from the back, each by compare-and-set, so a piece is taken once and
+     * owner and thief meet only on the share's last piece.
      */
     private static final class PieceRanges {
         private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
@@ -203,21 +207,31 @@ public final class Parallel implements AutoCloseable {
         private static final int SPACING = 8;
 
         private final long[] slots;
-        private final int shares;
+        private final int shares, pieces, n, grain, grains;
+        private final Range body;
 
-        PieceRanges(int shares, int piecesPerShare) {
+        PieceRanges(int shares, int piecesPerShare, int n, int grain, Range body) {
             this.shares = shares;
+            this.pieces = shares * piecesPerShare;
+            this.n = n;
+            this.grain = grain;
+            this.grains = (n + grain - 1) / grain;
+            this.body = body;
             this.slots = new long[shares * SPACING];
             for (int s = 0; s < shares; s++) slots[s * SPACING] = (long) s * piecesPerShare << 32 | (long) (s + 1) * piecesPerShare;
         }
 
         /** Share {@code s}'s pieces from its front, then the other shares' from their backs; returns when none is left. */
-        void drainFrom(int s, IntConsumer piece) {
-            for (int p = take(s, true); p >= 0; p = take(s, true)) piece.accept(p);
+        void drainFrom(int s) {
+            for (int p = take(s, true); p >= 0; p = take(s, true)) runPiece(p);
             for (int k = 1; k < shares; k++) {
                 int v = (s + k) % shares;
-                for (int p = take(v, false); p >= 0; p = take(v, false)) piece.accept(p);
+                for (int p = take(v, false); p >= 0; p = take(v, false)) runPiece(p);
             }
+        }
+
+        private void runPiece(int p) {
+            body.run(bound(p, pieces, grains, grain, n), bound(p + 1, pieces, grains, grain, n));
         }
 
         /** The front (or back) piece of share {@code s}, taken, or -1 when the share is empty. */

@@ -63,16 +63,16 @@ class ParallelTest {
     }
 
     @Test
-    void forRangeBalancedLetsAFastThreadTakeOverASlowOnesChunks() {
+    void forRangeBalancedLetsAFastThreadTakeOverASlowOnesPieces() {
         try (Parallel par = Parallel.create(2)) {
             Thread caller = Thread.currentThread();
             AtomicInteger byCaller = new AtomicInteger();
-            // the caller's own share is chunks 0-7; a worker that sleeps in each chunk leaves most of its share 8-15 to it
+            // the caller's own share is pieces 0-7; a worker that sleeps in each piece leaves most of its share 8-15 to it
             par.forRangeBalanced(16, 1, 1, 2, (from, to) -> {
                 if (Thread.currentThread() == caller) byCaller.incrementAndGet();
                 else sleep(20);
             });
-            assertTrue(byCaller.get() > 8, "the caller took over some of the slow worker's chunks: " + byCaller.get() + " of 16");
+            assertTrue(byCaller.get() > 8, "the caller took over some of the slow worker's pieces: " + byCaller.get() + " of 16");
         }
     }
 

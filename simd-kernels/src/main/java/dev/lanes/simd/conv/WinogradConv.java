@@ -145,7 +145,7 @@ public final class WinogradConv implements ConvKernel {
             return;
         }
         // a block at a time, so that a thread slowed by the host gives its last blocks to the other (Parallel)
-        parallel.forRangeBalanced(blocks, 1, 1, parallel.threads(), (b0, b1) -> {
+        parallel.forRangeBalanced(blocks, 1, 1, (b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) block(x, xOff, y, yOff, res, resOff, blk);
         });
     }
@@ -161,14 +161,14 @@ public final class WinogradConv implements ConvKernel {
         int vStride = tiles * cinP, mStride = tiles * coutP;
         // balanced (Parallel): a position's GEMM at a time, and the transforms in pieces of a few tiles
         int piece = Math.max(1, tiles / (8 * parallel.threads()));
-        parallel.forRangeBalanced(tiles, 1, piece, parallel.threads(), (t0, t1) -> inputTiles(x, xOff, t0, t1, v, 0, vStride));
-        parallel.forRangeBalanced(positions, 1, 1, parallel.threads(), (p0, p1) -> {
+        parallel.forRangeBalanced(tiles, 1, piece, (t0, t1) -> inputTiles(x, xOff, t0, t1, v, 0, vStride));
+        parallel.forRangeBalanced(positions, 1, 1, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 PackedGemm.gemm(tiles, cout, cin, v, p * vStride, cinP, false, 1f, u[p], mm, p * mStride, coutP, 0f,
                         Epilogue.NONE, Parallel.callerOnly());
             }
         });
-        parallel.forRangeBalanced(tiles, 1, piece, parallel.threads(), (t0, t1) -> outputTiles(mm, 0, mStride, t0, t1, res, resOff, y, yOff));
+        parallel.forRangeBalanced(tiles, 1, piece, (t0, t1) -> outputTiles(mm, 0, mStride, t0, t1, res, resOff, y, yOff));
     }
 
     private void block(float[] x, int xOff, float[] y, int yOff, float[] res, int resOff, int blk) {
